@@ -1,0 +1,126 @@
+// Request bodies and query strings of the REST API (/api/v1), shared by api, web and cli.
+import { z } from 'zod';
+import { projectRoleSchema } from './roles.js';
+import {
+  commitShaSchema,
+  emailSchema,
+  environmentNameSchema,
+  gitRefSchema,
+  imageDigestSchema,
+  imageRefSchema,
+  sha256Schema,
+  slugSchema,
+  versionSchema,
+} from './validators.js';
+
+// --- auth and users ---------------------------------------------------------
+export const loginSchema = z.object({
+  email: emailSchema,
+  password: z.string().min(1, 'password is required').max(1024),
+});
+export type LoginBody = z.infer<typeof loginSchema>;
+
+export const passwordSchema = z.string().min(12, 'password must be at least 12 characters').max(1024);
+
+export const createUserSchema = z.object({
+  email: emailSchema,
+  name: z.string().trim().min(1).max(120),
+  password: passwordSchema,
+  isAdmin: z.boolean().default(false),
+});
+export type CreateUserBody = z.infer<typeof createUserSchema>;
+
+// --- projects and members ---------------------------------------------------
+export const createProjectSchema = z.object({
+  slug: slugSchema,
+  name: z.string().trim().min(1).max(120),
+  description: z.string().max(2000).default(''),
+});
+export type CreateProjectBody = z.infer<typeof createProjectSchema>;
+
+export const updateProjectSchema = z.object({
+  name: z.string().trim().min(1).max(120).optional(),
+  description: z.string().max(2000).optional(),
+});
+export type UpdateProjectBody = z.infer<typeof updateProjectSchema>;
+
+export const upsertMemberSchema = z.object({ email: emailSchema, role: projectRoleSchema });
+export type UpsertMemberBody = z.infer<typeof upsertMemberSchema>;
+
+// --- environments ---------------------------------------------------------
+export const createEnvironmentSchema = z.object({
+  name: environmentNameSchema,
+  protected: z.boolean().default(false),
+  position: z.number().int().min(0).max(1000).optional(),
+});
+export type CreateEnvironmentBody = z.infer<typeof createEnvironmentSchema>;
+
+export const updateEnvironmentSchema = z.object({
+  name: environmentNameSchema.optional(),
+  protected: z.boolean().optional(),
+  position: z.number().int().min(0).max(1000).optional(),
+});
+export type UpdateEnvironmentBody = z.infer<typeof updateEnvironmentSchema>;
+
+// --- credentials ------------------------------------------------------------
+export const CREDENTIAL_KINDS = ['ssh_key', 'kubeconfig', 'token'] as const;
+export const credentialKindSchema = z.enum(CREDENTIAL_KINDS);
+export type CredentialKind = z.infer<typeof credentialKindSchema>;
+
+export const credentialNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'name must be 1-63 letters, digits, ".", "_" or "-"');
+
+export const createCredentialSchema = z.object({
+  name: credentialNameSchema,
+  kind: credentialKindSchema,
+  /** The secret itself (private key PEM, kubeconfig YAML, token). Write-only. */
+  value: z.string().min(1, 'value is required').max(64 * 1024),
+  /** Optional passphrase for an encrypted private key. Write-only. */
+  passphrase: z.string().max(1024).optional(),
+});
+export type CreateCredentialBody = z.infer<typeof createCredentialSchema>;
+
+export const rotateCredentialSchema = createCredentialSchema.pick({ value: true, passphrase: true });
+export type RotateCredentialBody = z.infer<typeof rotateCredentialSchema>;
+
+// --- API tokens -------------------------------------------------------------
+export const createApiTokenSchema = z.object({
+  name: z.string().trim().min(1).max(80),
+});
+export type CreateApiTokenBody = z.infer<typeof createApiTokenSchema>;
+
+// --- artifacts ----------------------------------------------------------------
+/** Metadata sent as query parameters with a streamed tarball upload. */
+export const tarballUploadQuerySchema = z.object({
+  version: versionSchema,
+  sha256: sha256Schema.optional(),
+  ref: gitRefSchema.optional(),
+  commit: commitShaSchema.optional(),
+  message: z.string().max(4096).optional(),
+  author: z.string().max(256).optional(),
+});
+export type TarballUploadQuery = z.infer<typeof tarballUploadQuerySchema>;
+
+export const registerImageSchema = z.object({
+  version: versionSchema,
+  image: imageRefSchema,
+  digest: imageDigestSchema.optional(),
+  ref: gitRefSchema.optional(),
+  commit: commitShaSchema.optional(),
+  message: z.string().max(4096).optional(),
+  author: z.string().max(256).optional(),
+});
+export type RegisterImageBody = z.infer<typeof registerImageSchema>;
+
+export const pageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Opaque cursor returned as `nextCursor` by the previous page. */
+  cursor: z.string().max(200).optional(),
+});
+export type PageQuery = z.infer<typeof pageQuerySchema>;
+
+export const auditQuerySchema = pageQuerySchema.extend({
+  action: z.string().max(100).optional(),
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;

@@ -1,0 +1,84 @@
+// Typed per-kind target configuration. The API stores it as JSON and validates it here.
+import { z } from 'zod';
+import { absolutePathSchema, hostSchema, targetNameSchema } from './validators.js';
+
+export const TARGET_KINDS = ['ssh', 'kubernetes', 'consul'] as const;
+export const targetKindSchema = z.enum(TARGET_KINDS);
+export type TargetKind = z.infer<typeof targetKindSchema>;
+
+const httpUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const healthCheckSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('http'),
+    /** URL as seen from the host itself, e.g. http://127.0.0.1:3000/health */
+    url: httpUrlSchema,
+    expectStatus: z.number().int().min(100).max(599).default(200),
+  }),
+  z.object({ type: z.literal('none') }),
+]);
+export type HealthCheck = z.infer<typeof healthCheckSchema>;
+
+export const sshTargetConfigSchema = z.object({
+  host: hostSchema,
+  port: z.number().int().min(1).max(65535).default(22),
+  user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'user must be a valid unix user name'),
+  baseDir: absolutePathSchema,
+  appName: targetNameSchema,
+  healthCheck: healthCheckSchema.default({ type: 'none' }),
+});
+
+export const kubernetesTargetConfigSchema = z.object({
+  apiUrl: httpUrlSchema,
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'namespace must be a DNS label'),
+  deployment: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'deployment must be a DNS name'),
+  container: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'container must be a DNS label'),
+});
+
+export const consulTargetConfigSchema = z.object({
+  consulUrl: httpUrlSchema,
+  service: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'service must be a Consul service name'),
+  restartPath: z.string().regex(/^\/[A-Za-z0-9._/-]*$/).default('/-/restart'),
+  healthPath: z.string().regex(/^\/[A-Za-z0-9._/-]*$/).default('/health'),
+});
+
+export const targetConfigSchemas = {
+  ssh: sshTargetConfigSchema,
+  kubernetes: kubernetesTargetConfigSchema,
+  consul: consulTargetConfigSchema,
+} as const;
+
+export type SshTargetConfig = z.infer<typeof sshTargetConfigSchema>;
+export type KubernetesTargetConfig = z.infer<typeof kubernetesTargetConfigSchema>;
+export type ConsulTargetConfig = z.infer<typeof consulTargetConfigSchema>;
+
+/** Create body: kind selects which config schema applies. */
+export const createTargetSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('ssh'),
+    name: targetNameSchema,
+    config: sshTargetConfigSchema,
+    credentialId: z.uuid().nullable().optional(),
+  }),
+  z.object({
+    kind: z.literal('kubernetes'),
+    name: targetNameSchema,
+    config: kubernetesTargetConfigSchema,
+    credentialId: z.uuid().nullable().optional(),
+  }),
+  z.object({
+    kind: z.literal('consul'),
+    name: targetNameSchema,
+    config: consulTargetConfigSchema,
+    credentialId: z.uuid().nullable().optional(),
+  }),
+]);
+export type CreateTarget = z.infer<typeof createTargetSchema>;
+
+/** Update body: name, config (validated against the target's existing kind) and credential. */
+export const updateTargetSchema = z.object({
+  name: targetNameSchema.optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+  credentialId: z.uuid().nullable().optional(),
+});
+export type UpdateTarget = z.infer<typeof updateTargetSchema>;

@@ -1,0 +1,73 @@
+// Strict patterns for every user-supplied name that may reach a file path, a shell
+// command or a URL. Anything else is rejected at the edge with a clear message.
+import { z } from 'zod';
+
+/** Artifact version: letters, digits, `.`, `_`, `-`; at most 128; no leading `-` or `.`. */
+export const VERSION_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+export const versionSchema = z
+  .string()
+  .regex(
+    VERSION_PATTERN,
+    'version must be 1-128 of letters, digits, ".", "_", "-" and must not start with "-" or "."',
+  );
+
+/** Project slug: lower-case letters, digits and `-`, starting with a letter or digit. */
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const slugSchema = z
+  .string()
+  .regex(SLUG_PATTERN, 'slug must be 1-63 lower-case letters, digits or "-", not starting with "-"');
+
+/** Environment and target names share the slug rule: they appear in paths and commands. */
+export const environmentNameSchema = slugSchema;
+export const targetNameSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+    'name must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
+
+/** Git ref (branch or tag): the subset of git's rules that is safe anywhere. */
+export const gitRefSchema = z
+  .string()
+  .max(255)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/, 'ref may only hold letters, digits, ".", "_", "/" and "-"')
+  .refine((s) => !s.includes('..') && !s.endsWith('/') && !s.endsWith('.lock'), 'ref is not a valid git ref');
+
+export const commitShaSchema = z
+  .string()
+  .regex(/^[0-9a-f]{7,64}$/, 'commit must be 7-64 lower-case hex characters');
+
+export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex characters');
+
+/** Absolute POSIX path without `..`, spaces or shell metacharacters. */
+export const absolutePathSchema = z
+  .string()
+  .max(255)
+  .regex(/^\/[A-Za-z0-9._/-]*$/, 'path must be absolute and hold only letters, digits, ".", "_", "/", "-"')
+  .refine((p) => !p.split('/').includes('..'), 'path must not contain ".."');
+
+/** Host name or IP literal (no user info, no port). */
+export const hostSchema = z
+  .string()
+  .max(253)
+  .regex(/^[A-Za-z0-9.:-]+$/, 'host must be a DNS name or an IP address');
+
+/** Environment variable name for deploy variables. */
+export const envVarNameSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'variable names are letters, digits and "_", not starting with a digit');
+
+/** Docker image reference: registry/repository:tag (tag required). */
+export const imageRefSchema = z
+  .string()
+  .max(512)
+  .regex(
+    /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/,
+    'image must look like registry.example.com/group/app:tag',
+  );
+
+export const imageDigestSchema = z
+  .string()
+  .regex(/^sha256:[0-9a-f]{64}$/, 'digest must look like sha256:<64 hex>');
+
+export const emailSchema = z.email('email is not valid').max(254).transform((e) => e.toLowerCase());

@@ -1,0 +1,126 @@
+// Response shapes of the REST API. Dates are ISO strings; sizes are numbers of bytes.
+import type { ProjectRole } from './roles.js';
+import type { TargetKind } from './targets.js';
+import type { CredentialKind } from './dto.js';
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  createdAt: string;
+}
+
+export interface MeView extends UserView {
+  /** Project id → role; admins can act as maintainer everywhere. */
+  memberships: { projectId: string; projectSlug: string; role: ProjectRole }[];
+}
+
+export interface ProjectView {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  createdAt: string;
+  /** The caller's effective role in this project. */
+  role: ProjectRole;
+}
+
+export interface MemberView {
+  userId: string;
+  email: string;
+  name: string;
+  role: ProjectRole;
+}
+
+export interface EnvironmentView {
+  id: string;
+  name: string;
+  position: number;
+  protected: boolean;
+  createdAt: string;
+}
+
+export interface TargetView {
+  id: string;
+  environmentId: string;
+  name: string;
+  kind: TargetKind;
+  config: Record<string, unknown>;
+  credentialId: string | null;
+  createdAt: string;
+}
+
+/** Credentials are write-only: only metadata and a fingerprint ever leave the API. */
+export interface CredentialView {
+  id: string;
+  name: string;
+  kind: CredentialKind;
+  fingerprint: string;
+  createdAt: string;
+  rotatedAt: string | null;
+}
+
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Returned once, at creation: the only time the token's value is visible. */
+export interface CreatedApiTokenView extends ApiTokenView {
+  token: string;
+}
+
+export interface ArtifactView {
+  id: string;
+  version: string;
+  kind: 'tarball' | 'image';
+  sha256: string | null;
+  sizeBytes: number | null;
+  imageRef: string | null;
+  imageDigest: string | null;
+  hasNodeModules: boolean;
+  gitRef: string | null;
+  commitSha: string | null;
+  commitMessage: string | null;
+  commitAuthor: string | null;
+  uploadedBy: string | null;
+  createdAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface AuditEventView {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  projectId: string | null;
+  ip: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface HealthView {
+  status: 'ok' | 'degraded';
+  database: 'up' | 'down';
+  redis: 'up' | 'down';
+  version: string;
+}
+
+/** Every error response has this shape. */
+export interface ErrorView {
+  statusCode: number;
+  error: string;
+  message: string;
+  /** Field-level problems for 400s: path → message. */
+  issues?: { path: string; message: string }[];
+}
