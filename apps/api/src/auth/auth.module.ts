@@ -1,0 +1,24 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessGuard } from './access.guard.js';
+import { AdminBootstrapService } from './admin-bootstrap.service.js';
+import { AuthController } from './auth.controller.js';
+import { LoginRateLimiter } from './login-rate-limiter.js';
+import { PasswordService } from './password.service.js';
+import { SessionService } from './session.service.js';
+import { UsersService } from './users.service.js';
+
+@Global()
+@Module({
+  controllers: [AuthController],
+  providers: [
+    { provide: APP_GUARD, useClass: AccessGuard },
+    AdminBootstrapService,
+    LoginRateLimiter,
+    PasswordService,
+    SessionService,
+    UsersService,
+  ],
+  exports: [PasswordService, SessionService, UsersService, AdminBootstrapService],
+})
+export class AuthModule {}

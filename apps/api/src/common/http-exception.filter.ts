@@ -1,0 +1,54 @@
+// Every error leaves the API as an ErrorView. Unknown errors become a 500 whose body
+// says nothing about internals (the log has the details).
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import type { ErrorView } from '@wharf/shared';
+import type { Response } from 'express';
+import type { JsonLogger } from './json-logger.js';
+
+const reasonPhrases: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: JsonLogger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const view = this.toView(exception);
+    if (view.statusCode >= 500) {
+      this.logger.error(exception instanceof Error ? exception.message : String(exception),
+        exception instanceof Error ? exception.stack : undefined, 'HttpExceptionFilter');
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(view.statusCode).json(view);
+  }
+
+  private toView(exception: unknown): ErrorView {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const error = reasonPhrases[status] ?? 'Error';
+      if (typeof body === 'string') return { statusCode: status, error, message: body };
+      const b = body as { message?: unknown; issues?: ErrorView['issues'] };
+      const message = Array.isArray(b.message) ? b.message.join('; ') : String(b.message ?? error);
+      return { statusCode: status, error, message, ...(b.issues ? { issues: b.issues } : {}) };
+    }
+    const prismaCode = (exception as { code?: unknown } | null)?.code;
+    if (prismaCode === 'P2002') return { statusCode: 409, error: 'Conflict', message: 'already exists' };
+    if (prismaCode === 'P2025') return { statusCode: 404, error: 'Not Found', message: 'not found' };
+    const status = HttpStatus.INTERNAL_SERVER_ERROR;
+    return { statusCode: status, error: reasonPhrases[status]!, message: 'internal error' };
+  }
+}

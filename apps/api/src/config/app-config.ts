@@ -1,0 +1,46 @@
+// The one place that reads the process environment. Parsed once at boot; a bad value
+// stops the process with a message naming the variable.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  WHARF_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('wharf'),
+  WHARF_HOST: z.string().default('127.0.0.1'),
+  WHARF_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  WHARF_DATA_DIR: z.string().min(1).default('.wharf-data'),
+  /** 32 random bytes, base64: encrypts credentials at rest (AES-256-GCM). */
+  WHARF_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded as base64'),
+  WHARF_MAX_ARTIFACT_MB: z.coerce.number().int().min(1).max(1024 * 1024).default(2048),
+  WHARF_ADMIN_EMAIL: z.email().optional(),
+  WHARF_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  WHARF_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  WHARF_COOKIE_SECURE: bool.default(false),
+  /** Where the built dashboard lives; served as static files when it exists. */
+  WHARF_WEB_DIST: z.string().optional(),
+  /** Where the bundled CLI (wharf.mjs) lives; served at /cli/wharf.mjs. */
+  WHARF_CLI_BUNDLE: z.string().optional(),
+  WHARF_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  WHARF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  WHARF_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+});
+
+export type AppConfig = z.infer<typeof envSchema>;
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

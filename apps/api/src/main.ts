@@ -1,0 +1,25 @@
+// HTTP role entry point: serves the API and dashboard.
+import 'reflect-metadata';
+import { AdminBootstrapService } from './auth/admin-bootstrap.service.js';
+import { JsonLogger } from './common/json-logger.js';
+import { ConfigError, loadConfig } from './config/app-config.js';
+import { createHttpApp } from './http-app.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = new JsonLogger(config.WHARF_LOG_LEVEL);
+  const app = await createHttpApp(config, logger);
+  const admin = await app.get(AdminBootstrapService).ensureAdmin();
+  await app.listen(config.WHARF_PORT, config.WHARF_HOST);
+  const url = `http://${config.WHARF_HOST}:${config.WHARF_PORT}`;
+  logger.event('info', 'wharf api listening', { url }, 'Main');
+  if (admin?.generatedPassword) {
+    // Printed once, plainly, so the person starting Wharf can sign in.
+    process.stdout.write(`\nWharf is ready at ${url}\n  admin login: ${admin.email}\n  password:    ${admin.generatedPassword}\n  (also in ${config.WHARF_DATA_DIR}/initial-admin-password; change it after signing in)\n\n`);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
