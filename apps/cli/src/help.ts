@@ -1,0 +1,152 @@
+// --help texts. Examples are meant to be copied into a CI job as they are.
+import type { HelpTopic } from './args.js';
+import { CLI_VERSION } from './version.js';
+
+const ENVIRONMENT = `Environment:
+  WHARF_URL     Wharf server address, e.g. https://wharf.example.com (--url overrides it)
+  WHARF_TOKEN   project API token (wharf_...). Read from the environment ONLY: there is no
+                --token flag, so the token never shows up in argv, ps or CI job logs.
+                Store it as a masked CI/CD variable.`;
+
+const EXIT_CODES = `Exit codes:
+  0  success
+  1  internal error (a bug in wharf)
+  2  usage: unknown flag, missing/invalid value, unreadable file (nothing was sent)
+  3  configuration: WHARF_URL or WHARF_TOKEN missing or malformed (nothing was sent)
+  4  network: server unreachable, connection broken, or no answer within --timeout
+  5  auth: 401/403/404 (bad or revoked token, role too low, project unknown or not yours)
+  6  rejected: other 4xx (400 bad request or sha256 mismatch, 413 too large, 422 bad tarball)
+  7  conflict: 409, e.g. the version already exists
+  8  server: 5xx, a redirect, or an answer that is not a Wharf response
+On failure wharf prints exactly one line to stderr, starting with "wharf: ".`;
+
+const COMMON_FLAGS = `  --url <url>          server address (default: $WHARF_URL)
+  --timeout <seconds>  give up when the server is silent this long (default 300)
+  -h, --help           show this help`;
+
+const GLOBAL = `wharf ${CLI_VERSION}: push build artifacts to Wharf from CI
+
+Usage:
+  wharf artifact push <file.tgz> --project <slug> --version <v> [options]
+  wharf artifact register-image --project <slug> --version <v> --image <ref> [options]
+  wharf artifact list --project <slug> [--limit N] [--json]
+  wharf help <command>      wharf <command> --help      wharf version
+
+Examples:
+  export WHARF_URL=https://wharf.example.com   # WHARF_TOKEN comes from a masked CI variable
+  wharf artifact push build.tgz --project shop --version "$CI_COMMIT_SHORT_SHA" \\
+    --ref "$CI_COMMIT_REF_NAME" --commit "$CI_COMMIT_SHA" --message "$CI_COMMIT_TITLE"
+  wharf artifact list --project shop
+
+Without installing anything (Node.js 20+ only):
+  curl -fsS "$WHARF_URL/cli/wharf.mjs" -o wharf.mjs && node wharf.mjs artifact list --project shop
+
+${ENVIRONMENT}
+
+${EXIT_CODES}
+`;
+
+const ARTIFACT = `wharf artifact: manage a project's deployable versions
+
+Commands:
+  push             upload a .tar.gz build (streamed, verified by sha256 on the server)
+  register-image   record a container image already pushed to a registry
+  list             show the newest versions
+
+Run "wharf artifact <command> --help" for the flags of each.
+`;
+
+const PUSH = `wharf artifact push: upload a .tar.gz build as a new version
+
+Usage:
+  wharf artifact push <file.tgz> --project <slug> --version <v> [--ref <branch>]
+        [--commit <sha>] [--message <text>] [--author <name>] [--quiet] [--json]
+
+The file is read twice and never held in memory: first to compute its sha256, then
+streamed to the server, which checks the bytes against that sha256 and the tarball's
+contents before recording the version. Versions are immutable: pushing an existing one
+fails with exit code 7.
+
+Flags:
+  --project <slug>     project slug, e.g. shop                                  (required)
+  --version <v>        1-128 of A-Z a-z 0-9 . _ -, not starting with . or -     (required)
+  --ref <branch>       git branch or tag the build came from
+  --commit <sha>       full or short commit sha (lower-case hex)
+  --message <text>     commit title; shortened if it is very long
+  --author <name>      commit author
+  -q, --quiet          no progress output (errors are still printed)
+  --json               print the created artifact as JSON on stdout
+${COMMON_FLAGS}
+An empty value (e.g. an unset CI variable) is the same as leaving the flag out.
+Progress goes to stderr: a bar on a terminal, one line per 10% otherwise.
+
+Examples:
+  wharf artifact push build.tgz --project shop --version 1.4.0
+  wharf artifact push build.tgz --project shop --version "$CI_COMMIT_SHORT_SHA" \\
+    --ref "$CI_COMMIT_REF_NAME" --commit "$CI_COMMIT_SHA" \\
+    --message "$CI_COMMIT_TITLE" --author "$CI_COMMIT_AUTHOR"
+
+${ENVIRONMENT}
+`;
+
+const REGISTER_IMAGE = `wharf artifact register-image: record a container image as a new version
+
+Usage:
+  wharf artifact register-image --project <slug> --version <v> --image <registry/repo:tag>
+        [--digest sha256:<hex>] [--ref <branch>] [--commit <sha>] [--message <text>]
+        [--author <name>] [--json]
+
+Flags:
+  --project <slug>     project slug                                             (required)
+  --version <v>        version name, as for push                                (required)
+  --image <ref>        registry/repository:tag (tag required)                   (required)
+  --digest <digest>    sha256:<64 hex>, pins the exact image
+  --ref, --commit, --message, --author   as for push
+  --json               print the created artifact as JSON on stdout
+${COMMON_FLAGS}
+
+Examples:
+  wharf artifact register-image --project shop --version "$CI_COMMIT_SHORT_SHA" \\
+    --image "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" --ref "$CI_COMMIT_REF_NAME" --commit "$CI_COMMIT_SHA"
+
+${ENVIRONMENT}
+`;
+
+const LIST = `wharf artifact list: show a project's versions, newest first
+
+Usage:
+  wharf artifact list --project <slug> [--limit N] [--cursor <c>] [--json]
+
+Flags:
+  --project <slug>     project slug                                             (required)
+  --limit <N>          how many, 1-200 (default 20)
+  --cursor <c>         continue after a previous page (wharf prints the value to use)
+  --json               print the page ({ items, nextCursor }) as JSON on stdout
+${COMMON_FLAGS}
+
+Examples:
+  wharf artifact list --project shop
+  wharf artifact list --project shop --limit 1 --json
+
+${ENVIRONMENT}
+`;
+
+export function helpText(topic: HelpTopic): string {
+  switch (topic) {
+    case 'global':
+      return GLOBAL;
+    case 'artifact':
+      return ARTIFACT;
+    case 'artifact push':
+      return PUSH;
+    case 'artifact register-image':
+      return REGISTER_IMAGE;
+    case 'artifact list':
+      return LIST;
+  }
+}
+
+/** The short pointer appended to usage errors. */
+export function helpHint(topic: HelpTopic): string {
+  return topic === 'global' ? 'wharf --help' : `wharf ${topic} --help`;
+}
