@@ -1,0 +1,55 @@
+// Health gates, run on the host itself so they see what the host's clients see.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CancelledError, CommandTimeoutError, HealthCheckFailedError } from './errors.js';
+import { sh, trustedCommand, type ShellCommand } from './shell-quote.js';
+import type { TargetSession } from './target-session.js';
+import type { HealthCheck, HealthSettings } from './types.js';
+
+// Uses the host's node (pm2 hosts always have one) so no curl is required. Prints one line.
+const HTTP_PROBE = `const [u, e, t] = process.argv.slice(1);
+fetch(u, { signal: AbortSignal.timeout(Number(t)), redirect: 'manual' }).then(
+  async (r) => { const b = (await r.text()).slice(0, 200).replace(/\\s+/g, ' ');
+    console.log('HTTP ' + r.status + ' ' + b); process.exit(r.status === Number(e) ? 0 : 1); },
+  (err) => { console.log('request failed: ' + ((err.cause && err.cause.code) || err.name || err.message)); process.exit(1); });`;
+
+export function healthCommand(check: Exclude<HealthCheck, { type: 'none' }>, timeoutMs: number): ShellCommand {
+  switch (check.type) {
+    case 'http':
+      return sh`node -e ${HTTP_PROBE} ${check.url} ${check.expectStatus} ${timeoutMs}`;
+    case 'command':
+      return trustedCommand(check.command);
+  }
+}
+
+/** Retries the check until it passes or attempts run out; announces each attempt. */
+export async function runHealthGate(s: TargetSession, check: HealthCheck, cfg: HealthSettings): Promise<void> {
+  if (check.type === 'none') {
+    s.system('health check: none configured, relying on pm2 status');
+    return;
+  }
+  const what = check.type === 'http' ? `GET ${check.url} expecting ${check.expectStatus}` : 'health command';
+  let last = 'no attempt made';
+  for (let attempt = 1; attempt <= cfg.attempts; attempt++) {
+    if (s.signal.aborted) throw new CancelledError('health check');
+    s.system(`health check attempt ${attempt}/${cfg.attempts}: ${what}`);
+    try {
+      // The command gets a little longer than the request timeout to start node and report.
+      const r = await s.capture('health check', healthCommand(check, cfg.timeoutMs), { timeoutMs: cfg.timeoutMs + 5000 });
+      last = (r.stdout || r.stderr).split('\n').filter(Boolean).pop() ?? `exit code ${r.exitCode}`;
+      s.system(`health check attempt ${attempt}: ${r.exitCode === 0 ? 'passed' : 'failed'} (${last})`);
+      if (r.exitCode === 0) return;
+    } catch (err) {
+      if (!(err instanceof CommandTimeoutError)) throw err;
+      last = `no answer within ${cfg.timeoutMs} ms`;
+      s.system(`health check attempt ${attempt}: failed (${last})`);
+    }
+    if (attempt < cfg.attempts && cfg.intervalMs > 0) {
+      try {
+        await sleep(cfg.intervalMs, undefined, { signal: s.signal });
+      } catch {
+        throw new CancelledError('health check');
+      }
+    }
+  }
+  throw new HealthCheckFailedError(cfg.attempts, last);
+}

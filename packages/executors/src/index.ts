@@ -1,0 +1,17 @@
+export { createSshExecutor } from './ssh.executor.js';
+export type { SshExecutorOptions } from './ssh.executor.js';
+export type * from './types.js';
+export { validatePlan, sshDeployPlanSchema } from './plan.schema.js';
+export { connectSsh, probeHostKey } from './ssh-connection.js';
+export type { SshConnectOptions, SshConnection, HostKeyProbe } from './ssh-connection.js';
+export { execRemote, execChecked, execCapture, killRemoteGroup, envScript } from './remote-exec.js';
+export type { RemoteExecOptions, RemoteExecResult, CapturedOutput } from './remote-exec.js';
+export { uploadFile } from './sftp-upload.js';
+export type { UploadOptions } from './sftp-upload.js';
+export { sh, quote, command, trustedCommand, join as joinCommands, isShellCommand } from './shell-quote.js';
+export type { ShellCommand } from './shell-quote.js';
+export { createMasker, MASK } from './masking.js';
+export { resolveBatchSize, toBatches } from './batching.js';
+export { fingerprintOfKeyBlob, keyTypeOfKeyBlob, normalizeFingerprint } from './host-key.js';
+export { LineSplitter } from './line-splitter.js';
+export * from './errors.js';

@@ -1,0 +1,191 @@
+// Runs one command on the remote host with streamed output, secret-safe environment,
+// timeout and real cancellation.
+//
+// Environment: values are sent as `export NAME='value'` lines on the command's stdin and
+// eval'd by a fixed wrapper, then stdin is closed. Why not the alternatives:
+//  - an `env NAME=value cmd` prefix puts values in argv, readable by any user via `ps`;
+//  - ssh2's `env` option sends SSH "env" requests, which sshd silently drops unless its
+//    AcceptEnv allows each name (stock configs accept only LANG/LC_*).
+// Stdin works on every sshd, keeps values out of argv and out of sshd logs, and `export`
+// is a shell builtin, so no process ever carries them on its command line.
+//
+// Cancellation: the wrapper runs under `setsid`, so the command and all its children form
+// one process group whose id the wrapper prints first. Closing an SSH channel does not
+// stop a remote process (no pty, no SIGHUP), so on abort we signal the whole group from a
+// second channel: TERM, then KILL if anything is still alive after a grace period.
+import type { ClientChannel } from 'ssh2';
+import { CancelledError, CommandFailedError, CommandTimeoutError, ConnectionClosedError } from './errors.js';
+import { LineSplitter } from './line-splitter.js';
+import { quote, sh, type ShellCommand } from './shell-quote.js';
+import type { SshConnection } from './ssh-connection.js';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PGID_MARKER = '__WHARF_PGID=';
+const KILL_GRACE_STEPS = 30; // x 0.1 s
+
+// Fixed text: no caller data is ever spliced into it. $1 is the command to run.
+const WRAPPER =
+  `printf '%s%s\\n' '${PGID_MARKER}' "$$"; ` +
+  `__wharf_env=$(cat) || exit 125; eval "$__wharf_env" || exit 125; unset __wharf_env; ` +
+  `exec sh -c "$1" sh </dev/null`;
+
+export interface RemoteExecOptions {
+  /** Exported into the command's environment via stdin (never argv). */
+  env?: Readonly<Record<string, string>>;
+  onStdout?: (line: string) => void;
+  onStderr?: (line: string) => void;
+  signal?: AbortSignal;
+  /** Kills the process group and throws CommandTimeoutError after this long. */
+  timeoutMs?: number;
+  /** Name used in error messages. */
+  step?: string;
+}
+
+export interface RemoteExecResult {
+  exitCode: number | null;
+  signal: string | null;
+}
+
+export function envScript(env: Readonly<Record<string, string>>): string {
+  let out = '';
+  for (const [name, value] of Object.entries(env)) {
+    if (!ENV_NAME.test(name)) throw new TypeError(`invalid environment variable name: ${JSON.stringify(name)}`);
+    out += `export ${name}=${quote(value)}\n`;
+  }
+  return out;
+}
+
+/** The full remote command line: wrapper + the caller's command as one quoted argument. */
+export function wrapCommand(cmd: ShellCommand): ShellCommand {
+  return sh`setsid -w sh -c ${WRAPPER} wharf-exec ${cmd.text}`;
+}
+
+function openExec(conn: SshConnection, commandLine: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    if (conn.closed) return reject(new ConnectionClosedError('before exec'));
+    try {
+      conn.client.exec(commandLine, (err, channel) => (err ? reject(new ConnectionClosedError(err.message)) : resolve(channel)));
+    } catch (err) {
+      reject(new ConnectionClosedError(err instanceof Error ? err.message : String(err)));
+    }
+  });
+}
+
+/** Signals a remote process group: TERM, wait up to ~3 s, then KILL. */
+export async function killRemoteGroup(conn: SshConnection, pgid: number): Promise<void> {
+  if (!Number.isInteger(pgid) || pgid <= 1) return;
+  const g = `-${pgid}`;
+  const cmd = sh`kill -TERM -- ${g} 2>/dev/null; i=0; while kill -0 -- ${g} 2>/dev/null && [ "$i" -lt ${KILL_GRACE_STEPS} ]; do sleep 0.1; i=$((i+1)); done; kill -KILL -- ${g} 2>/dev/null; true`;
+  const channel = await openExec(conn, cmd.text);
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      channel.close();
+      resolve();
+    }, 10_000);
+    channel.on('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    channel.resume();
+    channel.stderr.resume();
+    channel.end();
+  });
+}
+
+export async function execRemote(conn: SshConnection, cmd: ShellCommand, opts: RemoteExecOptions = {}): Promise<RemoteExecResult> {
+  const step = opts.step ?? 'remote command';
+  if (opts.signal?.aborted) throw new CancelledError(step);
+  const stdin = envScript(opts.env ?? {});
+  const channel = await openExec(conn, wrapCommand(cmd).text);
+
+  return new Promise<RemoteExecResult>((resolve, reject) => {
+    let pgid: number | null = null;
+    let firstLine = true;
+    let stopping: CancelledError | CommandTimeoutError | null = null;
+    let exit: RemoteExecResult = { exitCode: null, signal: null };
+    let timer: NodeJS.Timeout | undefined;
+
+    const out = new LineSplitter((line) => {
+      if (firstLine) {
+        firstLine = false;
+        if (line.startsWith(PGID_MARKER)) {
+          pgid = Number.parseInt(line.slice(PGID_MARKER.length), 10);
+          if (stopping) void stop();
+          return;
+        }
+      }
+      opts.onStdout?.(line);
+    });
+    const err = new LineSplitter((line) => opts.onStderr?.(line));
+
+    const stop = async (): Promise<void> => {
+      if (pgid !== null) {
+        const g = pgid;
+        pgid = null; // kill once
+        try {
+          await killRemoteGroup(conn, g);
+        } catch {
+          /* connection gone: nothing more we can do from here */
+        }
+      }
+      // Without a pgid yet, closing the channel still ends the wrapper's `cat`; the marker
+      // handler above kills the group if it shows up meanwhile.
+      channel.close();
+    };
+
+    const onAbort = (): void => {
+      if (stopping) return;
+      stopping = new CancelledError(step);
+      void stop();
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.timeoutMs && opts.timeoutMs > 0) {
+      const ms = opts.timeoutMs;
+      timer = setTimeout(() => {
+        if (stopping) return;
+        stopping = new CommandTimeoutError(step, ms);
+        void stop();
+      }, ms);
+    }
+
+    channel.on('data', (chunk: Buffer) => out.push(chunk));
+    channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    channel.on('exit', (code: number | null, signal?: string) => {
+      exit = { exitCode: code ?? null, signal: signal ?? null };
+    });
+    channel.on('close', () => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      out.end();
+      err.end();
+      if (stopping) reject(stopping);
+      else if (exit.exitCode === null && exit.signal === null && conn.closed) reject(new ConnectionClosedError(`during ${step}`));
+      else resolve(exit);
+    });
+
+    channel.end(stdin);
+  });
+}
+
+/** Like execRemote, but a non-zero exit becomes CommandFailedError. */
+export async function execChecked(conn: SshConnection, cmd: ShellCommand, opts: RemoteExecOptions = {}): Promise<void> {
+  const r = await execRemote(conn, cmd, opts);
+  if (r.exitCode !== 0) throw new CommandFailedError(opts.step ?? 'remote command', r.exitCode, r.signal);
+}
+
+export interface CapturedOutput extends RemoteExecResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** Collects output (for small, machine-read results such as `pm2 jlist` or `sha256sum`). */
+export async function execCapture(
+  conn: SshConnection,
+  cmd: ShellCommand,
+  opts: Omit<RemoteExecOptions, 'onStdout' | 'onStderr'> = {},
+): Promise<CapturedOutput> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const r = await execRemote(conn, cmd, { ...opts, onStdout: (l) => stdout.push(l), onStderr: (l) => stderr.push(l) });
+  return { ...r, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+}

@@ -1,0 +1,237 @@
+// Releases a tarball to SSH hosts running pm2, batch by batch, health-gated.
+import { randomBytes } from 'node:crypto';
+import { toBatches } from './batching.js';
+import {
+  confirmOnline,
+  install,
+  isReleaseComplete,
+  markComplete,
+  prepareHost,
+  pruneReleases,
+  readCurrent,
+  releasePaths,
+  reloadPm2,
+  runHook,
+  switchCurrent,
+  uploadAndUnpack,
+  type ReleasePaths,
+} from './deploy-steps.js';
+import { CancelledError, ExecutorError, UnreachableError } from './errors.js';
+import { runHealthGate } from './health.js';
+import { createMasker } from './masking.js';
+import { validatePlan } from './plan.schema.js';
+import { connectSsh, type SshConnection } from './ssh-connection.js';
+import { TargetSession } from './target-session.js';
+import type {
+  DeployResult,
+  Executor,
+  LogStream,
+  RunContext,
+  SshDeployPlan,
+  SshTargetPlan,
+  TargetResult,
+  TargetUpdate,
+} from './types.js';
+
+const DEFAULT_CONNECT_MS = 15_000;
+const DEFAULT_COMMAND_MS = 10 * 60_000;
+const REVERT_BUDGET_MS = 60_000;
+
+export interface SshExecutorOptions {
+  /** Replaces the connection factory (e.g. for connection pooling). */
+  connect?: typeof connectSsh;
+}
+
+type Emit = (stream: LogStream, text: string) => void;
+
+export function createSshExecutor(options: SshExecutorOptions = {}): Executor<SshDeployPlan> {
+  const connect = options.connect ?? connectSsh;
+
+  async function runTarget(
+    plan: SshDeployPlan,
+    t: SshTargetPlan,
+    batch: number,
+    ctx: RunContext,
+    emit: Emit,
+    mask: (s: string) => string,
+  ): Promise<TargetResult> {
+    const startedAt = new Date();
+    const update = (u: Omit<TargetUpdate, 'targetId' | 'batch'>): void =>
+      ctx.onTargetUpdate?.({ targetId: t.id, batch, ...u });
+    update({ state: 'running', startedAt, finishedAt: null });
+
+    const settings = plan.settings;
+    const signals = [ctx.signal, settings.timeouts?.targetMs ? AbortSignal.timeout(settings.timeouts.targetMs) : undefined].filter(
+      (x): x is AbortSignal => x !== undefined,
+    );
+    const signal = signals.length ? AbortSignal.any(signals) : new AbortController().signal;
+    const p = releasePaths(t.baseDir, plan.version);
+    const rand = randomBytes(6).toString('hex');
+    const wharfEnv = (releaseDir: string, version: string): Record<string, string> => ({
+      WHARF_APP_NAME: t.appName,
+      WHARF_BASE_DIR: p.base,
+      WHARF_CURRENT_DIR: p.current,
+      WHARF_RELEASE_DIR: releaseDir,
+      WHARF_VERSION: version,
+      WHARF_DEPLOYMENT_ID: plan.deploymentId,
+    });
+    // Deploy variables first, WHARF_* last so a project variable cannot redirect the release.
+    const env = { ...settings.env, ...settings.secretEnv, ...wharfEnv(p.release, plan.version) };
+
+    let conn: SshConnection | null = null;
+    let previous: string | null = null;
+    let switched = false;
+    let reusedRelease = false;
+    try {
+      emit('system', `connecting to ${t.user}@${t.host}:${t.port} (pinned host key ${t.pinnedHostKey})`);
+      conn = await connect({
+        host: t.host,
+        port: t.port,
+        username: t.user,
+        privateKey: t.credential.privateKey,
+        ...(t.credential.passphrase ? { passphrase: t.credential.passphrase } : {}),
+        pinnedHostKey: t.pinnedHostKey,
+        connectTimeoutMs: settings.timeouts?.connectMs ?? DEFAULT_CONNECT_MS,
+        signal,
+      });
+      emit('system', `connected, host key verified (${conn.hostKeyFingerprint})`);
+      const s = new TargetSession(conn, emit, signal, env, settings.timeouts?.commandMs ?? DEFAULT_COMMAND_MS);
+
+      await prepareHost(s, p);
+      if (await isReleaseComplete(s, p, plan.artifact.sha256)) {
+        reusedRelease = true;
+        emit('system', `release ${plan.version} is already complete on this host (sha256 matches): skipping upload and install`);
+      } else {
+        await uploadAndUnpack(s, p, { localPath: plan.artifact.path, sha256: plan.artifact.sha256, version: plan.version, rand });
+        await install(s, p, settings.installCommand, {});
+        await markComplete(s, p, plan.artifact.sha256);
+        emit('system', `release ${plan.version} prepared in ${p.release}`);
+      }
+      if (settings.preCommand) await runHook(s, 'pre-command', p.release, settings.preCommand, {});
+
+      if (signal.aborted) throw new CancelledError('switch');
+      previous = await readCurrent(s, p);
+      await switchCurrent(s, p, p.release, rand);
+      switched = true;
+      await reloadPm2(s, p, settings.reload);
+      const appName = settings.reload.mode === 'reload' ? settings.reload.name : t.appName;
+      emit('system', `checking pm2 status of ${appName}`);
+      await confirmOnline(s, appName);
+      await runHealthGate(s, t.healthCheck, settings.health);
+      emit('system', `${t.name} is serving ${plan.version}`);
+      if (settings.postCommand) await runHook(s, 'post-command', p.current, settings.postCommand, {});
+      await pruneReleases(s, p, settings.keepReleases ?? 5);
+
+      const finishedAt = new Date();
+      update({ state: 'succeeded', startedAt, finishedAt });
+      return { targetId: t.id, state: 'succeeded', batch, startedAt, finishedAt, reusedRelease };
+    } catch (err) {
+      const cancelled = ctx.signal?.aborted === true;
+      const e = toSafeError(err, mask, signal, settings.timeouts?.targetMs);
+      emit('system', `${cancelled ? 'cancelled' : 'failed'}: ${e.message}`);
+      if (switched && conn && !conn.closed) await revert(conn, p, previous, env, wharfEnv, settings, emit, rand);
+      const finishedAt = new Date();
+      const state = cancelled ? 'cancelled' : 'failed';
+      update({ state, startedAt, finishedAt, error: e });
+      return { targetId: t.id, state, batch, startedAt, finishedAt, error: e, reusedRelease };
+    } finally {
+      conn?.close();
+    }
+  }
+
+  /** Points `current` back at the previous release and reloads, so the host keeps serving it. */
+  async function revert(
+    conn: SshConnection,
+    p: ReleasePaths,
+    previous: string | null,
+    env: Record<string, string>,
+    wharfEnv: (dir: string, version: string) => Record<string, string>,
+    settings: SshDeployPlan['settings'],
+    emit: Emit,
+    rand: string,
+  ): Promise<void> {
+    if (!previous || previous === p.release) {
+      emit('system', 'no previous release to switch back to; leaving the host as it is');
+      return;
+    }
+    const budget = AbortSignal.timeout(REVERT_BUDGET_MS);
+    const prevVersion = previous.split('/').pop() ?? previous;
+    const s = new TargetSession(conn, emit, budget, { ...env, ...wharfEnv(previous, prevVersion) }, REVERT_BUDGET_MS);
+    try {
+      emit('system', `reverting to the previous release ${previous}`);
+      await switchCurrent(s, p, previous, `${rand}-revert`);
+      await reloadPm2(s, p, settings.reload);
+      emit('system', `reverted to ${prevVersion}`);
+    } catch (err) {
+      emit('system', `revert failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  return {
+    async run(plan, ctx) {
+      validatePlan(plan);
+      const mask = createMasker([
+        ...plan.targets.flatMap((t) => [t.credential.privateKey, t.credential.passphrase]),
+        ...Object.values(plan.settings.secretEnv),
+      ]);
+      const logFor =
+        (targetId: string | null): Emit =>
+        (stream, text) =>
+          ctx.log({ targetId, stream, text: mask(text) });
+      const sys = logFor(null);
+
+      const batches = toBatches(plan.targets, plan.settings.batchSize);
+      sys(
+        'system',
+        `deploying ${plan.version} to ${plan.targets.length} target(s) in ${batches.length} batch(es); on failure: ${plan.settings.onFailure}`,
+      );
+      const results: TargetResult[] = [];
+      let stopped = false;
+      for (let i = 0; i < batches.length; i++) {
+        const batch = batches[i]!;
+        const n = i + 1;
+        if (ctx.signal?.aborted || stopped) {
+          const state = ctx.signal?.aborted ? 'cancelled' : 'skipped';
+          for (const t of batch) {
+            logFor(t.id)('system', state === 'skipped' ? 'skipped: an earlier batch failed' : 'cancelled before start');
+            ctx.onTargetUpdate?.({ targetId: t.id, batch: n, state, startedAt: null, finishedAt: null });
+            results.push({ targetId: t.id, state, batch: n, startedAt: null, finishedAt: null });
+          }
+          continue;
+        }
+        sys('system', `batch ${n}/${batches.length}: ${batch.map((t) => t.name).join(', ')}`);
+        const batchResults = await Promise.all(batch.map((t) => runTarget(plan, t, n, ctx, logFor(t.id), mask)));
+        results.push(...batchResults);
+        const failed = batchResults.filter((r) => r.state === 'failed');
+        if (failed.length && plan.settings.onFailure === 'stop') {
+          stopped = true;
+          sys('system', `batch ${n} failed on ${failed.length} target(s); stopping the rollout`);
+        } else {
+          sys('system', `batch ${n}/${batches.length} done`);
+        }
+      }
+      const state = results.some((r) => r.state === 'cancelled')
+        ? 'cancelled'
+        : results.some((r) => r.state === 'failed' || r.state === 'skipped')
+          ? 'failed'
+          : 'succeeded';
+      sys('system', `deployment ${state}`);
+      return { deploymentId: plan.deploymentId, state, targets: results };
+    },
+  };
+}
+
+function toSafeError(
+  err: unknown,
+  mask: (s: string) => string,
+  signal: AbortSignal,
+  targetMs: number | undefined,
+): { code: string; message: string } {
+  if (err instanceof CancelledError && signal.aborted && signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError') {
+    return { code: 'target_timeout', message: `target did not finish within ${targetMs ?? 0} ms` };
+  }
+  if (err instanceof ExecutorError) return { code: err.code, message: mask(err.message) };
+  if (err instanceof UnreachableError) return { code: 'unreachable', message: mask(err.message) };
+  const msg = err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message: mask(msg) };
+}
