@@ -1,0 +1,5 @@
+import { projectKeys } from '../projects/keys';
+
+export const environmentKeys = {
+  list: (slug: string) => [...projectKeys.scope(slug), 'environments'] as const,
+};

@@ -1,0 +1,5 @@
+import { projectKeys } from '../projects/keys';
+
+export const memberKeys = {
+  list: (slug: string) => [...projectKeys.scope(slug), 'members'] as const,
+};

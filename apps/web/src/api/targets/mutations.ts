@@ -1,0 +1,33 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { CreateTarget, TargetView, UpdateTarget } from '@wharf/shared';
+import { api, seg } from '../client';
+import { targetKeys } from './keys';
+
+export function useCreateTarget(slug: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ environmentId, body }: { environmentId: string; body: CreateTarget }) =>
+      api<TargetView>(`/projects/${seg(slug)}/environments/${seg(environmentId)}/targets`, {
+        method: 'POST',
+        body,
+      }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: targetKeys.all(slug) }),
+  });
+}
+
+export function useUpdateTarget(slug: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: UpdateTarget }) =>
+      api<TargetView>(`/projects/${seg(slug)}/targets/${seg(id)}`, { method: 'PATCH', body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: targetKeys.all(slug) }),
+  });
+}
+
+export function useDeleteTarget(slug: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<void>(`/projects/${seg(slug)}/targets/${seg(id)}`, { method: 'DELETE' }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: targetKeys.all(slug) }),
+  });
+}

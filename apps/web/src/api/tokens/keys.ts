@@ -1,0 +1,5 @@
+import { projectKeys } from '../projects/keys';
+
+export const tokenKeys = {
+  list: (slug: string) => [...projectKeys.scope(slug), 'tokens'] as const,
+};

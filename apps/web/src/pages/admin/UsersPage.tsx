@@ -1,0 +1,65 @@
+import { useState } from 'react';
+import { useUsers } from '../../api/users/queries';
+import { Badge } from '../../components/Badge';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { PageHeader } from '../../components/PageHeader';
+import { Spinner } from '../../components/Spinner';
+import { TimeAgo } from '../../components/TimeAgo';
+import { CreateUserForm } from '../../features/users/CreateUserForm';
+import { useI18n } from '../../i18n/useI18n';
+
+export function UsersPage() {
+  const { t } = useI18n();
+  const users = useUsers();
+  const [creating, setCreating] = useState(false);
+
+  return (
+    <>
+      <PageHeader
+        title={t('users.title')}
+        subtitle={t('users.subtitle')}
+        actions={
+          !creating && (
+            <button type="button" className="btn btn-primary" data-testid="user-create-button" onClick={() => setCreating(true)}>
+              {t('users.new')}
+            </button>
+          )
+        }
+      />
+      {creating && <CreateUserForm onDone={() => setCreating(false)} />}
+      {users.isPending ? (
+        <Spinner />
+      ) : users.isError ? (
+        <ErrorNotice error={users.error} onRetry={() => void users.refetch()} />
+      ) : users.data.length === 0 ? (
+        <EmptyState testId="users-empty" title={t('users.empty.title')}>
+          {t('users.empty.body')}
+        </EmptyState>
+      ) : (
+        <table className="table" data-testid="users-table">
+          <thead>
+            <tr>
+              <th>{t('field.name')}</th>
+              <th>{t('field.email')}</th>
+              <th>{t('users.admin')}</th>
+              <th>{t('field.created')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.data.map((u) => (
+              <tr key={u.id} data-testid={`user-row-${u.email}`}>
+                <td className="strong">{u.name}</td>
+                <td>{u.email}</td>
+                <td>{u.isAdmin ? <Badge tone="info">{t('user.admin')}</Badge> : <span className="muted">—</span>}</td>
+                <td>
+                  <TimeAgo iso={u.createdAt} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,154 @@
+import { useState } from 'react';
+import { useDeleteEnvironment, useReorderEnvironments } from '../../api/environments/mutations';
+import { useEnvironments } from '../../api/environments/queries';
+import { Badge } from '../../components/Badge';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Section } from '../../components/Section';
+import { Spinner } from '../../components/Spinner';
+import { TimeAgo } from '../../components/TimeAgo';
+import { EnvironmentForm } from '../../features/environments/EnvironmentForm';
+import { useProjectContext } from '../../features/projects/project-context';
+import { useI18n } from '../../i18n/useI18n';
+
+export function EnvironmentsTab() {
+  const { t } = useI18n();
+  const { project, can } = useProjectContext();
+  const slug = project.slug;
+  const envs = useEnvironments(slug);
+  const remove = useDeleteEnvironment(slug);
+  const reorder = useReorderEnvironments(slug);
+  const [creating, setCreating] = useState(false);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const canEdit = can('maintainer');
+
+  const move = (index: number, delta: -1 | 1) => {
+    if (!envs.data) return;
+    const ids = envs.data.map((e) => e.id);
+    const j = index + delta;
+    const a = ids[index];
+    const b = ids[j];
+    if (a === undefined || b === undefined) return;
+    ids[index] = b;
+    ids[j] = a;
+    reorder.mutate(
+      { ids, onProgress: (done, total) => setProgress({ done, total }) },
+      { onSettled: () => setProgress(null) },
+    );
+  };
+
+  return (
+    <Section
+      title={t('tab.environments')}
+      actions={
+        canEdit &&
+        !creating && (
+          <button type="button" className="btn btn-primary" data-testid="environment-create-button" onClick={() => setCreating(true)}>
+            {t('environments.new')}
+          </button>
+        )
+      }
+    >
+      {creating && <EnvironmentForm slug={slug} onDone={() => setCreating(false)} />}
+      {reorder.isPending && progress && progress.total > 0 && (
+        <div className="progress-line" role="status" data-testid="reorder-progress">
+          <progress max={progress.total} value={progress.done} /> {t('environments.reordering', { done: progress.done, total: progress.total })}
+        </div>
+      )}
+      <ErrorNotice error={reorder.error} testId="reorder-error" />
+      {envs.isPending ? (
+        <Spinner />
+      ) : envs.isError ? (
+        <ErrorNotice error={envs.error} onRetry={() => void envs.refetch()} />
+      ) : envs.data.length === 0 ? (
+        <EmptyState testId="environments-empty" title={t('environments.empty.title')}>
+          {canEdit ? t('environments.empty.body') : t('environments.empty.viewer')}
+        </EmptyState>
+      ) : (
+        <table className="table" data-testid="environments-table">
+          <thead>
+            <tr>
+              <th className="narrow">#</th>
+              <th>{t('field.name')}</th>
+              <th>{t('environments.protected')}</th>
+              <th>{t('field.created')}</th>
+              {canEdit && <th className="actions-col">{t('common.actions')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {envs.data.map((env, i) =>
+              editingId === env.id ? (
+                <tr key={env.id} data-testid={`environment-row-${env.name}`}>
+                  <td colSpan={canEdit ? 5 : 4}>
+                    <EnvironmentForm slug={slug} env={env} onDone={() => setEditingId(null)} />
+                  </td>
+                </tr>
+              ) : (
+                <tr key={env.id} data-testid={`environment-row-${env.name}`}>
+                  <td className="muted narrow">{i + 1}</td>
+                  <td className="mono strong">{env.name}</td>
+                  <td>
+                    {env.protected ? (
+                      <Badge tone="warn" testId="protected-badge">
+                        {t('environments.protected')}
+                      </Badge>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                  <td>
+                    <TimeAgo iso={env.createdAt} />
+                  </td>
+                  {canEdit && (
+                    <td className="actions-col">
+                      <div className="row-actions">
+                        <button
+                          type="button"
+                          className="btn btn-small btn-icon"
+                          aria-label={t('environments.moveUp')}
+                          title={t('environments.moveUp')}
+                          data-testid="environment-up"
+                          disabled={i === 0 || reorder.isPending}
+                          onClick={() => move(i, -1)}
+                        >
+                          ↑
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn-small btn-icon"
+                          aria-label={t('environments.moveDown')}
+                          title={t('environments.moveDown')}
+                          data-testid="environment-down"
+                          disabled={i === envs.data.length - 1 || reorder.isPending}
+                          onClick={() => move(i, 1)}
+                        >
+                          ↓
+                        </button>
+                        <button type="button" className="btn btn-small" data-testid="environment-edit" onClick={() => setEditingId(env.id)}>
+                          {t('common.edit')}
+                        </button>
+                        <ConfirmButton
+                          testId="environment-delete"
+                          question={t('environments.deleteConfirm', { name: env.name })}
+                          pending={remove.isPending && remove.variables === env.id}
+                          onConfirm={() => remove.mutate(env.id)}
+                        >
+                          {t('common.delete')}
+                        </ConfirmButton>
+                      </div>
+                      {remove.isError && remove.variables === env.id && (
+                        <ErrorNotice error={remove.error} testId="delete-error" />
+                      )}
+                    </td>
+                  )}
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+      )}
+    </Section>
+  );
+}

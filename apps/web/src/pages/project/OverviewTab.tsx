@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useEnvironments } from '../../api/environments/queries';
+import { useTargets } from '../../api/targets/queries';
+import { Badge } from '../../components/Badge';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Section } from '../../components/Section';
+import { Spinner } from '../../components/Spinner';
+import { EditProjectForm } from '../../features/projects/EditProjectForm';
+import { useProjectContext } from '../../features/projects/project-context';
+import { useI18n } from '../../i18n/useI18n';
+
+export function OverviewTab() {
+  const { t } = useI18n();
+  const { project, can } = useProjectContext();
+  const envs = useEnvironments(project.slug);
+  const targets = useTargets(project.slug);
+  const [editing, setEditing] = useState(false);
+  const base = `/projects/${encodeURIComponent(project.slug)}`;
+
+  const targetCount = (envId: string) => targets.data?.filter((x) => x.environmentId === envId).length;
+
+  return (
+    <div className="stack">
+      <Section title={t('overview.environments')}>
+        {envs.isPending ? (
+          <Spinner />
+        ) : envs.isError ? (
+          <ErrorNotice error={envs.error} onRetry={() => void envs.refetch()} />
+        ) : envs.data.length === 0 ? (
+          <EmptyState
+            testId="overview-empty"
+            title={t('environments.empty.title')}
+            action={
+              can('maintainer') && (
+                <Link className="btn btn-primary" to={`${base}/environments`}>
+                  {t('environments.new')}
+                </Link>
+              )
+            }
+          >
+            {t('environments.empty.body')}
+          </EmptyState>
+        ) : (
+          <ol className="env-pipeline" data-testid="overview-environments">
+            {envs.data.map((env) => {
+              const count = targetCount(env.id);
+              return (
+                <li key={env.id} className="env-card" data-testid={`overview-env-${env.name}`}>
+                  <div className="env-card-head">
+                    <span className="env-name">{env.name}</span>
+                    {env.protected && (
+                      <Badge tone="warn" testId="protected-badge">
+                        {t('environments.protected')}
+                      </Badge>
+                    )}
+                  </div>
+                  <div className="env-card-body muted">{t('overview.nothingDeployed')}</div>
+                  <div className="env-card-foot">
+                    <Link to={`${base}/targets?env=${encodeURIComponent(env.id)}`}>
+                      {count === undefined ? t('tab.targets') : t('overview.targetCount', { count })}
+                    </Link>
+                  </div>
+                </li>
+              );
+            })}
+          </ol>
+        )}
+      </Section>
+      <Section
+        title={t('overview.about')}
+        actions={
+          can('maintainer') &&
+          !editing && (
+            <button type="button" className="btn btn-small" data-testid="project-edit-button" onClick={() => setEditing(true)}>
+              {t('common.edit')}
+            </button>
+          )
+        }
+      >
+        {editing ? (
+          <EditProjectForm project={project} onDone={() => setEditing(false)} />
+        ) : (
+          <p className={project.description ? 'prewrap' : 'muted'} data-testid="project-description-text">
+            {project.description || t('overview.noDescription')}
+          </p>
+        )}
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,167 @@
+import type { EnvironmentView } from '@wharf/shared';
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { useCredentials } from '../../api/credentials/queries';
+import { useEnvironments } from '../../api/environments/queries';
+import { useDeleteTarget } from '../../api/targets/mutations';
+import { useTargets } from '../../api/targets/queries';
+import { Badge } from '../../components/Badge';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Section } from '../../components/Section';
+import { Spinner } from '../../components/Spinner';
+import { TimeAgo } from '../../components/TimeAgo';
+import { useProjectContext } from '../../features/projects/project-context';
+import { TargetForm } from '../../features/targets/TargetForm';
+import { targetSummary } from '../../features/targets/target-fields';
+import { useI18n } from '../../i18n/useI18n';
+
+export function TargetsTab() {
+  const { t } = useI18n();
+  const { project } = useProjectContext();
+  const envs = useEnvironments(project.slug);
+  const [params, setParams] = useSearchParams();
+
+  if (envs.isPending) return <Spinner />;
+  if (envs.isError) return <ErrorNotice error={envs.error} onRetry={() => void envs.refetch()} />;
+  if (envs.data.length === 0) {
+    return (
+      <EmptyState
+        testId="targets-no-environments"
+        title={t('targets.noEnvironments.title')}
+        action={
+          <Link className="btn" to={`/projects/${encodeURIComponent(project.slug)}/environments`}>
+            {t('tab.environments')}
+          </Link>
+        }
+      >
+        {t('targets.noEnvironments.body')}
+      </EmptyState>
+    );
+  }
+  const selected = envs.data.find((e) => e.id === params.get('env')) ?? envs.data[0]!;
+
+  return (
+    <>
+      <div className="chips" role="tablist" aria-label={t('tab.environments')} data-testid="target-env-picker">
+        {envs.data.map((env) => (
+          <button
+            key={env.id}
+            type="button"
+            role="tab"
+            aria-selected={env.id === selected.id}
+            className={`chip${env.id === selected.id ? ' chip-active' : ''}`}
+            data-testid={`target-env-${env.name}`}
+            onClick={() => setParams({ env: env.id }, { replace: true })}
+          >
+            {env.name}
+            {env.protected && <span className="chip-dot" title={t('environments.protected')} />}
+          </button>
+        ))}
+      </div>
+      <EnvironmentTargets key={selected.id} env={selected} />
+    </>
+  );
+}
+
+function EnvironmentTargets({ env }: { env: EnvironmentView }) {
+  const { t } = useI18n();
+  const { project, can } = useProjectContext();
+  const slug = project.slug;
+  const canEdit = can('maintainer');
+  const targets = useTargets(slug, env.id);
+  const credentials = useCredentials(slug, canEdit);
+  const remove = useDeleteTarget(slug);
+  const [creating, setCreating] = useState(false);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const credName = (id: string | null) =>
+    id === null ? null : (credentials.data?.find((c) => c.id === id)?.name ?? t('targets.credentialSet'));
+
+  return (
+    <Section
+      title={t('targets.title', { env: env.name })}
+      actions={
+        canEdit &&
+        !creating && (
+          <button type="button" className="btn btn-primary" data-testid="target-create-button" onClick={() => setCreating(true)}>
+            {t('targets.new')}
+          </button>
+        )
+      }
+    >
+      {creating && (
+        <TargetForm slug={slug} environmentId={env.id} credentials={credentials.data} onDone={() => setCreating(false)} />
+      )}
+      {targets.isPending ? (
+        <Spinner />
+      ) : targets.isError ? (
+        <ErrorNotice error={targets.error} onRetry={() => void targets.refetch()} />
+      ) : targets.data.length === 0 ? (
+        <EmptyState testId="targets-empty" title={t('targets.empty.title', { env: env.name })}>
+          {canEdit ? t('targets.empty.body') : t('targets.empty.viewer')}
+        </EmptyState>
+      ) : (
+        <table className="table" data-testid="targets-table">
+          <thead>
+            <tr>
+              <th>{t('field.name')}</th>
+              <th>{t('targets.kind')}</th>
+              <th>{t('targets.where')}</th>
+              <th>{t('targets.credential')}</th>
+              <th>{t('field.created')}</th>
+              {canEdit && <th className="actions-col">{t('common.actions')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {targets.data.map((target) =>
+              editingId === target.id ? (
+                <tr key={target.id} data-testid={`target-row-${target.name}`}>
+                  <td colSpan={6}>
+                    <TargetForm
+                      slug={slug}
+                      environmentId={env.id}
+                      target={target}
+                      credentials={credentials.data}
+                      onDone={() => setEditingId(null)}
+                    />
+                  </td>
+                </tr>
+              ) : (
+                <tr key={target.id} data-testid={`target-row-${target.name}`}>
+                  <td className="mono strong">{target.name}</td>
+                  <td>
+                    <Badge tone="info">{t(`targetKind.${target.kind}`)}</Badge>
+                  </td>
+                  <td className="mono small truncate">{targetSummary(target.kind, target.config)}</td>
+                  <td>{credName(target.credentialId) ?? <span className="muted">—</span>}</td>
+                  <td>
+                    <TimeAgo iso={target.createdAt} />
+                  </td>
+                  {canEdit && (
+                    <td className="actions-col">
+                      <div className="row-actions">
+                        <button type="button" className="btn btn-small" data-testid="target-edit" onClick={() => setEditingId(target.id)}>
+                          {t('common.edit')}
+                        </button>
+                        <ConfirmButton
+                          testId="target-delete"
+                          question={t('targets.deleteConfirm', { name: target.name })}
+                          pending={remove.isPending && remove.variables === target.id}
+                          onConfirm={() => remove.mutate(target.id)}
+                        >
+                          {t('common.delete')}
+                        </ConfirmButton>
+                      </div>
+                      {remove.isError && remove.variables === target.id && <ErrorNotice error={remove.error} testId="delete-error" />}
+                    </td>
+                  )}
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+      )}
+    </Section>
+  );
+}

@@ -1,0 +1,47 @@
+import { Link } from 'react-router';
+import { useArtifacts } from '../../api/artifacts/queries';
+import { CodeBlock } from '../../components/CodeBlock';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { LoadMore } from '../../components/LoadMore';
+import { Spinner } from '../../components/Spinner';
+import { ArtifactsTable } from '../../features/artifacts/ArtifactsTable';
+import { gitlabCiSnippet, pushCommand } from '../../features/artifacts/push-snippets';
+import { useProjectContext } from '../../features/projects/project-context';
+import { useI18n } from '../../i18n/useI18n';
+
+export function VersionsTab() {
+  const { t } = useI18n();
+  const { project, can } = useProjectContext();
+  const artifacts = useArtifacts(project.slug);
+
+  if (artifacts.isPending) return <Spinner />;
+  if (artifacts.isLoadingError) return <ErrorNotice error={artifacts.error} onRetry={() => void artifacts.refetch()} />;
+
+  const items = artifacts.data.pages.flatMap((p) => p.items);
+  if (items.length === 0) {
+    return (
+      <EmptyState testId="versions-empty" title={t('artifacts.empty.title')}>
+        <p>{t('artifacts.empty.body')}</p>
+        {can('maintainer') && (
+          <p>
+            <Link to={`/projects/${encodeURIComponent(project.slug)}/tokens`}>{t('artifacts.empty.tokenLink')}</Link>
+          </p>
+        )}
+        <CodeBlock caption={t('artifacts.empty.shell')} code={pushCommand(window.location.origin, project.slug)} testId="push-command" />
+        <CodeBlock caption={t('artifacts.empty.gitlab')} code={gitlabCiSnippet(project.slug)} testId="gitlab-ci-snippet" />
+      </EmptyState>
+    );
+  }
+  return (
+    <>
+      <ArtifactsTable artifacts={items} />
+      <LoadMore
+        hasNextPage={artifacts.hasNextPage}
+        isFetchingNextPage={artifacts.isFetchingNextPage}
+        fetchNextPage={() => artifacts.fetchNextPage()}
+      />
+      {artifacts.isError && <ErrorNotice error={artifacts.error} onRetry={() => void artifacts.fetchNextPage()} />}
+    </>
+  );
+}

@@ -1,0 +1,50 @@
+import { Navigate, type RouteObject } from 'react-router';
+import { AppLayout } from './components/AppLayout';
+import { RequireAdmin } from './components/RequireAdmin';
+import { RequireAuth } from './components/RequireAuth';
+import { AdminAuditPage } from './pages/admin/AdminAuditPage';
+import { UsersPage } from './pages/admin/UsersPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { AuditTab } from './pages/project/AuditTab';
+import { CredentialsTab } from './pages/project/CredentialsTab';
+import { EnvironmentsTab } from './pages/project/EnvironmentsTab';
+import { MembersTab } from './pages/project/MembersTab';
+import { OverviewTab } from './pages/project/OverviewTab';
+import { TargetsTab } from './pages/project/TargetsTab';
+import { TokensTab } from './pages/project/TokensTab';
+import { VersionsTab } from './pages/project/VersionsTab';
+import { ProjectPage } from './pages/ProjectPage';
+import { ProjectsPage } from './pages/ProjectsPage';
+
+export const routes: RouteObject[] = [
+  { path: '/login', element: <LoginPage /> },
+  {
+    element: (
+      <RequireAuth>
+        <AppLayout />
+      </RequireAuth>
+    ),
+    children: [
+      { index: true, element: <Navigate to="/projects" replace /> },
+      { path: 'projects', element: <ProjectsPage /> },
+      {
+        path: 'projects/:slug',
+        element: <ProjectPage />,
+        children: [
+          { index: true, element: <OverviewTab /> },
+          { path: 'versions', element: <VersionsTab /> },
+          { path: 'environments', element: <EnvironmentsTab /> },
+          { path: 'targets', element: <TargetsTab /> },
+          { path: 'credentials', element: <CredentialsTab /> },
+          { path: 'tokens', element: <TokensTab /> },
+          { path: 'members', element: <MembersTab /> },
+          { path: 'audit', element: <AuditTab /> },
+        ],
+      },
+      { path: 'admin/users', element: <RequireAdmin><UsersPage /></RequireAdmin> },
+      { path: 'admin/audit', element: <RequireAdmin><AdminAuditPage /></RequireAdmin> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];

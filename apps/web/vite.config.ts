@@ -1,0 +1,27 @@
+/// <reference types="vitest/config" />
+// Vite config for the dashboard. This is the web app's config module: the only place that
+// reads the environment (WHARF_API_URL points the dev/preview proxy at a running API).
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const apiUrl = process.env.WHARF_API_URL ?? 'http://127.0.0.1:8080';
+
+const proxy = {
+  '/api': { target: apiUrl, changeOrigin: false },
+  '/cli': { target: apiUrl, changeOrigin: false },
+  '/socket.io': { target: apiUrl, ws: true, changeOrigin: false },
+};
+
+export default defineConfig({
+  plugins: [react()],
+  server: { host: '127.0.0.1', port: 5173, strictPort: true, proxy },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true, proxy },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  test: {
+    environment: 'jsdom',
+    globals: true,
+    setupFiles: ['./src/test/setup.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+    restoreMocks: true,
+  },
+});
