@@ -1,4 +1,17 @@
 // Feature modules of the HTTP role, one per domain. Each lives in its own folder.
 import type { Type } from '@nestjs/common';
+import { ProjectsModule } from './projects/projects.module.js';
+import { EnvironmentsModule } from './environments/environments.module.js';
+import { TargetsModule } from './targets/targets.module.js';
+import { CredentialsModule } from './credentials/credentials.module.js';
+import { TokensModule } from './tokens/tokens.module.js';
+import { DeploymentsModule } from './deployments/deployments.module.js';
 
-export const FEATURE_MODULES: Type[] = [];
+export const FEATURE_MODULES: Type[] = [
+  ProjectsModule,
+  EnvironmentsModule,
+  TargetsModule,
+  CredentialsModule,
+  TokensModule,
+  DeploymentsModule,
+];

@@ -1,0 +1,6 @@
+import type { EnvironmentView } from '@wharf/shared';
+import type { Environment } from '../generated/prisma/client.js';
+
+export function toEnvironmentView(e: Environment): EnvironmentView {
+  return { id: e.id, name: e.name, position: e.position, protected: e.protected, createdAt: e.createdAt.toISOString() };
+}
