@@ -16,7 +16,7 @@ import {
   uploadAndUnpack,
   type ReleasePaths,
 } from './deploy-steps.js';
-import { CancelledError, ExecutorError, UnreachableError } from './errors.js';
+import { CancelledError, ExecutorError } from './errors.js';
 import { runHealthGate } from './health.js';
 import { createMasker } from './masking.js';
 import { validatePlan } from './plan.schema.js';
@@ -129,7 +129,7 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       const cancelled = ctx.signal?.aborted === true;
       const e = toSafeError(err, mask, signal, settings.timeouts?.targetMs);
       emit('system', `${cancelled ? 'cancelled' : 'failed'}: ${e.message}`);
-      if (switched && conn && !conn.closed) await revert(conn, p, previous, env, wharfEnv, settings, emit, rand);
+      if (switched && conn && !conn.closed) await revert(conn, t, p, previous, env, wharfEnv, settings, emit, rand);
       const finishedAt = new Date();
       const state = cancelled ? 'cancelled' : 'failed';
       update({ state, startedAt, finishedAt, error: e });
@@ -142,6 +142,7 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
   /** Points `current` back at the previous release and reloads, so the host keeps serving it. */
   async function revert(
     conn: SshConnection,
+    t: SshTargetPlan,
     p: ReleasePaths,
     previous: string | null,
     env: Record<string, string>,
@@ -161,7 +162,10 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       emit('system', `reverting to the previous release ${previous}`);
       await switchCurrent(s, p, previous, `${rand}-revert`);
       await reloadPm2(s, p, settings.reload);
-      emit('system', `reverted to ${prevVersion}`);
+      const appName = settings.reload.mode === 'reload' ? settings.reload.name : t.appName;
+      await confirmOnline(s, appName);
+      await runHealthGate(s, t.healthCheck, settings.health);
+      emit('system', `reverted to ${prevVersion}; it is healthy again`);
     } catch (err) {
       emit('system', `revert failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -231,7 +235,6 @@ function toSafeError(
     return { code: 'target_timeout', message: `target did not finish within ${targetMs ?? 0} ms` };
   }
   if (err instanceof ExecutorError) return { code: err.code, message: mask(err.message) };
-  if (err instanceof UnreachableError) return { code: 'unreachable', message: mask(err.message) };
   const msg = err instanceof Error ? err.message : String(err);
   return { code: 'internal', message: mask(msg) };
 }
