@@ -8,7 +8,7 @@ export function useCopy() {
   useEffect(() => () => clearTimeout(timer.current), []);
 
   const copy = useCallback(async (text: string) => {
-    let ok = false;
+    let ok: boolean;
     try {
       await navigator.clipboard.writeText(text);
       ok = true;

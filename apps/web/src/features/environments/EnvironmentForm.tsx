@@ -21,10 +21,10 @@ export function EnvironmentForm({ slug, env, onDone }: { slug: string; env?: Env
     e.preventDefault();
     if (env) {
       const body = form.validate(updateEnvironmentSchema, { name, protected: isProtected });
-      if (body) update.mutate({ id: env.id, body }, { onSuccess: onDone });
+      if (body) update.mutate({ id: env.id, body }, { onSuccess: () => onDone() });
     } else {
       const body = form.validate(createEnvironmentSchema, { name, protected: isProtected });
-      if (body) create.mutate(body, { onSuccess: onDone });
+      if (body) create.mutate(body, { onSuccess: () => onDone() });
     }
   };
 

@@ -16,7 +16,7 @@ export function AddMemberForm({ slug, onDone }: { slug: string; onDone: () => vo
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const body = form.validate(upsertMemberSchema, { email, role });
-    if (body) upsert.mutate(body, { onSuccess: onDone });
+    if (body) upsert.mutate(body, { onSuccess: () => onDone() });
   };
 
   return (

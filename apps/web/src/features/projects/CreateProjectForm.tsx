@@ -19,7 +19,7 @@ export function CreateProjectForm({ onCreated, onCancel }: { onCreated: (p: Proj
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const body = form.validate(createProjectSchema, { slug, name, description });
-    if (body) create.mutate(body, { onSuccess: onCreated });
+    if (body) create.mutate(body, { onSuccess: (created) => onCreated(created) });
   };
 
   return (

@@ -16,7 +16,7 @@ export function EditProjectForm({ project, onDone }: { project: ProjectView; onD
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const body = form.validate(updateProjectSchema, { name, description });
-    if (body) update.mutate(body, { onSuccess: onDone });
+    if (body) update.mutate(body, { onSuccess: () => onDone() });
   };
 
   return (

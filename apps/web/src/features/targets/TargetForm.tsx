@@ -50,10 +50,10 @@ export function TargetForm({ slug, environmentId, target, credentials, onDone }:
       // The update schema takes any config record; check it against the kind's schema too.
       const schema = updateTargetSchema.extend({ config: targetConfigSchemas[target.kind] });
       const body = form.validate(schema, input);
-      if (body) update.mutate({ id: target.id, body }, { onSuccess: onDone });
+      if (body) update.mutate({ id: target.id, body }, { onSuccess: () => onDone() });
     } else {
       const body = form.validate(createTargetSchema, { kind, ...input });
-      if (body) create.mutate({ environmentId, body }, { onSuccess: onDone });
+      if (body) create.mutate({ environmentId, body }, { onSuccess: () => onDone() });
     }
   };
 

@@ -15,7 +15,7 @@ export function CreateTokenForm({ slug, onCreated, onCancel }: { slug: string; o
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const body = form.validate(createApiTokenSchema, { name });
-    if (body) create.mutate(body, { onSuccess: onCreated });
+    if (body) create.mutate(body, { onSuccess: (created) => onCreated(created) });
   };
 
   return (

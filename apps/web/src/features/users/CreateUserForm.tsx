@@ -18,7 +18,7 @@ export function CreateUserForm({ onDone }: { onDone: () => void }) {
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const body = form.validate(createUserSchema, { email, name, password, isAdmin });
-    if (body) create.mutate(body, { onSuccess: onDone });
+    if (body) create.mutate(body, { onSuccess: () => onDone() });
   };
 
   return (
