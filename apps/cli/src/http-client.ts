@@ -104,10 +104,16 @@ export class WharfHttpClient {
     writeBody: (req: ClientRequest, hooks: { fail: (err: Error) => void; onResponse: (fn: () => void) => void }) => void,
   ): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
+      // A keep-alive agent, not `agent: false`: the latter sends "Connection: close", and a
+      // Node server that answers early (401/409/413) to such a request closes the socket
+      // without reading the rest of the body, so the client's next write gets EPIPE/RST and
+      // the answer is lost. With keep-alive the server drains what is in flight instead.
+      // One agent per request, destroyed when done, so no idle socket keeps the process up.
       const transport = url.protocol === 'https:' ? https : http;
+      const agent = new transport.Agent({ keepAlive: true, maxSockets: 1 });
       const req = transport.request(url, {
         method,
-        agent: false,
+        agent,
         headers: {
           ...extraHeaders,
           Authorization: `Bearer ${this.server.token}`,
@@ -116,13 +122,15 @@ export class WharfHttpClient {
       });
       let settled = false;
       let responded = false;
+      const uploading = extraHeaders['Content-Type'] === 'application/gzip';
       const responseListeners: (() => void)[] = [];
 
       const fail = (err: Error) => {
         if (settled) return;
         settled = true;
         req.destroy();
-        reject(err instanceof CliError ? err : networkError(err, url, responded));
+        agent.destroy();
+        reject(err instanceof CliError ? err : networkError(err, url, responded, uploading));
       };
 
       req.setTimeout(this.timeoutMs, () => {
@@ -140,8 +148,9 @@ export class WharfHttpClient {
             if (settled) return;
             settled = true;
             resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body });
-            // Frees the socket if the server answered before the upload finished.
+            // Frees the socket, also when the server answered before the upload finished.
             req.destroy();
+            agent.destroy();
           },
           (err: Error) => fail(err),
         );
@@ -169,7 +178,7 @@ function readBody(res: IncomingMessage): Promise<string> {
 }
 
 /** One line naming the server (origin only: never the path's query or the token). */
-export function networkError(err: Error, url: URL, responded = false): CliError {
+export function networkError(err: Error, url: URL, responded = false, uploading = false): CliError {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const origin = url.origin;
   let reason: string;
@@ -188,7 +197,11 @@ export function networkError(err: Error, url: URL, responded = false): CliError 
       break;
     case 'ECONNRESET':
     case 'EPIPE':
-      reason = `the connection to ${origin} was closed by the server${responded ? '' : ' before it answered (a proxy body-size limit?)'}`;
+      reason = responded
+        ? `the connection to ${origin} broke while reading the answer`
+        : uploading
+          ? `the server at ${origin} closed the connection during the upload without answering (a proxy body-size limit, or an early rejection it did not wait to deliver)`
+          : `the server at ${origin} closed the connection without answering`;
       break;
     default:
       if (/CERT|SSL|TLS/i.test(code)) {
