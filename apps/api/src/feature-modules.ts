@@ -5,6 +5,7 @@ import { EnvironmentsModule } from './environments/environments.module.js';
 import { TargetsModule } from './targets/targets.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
+import { DeploymentsModule } from './deployments/deployments.module.js';
 
 export const FEATURE_MODULES: Type[] = [
   ProjectsModule,
@@ -12,4 +13,5 @@ export const FEATURE_MODULES: Type[] = [
   TargetsModule,
   CredentialsModule,
   TokensModule,
+  DeploymentsModule,
 ];

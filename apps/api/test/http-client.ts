@@ -16,8 +16,8 @@ export class TestClient {
     const h: Record<string, string> = { ...headers };
     if (this.cookie) h.cookie = this.cookie;
     if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
-    let payload: BodyInit | undefined;
-    if (body instanceof Uint8Array || typeof body === 'string') payload = body as BodyInit;
+    let payload: string | Uint8Array | undefined;
+    if (body instanceof Uint8Array || typeof body === 'string') payload = body;
     else if (body !== undefined) {
       h['content-type'] = 'application/json';
       payload = JSON.stringify(body);

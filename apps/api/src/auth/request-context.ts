@@ -16,7 +16,13 @@ export interface TokenActor {
   projectId: string;
 }
 
-export type Actor = UserActor | TokenActor | { type: 'anonymous' };
+/** Background work (worker, watchdog), labelled for the audit trail. */
+export interface SystemActor {
+  type: 'system';
+  label: string;
+}
+
+export type Actor = UserActor | TokenActor | SystemActor | { type: 'anonymous' };
 
 export interface RequestContext {
   actor: Actor;
@@ -35,6 +41,8 @@ export function actorLabel(actor: Actor): string {
       return actor.email;
     case 'token':
       return `token:${actor.prefix}`;
+    case 'system':
+      return actor.label;
     case 'anonymous':
       return 'anonymous';
   }

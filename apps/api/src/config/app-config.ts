@@ -29,6 +29,12 @@ const envSchema = z.object({
   WHARF_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   WHARF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   WHARF_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+  /** A running deployment whose worker has not checked in for this long is failed ("worker lost"). */
+  WHARF_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** Per-deployment log cap; beyond it lines are dropped (with a marker) except a failed step's tail. */
+  WHARF_LOG_MAX_MB: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** How long a worker waits for running deployments to finish on SIGTERM. */
+  WHARF_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(24 * 3600).default(300),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -1,0 +1,275 @@
+// Release requests: create, cancel, retry failed targets, roll back, and read history.
+// The row (and its per-target rows) is committed before the job is queued; the job carries
+// only the id, and the worker claims it with a conditional update.
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import {
+  roleAtLeast,
+  type CreateDeploymentBody,
+  type DeploymentListQuery,
+  type DeploymentTrigger,
+  type DeploymentView,
+  type EnvironmentStatusView,
+  type Page,
+} from '@wharf/shared';
+import { AuditService } from '../audit/audit.service.js';
+import { actorLabel, type RequestContext } from '../auth/request-context.js';
+import { JsonLogger } from '../common/json-logger.js';
+import type { Environment } from '../generated/prisma/client.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import { DeployQueue } from '../queue/deploy-queue.service.js';
+import { DeploymentEvents } from './deployment-events.js';
+import { deploymentViewInclude, toDeploymentView } from './deployment.views.js';
+
+type ProjectCtx = RequestContext & { project: NonNullable<RequestContext['project']>; role: NonNullable<RequestContext['role']> };
+
+interface NewDeployment {
+  environment: Environment;
+  artifactId: string;
+  trigger: DeploymentTrigger;
+  targetIds?: string[];
+  retryOfId?: string;
+}
+
+@Injectable()
+export class DeploymentsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditService,
+    private readonly queue: DeployQueue,
+    private readonly events: DeploymentEvents,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  async create(ctx: ProjectCtx, body: CreateDeploymentBody, trigger: DeploymentTrigger = 'manual'): Promise<DeploymentView> {
+    const environment = await this.environmentOf(ctx, body.environmentId);
+    this.assertMayDeploy(ctx, environment, body.confirm);
+    const artifact = await this.prisma.artifact.findUnique({
+      where: { projectId_version: { projectId: ctx.project.id, version: body.version } },
+    });
+    if (!artifact) throw new NotFoundException(`version ${body.version} not found in this project`);
+    return this.enqueueNew(ctx, { environment, artifactId: artifact.id, trigger });
+  }
+
+  async rollback(ctx: ProjectCtx, environmentId: string, confirm: string | undefined): Promise<DeploymentView> {
+    const environment = await this.environmentOf(ctx, environmentId);
+    this.assertMayDeploy(ctx, environment, confirm);
+    const succeeded = await this.prisma.deployment.findMany({
+      where: { environmentId, state: 'succeeded' },
+      orderBy: { finishedAt: 'desc' },
+      select: { artifactId: true },
+      take: 50,
+    });
+    const current = succeeded[0]?.artifactId;
+    const previous = succeeded.find((d) => d.artifactId !== current)?.artifactId;
+    if (!current || !previous) {
+      throw new ConflictException(`environment ${environment.name} has no earlier successful version to roll back to`);
+    }
+    return this.enqueueNew(ctx, { environment, artifactId: previous, trigger: 'rollback' });
+  }
+
+  async retryFailedTargets(ctx: ProjectCtx, deploymentId: string, confirm: string | undefined): Promise<DeploymentView> {
+    const original = await this.prisma.deployment.findFirst({
+      where: { id: deploymentId, projectId: ctx.project.id },
+      include: { targets: true, environment: true },
+    });
+    if (!original) throw new NotFoundException('deployment not found');
+    this.assertMayDeploy(ctx, original.environment, confirm);
+    if (original.state !== 'failed' && original.state !== 'cancelled') {
+      throw new ConflictException(`only a failed or cancelled deployment can be retried; this one is ${original.state}`);
+    }
+    const targetIds = original.targets
+      .filter((t) => t.state !== 'succeeded' && t.targetId !== null)
+      .map((t) => t.targetId!);
+    if (targetIds.length === 0) throw new ConflictException('no failed targets left to retry');
+    return this.enqueueNew(ctx, {
+      environment: original.environment,
+      artifactId: original.artifactId,
+      trigger: original.trigger === 'rollback' ? 'rollback' : 'manual',
+      targetIds,
+      retryOfId: original.id,
+    });
+  }
+
+  async cancel(ctx: ProjectCtx, deploymentId: string): Promise<DeploymentView> {
+    const d = await this.prisma.deployment.findFirst({ where: { id: deploymentId, projectId: ctx.project.id } });
+    if (!d) throw new NotFoundException('deployment not found');
+    const by = actorLabel(ctx.actor);
+    // A queued one is cancelled right here; a running one is asked to stop by its worker.
+    const fromQueue = await this.prisma.deployment.updateMany({
+      where: { id: d.id, state: 'queued' },
+      data: { state: 'cancelled', finishedAt: new Date(), cancelRequestedAt: new Date(), cancelRequestedBy: by, error: `cancelled by ${by}` },
+    });
+    if (fromQueue.count === 1) {
+      await this.prisma.deploymentTarget.updateMany({ where: { deploymentId: d.id }, data: { state: 'cancelled' } });
+      await this.audit.record(ctx, { action: 'deployment.cancelled', subjectType: 'deployment', subjectId: d.id, projectId: ctx.project.id, data: { whileQueued: true } });
+    } else {
+      const running = await this.prisma.deployment.updateMany({
+        where: { id: d.id, state: 'running', cancelRequestedAt: null },
+        data: { cancelRequestedAt: new Date(), cancelRequestedBy: by },
+      });
+      if (running.count === 0) {
+        const now = await this.prisma.deployment.findUniqueOrThrow({ where: { id: d.id } });
+        if (now.state !== 'running') throw new ConflictException(`deployment already ${now.state}`);
+      } else {
+        await this.audit.record(ctx, { action: 'deployment.cancel_requested', subjectType: 'deployment', subjectId: d.id, projectId: ctx.project.id });
+      }
+      await this.events.cancelRequested(d.id);
+    }
+    await this.events.statusChanged(d.id);
+    return this.view(d.id);
+  }
+
+  async view(id: string): Promise<DeploymentView> {
+    const d = await this.prisma.deployment.findUnique({ where: { id }, include: deploymentViewInclude });
+    if (!d) throw new NotFoundException('deployment not found');
+    return toDeploymentView(d);
+  }
+
+  async viewInProject(projectId: string, id: string): Promise<DeploymentView> {
+    const d = await this.prisma.deployment.findFirst({ where: { id, projectId }, include: deploymentViewInclude });
+    if (!d) throw new NotFoundException('deployment not found');
+    return toDeploymentView(d);
+  }
+
+  async list(projectId: string, q: DeploymentListQuery): Promise<Page<DeploymentView>> {
+    const cursor = q.cursor ? this.decodeCursor(q.cursor) : null;
+    const rows = await this.prisma.deployment.findMany({
+      where: {
+        projectId,
+        ...(q.environmentId ? { environmentId: q.environmentId } : {}),
+        ...(q.state ? { state: q.state } : {}),
+        ...(q.trigger ? { trigger: q.trigger } : {}),
+        ...(q.version ? { artifact: { version: q.version } } : {}),
+        ...(cursor
+          ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
+          : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: q.limit + 1,
+      include: deploymentViewInclude,
+    });
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toDeploymentView),
+      nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url') : null,
+    };
+  }
+
+  async environmentStatus(projectId: string): Promise<EnvironmentStatusView[]> {
+    const environments = await this.prisma.environment.findMany({ where: { projectId }, orderBy: [{ position: 'asc' }, { name: 'asc' }] });
+    return Promise.all(
+      environments.map(async (env) => {
+        const [current, active] = await Promise.all([
+          this.prisma.deployment.findFirst({
+            where: { environmentId: env.id, state: 'succeeded' },
+            orderBy: { finishedAt: 'desc' },
+            include: { artifact: { select: { version: true } } },
+          }),
+          this.prisma.deployment.findFirst({
+            where: { environmentId: env.id, state: { in: ['queued', 'running'] } },
+            orderBy: [{ state: 'desc' }, { createdAt: 'asc' }],
+            include: { artifact: { select: { version: true } } },
+          }),
+        ]);
+        return {
+          environmentId: env.id,
+          environmentName: env.name,
+          protected: env.protected,
+          current: current
+            ? { version: current.artifact.version, deploymentId: current.id, finishedAt: current.finishedAt!.toISOString(), actor: current.actorLabel }
+            : null,
+          active: active ? { deploymentId: active.id, version: active.artifact.version, state: active.state } : null,
+        };
+      }),
+    );
+  }
+
+  private decodeCursor(cursor: string): { createdAt: Date; id: string } {
+    const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+    const createdAt = new Date(at ?? '');
+    if (!id || Number.isNaN(createdAt.getTime())) throw new BadRequestException('cursor is not valid');
+    return { createdAt, id };
+  }
+
+  private async environmentOf(ctx: ProjectCtx, environmentId: string): Promise<Environment> {
+    const environment = await this.prisma.environment.findFirst({ where: { id: environmentId, projectId: ctx.project.id } });
+    if (!environment) throw new NotFoundException('environment not found');
+    return environment;
+  }
+
+  /** Protected environments: maintainers only, and the person types the environment's name. */
+  private assertMayDeploy(ctx: ProjectCtx, environment: Environment, confirm: string | undefined): void {
+    if (!environment.protected) return;
+    if (!roleAtLeast(ctx.role, 'maintainer')) {
+      throw new ForbiddenException(`${environment.name} is protected: releasing to it needs the maintainer role`);
+    }
+    if (confirm !== environment.name) {
+      throw new BadRequestException({
+        message: `${environment.name} is protected: type its name to confirm`,
+        issues: [{ path: 'confirm', message: `type "${environment.name}" to confirm` }],
+      });
+    }
+  }
+
+  private async enqueueNew(ctx: ProjectCtx, n: NewDeployment): Promise<DeploymentView> {
+    const targets = await this.prisma.target.findMany({
+      where: { environmentId: n.environment.id, ...(n.targetIds ? { id: { in: n.targetIds } } : {}) },
+      orderBy: { name: 'asc' },
+    });
+    if (targets.length === 0) {
+      throw new BadRequestException(`environment ${n.environment.name} has no targets; add one before releasing`);
+    }
+    const artifact = await this.prisma.artifact.findUniqueOrThrow({ where: { id: n.artifactId } });
+    if (targets.some((t) => t.kind === 'ssh') && artifact.kind !== 'tarball') {
+      throw new BadRequestException(`version ${artifact.version} is an image; SSH targets need a tarball version`);
+    }
+    const previous = await this.prisma.deployment.findFirst({
+      where: { environmentId: n.environment.id, state: 'succeeded' },
+      orderBy: { finishedAt: 'desc' },
+      select: { artifactId: true },
+    });
+    const label = actorLabel(ctx.actor);
+    const deployment = await this.prisma.$transaction(async (tx) => {
+      const d = await tx.deployment.create({
+        data: {
+          projectId: ctx.project.id,
+          environmentId: n.environment.id,
+          artifactId: n.artifactId,
+          previousArtifactId: previous?.artifactId ?? null,
+          trigger: n.trigger,
+          actorUserId: ctx.actor.type === 'user' ? ctx.actor.id : null,
+          actorLabel: label,
+          retryOfId: n.retryOfId ?? null,
+          targets: { create: targets.map((t) => ({ targetId: t.id, targetName: t.name })) },
+        },
+      });
+      await this.audit.record(
+        ctx,
+        {
+          action: n.trigger === 'rollback' ? 'deployment.rollback_requested' : 'deployment.requested',
+          subjectType: 'deployment',
+          subjectId: d.id,
+          projectId: ctx.project.id,
+          data: { environment: n.environment.name, version: artifact.version, trigger: n.trigger, retryOf: n.retryOfId ?? null, targets: targets.map((t) => t.name) },
+        },
+        tx,
+      );
+      return d;
+    });
+    try {
+      await this.queue.enqueueDeployment(deployment.id);
+    } catch (err) {
+      // The row is safe in Postgres; the worker's sweeper re-queues queued deployments.
+      this.logger.event('warn', 'could not queue deployment; the sweeper will retry', { deploymentId: deployment.id, error: String(err) }, 'Deployments');
+    }
+    await this.events.statusChanged(deployment.id);
+    return this.view(deployment.id);
+  }
+}

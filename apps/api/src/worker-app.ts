@@ -1,0 +1,27 @@
+// Builds and starts the worker role (also used by the integration tests).
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { JsonLogger } from './common/json-logger.js';
+import type { AppConfig } from './config/app-config.js';
+import { DeployWorker } from './worker/deploy-worker.service.js';
+import { Watchdog } from './worker/watchdog.service.js';
+import { WorkerModule } from './worker/worker.module.js';
+
+export interface RunningWorker {
+  app: INestApplicationContext;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(config: AppConfig, logger = new JsonLogger(config.WHARF_LOG_LEVEL)): Promise<RunningWorker> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger });
+  const worker = app.get(DeployWorker);
+  worker.start();
+  app.get(Watchdog).start();
+  return {
+    app,
+    async stop() {
+      await worker.stop();
+      await app.close();
+    },
+  };
+}

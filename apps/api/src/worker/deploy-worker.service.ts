@@ -1,0 +1,76 @@
+// The BullMQ consumer. Jobs are looked up in the registry (packages/shared JOBS); the
+// worker refuses to start if a registered job name has no processor here.
+import { Inject, Injectable } from '@nestjs/common';
+import { DEPLOY_QUEUE, JOB_NAMES, JOBS, type JobName } from '@wharf/shared';
+import { DelayedError, type Job, Worker } from 'bullmq';
+import { JsonLogger } from '../common/json-logger.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { bullConnection } from '../queue/redis-options.js';
+import { DeploymentRunner } from './deployment-runner.service.js';
+
+/** How long a deployment waiting for its environment's lock sleeps before trying again. */
+const WAIT_FOR_LOCK_MS = 2_000;
+
+type Processor = (job: Job, token: string | undefined) => Promise<void>;
+
+@Injectable()
+export class DeployWorker {
+  private worker: Worker | null = null;
+
+  constructor(
+    private readonly runner: DeploymentRunner,
+    private readonly logger: JsonLogger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private readonly processors: Record<JobName, Processor> = {
+    'deployment.run': async (job, token) => {
+      const { deploymentId } = JOBS['deployment.run'].parse(job.data);
+      const outcome = await this.runner.run(deploymentId);
+      if (outcome === 'wait') {
+        // Another deployment of the environment runs or is ahead in line: wait our turn.
+        await job.moveToDelayed(Date.now() + WAIT_FOR_LOCK_MS, token);
+        throw new DelayedError();
+      }
+    },
+  };
+
+  start(): void {
+    const missing = JOB_NAMES.filter((name) => typeof this.processors[name] !== 'function');
+    if (missing.length > 0) throw new Error(`no processor for job(s): ${missing.join(', ')}`);
+    this.worker = new Worker(
+      DEPLOY_QUEUE,
+      async (job, token) => {
+        const processor = this.processors[job.name as JobName];
+        if (!processor) throw new Error(`unknown job ${job.name}`);
+        await processor(job, token);
+      },
+      {
+        connection: bullConnection(this.config.REDIS_URL),
+        prefix: `${this.config.WHARF_REDIS_PREFIX}:bull`,
+        concurrency: this.config.WHARF_WORKER_CONCURRENCY,
+        // Stalled jobs (their worker died) come back; the runner's claim makes that harmless.
+        maxStalledCount: 100,
+      },
+    );
+    this.worker.on('error', (err) => this.logger.event('warn', 'queue error', { error: err.message }, 'DeployWorker'));
+    this.worker.on('failed', (job, err) => {
+      if (err instanceof DelayedError) return;
+      this.logger.event('error', 'job failed', { jobId: job?.id, name: job?.name, error: err.message }, 'DeployWorker');
+    });
+  }
+
+  /** Takes no new jobs, waits for running ones up to the grace period, then stops them. */
+  async stop(): Promise<void> {
+    if (!this.worker) return;
+    const graceMs = this.config.WHARF_SHUTDOWN_GRACE_SECONDS * 1000;
+    const closing = this.worker.close();
+    const timer = setTimeout(() => {
+      this.logger.event('warn', 'shutdown grace period over; stopping running deployments', { active: this.runner.activeCount }, 'DeployWorker');
+      this.runner.abortAll('worker shutting down');
+    }, graceMs);
+    await closing;
+    clearTimeout(timer);
+    this.worker = null;
+  }
+}

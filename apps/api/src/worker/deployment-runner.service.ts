@@ -1,0 +1,163 @@
+// Runs one deployment end to end in this worker: claim it, build the plan, stream the log,
+// run the executor under a heartbeat, record per-target results, finish exactly once.
+import { Inject, Injectable } from '@nestjs/common';
+import { createSshExecutor, type DeployResult, type TargetUpdate } from '@wharf/executors';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { AuditService } from '../audit/audit.service.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { JsonLogger } from '../common/json-logger.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DeploymentEvents } from '../deployments/deployment-events.js';
+import { LogSink } from '../live/log-sink.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import { RedisService } from '../redis/redis.module.js';
+import { CancelListener } from './cancel-listener.service.js';
+import { DeploymentClaims, type ClaimResult } from './deployment-claims.service.js';
+import { PlanBuilder } from './plan-builder.service.js';
+
+const HEARTBEAT_MS = 5_000;
+
+type FinalState = 'succeeded' | 'failed' | 'cancelled';
+
+@Injectable()
+export class DeploymentRunner {
+  readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly executor = createSshExecutor();
+  private readonly active = new Map<string, AbortController>();
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly redis: RedisService,
+    private readonly claims: DeploymentClaims,
+    private readonly plans: PlanBuilder,
+    private readonly events: DeploymentEvents,
+    private readonly cancels: CancelListener,
+    private readonly audit: AuditService,
+    private readonly logger: JsonLogger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  /** Stops every running deployment (used when the shutdown grace period runs out). */
+  abortAll(reason: string): void {
+    for (const c of this.active.values()) c.abort(new Error(reason));
+  }
+
+  async run(deploymentId: string): Promise<ClaimResult> {
+    const claim = await this.claims.tryClaim(deploymentId, this.workerId);
+    if (claim !== 'claimed') return claim;
+    await this.events.statusChanged(deploymentId);
+
+    const abort = new AbortController();
+    this.active.set(deploymentId, abort);
+    const stopWatching = this.cancels.watch(deploymentId, (reason) => abort.abort(new Error(reason)));
+    const heartbeat = setInterval(() => void this.beat(deploymentId, abort), HEARTBEAT_MS);
+    const system = { actor: { type: 'system' as const, label: `worker:${this.workerId}` }, ip: null } satisfies RequestContext;
+
+    let sink: LogSink | null = null;
+    let state: FinalState = 'failed';
+    let error: string | null = null;
+    const targetWrites: Promise<void>[] = [];
+    let projectId: string | null = null;
+    try {
+      const built = await this.plans.build(deploymentId);
+      projectId = built.projectId;
+      sink = await this.openSink(deploymentId, built.secrets);
+      const timeout = setTimeout(() => abort.abort(new Error(`deployment timed out after ${built.timeoutMinutes} min`)), built.timeoutMinutes * 60_000);
+      timeout.unref();
+      await this.audit.record(system, { action: 'deployment.started', subjectType: 'deployment', subjectId: deploymentId, projectId, data: { worker: this.workerId } });
+      sink.write({ targetId: null, stream: 'system', text: `Releasing ${built.plan.version} to ${built.environmentName}: ${built.plan.targets.length + built.refused.length} target(s), worker ${this.workerId}` });
+
+      for (const r of built.refused) {
+        sink.write({ targetId: r.targetId, stream: 'system', text: `refused: ${r.reason}` });
+        targetWrites.push(this.claims.updateTarget(deploymentId, { targetId: r.targetId, state: 'failed', batch: 0, startedAt: null, finishedAt: new Date(), error: { code: 'refused', message: r.reason } }));
+      }
+
+      let result: DeployResult | null = null;
+      if (built.plan.targets.length > 0 && !(built.refused.length > 0 && built.plan.settings.onFailure === 'stop')) {
+        const liveSink = sink;
+        result = await this.executor.run(built.plan, {
+          signal: abort.signal,
+          log: (line) => liveSink.write(line),
+          onTargetUpdate: (u) => {
+            if (u.state === 'failed') liveSink.flushTail(u.targetId);
+            targetWrites.push(this.recordTarget(deploymentId, projectId!, u, system));
+          },
+        });
+      }
+      clearTimeout(timeout);
+      ({ state, error } = summarize(result, built.refused.length, abort.signal));
+    } catch (err) {
+      state = abort.signal.aborted && isCancel(abort.signal) ? 'cancelled' : 'failed';
+      error = err instanceof Error ? err.message : String(err);
+      this.logger.event('warn', 'deployment errored', { deploymentId, error }, 'DeploymentRunner');
+    } finally {
+      clearInterval(heartbeat);
+      stopWatching();
+      this.active.delete(deploymentId);
+    }
+
+    await Promise.allSettled(targetWrites);
+    await this.claims.settleOpenTargets(deploymentId, state === 'cancelled' ? 'cancelled' : 'skipped', state === 'cancelled' ? 'cancelled' : 'not run');
+    sink ??= await this.openSink(deploymentId, []);
+    sink.write({ targetId: null, stream: 'system', text: `Deployment ${state}${error ? `: ${error}` : ''}` });
+    await sink.close();
+    const finished = await this.claims.finish(deploymentId, this.workerId, state, error);
+    if (finished) {
+      await this.audit.record(system, { action: `deployment.${state}`, subjectType: 'deployment', subjectId: deploymentId, projectId, data: { error } });
+    }
+    await this.events.statusChanged(deploymentId);
+    return 'done';
+  }
+
+  private openSink(deploymentId: string, secrets: string[]): Promise<LogSink> {
+    return new LogSink({
+      deploymentId,
+      prisma: this.prisma,
+      redis: this.redis.client,
+      prefix: this.redis.prefix,
+      maxBytes: this.config.WHARF_LOG_MAX_MB * 1024 * 1024,
+      secrets,
+      logger: this.logger,
+    }).open();
+  }
+
+  private async recordTarget(deploymentId: string, projectId: string, u: TargetUpdate, system: RequestContext): Promise<void> {
+    await this.claims.updateTarget(deploymentId, u);
+    if (u.error?.code === 'host_key_mismatch') {
+      await this.audit.record(system, { action: 'host_key.rejected', subjectType: 'target', subjectId: u.targetId, projectId, data: { deploymentId, error: u.error.message } });
+    }
+    await this.events.statusChanged(deploymentId);
+  }
+
+  private async beat(deploymentId: string, abort: AbortController): Promise<void> {
+    try {
+      const hb = await this.claims.heartbeat(deploymentId, this.workerId);
+      if (!hb) abort.abort(new Error('this worker no longer owns the deployment (failed by the watchdog)'));
+      else if (hb.cancelRequested) abort.abort(new Error('cancel requested'));
+    } catch {
+      // Postgres briefly unreachable: keep going; the watchdog's timeout is far longer.
+    }
+  }
+}
+
+function isCancel(signal: AbortSignal): boolean {
+  return signal.reason instanceof Error && signal.reason.message === 'cancel requested';
+}
+
+function summarize(result: DeployResult | null, refused: number, signal: AbortSignal): { state: FinalState; error: string | null } {
+  if (signal.aborted) {
+    const reason = signal.reason instanceof Error ? signal.reason.message : 'aborted';
+    return isCancel(signal) ? { state: 'cancelled', error: 'cancelled' } : { state: 'failed', error: reason };
+  }
+  if (!result) return { state: 'failed', error: refused > 0 ? `${refused} target(s) refused` : 'nothing to deploy' };
+  const failed = result.targets.filter((t) => t.state === 'failed');
+  if (result.state === 'succeeded' && refused === 0) return { state: 'succeeded', error: null };
+  if (result.state === 'cancelled') return { state: 'cancelled', error: 'cancelled' };
+  const first = failed[0]?.error?.message;
+  return { state: 'failed', error: `${failed.length + refused} target(s) failed${first ? `: ${first}` : ''}` };
+}

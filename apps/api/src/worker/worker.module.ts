@@ -1,0 +1,39 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { JsonLogger } from '../common/json-logger.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CredentialsModule } from '../credentials/credentials.module.js';
+import { DeploymentEvents } from '../deployments/deployment-events.js';
+import { PrismaModule } from '../prisma/prisma.module.js';
+import { QueueModule } from '../queue/queue.module.js';
+import { RedisModule } from '../redis/redis.module.js';
+import { CancelListener } from './cancel-listener.service.js';
+import { DeploymentClaims } from './deployment-claims.service.js';
+import { DeploymentRunner } from './deployment-runner.service.js';
+import { DeployWorker } from './deploy-worker.service.js';
+import { PlanBuilder } from './plan-builder.service.js';
+import { Watchdog } from './watchdog.service.js';
+
+/** The worker role: queue consumers and the watchdog, no HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
+    return {
+      module: WorkerModule,
+      global: true,
+      imports: [PrismaModule, RedisModule, QueueModule, AuditModule, CredentialsModule],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: JsonLogger, useValue: logger },
+        CancelListener,
+        DeploymentClaims,
+        DeploymentEvents,
+        DeploymentRunner,
+        DeployWorker,
+        PlanBuilder,
+        Watchdog,
+      ],
+      exports: [APP_CONFIG, JsonLogger],
+    };
+  }
+}
