@@ -29,7 +29,10 @@ export function errorMessage(body: string): string | undefined {
   const issues = Array.isArray(view.issues)
     ? view.issues
         .filter(isObject)
-        .map((i) => `${typeof i.path === 'string' && i.path ? `${i.path}: ` : ''}${typeof i.message === 'string' ? i.message : ''}`)
+        .map(
+          (i) =>
+            `${typeof i.path === 'string' && i.path ? `${i.path}: ` : ''}${typeof i.message === 'string' ? i.message : ''}`,
+        )
         .filter((s) => s && !message?.includes(s))
     : [];
   const parts = [message, ...issues].filter((s): s is string => !!s);
@@ -62,7 +65,10 @@ export function expectJson(res: HttpResponse, expected: number, action: string):
   if (res.status === expected) {
     const json = parseJson(res.body);
     if (json === undefined) {
-      throw new CliError(EXIT.server, `${action}: the server answered ${res.status} without valid JSON (is WHARF_URL a Wharf server?)`);
+      throw new CliError(
+        EXIT.server,
+        `${action}: the server answered ${res.status} without valid JSON (is WHARF_URL a Wharf server?)`,
+      );
     }
     return json;
   }
@@ -76,13 +82,19 @@ export function expectJson(res: HttpResponse, expected: number, action: string):
   const message = errorMessage(res.body);
   const reason = message ?? `${res.status} ${res.statusText || 'error'} (not a Wharf error response)`;
   const verb = res.status >= 500 ? 'failed' : 'rejected';
-  throw new CliError(exitCodeForStatus(res.status), `${action} ${verb} (${res.status}): ${oneLine(reason)}${hintFor(res.status)}`);
+  throw new CliError(
+    exitCodeForStatus(res.status),
+    `${action} ${verb} (${res.status}): ${oneLine(reason)}${hintFor(res.status)}`,
+  );
 }
 
 /** Narrow shape check of a view: enough that printing it cannot crash. */
 export function requireFields<T>(json: unknown, fields: readonly string[], action: string): T {
   if (!isObject(json) || fields.some((f) => !(f in json))) {
-    throw new CliError(EXIT.server, `${action}: the server's answer is not the expected shape (is WHARF_URL a Wharf server?)`);
+    throw new CliError(
+      EXIT.server,
+      `${action}: the server's answer is not the expected shape (is WHARF_URL a Wharf server?)`,
+    );
   }
   return json as T;
 }

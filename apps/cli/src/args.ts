@@ -244,7 +244,8 @@ function parseGlobal(values: Record<string, unknown>): GlobalOptions {
   const timeout = optional(values, 'timeout');
   let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000;
   if (timeout !== undefined) {
-    if (!/^[1-9][0-9]{0,5}$/.test(timeout)) throw new UsageError('--timeout must be a whole number of seconds (1-999999)');
+    if (!/^[1-9][0-9]{0,5}$/.test(timeout))
+      throw new UsageError('--timeout must be a whole number of seconds (1-999999)');
     timeoutMs = Number(timeout) * 1000;
   }
   return { url: optional(values, 'url'), timeoutMs };

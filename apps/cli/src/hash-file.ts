@@ -23,7 +23,10 @@ export async function sha256File(
     throw new CliError(EXIT.usage, `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? 'read error'}`);
   }
   if (bytes !== expectedSize) {
-    throw new CliError(EXIT.usage, 'the file changed while it was being read; push it once the build has finished writing it');
+    throw new CliError(
+      EXIT.usage,
+      'the file changed while it was being read; push it once the build has finished writing it',
+    );
   }
   return hash.digest('hex');
 }

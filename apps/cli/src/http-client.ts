@@ -83,7 +83,12 @@ export class WharfHttpClient {
       });
       source.on('end', () => {
         if (sent !== file.size) {
-          hooks.fail(new CliError(EXIT.usage, 'the file shrank while it was being uploaded; push it once the build has finished'));
+          hooks.fail(
+            new CliError(
+              EXIT.usage,
+              'the file shrank while it was being uploaded; push it once the build has finished',
+            ),
+          );
           return;
         }
         onBodySent();
@@ -101,7 +106,10 @@ export class WharfHttpClient {
     method: 'GET' | 'POST',
     url: URL,
     extraHeaders: Record<string, string | number>,
-    writeBody: (req: ClientRequest, hooks: { fail: (err: Error) => void; onResponse: (fn: () => void) => void }) => void,
+    writeBody: (
+      req: ClientRequest,
+      hooks: { fail: (err: Error) => void; onResponse: (fn: () => void) => void },
+    ) => void,
   ): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
       // A keep-alive agent, not `agent: false`: the latter sends "Connection: close", and a
@@ -134,7 +142,12 @@ export class WharfHttpClient {
       };
 
       req.setTimeout(this.timeoutMs, () => {
-        fail(new CliError(EXIT.network, `no response from ${url.origin} for ${Math.round(this.timeoutMs / 1000)}s (see --timeout)`));
+        fail(
+          new CliError(
+            EXIT.network,
+            `no response from ${url.origin} for ${Math.round(this.timeoutMs / 1000)}s (see --timeout)`,
+          ),
+        );
       });
       req.on('error', (err) => {
         // Once a response has started, a write error (EPIPE after an early 413) is noise.

@@ -86,12 +86,29 @@ describe('wharf artifact push (bundle)', () => {
   it('streams the file intact with its sha256 and metadata, and reports progress', async () => {
     const url = await startFake();
     const file = await randomFile('build.tgz', 8 * 1024 * 1024 + 123);
-    const expectedSha = createHash('sha256').update(await readFile(file)).digest('hex');
+    const expectedSha = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
     const message = '- fix "quotes" & $(id) `uname` ünïcode';
 
     const r = await runCli(
-      ['artifact', 'push', 'build.tgz', '--project', 'shop', '--version', '1.2.3', '--ref', 'feature/x',
-        '--commit', 'abc1234def', '--message', message, '--author', 'Ada Lovelace'],
+      [
+        'artifact',
+        'push',
+        'build.tgz',
+        '--project',
+        'shop',
+        '--version',
+        '1.2.3',
+        '--ref',
+        'feature/x',
+        '--commit',
+        'abc1234def',
+        '--message',
+        message,
+        '--author',
+        'Ada Lovelace',
+      ],
       { WHARF_URL: url, WHARF_TOKEN: TOKEN },
     );
 
@@ -109,7 +126,11 @@ describe('wharf artifact push (bundle)', () => {
     expect(req.bodySha256).toBe(expectedSha);
     expect(Buffer.compare(await readFile(req.bodyFile!), await readFile(file))).toBe(0);
     expect(Object.fromEntries(req.query)).toMatchObject({
-      version: '1.2.3', ref: 'feature/x', commit: 'abc1234def', message, author: 'Ada Lovelace',
+      version: '1.2.3',
+      ref: 'feature/x',
+      commit: 'abc1234def',
+      message,
+      author: 'Ada Lovelace',
     });
 
     expect(r.stdout).toMatch(new RegExp(`^pushed shop 1\\.2\\.3 \\(8\\.4 MB, sha256 ${expectedSha}\\) in `));
@@ -211,7 +232,9 @@ describe('wharf artifact push (bundle)', () => {
   it('fails locally with exit 3 when WHARF_TOKEN is missing, sending nothing', async () => {
     const url = await startFake();
     await randomFile('build.tgz', 1000);
-    const r = await runCli(['artifact', 'push', 'build.tgz', '--project', 'shop', '--version', '1.0.0'], { WHARF_URL: url });
+    const r = await runCli(['artifact', 'push', 'build.tgz', '--project', 'shop', '--version', '1.0.0'], {
+      WHARF_URL: url,
+    });
     expect(r.code).toBe(3);
     expect(lines(r.stderr)).toEqual([expect.stringMatching(/^wharf: WHARF_TOKEN is not set/)]);
     expect(server?.requests).toHaveLength(0);
@@ -277,12 +300,21 @@ describe('wharf artifact list / register-image (bundle)', () => {
   it('prints a table, the next-page hint, and the raw page with --json', async () => {
     const url = await startFake({
       artifacts: [
-        artifactView({ version: '1.2.3', sizeBytes: 5_000_000, gitRef: 'main', commitSha: 'abcdef0123456789', commitMessage: 'Fix\u001b[31m login\nbody' }),
+        artifactView({
+          version: '1.2.3',
+          sizeBytes: 5_000_000,
+          gitRef: 'main',
+          commitSha: 'abcdef0123456789',
+          commitMessage: 'Fix\u001b[31m login\nbody',
+        }),
         artifactView({ version: 'img-7', kind: 'image', imageRef: 'registry.example.com/shop/web:7' }),
       ],
       nextCursor: 'c2',
     });
-    const table = await runCli(['artifact', 'list', '--project', 'shop', '--limit', '2'], { WHARF_URL: url, WHARF_TOKEN: TOKEN });
+    const table = await runCli(['artifact', 'list', '--project', 'shop', '--limit', '2'], {
+      WHARF_URL: url,
+      WHARF_TOKEN: TOKEN,
+    });
     expect(table.code).toBe(0);
     expect(server!.requests[0]!.query.get('limit')).toBe('2');
     expect(lines(table.stdout)).toEqual([
@@ -316,13 +348,30 @@ describe('wharf artifact list / register-image (bundle)', () => {
     const url = await startFake();
     const digest = `sha256:${'ab'.repeat(32)}`;
     const r = await runCli(
-      ['artifact', 'register-image', '--project', 'shop', '--version', '7', '--image', 'registry.example.com/shop/web:7',
-        '--digest', digest, '--commit', 'abcdef0'],
+      [
+        'artifact',
+        'register-image',
+        '--project',
+        'shop',
+        '--version',
+        '7',
+        '--image',
+        'registry.example.com/shop/web:7',
+        '--digest',
+        digest,
+        '--commit',
+        'abcdef0',
+      ],
       { WHARF_URL: url, WHARF_TOKEN: TOKEN },
     );
     expect(r.code).toBe(0);
     expect(server!.requests[0]!.headers['content-type']).toBe('application/json');
-    expect(server!.requests[0]!.json).toEqual({ version: '7', image: 'registry.example.com/shop/web:7', digest, commit: 'abcdef0' });
+    expect(server!.requests[0]!.json).toEqual({
+      version: '7',
+      image: 'registry.example.com/shop/web:7',
+      digest,
+      commit: 'abcdef0',
+    });
     expect(r.stdout).toBe(`registered shop 7: registry.example.com/shop/web:7 (${digest})\n`);
   });
 

@@ -59,7 +59,10 @@ export function artifactView(overrides: Partial<ArtifactView> = {}): ArtifactVie
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(payload) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(payload),
+  });
   res.end(payload);
 }
 
@@ -99,7 +102,12 @@ export class FakeWharfServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const record: RecordedRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers };
+    const record: RecordedRequest = {
+      method: req.method ?? '',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+    };
     this.requests.push(record);
 
     if (req.headers.authorization !== `Bearer ${this.options.token}`) {
@@ -109,7 +117,10 @@ export class FakeWharfServer {
     if (!match || match[1] !== 'shop') return error(res, 404, 'Not Found', 'project not found');
 
     if (req.method === 'GET' && !match[2]) {
-      const page: Page<ArtifactView> = { items: this.options.artifacts ?? [], nextCursor: this.options.nextCursor ?? null };
+      const page: Page<ArtifactView> = {
+        items: this.options.artifacts ?? [],
+        nextCursor: this.options.nextCursor ?? null,
+      };
       return send(res, 200, page);
     }
     if (req.method === 'POST' && match[2] === 'image') {

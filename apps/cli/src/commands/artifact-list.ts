@@ -23,7 +23,9 @@ export function artifactRow(a: ArtifactView): string[] {
     cell(a.gitRef, 30),
     cell(a.commitSha?.slice(0, 8), 8),
     // ISO 8601 in UTC, minutes precision: 2026-11-28 08:40Z
-    typeof a.createdAt === 'string' && a.createdAt.length >= 16 ? `${a.createdAt.slice(0, 10)} ${a.createdAt.slice(11, 16)}Z` : cell(a.createdAt, 25),
+    typeof a.createdAt === 'string' && a.createdAt.length >= 16
+      ? `${a.createdAt.slice(0, 10)} ${a.createdAt.slice(11, 16)}Z`
+      : cell(a.createdAt, 25),
     cell(a.commitMessage?.split('\n')[0], 50),
   ];
 }
@@ -48,7 +50,10 @@ export async function artifactList(opts: ListOptions, ctx: CommandContext): Prom
   });
   const page = requireFields<Page<ArtifactView>>(expectJson(res, 200, 'list'), ['items'], 'list');
   if (!Array.isArray(page.items)) {
-    throw new CliError(EXIT.server, "list: the server's answer is not the expected shape (is WHARF_URL a Wharf server?)");
+    throw new CliError(
+      EXIT.server,
+      "list: the server's answer is not the expected shape (is WHARF_URL a Wharf server?)",
+    );
   }
   if (opts.json) {
     ctx.stdout.write(`${JSON.stringify(page, null, 2)}\n`);

@@ -41,7 +41,10 @@ async function statFile(file: string): Promise<number> {
   } catch (err) {
     if (err instanceof CliError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(EXIT.usage, code === 'ENOENT' ? `${name}: no such file` : `cannot read ${name}: ${code ?? 'error'}`);
+    throw new CliError(
+      EXIT.usage,
+      code === 'ENOENT' ? `${name}: no such file` : `cannot read ${name}: ${code ?? 'error'}`,
+    );
   }
 }
 
@@ -100,7 +103,10 @@ export async function artifactPush(opts: PushOptions, ctx: CommandContext): Prom
   const json = expectJson(res, 201, 'upload');
   const view = requireFields<ArtifactView>(json, ['version', 'sha256'], 'upload');
   if (view.sha256 !== null && view.sha256 !== sha256) {
-    throw new CliError(EXIT.server, `upload: the server recorded sha256 ${oneLine(String(view.sha256), 80)}, expected ${sha256}`);
+    throw new CliError(
+      EXIT.server,
+      `upload: the server recorded sha256 ${oneLine(String(view.sha256), 80)}, expected ${sha256}`,
+    );
   }
   if (opts.json) {
     ctx.stdout.write(`${JSON.stringify(view, null, 2)}\n`);

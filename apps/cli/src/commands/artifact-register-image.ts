@@ -12,7 +12,11 @@ export async function artifactRegisterImage(opts: RegisterImageOptions, ctx: Com
   warnIfPlainHttp(server.baseUrl, ctx);
   const client = new WharfHttpClient(server, opts.timeoutMs);
   const res = await client.postJson(`/api/v1/projects/${encodeURIComponent(opts.project)}/artifacts/image`, opts.body);
-  const view = requireFields<ArtifactView>(expectJson(res, 201, 'image registration'), ['version'], 'image registration');
+  const view = requireFields<ArtifactView>(
+    expectJson(res, 201, 'image registration'),
+    ['version'],
+    'image registration',
+  );
   if (opts.json) {
     ctx.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
   } else {
