@@ -139,12 +139,12 @@ export async function reloadPm2(s: TargetSession, p: ReleasePaths, reload: Reloa
     case 'startOrReload': {
       const file = posix.join(p.current, reload.ecosystemFile);
       s.system(`pm2 startOrReload ${file} --update-env`);
-      await s.run('pm2 startOrReload', sh`cd -- ${p.current} && pm2 startOrReload ${file} --update-env`, { ...opts, withEnv: true });
+      await s.run('pm2 startOrReload', sh`cd -- ${p.current} && pm2 startOrReload ${file} --update-env --no-color`, { ...opts, withEnv: true });
       return;
     }
     case 'reload':
       s.system(`pm2 reload ${reload.name} --update-env`);
-      await s.run('pm2 reload', sh`cd -- ${p.current} && pm2 reload ${reload.name} --update-env`, { ...opts, withEnv: true });
+      await s.run('pm2 reload', sh`cd -- ${p.current} && pm2 reload ${reload.name} --update-env --no-color`, { ...opts, withEnv: true });
       return;
   }
 }
@@ -191,19 +191,30 @@ export async function confirmOnline(s: TargetSession, appName: string): Promise<
   throw new ExecutorError('pm2_status', `pm2 reports ${appName} as ${status}, not online`);
 }
 
-/** Keeps the newest `keep` releases (by activation time); the current release always stays. */
+/**
+ * Keeps the newest `keep` complete releases (by activation time); the current release always
+ * stays. Partial releases (no marker: an interrupted upload or install) are always removed.
+ */
 export async function pruneReleases(s: TargetSession, p: ReleasePaths, keep: number): Promise<void> {
   const current = await readCurrent(s, p);
   const currentName = current ? posix.basename(current) : null;
-  const r = await s.capture('list releases', sh`ls -1t -- ${p.releases}`);
+  const r = await s.capture(
+    'list releases',
+    sh`cd -- ${p.releases} && ls -1t && echo --- && for d in */; do [ -f "$d"${RELEASE_MARKER} ] && printf '%s\\n' "\${d%/}"; done; true`,
+  );
   if (r.exitCode !== 0) throw new ExecutorError('prune', 'could not list releases');
-  const names = r.stdout.split('\n').filter((n) => n && !n.startsWith('.'));
+  const lines = r.stdout.split('\n');
+  const sep = lines.indexOf('---');
+  const complete = new Set(lines.slice(sep + 1).filter(Boolean));
+  const names = lines.slice(0, Math.max(0, sep)).filter((n) => n && !n.startsWith('.'));
   const others = names.filter((n) => n !== currentName);
-  const remove = others.slice(Math.max(0, keep - (currentName ? 1 : 0)));
+  const partial = others.filter((n) => !complete.has(n));
+  const old = others.filter((n) => complete.has(n)).slice(Math.max(0, keep - (currentName ? 1 : 0)));
+  const remove = [...partial, ...old];
   if (remove.length === 0) {
     s.system(`prune: ${names.length} release(s) on host, keeping up to ${keep}`);
     return;
   }
-  s.system(`prune: removing ${remove.join(', ')} (keeping ${keep})`);
+  s.system(`prune: removing ${remove.join(', ')} (keeping ${keep}${partial.length ? `; ${partial.length} partial` : ''})`);
   await s.run('prune', sh`rm -rf -- ${remove.map((n) => posix.join(p.releases, n))}`);
 }

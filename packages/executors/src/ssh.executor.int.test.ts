@@ -54,7 +54,7 @@ function target(h: TestHost, over: Partial<SshDeployPlan['targets'][number]> = {
   };
 }
 
-function plan(version: keyof typeof tarballs | string, over: Partial<SshDeploySettings> = {}, hosts = th.hosts): SshDeployPlan {
+function plan(version: string, over: Partial<SshDeploySettings> = {}, hosts = th.hosts): SshDeployPlan {
   const t = tarballs[version] ?? tarballs.v1!;
   return {
     deploymentId: `d-${version}-${randomBytes(3).toString('hex')}`,
@@ -214,6 +214,35 @@ describe('ssh executor against real sshd + pm2', () => {
     expect(result.targets.slice(0, 2).map((t) => t.state), text).toEqual(['succeeded', 'succeeded']);
     expect(await snapshot()).toBe(before);
     expect(await served(h)).toBe('v1');
+  });
+
+  it('reload mode, post-command and pruning (keepReleases 2, current always kept)', async () => {
+    const hosts = th.hosts.slice(0, 2);
+    const { result, text } = await deploy(
+      plan('v2', { reload: { mode: 'reload', name: 'web' }, postCommand: 'echo "post: $WHARF_VERSION in $(pwd -P)"', keepReleases: 2, batchSize: 2 }, hosts),
+    );
+    expect(result.state, text).toBe('succeeded');
+    for (const h of hosts) {
+      expect(await served(h)).toBe('v2');
+      expect(text).toContain(`post: v2 in ${join(h.baseDir, 'releases', 'v2')}`);
+      const left = (await readdir(join(h.baseDir, 'releases'))).filter((n) => !n.startsWith('.')).sort();
+      // v1 was active just before v2, so it is the newest of the others; v3/v4 go.
+      expect(left).toEqual(['v1', 'v2']);
+    }
+    expect(text).toContain('pm2 reload web --update-env');
+  });
+
+  it('an unreachable target fails with a typed error; with onFailure continue the others proceed', async () => {
+    const p = plan('v2', { batchSize: 1, onFailure: 'continue', timeouts: { connectMs: 3000 } }, th.hosts.slice(0, 2));
+    p.targets.unshift({ ...p.targets[0]!, id: 't-down', name: 'down', host: '127.0.0.49', port: 1 });
+    const { result, text } = await deploy(p);
+    expect(result.state).toBe('failed');
+    expect(result.targets.map((t) => [t.targetId, t.state])).toEqual([
+      ['t-down', 'failed'],
+      ['t-host-1', 'succeeded'],
+      ['t-host-2', 'succeeded'],
+    ]);
+    expect(result.targets[0]!.error?.code, text).toBe('unreachable');
   });
 
   it('rejects a hostile version before touching any host', async () => {

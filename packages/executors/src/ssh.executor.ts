@@ -23,7 +23,6 @@ import { validatePlan } from './plan.schema.js';
 import { connectSsh, type SshConnection } from './ssh-connection.js';
 import { TargetSession } from './target-session.js';
 import type {
-  DeployResult,
   Executor,
   LogStream,
   RunContext,
