@@ -78,7 +78,8 @@ export const en = {
 
   'overview.environments': 'Environments',
   'overview.nothingDeployed': 'Nothing deployed yet',
-  'overview.targetCount': '{count} target(s)',
+  'overview.targetCount.one': '{count} target',
+  'overview.targetCount.other': '{count} targets',
   'overview.about': 'About',
   'overview.noDescription': 'No description.',
 

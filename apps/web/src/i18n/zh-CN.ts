@@ -79,7 +79,8 @@ export const zhCN: Record<keyof typeof en, string> = {
 
   'overview.environments': '环境',
   'overview.nothingDeployed': '尚未发布',
-  'overview.targetCount': '{count} 个目标',
+  'overview.targetCount.one': '{count} 个目标',
+  'overview.targetCount.other': '{count} 个目标',
   'overview.about': '简介',
   'overview.noDescription': '暂无描述。',
 

@@ -72,7 +72,7 @@ export function ArtifactsTable({ artifacts }: { artifacts: ArtifactView[] }) {
               <td className="truncate" title={a.commitAuthor ? t('artifacts.author', { author: a.commitAuthor }) : undefined}>
                 {a.uploadedBy ?? a.commitAuthor ?? '—'}
               </td>
-              <td>
+              <td className="nowrap">
                 <TimeAgo iso={a.createdAt} />
               </td>
             </tr>

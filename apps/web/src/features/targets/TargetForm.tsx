@@ -134,16 +134,18 @@ export function TargetForm({ slug, environmentId, target, credentials, onDone }:
           })}
         </div>
       </fieldset>
-      <Field id={`${idp}-credential`} name="credentialId" label={t('targets.credential')} error={form.error('credentialId')} hint={t(`targetKind.${kind}.credentialHint`)}>
-        <select id={`${idp}-credential`} value={credentialId} data-testid="target-credential" onChange={(e) => setCredentialId(e.target.value)}>
-          <option value="">{t('targets.noCredential')}</option>
-          {(credentials ?? []).map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name} ({t(`credentialKind.${c.kind}`)})
-            </option>
-          ))}
-        </select>
-      </Field>
+      <div className="form-grid">
+        <Field id={`${idp}-credential`} name="credentialId" label={t('targets.credential')} error={form.error('credentialId')} hint={t(`targetKind.${kind}.credentialHint`)}>
+          <select id={`${idp}-credential`} value={credentialId} data-testid="target-credential" onChange={(e) => setCredentialId(e.target.value)}>
+            <option value="">{t('targets.noCredential')}</option>
+            {(credentials ?? []).map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name} ({t(`credentialKind.${c.kind}`)})
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
       <ErrorNotice error={mutation.error} fields={known} testId="form-error" />
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={mutation.isPending} data-testid="target-submit">

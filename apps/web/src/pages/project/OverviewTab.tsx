@@ -12,7 +12,7 @@ import { useProjectContext } from '../../features/projects/project-context';
 import { useI18n } from '../../i18n/useI18n';
 
 export function OverviewTab() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { project, can } = useProjectContext();
   const envs = useEnvironments(project.slug);
   const targets = useTargets(project.slug);
@@ -59,7 +59,9 @@ export function OverviewTab() {
                   <div className="env-card-body muted">{t('overview.nothingDeployed')}</div>
                   <div className="env-card-foot">
                     <Link to={`${base}/targets?env=${encodeURIComponent(env.id)}`}>
-                      {count === undefined ? t('tab.targets') : t('overview.targetCount', { count })}
+                      {count === undefined
+                        ? t('tab.targets')
+                        : t(new Intl.PluralRules(locale).select(count) === 'one' ? 'overview.targetCount.one' : 'overview.targetCount.other', { count })}
                     </Link>
                   </div>
                 </li>

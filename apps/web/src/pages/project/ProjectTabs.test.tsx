@@ -84,7 +84,7 @@ describe('versions tab', () => {
     asMaintainer({ 'GET /api/v1/projects/shop/artifacts': () => json({ items: [], nextCursor: null }) });
     renderApp('/projects/shop/versions');
     await screen.findByTestId('versions-empty');
-    expect(screen.getByTestId('push-command')).toHaveTextContent('wharf.mjs artifact push --project shop');
+    expect(screen.getByTestId('push-command')).toHaveTextContent('wharf.mjs artifact push build.tgz --project shop');
     expect(screen.getByTestId('gitlab-ci-snippet')).toHaveTextContent('$CI_COMMIT_SHORT_SHA');
     expect(screen.getByTestId('push-command-copy')).toBeInTheDocument();
   });
