@@ -137,3 +137,22 @@ export const logQuerySchema = z.object({
   afterSeq: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
+
+/** Approving a host key: the fingerprint the person saw in "Test connection". */
+export const approveHostKeySchema = z.object({
+  fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'fingerprint must look like SHA256:<43 base64 characters>'),
+});
+export type ApproveHostKeyBody = z.infer<typeof approveHostKeySchema>;
+
+export interface HostKeyProbeView {
+  targetId: string;
+  host: string;
+  port: number;
+  /** What the host offers right now. */
+  fingerprint: string;
+  keyType: string;
+  /** What is pinned (approved), if anything. */
+  pinned: string | null;
+  /** null when nothing is pinned yet. */
+  matches: boolean | null;
+}

@@ -48,6 +48,8 @@ export interface TargetView {
   kind: TargetKind;
   config: Record<string, unknown>;
   credentialId: string | null;
+  /** SSH targets: the approved (pinned) host key, or null until an admin approves one. */
+  hostKey?: { fingerprint: string; approvedAt: string } | null;
   createdAt: string;
 }
 

@@ -9,6 +9,10 @@ export function toTargetView(t: Target): TargetView {
     kind: t.kind,
     config: t.config as Record<string, unknown>,
     credentialId: t.credentialId,
+    hostKey:
+      t.hostKeyFingerprint && t.hostKeyApprovedAt
+        ? { fingerprint: t.hostKeyFingerprint, approvedAt: t.hostKeyApprovedAt.toISOString() }
+        : null,
     createdAt: t.createdAt.toISOString(),
   };
 }

@@ -1,0 +1,84 @@
+// How an environment deploys: its settings (install command, reload, health gate, batches)
+// and its variables. Variable values are sealed at rest; secret ones are write-only.
+import { Injectable, NotFoundException } from '@nestjs/common';
+import {
+  deploySettingsSchema,
+  type DeploySettings,
+  type SetVariableBody,
+  type VariableView,
+} from '@wharf/shared';
+import { z } from 'zod';
+import { AuditService } from '../audit/audit.service.js';
+import { SecretBoxService } from '../credentials/secret-box.service.js';
+import type { EnvironmentVariable, Prisma } from '../generated/prisma/client.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import type { ProjectCtx } from '../projects/projects.service.js';
+import { EnvironmentsService } from './environments.service.js';
+
+@Injectable()
+export class DeployConfigService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditService,
+    private readonly environments: EnvironmentsService,
+    private readonly box: SecretBoxService,
+  ) {}
+
+  async settings(ctx: ProjectCtx, envId: string): Promise<DeploySettings> {
+    const env = await this.environments.find(ctx, envId);
+    return deploySettingsSchema.parse(env.settings ?? {});
+  }
+
+  async updateSettings(ctx: ProjectCtx, envId: string, patch: Partial<z.input<typeof deploySettingsSchema>>): Promise<DeploySettings> {
+    return this.prisma.$transaction(async (tx) => {
+      const env = await this.environments.find(ctx, envId, tx);
+      const current = deploySettingsSchema.parse(env.settings ?? {});
+      const next = deploySettingsSchema.parse({ ...current, ...patch });
+      await tx.environment.update({ where: { id: env.id }, data: { settings: next as Prisma.InputJsonValue } });
+      await this.audit.record(
+        ctx,
+        { action: 'environment.settings_updated', subjectType: 'environment', subjectId: env.id, projectId: ctx.project.id, data: { environment: env.name, changed: Object.keys(patch) } },
+        tx,
+      );
+      return next;
+    });
+  }
+
+  async variables(ctx: ProjectCtx, envId: string): Promise<VariableView[]> {
+    const env = await this.environments.find(ctx, envId);
+    const rows = await this.prisma.environmentVariable.findMany({ where: { environmentId: env.id }, orderBy: { name: 'asc' } });
+    return rows.map((v) => this.toView(v));
+  }
+
+  async setVariable(ctx: ProjectCtx, envId: string, body: SetVariableBody): Promise<VariableView> {
+    return this.prisma.$transaction(async (tx) => {
+      const env = await this.environments.find(ctx, envId, tx);
+      const sealed = new Uint8Array(this.box.seal(body.value));
+      const row = await tx.environmentVariable.upsert({
+        where: { environmentId_name: { environmentId: env.id, name: body.name } },
+        create: { environmentId: env.id, name: body.name, secret: body.secret, value: sealed },
+        update: { secret: body.secret, value: sealed },
+      });
+      await this.audit.record(
+        ctx,
+        // The value never goes into the audit trail, secret or not.
+        { action: 'variable.set', subjectType: 'environment', subjectId: env.id, projectId: ctx.project.id, data: { environment: env.name, name: body.name, secret: body.secret } },
+        tx,
+      );
+      return this.toView(row);
+    });
+  }
+
+  async deleteVariable(ctx: ProjectCtx, envId: string, name: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const env = await this.environments.find(ctx, envId, tx);
+      const removed = await tx.environmentVariable.deleteMany({ where: { environmentId: env.id, name } });
+      if (removed.count === 0) throw new NotFoundException(`variable ${name} not found`);
+      await this.audit.record(ctx, { action: 'variable.deleted', subjectType: 'environment', subjectId: env.id, projectId: ctx.project.id, data: { environment: env.name, name } }, tx);
+    });
+  }
+
+  private toView(v: EnvironmentVariable): VariableView {
+    return { id: v.id, name: v.name, secret: v.secret, value: v.secret ? null : this.box.open(v.value), updatedAt: v.updatedAt.toISOString() };
+  }
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { approveHostKeySchema, type ApproveHostKeyBody, type HostKeyProbeView, type TargetView } from '@wharf/shared';
+import { Ctx, ProjectAccess } from '../auth/access.decorators.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { ApiZodBody } from '../common/openapi.js';
+import { ZodPipe } from '../common/zod.pipe.js';
+import { uuidParam } from '../projects/id-param.js';
+import { projectCtx } from '../projects/projects.service.js';
+import { ForbiddenException } from '@nestjs/common';
+import { HostKeyService } from './host-key.service.js';
+
+@ApiTags('targets')
+@Controller('projects/:slug/targets/:targetId')
+export class HostKeyController {
+  constructor(private readonly hostKeys: HostKeyService) {}
+
+  /** Connects without authenticating and reports the host key the server offers. */
+  @Post('test-connection')
+  @ProjectAccess('maintainer')
+  @HttpCode(200)
+  probe(@Ctx() ctx: RequestContext, @Param('targetId', uuidParam('target id')) targetId: string): Promise<HostKeyProbeView> {
+    return this.hostKeys.probe(projectCtx(ctx), targetId);
+  }
+
+  /** Pins the host key. Administrators only: it decides which machine gets deploy credentials. */
+  @Put('host-key')
+  @ProjectAccess('maintainer')
+  @ApiZodBody(approveHostKeySchema)
+  approve(
+    @Ctx() ctx: RequestContext,
+    @Param('targetId', uuidParam('target id')) targetId: string,
+    @Body(new ZodPipe(approveHostKeySchema)) body: ApproveHostKeyBody,
+  ): Promise<TargetView> {
+    if (ctx.actor.type !== 'user' || !ctx.actor.isAdmin) throw new ForbiddenException('only administrators can approve host keys');
+    return this.hostKeys.approve(projectCtx(ctx), targetId, body);
+  }
+}
