@@ -32,9 +32,12 @@ const children = [];
 let stopping = false;
 
 async function stopAll() {
-  for (const child of children.splice(0).reverse()) {
-    await stopPid(child.pid, 'SIGTERM', 15_000);
+  for (const child of children.slice().reverse()) {
+    if (child.name === 'worker' && !child.daemon.exited)
+      note('waiting for the worker to finish running deployments (Ctrl-C again to force)');
+    await stopPid(child.pid, 'SIGTERM', child.graceMs);
     await rm(child.pidFile, { force: true });
+    children.splice(children.indexOf(child), 1);
   }
   for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => {});
 }
@@ -49,7 +52,11 @@ async function shutdown(code, reason) {
 }
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => void shutdown(0, `${sig}: stopping Wharf`));
+  process.on(sig, () => {
+    if (!stopping) return void shutdown(0, `${sig}: stopping Wharf`);
+    // A second signal: do not wait for the children any longer.
+    for (const child of children) if (!child.daemon.exited) process.kill(child.pid, 'SIGKILL');
+  });
 }
 
 async function secretKey() {
@@ -62,9 +69,9 @@ async function secretKey() {
   return key;
 }
 
-function startChild(name, entry, env) {
+function startChild(name, entry, env, graceMs) {
   const daemon = spawnDaemon(process.execPath, [entry], { env, cwd: repoRoot });
-  const record = { name, pid: daemon.pid, pidFile: join(runDir, `${name}.pid`), daemon };
+  const record = { name, pid: daemon.pid, pidFile: join(runDir, `${name}.pid`), daemon, graceMs };
   children.push(record);
   return record;
 }
@@ -135,12 +142,12 @@ async function main() {
   const hadPasswordFile = existsSync(passwordFile);
 
   step('starting the API');
-  const api = startChild('api', API_ENTRY, env);
+  const api = startChild('api', API_ENTRY, env, 15_000);
   await writePidFile(api.pidFile, api.pid);
   let worker;
   if (existsSync(WORKER_ENTRY)) {
     step('starting the worker');
-    worker = startChild('worker', WORKER_ENTRY, env);
+    worker = startChild('worker', WORKER_ENTRY, env, (settings.workerGraceSeconds + 15) * 1000);
     await writePidFile(worker.pidFile, worker.pid);
   }
 
@@ -163,7 +170,6 @@ async function main() {
   );
   if (!stopping) {
     const how = exited.info.signal ? `signal ${exited.info.signal}` : `code ${exited.info.code}`;
-    children.splice(children.indexOf(exited.c), 1);
     await shutdown(1, `the ${exited.c.name} exited (${how}): stopping Wharf`);
   }
 }
