@@ -2,12 +2,12 @@
 // format (what `ssh-keygen -lf` prints), so people can match them with their key files.
 // Messages here never include the secret.
 import { createHash } from 'node:crypto';
-import ssh2 from 'ssh2';
 import type { CredentialKind } from '@wharf/shared';
+import { parseSshKeyOffThread } from './ssh-key-worker.js';
 
 export class InvalidCredentialError extends Error {}
 
-export function fingerprintCredential(kind: CredentialKind, value: string, passphrase?: string): string {
+export async function fingerprintCredential(kind: CredentialKind, value: string, passphrase?: string): Promise<string> {
   switch (kind) {
     case 'ssh_key':
       return sshKeyFingerprint(value, passphrase);
@@ -21,21 +21,22 @@ export function fingerprintCredential(kind: CredentialKind, value: string, passp
  * Parses the private key with ssh2 (the library the ssh executor connects with, so a key
  * accepted here is a key it can use) and hashes the public key's SSH wire encoding.
  */
-function sshKeyFingerprint(value: string, passphrase?: string): string {
-  let parsed: ReturnType<typeof ssh2.utils.parseKey>;
-  try {
-    parsed = ssh2.utils.parseKey(value, passphrase || undefined);
-  } catch {
-    throw new InvalidCredentialError('value is not a private key in a supported format (OpenSSH, or PEM RSA/ECDSA)');
+async function sshKeyFingerprint(value: string, passphrase?: string): Promise<string> {
+  const parsed = await parseSshKeyOffThread(value, passphrase);
+  if (!parsed.ok) {
+    switch (parsed.reason) {
+      case 'needs_passphrase':
+        throw new InvalidCredentialError('the ssh key is encrypted; send its passphrase');
+      case 'bad_passphrase':
+        throw new InvalidCredentialError('the passphrase does not decrypt the ssh key');
+      case 'timeout':
+        throw new InvalidCredentialError('decrypting the ssh key took too long; re-encrypt it with fewer KDF rounds');
+      case 'unsupported':
+        throw new InvalidCredentialError('value is not a private key in a supported format (OpenSSH, or PEM RSA/ECDSA)');
+    }
   }
-  if (parsed instanceof Error) {
-    if (/no passphrase given/i.test(parsed.message)) throw new InvalidCredentialError('the ssh key is encrypted; send its passphrase');
-    if (passphrase && /passphrase/i.test(parsed.message)) throw new InvalidCredentialError('the passphrase does not decrypt the ssh key');
-    throw new InvalidCredentialError('value is not a private key in a supported format (OpenSSH, or PEM RSA/ECDSA)');
-  }
-  const key = Array.isArray(parsed) ? parsed : [parsed];
-  if (key.length !== 1 || !key[0]) throw new InvalidCredentialError('value must hold exactly one private key');
-  if (!key[0].isPrivateKey()) throw new InvalidCredentialError('value is a public key; send the private key');
-  const digest = createHash('sha256').update(key[0].getPublicSSH()).digest('base64').replace(/=+$/, '');
+  if (parsed.keys !== 1) throw new InvalidCredentialError('value must hold exactly one private key');
+  if (!parsed.isPrivate) throw new InvalidCredentialError('value is a public key; send the private key');
+  const digest = createHash('sha256').update(parsed.publicSSH).digest('base64').replace(/=+$/, '');
   return `SHA256:${digest}`;
 }

@@ -40,7 +40,7 @@ export class CredentialsService {
   }
 
   async create(ctx: ProjectCtx, body: CreateCredentialBody): Promise<CredentialView> {
-    const fingerprint = fingerprintOrBadRequest(body.kind, body.value, body.passphrase);
+    const fingerprint = await fingerprintOrBadRequest(body.kind, body.value, body.passphrase);
     const secret = this.seal(body);
     try {
       return await this.prisma.$transaction(async (tx) => {
@@ -70,9 +70,11 @@ export class CredentialsService {
 
   /** Replaces the secret (same kind), keeping the id so targets using it pick it up. */
   async rotate(ctx: ProjectCtx, credentialId: string, body: RotateCredentialBody): Promise<CredentialView> {
+    const { kind } = await this.find(this.prisma, ctx.project.id, credentialId);
+    // Parsing an encrypted key can take seconds: do it before opening the transaction.
+    const fingerprint = await fingerprintOrBadRequest(kind, body.value, body.passphrase);
     return this.prisma.$transaction(async (tx) => {
       const before = await this.find(tx, ctx.project.id, credentialId);
-      const fingerprint = fingerprintOrBadRequest(before.kind, body.value, body.passphrase);
       const c = await tx.credential.update({
         where: { id: before.id },
         data: { secret: this.seal(body), fingerprint, rotatedAt: new Date() },
@@ -130,7 +132,7 @@ export class CredentialsService {
     return new Uint8Array(this.box.seal(JSON.stringify(payload)));
   }
 
-  private async find(tx: Prisma.TransactionClient, projectId: string, credentialId: string) {
+  private async find(tx: Prisma.TransactionClient | PrismaService, projectId: string, credentialId: string) {
     const c = await tx.credential.findFirst({
       where: { id: credentialId, projectId },
       select: { ...VIEW_FIELDS },
@@ -140,9 +142,9 @@ export class CredentialsService {
   }
 }
 
-function fingerprintOrBadRequest(kind: CredentialKind, value: string, passphrase?: string): string {
+async function fingerprintOrBadRequest(kind: CredentialKind, value: string, passphrase?: string): Promise<string> {
   try {
-    return fingerprintCredential(kind, value, passphrase);
+    return await fingerprintCredential(kind, value, passphrase);
   } catch (err) {
     if (err instanceof InvalidCredentialError) {
       throw new BadRequestException({ message: err.message, issues: [{ path: 'value', message: err.message }] });

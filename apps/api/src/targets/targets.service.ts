@@ -132,7 +132,7 @@ export class TargetsService {
     if (!cred) throw badCredential(`credentialId ${credentialId} is not a credential of this project`);
     const allowed = CREDENTIAL_KINDS_FOR[kind];
     if (!allowed.includes(cred.kind)) {
-      throw badCredential(`a ${kind} target needs a ${allowed.join(' or ')} credential, but ${cred.name} is a ${cred.kind}`);
+      throw badCredential(`${kind} targets need a credential of kind ${allowed.join(' or ')}; ${cred.name} is of kind ${cred.kind}`);
     }
   }
 
