@@ -108,7 +108,6 @@ export const en = {
   'environments.protectedHint': 'Protected environments are for releases that need more care, such as production.',
   'environments.moveUp': 'Move up',
   'environments.moveDown': 'Move down',
-  'environments.reordering': 'Saving order… {done}/{total}',
   'environments.deleteConfirm': 'Delete “{name}”?',
   'environments.empty.title': 'No environments yet',
   'environments.empty.body': 'Add environments in the order releases move through them, e.g. staging then production.',

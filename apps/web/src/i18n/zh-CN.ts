@@ -109,7 +109,6 @@ export const zhCN: Record<keyof typeof en, string> = {
   'environments.protectedHint': '受保护的环境用于需要格外谨慎的发布，例如生产环境。',
   'environments.moveUp': '上移',
   'environments.moveDown': '下移',
-  'environments.reordering': '正在保存顺序… {done}/{total}',
   'environments.deleteConfirm': '删除“{name}”？',
   'environments.empty.title': '还没有环境',
   'environments.empty.body': '按发布流转的顺序添加环境，例如先 staging 再 production。',

@@ -30,32 +30,15 @@ export function useDeleteEnvironment(slug: string) {
   });
 }
 
-export interface ReorderInput {
-  /** Environment ids in their new order. */
-  ids: string[];
-  onProgress?: (done: number, total: number) => void;
-}
-
 /**
- * The contract has no bulk reorder, so positions are rewritten one PATCH at a time
- * (position = index), skipping environments already in place.
+ * Moves one environment to `position` (0-based index). The API shifts the others so
+ * positions stay dense, so one request is enough.
  */
-export function useReorderEnvironments(slug: string) {
+export function useMoveEnvironment(slug: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async ({ ids, onProgress }: ReorderInput) => {
-      const current = qc.getQueryData<EnvironmentView[]>(environmentKeys.list(slug)) ?? [];
-      const byId = new Map(current.map((e) => [e.id, e]));
-      const changes = ids
-        .map((id, position) => ({ id, position }))
-        .filter(({ id, position }) => byId.get(id)?.position !== position);
-      let done = 0;
-      onProgress?.(done, changes.length);
-      for (const { id, position } of changes) {
-        await api<EnvironmentView>(`${base(slug)}/${seg(id)}`, { method: 'PATCH', body: { position } });
-        onProgress?.(++done, changes.length);
-      }
-    },
+    mutationFn: ({ id, position }: { id: string; position: number }) =>
+      api<EnvironmentView>(`${base(slug)}/${seg(id)}`, { method: 'PATCH', body: { position } }),
     onSettled: () => qc.invalidateQueries({ queryKey: environmentKeys.list(slug) }),
   });
 }

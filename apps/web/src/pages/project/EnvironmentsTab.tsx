@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useDeleteEnvironment, useReorderEnvironments } from '../../api/environments/mutations';
+import { useDeleteEnvironment, useMoveEnvironment } from '../../api/environments/mutations';
 import { useEnvironments } from '../../api/environments/queries';
 import { Badge } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -18,26 +18,10 @@ export function EnvironmentsTab() {
   const slug = project.slug;
   const envs = useEnvironments(slug);
   const remove = useDeleteEnvironment(slug);
-  const reorder = useReorderEnvironments(slug);
+  const move = useMoveEnvironment(slug);
   const [creating, setCreating] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const canEdit = can('maintainer');
-
-  const move = (index: number, delta: -1 | 1) => {
-    if (!envs.data) return;
-    const ids = envs.data.map((e) => e.id);
-    const j = index + delta;
-    const a = ids[index];
-    const b = ids[j];
-    if (a === undefined || b === undefined) return;
-    ids[index] = b;
-    ids[j] = a;
-    reorder.mutate(
-      { ids, onProgress: (done, total) => setProgress({ done, total }) },
-      { onSettled: () => setProgress(null) },
-    );
-  };
 
   return (
     <Section
@@ -52,12 +36,7 @@ export function EnvironmentsTab() {
       }
     >
       {creating && <EnvironmentForm slug={slug} onDone={() => setCreating(false)} />}
-      {reorder.isPending && progress && progress.total > 0 && (
-        <div className="progress-line" role="status" data-testid="reorder-progress">
-          <progress max={progress.total} value={progress.done} /> {t('environments.reordering', { done: progress.done, total: progress.total })}
-        </div>
-      )}
-      <ErrorNotice error={reorder.error} testId="reorder-error" />
+      <ErrorNotice error={move.error} testId="reorder-error" />
       {envs.isPending ? (
         <Spinner />
       ) : envs.isError ? (
@@ -110,8 +89,8 @@ export function EnvironmentsTab() {
                           aria-label={t('environments.moveUp')}
                           title={t('environments.moveUp')}
                           data-testid="environment-up"
-                          disabled={i === 0 || reorder.isPending}
-                          onClick={() => move(i, -1)}
+                          disabled={i === 0 || move.isPending}
+                          onClick={() => move.mutate({ id: env.id, position: i - 1 })}
                         >
                           ↑
                         </button>
@@ -121,8 +100,8 @@ export function EnvironmentsTab() {
                           aria-label={t('environments.moveDown')}
                           title={t('environments.moveDown')}
                           data-testid="environment-down"
-                          disabled={i === envs.data.length - 1 || reorder.isPending}
-                          onClick={() => move(i, 1)}
+                          disabled={i === envs.data.length - 1 || move.isPending}
+                          onClick={() => move.mutate({ id: env.id, position: i + 1 })}
                         >
                           ↓
                         </button>

@@ -128,21 +128,22 @@ describe('environments tab', () => {
     expect(await within(row).findByTestId('delete-error')).toHaveTextContent('environment "staging" is in use by 2 targets');
   });
 
-  it('reorders by rewriting positions', async () => {
+  it('moves an environment with one PATCH of its new position', async () => {
     let envs = [env('staging', 0), env('production', 1)];
     const { calls } = asMaintainer({
       'GET /api/v1/projects/shop/environments': () => json(envs),
-      'PATCH /api/v1/projects/shop/environments/env-staging': ({ body }) => {
-        envs = envs.map((e) => (e.name === 'staging' ? { ...e, ...(body as object) } : e));
-        return json(envs.find((e) => e.name === 'staging'));
-      },
+      // The API's semantics: move to the index, shift the others, keep positions dense.
       'PATCH /api/v1/projects/shop/environments/env-production': ({ body }) => {
-        envs = envs.map((e) => (e.name === 'production' ? { ...e, ...(body as object) } : e));
+        const moved = envs.find((e) => e.name === 'production')!;
+        const others = envs.filter((e) => e !== moved);
+        others.splice((body as { position: number }).position, 0, moved);
+        envs = others.map((e, position) => ({ ...e, position }));
         return json(envs.find((e) => e.name === 'production'));
       },
     });
     renderApp('/projects/shop/environments');
     const row = await screen.findByTestId('environment-row-production');
+    expect(within(row).getByTestId('environment-down')).toBeDisabled();
     await userEvent.click(within(row).getByTestId('environment-up'));
     await waitFor(() => {
       const names = screen.getAllByTestId(/^environment-row-/).map((r) => r.getAttribute('data-testid'));
@@ -150,7 +151,6 @@ describe('environments tab', () => {
     });
     expect(calls.filter((c) => c.method === 'PATCH').map((c) => [c.path.split('/').pop(), c.body])).toEqual([
       ['env-production', { position: 0 }],
-      ['env-staging', { position: 1 }],
     ]);
   });
 });
