@@ -66,6 +66,19 @@ describe('api responses', () => {
     expect(thrown(() => expectJson(res(404, { message: 'no' }), 200, 'list')).message).toContain('another project');
   });
 
+  it('tells an unknown route (framework 404) from a missing project', () => {
+    const body = {
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'Cannot POST /api/v1/projects/shop/artifacts/tarball?version=1',
+    };
+    const err = thrown(() => expectJson(res(404, body), 201, 'upload'));
+    expect(err.message).toBe(
+      'upload failed (404): the server has no route POST /api/v1/projects/shop/artifacts/tarball (is WHARF_URL a Wharf server of a matching version?)',
+    );
+    expect(err.exitCode).toBe(EXIT.server);
+  });
+
   it('maps statuses to exit codes', () => {
     expect([401, 403, 404, 409, 400, 413, 422, 500, 503].map(exitCodeForStatus)).toEqual([5, 5, 5, 7, 6, 6, 6, 8, 8]);
   });

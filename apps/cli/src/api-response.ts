@@ -80,6 +80,15 @@ export function expectJson(res: HttpResponse, expected: number, action: string):
     );
   }
   const message = errorMessage(res.body);
+  // The framework's own 404 for an unknown route ("Cannot POST /api/v1/...?query"): the
+  // server is not a Wharf with this route, which is not a token problem.
+  const noRoute = res.status === 404 ? /^Cannot ([A-Z]+) ([^?\s]+)/.exec(message ?? '') : null;
+  if (noRoute) {
+    throw new CliError(
+      EXIT.server,
+      `${action} failed (404): the server has no route ${noRoute[1]} ${oneLine(noRoute[2] ?? '', 200)} (is WHARF_URL a Wharf server of a matching version?)`,
+    );
+  }
   const reason = message ?? `${res.status} ${res.statusText || 'error'} (not a Wharf error response)`;
   const verb = res.status >= 500 ? 'failed' : 'rejected';
   throw new CliError(

@@ -17,7 +17,7 @@ export const EXIT = {
   rejected: 6,
   /** 409: the version already exists (or the resource is in use). */
   conflict: 7,
-  /** 5xx, a redirect, or a response the CLI cannot understand. */
+  /** 5xx, a redirect, an unknown route, or a response the CLI cannot understand. */
   server: 8,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -17,7 +17,7 @@ const EXIT_CODES = `Exit codes:
   5  auth: 401/403/404 (bad or revoked token, role too low, project unknown or not yours)
   6  rejected: other 4xx (400 bad request or sha256 mismatch, 413 too large, 422 bad tarball)
   7  conflict: 409, e.g. the version already exists
-  8  server: 5xx, a redirect, or an answer that is not a Wharf response
+  8  server: 5xx, a redirect, an unknown route, or an answer that is not a Wharf response
 On failure wharf prints exactly one line to stderr, starting with "wharf: ".`;
 
 const COMMON_FLAGS = `  --url <url>          server address (default: $WHARF_URL)
