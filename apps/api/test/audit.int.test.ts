@@ -1,0 +1,144 @@
+// Every change made through the projects/environments/targets/credentials/tokens routes
+// leaves exactly one audit event (actor, ip, subject); refused changes leave none; and the
+// table itself refuses UPDATE, DELETE and TRUNCATE.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClient } from './http-client.js';
+import { startTestApp, TEST_ADMIN, type TestApp } from './test-env.js';
+
+const P = '/api/v1/projects';
+let t: TestApp;
+let admin: TestClient;
+
+interface Event {
+  action: string;
+  actor: string;
+  ip: string | null;
+  subjectType: string;
+  subjectId: string | null;
+  projectId: string | null;
+  data: Record<string, unknown>;
+}
+
+async function allEvents(): Promise<Event[]> {
+  const res = await admin.get('/api/v1/audit?limit=200');
+  expect(res.status).toBe(200);
+  return res.body.items as Event[];
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = new TestClient(t.url);
+  await admin.login(TEST_ADMIN.email, TEST_ADMIN.password);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('audit trail', () => {
+  it('records one event per change, with actor, ip and subject', async () => {
+    const expected: { action: string; subjectId: string; actor: string }[] = [];
+    const ok = async <T = any>(p: Promise<{ status: number; body: T }>, status: number): Promise<T> => {
+      const res = await p;
+      expect(res.status, JSON.stringify(res.body)).toBe(status);
+      return res.body;
+    };
+
+    const project = await ok(admin.post(P, { slug: 'audited', name: 'Audited' }), 201);
+    expected.push({ action: 'project.created', subjectId: project.id, actor: TEST_ADMIN.email });
+    await ok(admin.patch(`${P}/audited`, { name: 'Audited!' }), 200);
+    expected.push({ action: 'project.updated', subjectId: project.id, actor: TEST_ADMIN.email });
+
+    const user = await ok(admin.post('/api/v1/users', { email: 'maint@test.local', name: 'Maint', password: 'member-password-123' }), 201);
+    await ok(admin.put(`${P}/audited/members`, { email: 'maint@test.local', role: 'maintainer' }), 200);
+    expected.push({ action: 'member.upserted', subjectId: user.id, actor: TEST_ADMIN.email });
+    const maint = new TestClient(t.url);
+    await maint.login('maint@test.local', 'member-password-123');
+    const m = 'maint@test.local';
+
+    const env = await ok(maint.post(`${P}/audited/environments`, { name: 'prod' }), 201);
+    expected.push({ action: 'environment.created', subjectId: env.id, actor: m });
+    await ok(maint.patch(`${P}/audited/environments/${env.id}`, { protected: true }), 200);
+    expected.push({ action: 'environment.updated', subjectId: env.id, actor: m });
+
+    const cred = await ok(maint.post(`${P}/audited/credentials`, { name: 'tok', kind: 'token', value: 'audit-secret-value-123' }), 201);
+    expected.push({ action: 'credential.created', subjectId: cred.id, actor: m });
+    await ok(maint.put(`${P}/audited/credentials/${cred.id}/secret`, { value: 'audit-secret-value-456' }), 200);
+    expected.push({ action: 'credential.rotated', subjectId: cred.id, actor: m });
+
+    const target = await ok(
+      maint.post(`${P}/audited/environments/${env.id}/targets`, {
+        kind: 'consul',
+        name: 'svc',
+        config: { consulUrl: 'http://127.0.0.1:8500', service: 'svc' },
+        credentialId: cred.id,
+      }),
+      201,
+    );
+    expected.push({ action: 'target.created', subjectId: target.id, actor: m });
+    await ok(maint.patch(`${P}/audited/targets/${target.id}`, { credentialId: null }), 200);
+    expected.push({ action: 'target.updated', subjectId: target.id, actor: m });
+
+    const token = await ok(maint.post(`${P}/audited/tokens`, { name: 'ci' }), 201);
+    expected.push({ action: 'token.created', subjectId: token.id, actor: m });
+    await ok(maint.delete(`${P}/audited/tokens/${token.id}`), 204);
+    expected.push({ action: 'token.revoked', subjectId: token.id, actor: m });
+
+    await ok(maint.delete(`${P}/audited/targets/${target.id}`), 204);
+    expected.push({ action: 'target.deleted', subjectId: target.id, actor: m });
+    await ok(maint.delete(`${P}/audited/credentials/${cred.id}`), 204);
+    expected.push({ action: 'credential.deleted', subjectId: cred.id, actor: m });
+    await ok(maint.delete(`${P}/audited/environments/${env.id}`), 204);
+    expected.push({ action: 'environment.deleted', subjectId: env.id, actor: m });
+    await ok(maint.delete(`${P}/audited/members/${user.id}`), 204);
+    expected.push({ action: 'member.removed', subjectId: user.id, actor: m });
+    await ok(admin.delete(`${P}/audited`), 204);
+    expected.push({ action: 'project.deleted', subjectId: project.id, actor: TEST_ADMIN.email });
+
+    const mine = (await allEvents()).filter((e) => e.projectId === project.id).reverse();
+    expect(mine.map((e) => [e.action, e.subjectId, e.actor])).toEqual(expected.map((x) => [x.action, x.subjectId, x.actor]));
+    for (const e of mine) {
+      expect(e.ip, e.action).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
+      expect(JSON.stringify(e.data)).not.toContain('audit-secret-value');
+    }
+    expect(mine.find((e) => e.action === 'environment.updated')!.data).toEqual({ name: 'prod', changes: { protected: { from: false, to: true } } });
+    expect(mine.find((e) => e.action === 'member.upserted')!.data).toEqual({ email: 'maint@test.local', role: 'maintainer', previousRole: null });
+  });
+
+  it('records nothing for a refused change', async () => {
+    const project = (await admin.post(P, { slug: 'refusals', name: 'Refusals' })).body;
+    const env = (await admin.post(`${P}/refusals/environments`, { name: 'prod' })).body;
+    await admin.post(`${P}/refusals/environments/${env.id}/targets`, {
+      kind: 'ssh',
+      name: 'web',
+      config: { host: '127.0.0.2', user: 'deploy', baseDir: '/srv/a', appName: 'a' },
+    });
+    const before = (await allEvents()).length;
+    expect((await admin.delete(`${P}/refusals/environments/${env.id}`)).status).toBe(409);
+    expect((await admin.post(P, { slug: 'refusals', name: 'again' })).status).toBe(409);
+    expect((await admin.post(`${P}/refusals/environments`, { name: 'prod' })).status).toBe(409);
+    expect((await admin.post(`${P}/refusals/credentials`, { name: 'k', kind: 'ssh_key', value: 'not a key' })).status).toBe(400);
+    expect((await admin.patch(`${P}/refusals/environments/${env.id}`, { name: '$(id)' })).status).toBe(400);
+    const after = await allEvents();
+    expect(after.length).toBe(before);
+    expect(after.filter((e) => e.projectId === project.id).map((e) => e.action)).toEqual(['target.created', 'environment.created', 'project.created']);
+  });
+
+  it('is append-only in Postgres: UPDATE, DELETE and TRUNCATE fail', async () => {
+    const db = new pg.Client({ connectionString: t.db.url });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM "AuditEvent"');
+      expect(Number(rows[0]!.n)).toBeGreaterThan(10);
+      await expect(db.query(`UPDATE "AuditEvent" SET "actorLabel" = 'someone-else'`)).rejects.toThrow(/append-only: UPDATE is not allowed/);
+      await expect(db.query(`DELETE FROM "AuditEvent" WHERE action = 'project.created'`)).rejects.toThrow(/append-only: DELETE is not allowed/);
+      await expect(db.query('TRUNCATE "AuditEvent"')).rejects.toThrow(/append-only: TRUNCATE is not allowed/);
+      const again = await db.query<{ n: string; changed: string }>(
+        `SELECT count(*)::text AS n, count(*) FILTER (WHERE "actorLabel" = 'someone-else')::text AS changed FROM "AuditEvent"`,
+      );
+      expect(again.rows[0]).toEqual({ n: rows[0]!.n, changed: '0' });
+    } finally {
+      await db.end();
+    }
+  });
+});
