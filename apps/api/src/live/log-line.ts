@@ -1,0 +1,59 @@
+// One log line as it travels through the pipeline (sink → Postgres → Redis stream →
+// gateway → browser), plus the Redis names both ends must agree on.
+import type { LogLineView, LogStreamName } from '@wharf/shared';
+
+/** What an executor emits (structurally the executors' LogLine). */
+export interface LogLineInput {
+  targetId: string | null;
+  stream: LogStreamName;
+  text: string;
+}
+
+/** A sequenced, masked line, ready to store and publish. */
+export interface SequencedLine {
+  seq: number;
+  targetId: string | null;
+  stream: LogStreamName;
+  at: Date;
+  text: string;
+}
+
+/** Redis stream of a deployment's lines; entry ids are `0-<seq>`. */
+export function logStreamKey(prefix: string, deploymentId: string): string {
+  return `${prefix}:logs:${deploymentId}`;
+}
+
+/** Pub/sub channel carrying the id of a deployment whose state changed. */
+export function statusChannel(prefix: string): string {
+  return `${prefix}:deployment-status`;
+}
+
+export function toLineView(l: SequencedLine): LogLineView {
+  return { seq: l.seq, targetId: l.targetId, stream: l.stream, at: l.at.toISOString(), text: l.text };
+}
+
+/** Stream entry field holding the JSON LogLineView. */
+export const STREAM_FIELD = 'l';
+
+export function encodeStreamLine(l: SequencedLine): string {
+  return JSON.stringify(toLineView(l));
+}
+
+export function decodeStreamEntry(fields: string[]): LogLineView | null {
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === STREAM_FIELD) {
+      try {
+        return JSON.parse(fields[i + 1]!) as LogLineView;
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+/** Seq of a stream entry id `0-<seq>`, or NaN. */
+export function seqOfStreamId(id: string): number {
+  const dash = id.indexOf('-');
+  return dash < 0 ? Number.NaN : Number(id.slice(dash + 1));
+}

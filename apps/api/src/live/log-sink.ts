@@ -1,0 +1,494 @@
+// The worker's end of the log pipeline, one instance per running deployment.
+//
+//   write(line)  sync and cheap: seq, mask, cap, buffer
+//   persist      one multi-row INSERT per batch (+ Deployment.logBytes/logTruncated), in order
+//   publish      XADD of the same batch to `<prefix>:logs:<id>` with ids `0-<seq>`, in order,
+//                only AFTER the batch committed
+//
+// So everything in the Redis stream is already in Postgres: a reader that finds a hole in
+// the stream (trimmed, or a crashed writer) can always fill it from the database. Both
+// stages retry with backoff and are idempotent (ON CONFLICT DO NOTHING; an XADD id that
+// already exists means "already published"), so hiccups neither lose nor duplicate lines.
+import type { LoggerService } from '@nestjs/common';
+import { LOG_STREAMS, type LogStreamName } from '@wharf/shared';
+import type { Redis } from 'ioredis';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { encodeStreamLine, logStreamKey, STREAM_FIELD, type LogLineInput, type SequencedLine } from './log-line.js';
+import { createMasker } from './log-masker.js';
+
+export interface LogSinkOptions {
+  deploymentId: string;
+  prisma: PrismaClient;
+  /** A normal (non-blocking, non-subscriber) ioredis connection; the sink never blocks it. */
+  redis: Redis;
+  /** WHARF_REDIS_PREFIX */
+  prefix: string;
+  /** Per-deployment cap (WHARF_LOG_MAX_MB * 1024 * 1024). */
+  maxBytes: number;
+  /** Credential values and secret variables to mask (again) in every line. */
+  secrets: Iterable<string>;
+  logger?: Pick<LoggerService, 'warn' | 'error'>;
+  /** Lines kept per target after the cap, written by flushTail(). Default 500. */
+  tailLinesPerTarget?: number;
+  /** Default 100 ms. */
+  flushIntervalMs?: number;
+  /** Flush without waiting for the interval once this many lines are buffered. Default 1000. */
+  flushAtLines?: number;
+  /** Most lines in one INSERT / one XADD pipeline. Default 5000. */
+  maxBatchLines?: number;
+  /** Approximate MAXLEN of the Redis stream. Default 50 000. */
+  streamMaxLen?: number;
+  /** Stream expiry while running (refreshed on every publish) and after close(). */
+  streamTtlSeconds?: number;
+  closedStreamTtlSeconds?: number;
+}
+
+export interface LogSinkStats {
+  /** Highest seq handed out so far (0 = none). */
+  lastSeq: number;
+  /** Highest seq committed to Postgres. */
+  persistedSeq: number;
+  /** Highest seq in the Redis stream. */
+  publishedSeq: number;
+  /** Lines waiting for Postgres. */
+  bufferedLines: number;
+  bufferedBytes: number;
+  /** Stored bytes of text, as in Deployment.logBytes. */
+  logBytes: number;
+  truncated: boolean;
+  /** Lines dropped by the cap (including ones later written by flushTail). */
+  droppedLines: number;
+}
+
+interface PendingLine extends SequencedLine {
+  size: number;
+}
+
+interface Batch {
+  lines: PendingLine[];
+  /** Deployment.logBytes once this batch is stored (absolute, so a retry is idempotent). */
+  logBytes: number;
+  truncated: boolean;
+}
+
+interface DroppedLine {
+  targetId: string | null;
+  stream: LogStreamName;
+  at: Date;
+  text: string;
+  size: number;
+}
+
+/** Last `capacity` dropped lines of one target, plus how many were dropped in all. */
+class TailRing {
+  private readonly items: DroppedLine[] = [];
+  private start = 0;
+  dropped = 0;
+  constructor(private readonly capacity: number) {}
+
+  push(line: DroppedLine): void {
+    this.dropped++;
+    if (this.items.length < this.capacity) {
+      this.items.push(line);
+    } else {
+      this.items[this.start] = line;
+      this.start = (this.start + 1) % this.capacity;
+    }
+  }
+
+  lines(): DroppedLine[] {
+    return [...this.items.slice(this.start), ...this.items.slice(0, this.start)];
+  }
+}
+
+const STREAM_SET = new Set<string>(LOG_STREAMS);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BUFFER_WARN_LINES = 200_000;
+const MAX_BACKOFF_MS = 5_000;
+
+// One statement: the batch and the deployment's byte count commit together.
+const INSERT_SQL = `
+WITH ins AS (
+  INSERT INTO "DeploymentLog" ("deploymentId", "seq", "targetId", "stream", "at", "text")
+  SELECT $1::uuid, u.seq, u.target, u.stream, u.at, u.text
+  FROM unnest($2::int[], $3::uuid[], $4::"LogStream"[], $5::timestamp(3)[], $6::text[]) AS u(seq, target, stream, at, text)
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+)
+UPDATE "Deployment"
+SET "logBytes" = GREATEST("logBytes", $7::bigint), "logTruncated" = "logTruncated" OR $8::boolean
+WHERE "id" = $1::uuid`;
+
+export class LogSink {
+  readonly deploymentId: string;
+  private readonly prisma: PrismaClient;
+  private readonly redis: Redis;
+  private readonly streamKey: string;
+  private readonly maxBytes: number;
+  private readonly mask: (text: string) => string;
+  private readonly logger: Pick<LoggerService, 'warn' | 'error'> | undefined;
+  private readonly tailCapacity: number;
+  private readonly flushIntervalMs: number;
+  private readonly flushAtLines: number;
+  private readonly maxBatchLines: number;
+  private readonly streamMaxLen: string;
+  private readonly streamTtl: number;
+  private readonly closedStreamTtl: number;
+
+  private opened = false;
+  private closing: Promise<void> | null = null;
+  /** The deployment row is gone: nothing can be stored any more. */
+  private gone = false;
+  private nextSeq = 1;
+  private logBytes = 0;
+  private truncated = false;
+  /** Seq of the truncation marker (0 when the log was already truncated at open). */
+  private markerSeq: number | null = null;
+  private droppedLines = 0;
+  private readonly tails = new Map<string | null, TailRing>();
+
+  private buffer: PendingLine[] = [];
+  private bufferHead = 0;
+  private bufferedBytes = 0;
+  private persistedBytes = 0;
+  private persistedSeq = 0;
+  private publishedSeq = 0;
+  private readonly publishQueue: Batch[] = [];
+  private persisting = false;
+  private publishing = false;
+  private kickScheduled = false;
+  private timer: NodeJS.Timeout | null = null;
+  private waiters: { seq: number; resolve: () => void }[] = [];
+  private warnedBuffer = false;
+  private warnedAfterClose = false;
+
+  constructor(opts: LogSinkOptions) {
+    this.deploymentId = opts.deploymentId;
+    this.prisma = opts.prisma;
+    this.redis = opts.redis;
+    this.streamKey = logStreamKey(opts.prefix, opts.deploymentId);
+    this.maxBytes = opts.maxBytes;
+    this.mask = createMasker(opts.secrets);
+    this.logger = opts.logger;
+    this.tailCapacity = opts.tailLinesPerTarget ?? 500;
+    this.flushIntervalMs = opts.flushIntervalMs ?? 100;
+    this.flushAtLines = opts.flushAtLines ?? 1000;
+    this.maxBatchLines = opts.maxBatchLines ?? 5000;
+    this.streamMaxLen = String(opts.streamMaxLen ?? 50_000);
+    this.streamTtl = opts.streamTtlSeconds ?? 24 * 3600;
+    this.closedStreamTtl = opts.closedStreamTtlSeconds ?? 3600;
+  }
+
+  /** Loads where the log stands (a resumed deployment continues its seq) and starts flushing. */
+  async open(): Promise<this> {
+    if (this.opened) return this;
+    const row = await this.prisma.deployment.findUnique({
+      where: { id: this.deploymentId },
+      select: { logBytes: true, logTruncated: true },
+    });
+    if (!row) throw new Error(`deployment ${this.deploymentId} not found`);
+    const agg = await this.prisma.deploymentLog.aggregate({ where: { deploymentId: this.deploymentId }, _max: { seq: true } });
+    const maxSeq = agg._max.seq ?? 0;
+    this.nextSeq = maxSeq + 1;
+    this.persistedSeq = maxSeq;
+    // Lines already in Postgres count as published: a reader fills stream holes from there.
+    this.publishedSeq = maxSeq;
+    this.logBytes = Number(row.logBytes);
+    this.persistedBytes = this.logBytes;
+    this.truncated = row.logTruncated;
+    if (this.truncated) this.markerSeq = 0;
+    this.opened = true;
+    this.timer = setInterval(() => this.kick(), this.flushIntervalMs);
+    this.timer.unref();
+    return this;
+  }
+
+  /** Sync and cheap; safe to call from an executor's log callback. */
+  write(line: LogLineInput): void {
+    if (!this.opened) throw new Error('LogSink.open() must finish before write()');
+    if (this.closing || this.gone) {
+      if (!this.warnedAfterClose) {
+        this.warnedAfterClose = true;
+        this.logger?.warn(`log line for deployment ${this.deploymentId} after the sink closed; dropped`, 'LogSink');
+      }
+      return;
+    }
+    const text = this.clean(line.text);
+    const size = Buffer.byteLength(text, 'utf8') + 1; // +1: the newline it takes in a download
+    const stream: LogStreamName = STREAM_SET.has(line.stream) ? line.stream : 'stdout';
+    const targetId = line.targetId !== null && UUID.test(line.targetId) ? line.targetId : null;
+    const at = new Date();
+    if (!this.truncated) {
+      if (this.logBytes + size <= this.maxBytes) {
+        this.enqueue({ targetId, stream, at, text, size });
+        return;
+      }
+      this.truncate();
+    }
+    this.droppedLines++;
+    let ring = this.tails.get(targetId);
+    if (!ring) {
+      ring = new TailRing(this.tailCapacity);
+      this.tails.set(targetId, ring);
+    }
+    ring.push({ targetId, stream, at, text, size });
+  }
+
+  /**
+   * After the cap, a failed target's last lines must still be readable: writes the lines the
+   * cap dropped for this target (at most tailLinesPerTarget, after an "omitted" marker), even
+   * beyond the cap. Returns how many lines it wrote. A no-op before the cap is reached.
+   */
+  flushTail(targetId: string | null): number {
+    const ring = this.tails.get(targetId);
+    if (!ring || ring.dropped === 0 || this.closing || this.gone) return 0;
+    this.tails.delete(targetId);
+    const lines = ring.lines();
+    const omitted = ring.dropped - lines.length;
+    let written = 0;
+    if (omitted > 0) {
+      const text = `… ${omitted} lines omitted …`;
+      this.enqueue({ targetId, stream: 'system', at: lines[0]?.at ?? new Date(), text, size: Buffer.byteLength(text) + 1 });
+      written++;
+    }
+    for (const l of lines) this.enqueue(l);
+    this.kick();
+    return written + lines.length;
+  }
+
+  /** Resolves once every line written before the call is in Postgres and in the stream. */
+  drained(): Promise<void> {
+    const target = this.nextSeq - 1;
+    if (this.gone || this.publishedSeq >= target) return Promise.resolve();
+    this.kick();
+    return new Promise((resolve) => this.waiters.push({ seq: target, resolve }));
+  }
+
+  /** Flushes everything, stops the timer and lets the stream expire (readers then use Postgres). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.drained();
+      if (this.timer) clearInterval(this.timer);
+      this.timer = null;
+      try {
+        await this.redis.expire(this.streamKey, this.closedStreamTtl);
+      } catch (err) {
+        // The running TTL set on every publish still cleans the stream up.
+        this.logger?.warn(`could not shorten the log stream expiry: ${errorMessage(err)}`, 'LogSink');
+      }
+    })();
+    return this.closing;
+  }
+
+  stats(): LogSinkStats {
+    return {
+      lastSeq: this.nextSeq - 1,
+      persistedSeq: this.persistedSeq,
+      publishedSeq: this.publishedSeq,
+      bufferedLines: this.buffer.length - this.bufferHead,
+      bufferedBytes: this.bufferedBytes,
+      logBytes: this.logBytes,
+      truncated: this.truncated,
+      droppedLines: this.droppedLines,
+    };
+  }
+
+  private clean(text: string): string {
+    // Postgres text cannot hold NUL; a line with one would fail its batch forever.
+    const t = text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+    return this.mask(t);
+  }
+
+  private truncate(): void {
+    this.truncated = true;
+    const mb = Math.round((this.maxBytes / (1024 * 1024)) * 100) / 100;
+    const text =
+      `… log truncated: it reached the ${mb} MB limit (WHARF_LOG_MAX_MB); further lines are dropped, ` +
+      `except the last ${this.tailCapacity} lines of each failed target …`;
+    this.markerSeq = this.nextSeq;
+    this.enqueue({ targetId: null, stream: 'system', at: new Date(), text, size: Buffer.byteLength(text) + 1 });
+  }
+
+  private enqueue(l: Omit<PendingLine, 'seq'>): void {
+    this.buffer.push({ seq: this.nextSeq++, targetId: l.targetId, stream: l.stream, at: l.at, text: l.text, size: l.size });
+    this.logBytes += l.size;
+    this.bufferedBytes += l.size;
+    const pending = this.buffer.length - this.bufferHead;
+    if (pending >= BUFFER_WARN_LINES && !this.warnedBuffer) {
+      this.warnedBuffer = true;
+      this.logger?.warn(`log buffer of deployment ${this.deploymentId} holds ${pending} lines: Postgres is slow`, 'LogSink');
+    }
+    if (pending >= this.flushAtLines && !this.kickScheduled && !this.persisting) {
+      // Not now: write() stays sync and cheap; the flush starts once the caller yields.
+      this.kickScheduled = true;
+      setImmediate(() => {
+        this.kickScheduled = false;
+        this.kick();
+      });
+    }
+  }
+
+  private takeBatch(): Batch | null {
+    const pending = this.buffer.length - this.bufferHead;
+    if (pending === 0) return null;
+    const n = Math.min(pending, this.maxBatchLines);
+    const lines = this.buffer.slice(this.bufferHead, this.bufferHead + n);
+    this.bufferHead += n;
+    if (this.bufferHead === this.buffer.length) {
+      this.buffer = [];
+      this.bufferHead = 0;
+    } else if (this.bufferHead > 50_000 && this.bufferHead * 2 > this.buffer.length) {
+      this.buffer = this.buffer.slice(this.bufferHead);
+      this.bufferHead = 0;
+    }
+    let bytes = 0;
+    for (const l of lines) bytes += l.size;
+    this.bufferedBytes -= bytes;
+    this.persistedBytes += bytes;
+    // logTruncated is stored with the batch that holds the marker and every later one.
+    const truncated = this.markerSeq !== null && lines[lines.length - 1]!.seq >= this.markerSeq;
+    return { lines, logBytes: this.persistedBytes, truncated };
+  }
+
+  private kick(): void {
+    if (!this.opened || this.gone) return;
+    if (!this.persisting && this.buffer.length > this.bufferHead) void this.persistLoop();
+    if (!this.publishing && this.publishQueue.length > 0) void this.publishLoop();
+  }
+
+  private async persistLoop(): Promise<void> {
+    this.persisting = true;
+    try {
+      for (let batch = this.takeBatch(); batch && !this.gone; batch = this.takeBatch()) {
+        const b = batch;
+        const ok = await this.retry('store log lines', () => this.insert(b));
+        if (!ok) return;
+        this.persistedSeq = b.lines[b.lines.length - 1]!.seq;
+        this.publishQueue.push(b);
+        if (!this.publishing) void this.publishLoop();
+      }
+    } finally {
+      this.persisting = false;
+    }
+  }
+
+  private async publishLoop(): Promise<void> {
+    this.publishing = true;
+    try {
+      for (let b = this.publishQueue.shift(); b && !this.gone; b = this.publishQueue.shift()) {
+        const batch = b;
+        const ok = await this.retry('publish log lines', () => this.xadd(batch));
+        if (!ok) return;
+        this.publishedSeq = batch.lines[batch.lines.length - 1]!.seq;
+        this.resolveWaiters();
+      }
+    } finally {
+      this.publishing = false;
+    }
+  }
+
+  private async insert(b: Batch): Promise<void> {
+    const n = b.lines.length;
+    const seqs = new Array<number>(n);
+    const targets = new Array<string | null>(n);
+    const streams = new Array<string>(n);
+    const ats = new Array<string>(n);
+    const texts = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const l = b.lines[i]!;
+      seqs[i] = l.seq;
+      targets[i] = l.targetId;
+      streams[i] = l.stream;
+      // Prisma keeps DateTime as UTC in timestamp-without-zone columns; the ISO zone is dropped.
+      ats[i] = l.at.toISOString();
+      texts[i] = l.text;
+    }
+    const updated = await this.prisma.$executeRawUnsafe(
+      INSERT_SQL,
+      this.deploymentId,
+      seqs,
+      targets,
+      streams,
+      ats,
+      texts,
+      BigInt(b.logBytes),
+      b.truncated,
+    );
+    if (updated === 0) throw new DeploymentGoneError();
+  }
+
+  private async xadd(b: Batch): Promise<void> {
+    const p = this.redis.pipeline();
+    for (const l of b.lines) {
+      p.xadd(this.streamKey, 'MAXLEN', '~', this.streamMaxLen, `0-${l.seq}`, STREAM_FIELD, encodeStreamLine(l));
+    }
+    p.expire(this.streamKey, this.streamTtl);
+    const results = await p.exec();
+    if (!results) throw new Error('redis pipeline aborted');
+    for (const [err] of results) {
+      // An id at or below the stream's top was published by an earlier attempt.
+      if (err && !/equal or smaller than the target stream top item/.test(err.message)) throw err;
+    }
+  }
+
+  /** Runs `fn` until it succeeds; false when the deployment row disappeared. */
+  private async retry(what: string, fn: () => Promise<void>): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fn();
+        return true;
+      } catch (err) {
+        if (err instanceof DeploymentGoneError || isForeignKeyViolation(err)) {
+          this.markGone();
+          return false;
+        }
+        if (attempt === 0 || attempt % 10 === 0) {
+          this.logger?.warn(`could not ${what} of deployment ${this.deploymentId} (attempt ${attempt + 1}), retrying: ${errorMessage(err)}`, 'LogSink');
+        }
+        await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(attempt, 6)));
+      }
+    }
+  }
+
+  private markGone(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.logger?.error(`deployment ${this.deploymentId} no longer exists; its log lines are dropped`, undefined, 'LogSink');
+    this.buffer = [];
+    this.bufferHead = 0;
+    this.publishQueue.length = 0;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const w of this.waiters) w.resolve();
+    this.waiters = [];
+  }
+
+  private resolveWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const still: typeof this.waiters = [];
+    for (const w of this.waiters) {
+      if (w.seq <= this.publishedSeq) w.resolve();
+      else still.push(w);
+    }
+    this.waiters = still;
+  }
+}
+
+class DeploymentGoneError extends Error {
+  constructor() {
+    super('deployment row is gone');
+  }
+}
+
+function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; meta?: { code?: unknown }; message?: unknown } | null;
+  return e?.meta?.code === '23503' || e?.code === '23503' || (typeof e?.message === 'string' && e.message.includes('23503'));
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
