@@ -90,7 +90,12 @@ export async function uploadAndUnpack(s: TargetSession, p: ReleasePaths, a: Uplo
   }
 }
 
-export async function install(s: TargetSession, p: ReleasePaths, installCommand: string | null, extraEnv: Record<string, string>): Promise<void> {
+export async function install(
+  s: TargetSession,
+  p: ReleasePaths,
+  installCommand: string | null,
+  extraEnv: Record<string, string>,
+): Promise<void> {
   let cmd: ShellCommand;
   if (installCommand === null) {
     const has = await s.capture('check lockfile', sh`test -f ${posix.join(p.release, 'package-lock.json')}`);
@@ -111,7 +116,13 @@ export async function markComplete(s: TargetSession, p: ReleasePaths, sha256: st
   await s.run('mark release complete', sh`printf '%s\\n' ${sha256} > ${p.marker}`);
 }
 
-export async function runHook(s: TargetSession, name: 'pre-command' | 'post-command', dir: string, command: string, extraEnv: Record<string, string>): Promise<void> {
+export async function runHook(
+  s: TargetSession,
+  name: 'pre-command' | 'post-command',
+  dir: string,
+  command: string,
+  extraEnv: Record<string, string>,
+): Promise<void> {
   s.system(`${name}: running in ${dir}`);
   await s.run(name, sh`cd -- ${dir} && ${trustedCommand(command)}`, { withEnv: true, extraEnv });
 }
@@ -124,7 +135,13 @@ export async function readCurrent(s: TargetSession, p: ReleasePaths, opts: RunOp
 }
 
 /** Atomic switch: a new symlink under a temp name, renamed over `current` (rename(2) is atomic). */
-export async function switchCurrent(s: TargetSession, p: ReleasePaths, targetDir: string, rand: string, opts: RunOptions = {}): Promise<void> {
+export async function switchCurrent(
+  s: TargetSession,
+  p: ReleasePaths,
+  targetDir: string,
+  rand: string,
+  opts: RunOptions = {},
+): Promise<void> {
   const tmpLink = posix.join(p.base, `.current-${rand}`);
   s.system(`switching ${p.current} -> ${targetDir}`);
   await s.run(
@@ -134,17 +151,28 @@ export async function switchCurrent(s: TargetSession, p: ReleasePaths, targetDir
   );
 }
 
-export async function reloadPm2(s: TargetSession, p: ReleasePaths, reload: ReloadSettings, opts: RunOptions = {}): Promise<void> {
+export async function reloadPm2(
+  s: TargetSession,
+  p: ReleasePaths,
+  reload: ReloadSettings,
+  opts: RunOptions = {},
+): Promise<void> {
   switch (reload.mode) {
     case 'startOrReload': {
       const file = posix.join(p.current, reload.ecosystemFile);
       s.system(`pm2 startOrReload ${file} --update-env`);
-      await s.run('pm2 startOrReload', sh`cd -- ${p.current} && pm2 startOrReload ${file} --update-env --no-color`, { ...opts, withEnv: true });
+      await s.run('pm2 startOrReload', sh`cd -- ${p.current} && pm2 startOrReload ${file} --update-env --no-color`, {
+        ...opts,
+        withEnv: true,
+      });
       return;
     }
     case 'reload':
       s.system(`pm2 reload ${reload.name} --update-env`);
-      await s.run('pm2 reload', sh`cd -- ${p.current} && pm2 reload ${reload.name} --update-env --no-color`, { ...opts, withEnv: true });
+      await s.run('pm2 reload', sh`cd -- ${p.current} && pm2 reload ${reload.name} --update-env --no-color`, {
+        ...opts,
+        withEnv: true,
+      });
       return;
   }
 }
@@ -215,6 +243,8 @@ export async function pruneReleases(s: TargetSession, p: ReleasePaths, keep: num
     s.system(`prune: ${names.length} release(s) on host, keeping up to ${keep}`);
     return;
   }
-  s.system(`prune: removing ${remove.join(', ')} (keeping ${keep}${partial.length ? `; ${partial.length} partial` : ''})`);
+  s.system(
+    `prune: removing ${remove.join(', ')} (keeping ${keep}${partial.length ? `; ${partial.length} partial` : ''})`,
+  );
   await s.run('prune', sh`rm -rf -- ${remove.map((n) => posix.join(p.releases, n))}`);
 }

@@ -34,7 +34,9 @@ export async function runHealthGate(s: TargetSession, check: HealthCheck, cfg: H
     s.system(`health check attempt ${attempt}/${cfg.attempts}: ${what}`);
     try {
       // The command gets a little longer than the request timeout to start node and report.
-      const r = await s.capture('health check', healthCommand(check, cfg.timeoutMs), { timeoutMs: cfg.timeoutMs + 5000 });
+      const r = await s.capture('health check', healthCommand(check, cfg.timeoutMs), {
+        timeoutMs: cfg.timeoutMs + 5000,
+      });
       last = (r.stdout || r.stderr).split('\n').filter(Boolean).pop() ?? `exit code ${r.exitCode}`;
       s.system(`health check attempt ${attempt}: ${r.exitCode === 0 ? 'passed' : 'failed'} (${last})`);
       if (r.exitCode === 0) return;

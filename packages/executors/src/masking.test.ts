@@ -8,7 +8,8 @@ describe('createMasker', () => {
   });
 
   it('masks multi-line secrets line by line too', () => {
-    const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAAB3NzaC1lZDI1NTE5\nQUJDREVGRw==\n-----END OPENSSH PRIVATE KEY-----\n';
+    const key =
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAAB3NzaC1lZDI1NTE5\nQUJDREVGRw==\n-----END OPENSSH PRIVATE KEY-----\n';
     const mask = createMasker([key]);
     expect(mask('leaked: AAAAB3NzaC1lZDI1NTE5')).toBe(`leaked: ${MASK}`);
     expect(mask(key)).not.toContain('QUJDREVGRw==');

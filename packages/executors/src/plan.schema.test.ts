@@ -58,7 +58,11 @@ describe('validatePlan', () => {
     ['bad env name', (p: SshDeployPlan) => void (p.settings.env = { 'A;B': 'x' }), 'env'],
     ['bad fingerprint', (p: SshDeployPlan) => void (p.targets[0]!.pinnedHostKey = 'md5:aa'), 'pinnedHostKey'],
     ['bad batch size', (p: SshDeployPlan) => void (p.settings.batchSize = '150%' as `${number}%`), 'batchSize'],
-    ['ecosystem path escape', (p: SshDeployPlan) => void (p.settings.reload = { mode: 'startOrReload', ecosystemFile: 'x/../../e.cjs' }), 'ecosystemFile'],
+    [
+      'ecosystem path escape',
+      (p: SshDeployPlan) => void (p.settings.reload = { mode: 'startOrReload', ecosystemFile: 'x/../../e.cjs' }),
+      'ecosystemFile',
+    ],
     ['hostile app name', (p: SshDeployPlan) => void (p.targets[0]!.appName = 'web;id'), 'appName'],
     ['duplicate target ids', (p: SshDeployPlan) => void p.targets.push({ ...p.targets[0]! }), 'unique'],
   ])('rejects %s', (_label, mutate, needle) => {

@@ -32,7 +32,10 @@ const targetSchema = z.object({
   healthCheck: healthSchema,
 });
 
-const envSchema = z.record(envVarNameSchema, z.string().refine((v) => !v.includes('\0'), 'values must not contain NUL'));
+const envSchema = z.record(
+  envVarNameSchema,
+  z.string().refine((v) => !v.includes('\0'), 'values must not contain NUL'),
+);
 
 export const sshDeployPlanSchema = z.object({
   deploymentId: z.string().min(1),
@@ -58,7 +61,10 @@ export const sshDeployPlanSchema = z.object({
     keepReleases: z.number().int().min(1).optional(),
     preCommand: z.string().nullable().optional(),
     postCommand: z.string().nullable().optional(),
-    batchSize: z.union([z.number().int().min(1), z.string().regex(/^(100|[1-9][0-9]?)%$/, "batchSize must be a count or '1%'..'100%'")]),
+    batchSize: z.union([
+      z.number().int().min(1),
+      z.string().regex(/^(100|[1-9][0-9]?)%$/, "batchSize must be a count or '1%'..'100%'"),
+    ]),
     onFailure: z.enum(['stop', 'continue']),
     timeouts: z
       .object({

@@ -25,7 +25,7 @@ describe('envScript', () => {
 
 describe('wrapCommand', () => {
   it('prints its process group id first, exports stdin env, runs the command in a new session', async () => {
-    const value = "multi\nline $(id) `id` '\" ✓";
+    const value = 'multi\nline $(id) `id` \'" ✓';
     const { code, stdout } = await runLocal(
       wrapCommand(sh`printf '%s|' "$V"; ps -o pgid= -p $$ | tr -d ' '; exit 7`).text,
       envScript({ V: value }),

@@ -64,7 +64,9 @@ function openExec(conn: SshConnection, commandLine: string): Promise<ClientChann
   return new Promise((resolve, reject) => {
     if (conn.closed) return reject(new ConnectionClosedError('before exec'));
     try {
-      conn.client.exec(commandLine, (err, channel) => (err ? reject(new ConnectionClosedError(err.message)) : resolve(channel)));
+      conn.client.exec(commandLine, (err, channel) =>
+        err ? reject(new ConnectionClosedError(err.message)) : resolve(channel),
+      );
     } catch (err) {
       reject(new ConnectionClosedError(err instanceof Error ? err.message : String(err)));
     }
@@ -92,7 +94,11 @@ export async function killRemoteGroup(conn: SshConnection, pgid: number): Promis
   });
 }
 
-export async function execRemote(conn: SshConnection, cmd: ShellCommand, opts: RemoteExecOptions = {}): Promise<RemoteExecResult> {
+export async function execRemote(
+  conn: SshConnection,
+  cmd: ShellCommand,
+  opts: RemoteExecOptions = {},
+): Promise<RemoteExecResult> {
   const step = opts.step ?? 'remote command';
   if (opts.signal?.aborted) throw new CancelledError(step);
   const stdin = envScript(opts.env ?? {});
@@ -159,7 +165,8 @@ export async function execRemote(conn: SshConnection, cmd: ShellCommand, opts: R
       out.end();
       err.end();
       if (stopping) reject(stopping);
-      else if (exit.exitCode === null && exit.signal === null && conn.closed) reject(new ConnectionClosedError(`during ${step}`));
+      else if (exit.exitCode === null && exit.signal === null && conn.closed)
+        reject(new ConnectionClosedError(`during ${step}`));
       else resolve(exit);
     });
 

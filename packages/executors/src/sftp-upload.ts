@@ -16,7 +16,12 @@ function openSftp(conn: SshConnection): Promise<SFTPWrapper> {
   });
 }
 
-export async function uploadFile(conn: SshConnection, localPath: string, remotePath: string, opts: UploadOptions = {}): Promise<void> {
+export async function uploadFile(
+  conn: SshConnection,
+  localPath: string,
+  remotePath: string,
+  opts: UploadOptions = {},
+): Promise<void> {
   if (opts.signal?.aborted) throw new CancelledError('upload');
   const sftp = await openSftp(conn);
   try {

@@ -47,7 +47,7 @@ const hostile = (): string[] => [
   '${HOME}',
   '$((1+1))',
   '\\',
-  '\\\'',
+  "\\'",
   '!',
   '#comment',
   'a\rb',
@@ -74,11 +74,14 @@ describe('quote', () => {
     expect(() => quote('a\0b')).toThrow(/NUL/);
   });
 
-  it.each(hostile().map((s) => [JSON.stringify(s), s]))('passes %s through /bin/sh byte-for-byte', async (_label, value) => {
-    const got = await roundTrip(sh`printf '%s\\0' ${value}`.text);
-    expect(got).toEqual([value]);
-    expect(existsSync(marker)).toBe(false);
-  });
+  it.each(hostile().map((s) => [JSON.stringify(s), s]))(
+    'passes %s through /bin/sh byte-for-byte',
+    async (_label, value) => {
+      const got = await roundTrip(sh`printf '%s\\0' ${value}`.text);
+      expect(got).toEqual([value]);
+      expect(existsSync(marker)).toBe(false);
+    },
+  );
 });
 
 describe('sh and command', () => {

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, isAlive, startSshHosts, type TestHosts } from '@wharf/test-hosts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthFailedError, CancelledError, CommandTimeoutError, HostKeyMismatchError, UnreachableError } from './errors.js';
+import {
+  AuthFailedError,
+  CancelledError,
+  CommandTimeoutError,
+  HostKeyMismatchError,
+  UnreachableError,
+} from './errors.js';
 import { execCapture, execRemote } from './remote-exec.js';
 import { uploadFile } from './sftp-upload.js';
 import { sh } from './shell-quote.js';
@@ -177,7 +183,9 @@ describe('uploadFile', () => {
     const progress: number[] = [];
     const c = await connectTo(1);
     try {
-      await uploadFile(c, local, remote, { onProgress: (done, total) => (expect(total).toBe(data.length), progress.push(done)) });
+      await uploadFile(c, local, remote, {
+        onProgress: (done, total) => (expect(total).toBe(data.length), progress.push(done)),
+      });
     } finally {
       c.close();
     }
@@ -197,7 +205,13 @@ describe('encrypted client keys', () => {
   it('connects with an RSA key and its passphrase; fails clearly without it', async () => {
     rsa = await startSshHosts({ count: 1, baseAddress: '127.0.0.35', clientKey: { type: 'rsa', passphrase: 'pa ss' } });
     const h = rsa.hosts[0]!;
-    const base = { host: h.address, port: h.port, username: 'root', privateKey: rsa.clientPrivateKey, pinnedHostKey: h.hostKeyFingerprint };
+    const base = {
+      host: h.address,
+      port: h.port,
+      username: 'root',
+      privateKey: rsa.clientPrivateKey,
+      pinnedHostKey: h.hostKeyFingerprint,
+    };
     const c = await connectSsh({ ...base, passphrase: 'pa ss' });
     expect((await execCapture(c, sh`echo ok`)).stdout).toBe('ok');
     c.close();

@@ -1,13 +1,7 @@
 // One authenticated SSH connection with a pinned host key. Never trusts on first use:
 // the caller passes the fingerprint it stored when the target was added.
 import { Client, type ConnectConfig } from 'ssh2';
-import {
-  AuthFailedError,
-  CancelledError,
-  ExecutorError,
-  HostKeyMismatchError,
-  UnreachableError,
-} from './errors.js';
+import { AuthFailedError, CancelledError, ExecutorError, HostKeyMismatchError, UnreachableError } from './errors.js';
 import { fingerprintOfKeyBlob, keyTypeOfKeyBlob, normalizeFingerprint } from './host-key.js';
 
 export interface SshConnectOptions {
@@ -38,7 +32,8 @@ type ErrLike = Error & { code?: string; level?: string };
 
 function mapConnectError(err: ErrLike, host: string, port: number, username: string): ExecutorError {
   if (err instanceof ExecutorError) return err;
-  if (err.level === 'client-authentication') return new AuthFailedError(host, port, username, 'the server rejected the key');
+  if (err.level === 'client-authentication')
+    return new AuthFailedError(host, port, username, 'the server rejected the key');
   if (err.level === 'client-timeout' || err.code === 'ETIMEDOUT') {
     return new UnreachableError(host, port, 'timeout', 'no SSH handshake within the connect timeout');
   }
@@ -46,7 +41,8 @@ function mapConnectError(err: ErrLike, host: string, port: number, username: str
   if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' || err.level === 'client-dns') {
     return new UnreachableError(host, port, 'dns', 'host name does not resolve');
   }
-  if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return new UnreachableError(host, port, 'reset', 'connection reset');
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE')
+    return new UnreachableError(host, port, 'reset', 'connection reset');
   if (err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') {
     return new UnreachableError(host, port, 'other', 'no route to host');
   }
@@ -163,7 +159,10 @@ export function probeHostKey(host: string, port: number, timeoutMs = 10_000): Pr
       done = true;
       client.destroy();
       if (seen) resolve(seen);
-      else reject(err ?? new UnreachableError(host, port, 'other', 'server closed the connection before showing a host key'));
+      else
+        reject(
+          err ?? new UnreachableError(host, port, 'other', 'server closed the connection before showing a host key'),
+        );
     };
     client.on('error', (err: ErrLike) => finish(mapConnectError(err, host, port, 'probe')));
     client.on('close', () => finish(null));

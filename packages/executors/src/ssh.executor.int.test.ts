@@ -4,8 +4,14 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSampleTarball, startSshHosts, type SampleTarball, type TestHost, type TestHosts } from '@wharf/test-hosts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildSampleTarball,
+  startSshHosts,
+  type SampleTarball,
+  type TestHost,
+  type TestHosts,
+} from '@wharf/test-hosts';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { releasePaths, prepareHost, uploadAndUnpack, switchCurrent } from './deploy-steps.js';
 import { PlanValidationError } from './errors.js';
 import { MASK } from './masking.js';
@@ -134,8 +140,21 @@ describe('ssh executor against real sshd + pm2', () => {
     expect(text).not.toContain(secretToken);
     expect(text).not.toContain(th.clientPrivateKey.split('\n')[1]!);
     // Every step announces itself.
-    for (const step of ['connecting to', 'uploading artifact', 'verifying sha256', 'unpacking', 'install: npm ci', 'switching', 'pm2 startOrReload', 'health check attempt 1', 'prune:']) {
-      expect(logs.some((l) => l.targetId === 't-host-1' && l.stream === 'system' && l.text.includes(step)), step).toBe(true);
+    for (const step of [
+      'connecting to',
+      'uploading artifact',
+      'verifying sha256',
+      'unpacking',
+      'install: npm ci',
+      'switching',
+      'pm2 startOrReload',
+      'health check attempt 1',
+      'prune:',
+    ]) {
+      expect(
+        logs.some((l) => l.targetId === 't-host-1' && l.stream === 'system' && l.text.includes(step)),
+        step,
+      ).toBe(true);
     }
     expect(updates.filter((u) => u.targetId === 't-host-2').map((u) => u.state)).toEqual(['running', 'succeeded']);
   });
@@ -178,6 +197,9 @@ describe('ssh executor against real sshd + pm2', () => {
 
   it('cancel during a slow install: hosts keep serving v1 and no install process survives', async () => {
     const ac = new AbortController();
+    // Safety net: abort anyway so a broken run cannot leave a 300 s install behind.
+    const safety = setTimeout(() => ac.abort(), 40_000);
+    onTestFinished(() => clearTimeout(safety));
     const started = new Set<string>();
     const { result, text } = await deploy(plan('v4', { batchSize: '100%' }), ac.signal, (l) => {
       if (l.text.includes('slow install started') && l.targetId) started.add(l.targetId);
@@ -188,12 +210,28 @@ describe('ssh executor against real sshd + pm2', () => {
     expect(result.targets.map((t) => t.state)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     const pgids = await livePgids();
     for (const h of th.hosts) {
-      const info = JSON.parse(await readFile(join(h.baseDir, 'releases', 'v4', 'install.pid'), 'utf8')) as { pid: number; pgid: number };
+      const info = JSON.parse(await readFile(join(h.baseDir, 'releases', 'v4', 'install.pid'), 'utf8')) as {
+        pid: number;
+        pgid: number;
+      };
       expect(pgids.has(info.pgid)).toBe(false);
       expect(existsSync(join(h.baseDir, 'releases', 'v4', '.wharf-release'))).toBe(false);
       expect(await currentOf(h)).toBe(join(h.baseDir, 'releases', 'v1'));
       expect(await served(h)).toBe('v1');
     }
+  });
+
+  it('a per-target timeout fails the target and stops its remote install', async () => {
+    const h = th.hosts[0]!;
+    const { result, text } = await deploy(plan('v4', { timeouts: { targetMs: 10_000 } }, [h]));
+    expect(result.state, text).toBe('failed');
+    expect(result.targets[0]!.error?.code).toBe('target_timeout');
+    expect(text).toContain('slow install started');
+    const info = JSON.parse(await readFile(join(h.baseDir, 'releases', 'v4', 'install.pid'), 'utf8')) as {
+      pgid: number;
+    };
+    expect((await livePgids()).has(info.pgid)).toBe(false);
+    expect(await served(h)).toBe('v1');
   });
 
   it('a changed host key fails that host with HostKeyMismatchError and changes nothing there', async () => {
@@ -211,7 +249,10 @@ describe('ssh executor against real sshd + pm2', () => {
     expect(t3.error?.code).toBe('host_key_mismatch');
     expect(t3.error?.message).toContain(pinned);
     expect(t3.error?.message).toContain(rotated);
-    expect(result.targets.slice(0, 2).map((t) => t.state), text).toEqual(['succeeded', 'succeeded']);
+    expect(
+      result.targets.slice(0, 2).map((t) => t.state),
+      text,
+    ).toEqual(['succeeded', 'succeeded']);
     expect(await snapshot()).toBe(before);
     expect(await served(h)).toBe('v1');
   });
@@ -219,7 +260,16 @@ describe('ssh executor against real sshd + pm2', () => {
   it('reload mode, post-command and pruning (keepReleases 2, current always kept)', async () => {
     const hosts = th.hosts.slice(0, 2);
     const { result, text } = await deploy(
-      plan('v2', { reload: { mode: 'reload', name: 'web' }, postCommand: 'echo "post: $WHARF_VERSION in $(pwd -P)"', keepReleases: 2, batchSize: 2 }, hosts),
+      plan(
+        'v2',
+        {
+          reload: { mode: 'reload', name: 'web' },
+          postCommand: 'echo "post: $WHARF_VERSION in $(pwd -P)"',
+          keepReleases: 2,
+          batchSize: 2,
+        },
+        hosts,
+      ),
     );
     expect(result.state, text).toBe('succeeded');
     for (const h of hosts) {
@@ -273,7 +323,13 @@ describe('ssh executor against real sshd + pm2', () => {
   it('steps keep a hostile version literal even if validation were bypassed', async () => {
     const h = th.hosts[0]!;
     const version = `x$(touch PWNED)\`touch PWNED\`'";touch PWNED;-rf`;
-    const conn = await connectSsh({ host: h.address, port: h.port, username: h.user, privateKey: th.clientPrivateKey, pinnedHostKey: h.hostKeyFingerprint });
+    const conn = await connectSsh({
+      host: h.address,
+      port: h.port,
+      username: h.user,
+      privateKey: th.clientPrivateKey,
+      pinnedHostKey: h.hostKeyFingerprint,
+    });
     try {
       const s = new TargetSession(conn, () => {}, new AbortController().signal, {}, 60_000);
       const base = join(h.baseDir, 'hostile-base');

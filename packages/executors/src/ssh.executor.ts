@@ -60,9 +60,10 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
     update({ state: 'running', startedAt, finishedAt: null });
 
     const settings = plan.settings;
-    const signals = [ctx.signal, settings.timeouts?.targetMs ? AbortSignal.timeout(settings.timeouts.targetMs) : undefined].filter(
-      (x): x is AbortSignal => x !== undefined,
-    );
+    const signals = [
+      ctx.signal,
+      settings.timeouts?.targetMs ? AbortSignal.timeout(settings.timeouts.targetMs) : undefined,
+    ].filter((x): x is AbortSignal => x !== undefined);
     const signal = signals.length ? AbortSignal.any(signals) : new AbortController().signal;
     const p = releasePaths(t.baseDir, plan.version);
     const rand = randomBytes(6).toString('hex');
@@ -99,9 +100,17 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       await prepareHost(s, p);
       if (await isReleaseComplete(s, p, plan.artifact.sha256)) {
         reusedRelease = true;
-        emit('system', `release ${plan.version} is already complete on this host (sha256 matches): skipping upload and install`);
+        emit(
+          'system',
+          `release ${plan.version} is already complete on this host (sha256 matches): skipping upload and install`,
+        );
       } else {
-        await uploadAndUnpack(s, p, { localPath: plan.artifact.path, sha256: plan.artifact.sha256, version: plan.version, rand });
+        await uploadAndUnpack(s, p, {
+          localPath: plan.artifact.path,
+          sha256: plan.artifact.sha256,
+          version: plan.version,
+          rand,
+        });
         await install(s, p, settings.installCommand, {});
         await markComplete(s, p, plan.artifact.sha256);
         emit('system', `release ${plan.version} prepared in ${p.release}`);
@@ -230,7 +239,12 @@ function toSafeError(
   signal: AbortSignal,
   targetMs: number | undefined,
 ): { code: string; message: string } {
-  if (err instanceof CancelledError && signal.aborted && signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError') {
+  if (
+    err instanceof CancelledError &&
+    signal.aborted &&
+    signal.reason instanceof DOMException &&
+    signal.reason.name === 'TimeoutError'
+  ) {
     return { code: 'target_timeout', message: `target did not finish within ${targetMs ?? 0} ms` };
   }
   if (err instanceof ExecutorError) return { code: err.code, message: mask(err.message) };

@@ -25,9 +25,7 @@ export interface SshTargetPlan {
   healthCheck: HealthCheck;
 }
 
-export type ReloadSettings =
-  | { mode: 'startOrReload'; ecosystemFile: string }
-  | { mode: 'reload'; name: string };
+export type ReloadSettings = { mode: 'startOrReload'; ecosystemFile: string } | { mode: 'reload'; name: string };
 
 export interface HealthSettings {
   /** Pause between attempts. */

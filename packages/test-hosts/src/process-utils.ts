@@ -42,7 +42,12 @@ export async function killAndWait(pid: number, signal: NodeJS.Signals = 'SIGTERM
 }
 
 /** Resolves when something accepts TCP connections on address:port. */
-export async function waitForPort(address: string, port: number, timeoutMs: number, isDead?: () => boolean): Promise<void> {
+export async function waitForPort(
+  address: string,
+  port: number,
+  timeoutMs: number,
+  isDead?: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {

@@ -35,7 +35,11 @@ describe('buildSampleTarball', () => {
     // The ecosystem file names the app and its script through the symlink, from env.
     const { stdout: eco } = await run(
       'node',
-      ['-e', 'process.stdout.write(JSON.stringify(require(process.argv[1]).apps[0]))', join(dir, 'current', 'ecosystem.config.cjs')],
+      [
+        '-e',
+        'process.stdout.write(JSON.stringify(require(process.argv[1]).apps[0]))',
+        join(dir, 'current', 'ecosystem.config.cjs'),
+      ],
       { env: { ...process.env, WHARF_CURRENT_DIR: join(dir, 'current'), WHARF_APP_NAME: 'web', PORT: '1234' } },
     );
     const app = JSON.parse(eco) as { name: string; script: string; env: { PORT: string } };

@@ -127,7 +127,10 @@ export async function buildSampleTarball(opts: SampleTarballOptions): Promise<Sa
 
     await mkdir(opts.outDir, { recursive: true });
     const safeName = opts.version.replace(/[^A-Za-z0-9._-]/g, '_');
-    const path = join(opts.outDir, `${APP_NAME}-${safeName}${opts.crashOnStart ? '-crash' : ''}${slowSeconds ? '-slow' : ''}.tar.gz`);
+    const path = join(
+      opts.outDir,
+      `${APP_NAME}-${safeName}${opts.crashOnStart ? '-crash' : ''}${slowSeconds ? '-slow' : ''}.tar.gz`,
+    );
     await run('tar', ['-czf', path, '-C', work, '.']);
     return { path, sha256: await sha256File(path), size: (await stat(path)).size };
   } finally {

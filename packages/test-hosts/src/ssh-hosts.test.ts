@@ -12,14 +12,22 @@ const run = promisify(execFile);
 function sshArgs(th: TestHosts, i: number, command: string): string[] {
   const h = th.hosts[i]!;
   return [
-    '-F', '/dev/null',
-    '-i', th.clientPrivateKeyPath,
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${th.knownHostsPath}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-p', String(h.port),
+    '-F',
+    '/dev/null',
+    '-i',
+    th.clientPrivateKeyPath,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${th.knownHostsPath}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-p',
+    String(h.port),
     `${h.user}@${h.address}`,
     command,
   ];
@@ -60,7 +68,10 @@ describe('startSshHosts', () => {
   it('runs a command on every host with strict host key checking and the host environment', async () => {
     for (let i = 0; i < 3; i++) {
       const h = th!.hosts[i]!;
-      const { stdout } = await run('ssh', sshArgs(th!, i, 'echo "$PM2_HOME|$PORT|$BIND_ADDRESS|$PATH"; command -v pm2'));
+      const { stdout } = await run(
+        'ssh',
+        sshArgs(th!, i, 'echo "$PM2_HOME|$PORT|$BIND_ADDRESS|$PATH"; command -v pm2'),
+      );
       const [envLine, pm2Path] = stdout.trim().split('\n');
       // PATH exactly as configured: root's ~/.bashrc (pyenv) was skipped thanks to SHLVL=1.
       expect(envLine).toBe(`${h.pm2Home}|${h.appPort}|${h.address}|${th!.binDir}:/usr/local/bin:/usr/bin:/bin`);
@@ -73,7 +84,9 @@ describe('startSshHosts', () => {
     const wrong = join(th!.rootDir, 'known_hosts.wrong');
     const h1 = th!.hosts[0]!;
     await writeFile(wrong, `[${h1.address}]:${h1.port} ${th!.hosts[1]!.hostPublicKey}\n`);
-    const args = sshArgs(th!, 0, 'true').map((a) => (a === `UserKnownHostsFile=${th!.knownHostsPath}` ? `UserKnownHostsFile=${wrong}` : a));
+    const args = sshArgs(th!, 0, 'true').map((a) =>
+      a === `UserKnownHostsFile=${th!.knownHostsPath}` ? `UserKnownHostsFile=${wrong}` : a,
+    );
     await expect(run('ssh', args)).rejects.toMatchObject({ code: 255 });
   });
 
@@ -119,7 +132,11 @@ describe('startSshHosts with an RSA client key and a passphrase', () => {
   });
 
   it('generates an encrypted RSA client key', async () => {
-    th = await startSshHosts({ count: 1, baseAddress: '127.0.0.20', clientKey: { type: 'rsa', passphrase: 'correct horse' } });
+    th = await startSshHosts({
+      count: 1,
+      baseAddress: '127.0.0.20',
+      clientKey: { type: 'rsa', passphrase: 'correct horse' },
+    });
     expect(th.clientPassphrase).toBe('correct horse');
     expect(th.clientPublicKey).toMatch(/^ssh-rsa /);
     // Without the passphrase, ssh-keygen cannot read the key: it really is encrypted.
