@@ -82,11 +82,12 @@ export async function uploadAndUnpack(s: TargetSession, p: ReleasePaths, a: Uplo
         sh`mv -T -- ${tmp} ${p.release}`,
       ]),
     );
-  } finally {
+  } catch (err) {
     // Cleanup must run even after a cancel, so it does not use the session signal.
     await s
       .run('cleanup', sh`rm -rf -- ${tmp} ${upload}`, { signal: AbortSignal.timeout(30_000), timeoutMs: 30_000 })
       .catch(() => undefined);
+    throw err;
   }
 }
 

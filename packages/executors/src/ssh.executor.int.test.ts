@@ -295,6 +295,17 @@ describe('ssh executor against real sshd + pm2', () => {
     expect(result.targets[0]!.error?.code, text).toBe('unreachable');
   });
 
+  it('a corrupted upload (sha256 mismatch) fails before anything is unpacked or switched', async () => {
+    const h = th.hosts[1]!;
+    const p = plan('v9', {}, [h]);
+    p.artifact = { path: tarballs.v2!.path, sha256: 'f'.repeat(64) };
+    const { result, text } = await deploy(p);
+    expect(result.targets[0]!.error?.code, text).toBe('checksum_mismatch');
+    const left = await readdir(join(h.baseDir, 'releases'));
+    expect(left.filter((n) => n.startsWith('.') || n === 'v9')).toEqual([]);
+    expect(await served(h)).toBe('v2');
+  });
+
   it('rejects a hostile version before touching any host', async () => {
     const hostile = `v1$(touch ${marker})`;
     const before = JSON.stringify(await listTree(th.hosts[0]!.baseDir));
