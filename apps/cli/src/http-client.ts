@@ -66,40 +66,46 @@ export class WharfHttpClient {
       'Content-Type': contentType,
       'Content-Length': file.size,
     };
-    return this.send('POST', url, headers, (req, hooks) => {
-      if (file.size === 0) {
-        req.end();
-        onBodySent();
-        return;
-      }
-      const source = createReadStream(file.path, { highWaterMark: CHUNK_BYTES, start: 0, end: file.size - 1 });
-      let sent = 0;
-      source.on('data', (chunk) => {
-        sent += chunk.length;
-        onProgress(sent);
-      });
-      source.on('error', (err: NodeJS.ErrnoException) => {
-        hooks.fail(new CliError(EXIT.usage, `cannot read the file: ${err.code ?? 'read error'}`));
-      });
-      source.on('end', () => {
-        if (sent !== file.size) {
-          hooks.fail(
-            new CliError(
-              EXIT.usage,
-              'the file shrank while it was being uploaded; push it once the build has finished',
-            ),
-          );
+    return this.send(
+      'POST',
+      url,
+      headers,
+      (req, hooks) => {
+        if (file.size === 0) {
+          req.end();
+          onBodySent();
           return;
         }
-        onBodySent();
-      });
-      // The server may answer before reading everything (e.g. 409, 413): stop sending then.
-      hooks.onResponse(() => {
-        source.unpipe(req);
-        source.destroy();
-      });
-      source.pipe(req);
-    });
+        const source = createReadStream(file.path, { highWaterMark: CHUNK_BYTES, start: 0, end: file.size - 1 });
+        let sent = 0;
+        source.on('data', (chunk) => {
+          sent += chunk.length;
+          onProgress(sent);
+        });
+        source.on('error', (err: NodeJS.ErrnoException) => {
+          hooks.fail(new CliError(EXIT.usage, `cannot read the file: ${err.code ?? 'read error'}`));
+        });
+        source.on('end', () => {
+          if (sent !== file.size) {
+            hooks.fail(
+              new CliError(
+                EXIT.usage,
+                'the file shrank while it was being uploaded; push it once the build has finished',
+              ),
+            );
+            return;
+          }
+          onBodySent();
+        });
+        // The server may answer before reading everything (e.g. 409, 413): stop sending then.
+        hooks.onResponse(() => {
+          source.unpipe(req);
+          source.destroy();
+        });
+        source.pipe(req);
+      },
+      true,
+    );
   }
 
   private send(
@@ -110,6 +116,8 @@ export class WharfHttpClient {
       req: ClientRequest,
       hooks: { fail: (err: Error) => void; onResponse: (fn: () => void) => void },
     ) => void,
+    /** The body is a streamed file: a reset before the answer gets an upload-specific hint. */
+    uploading = false,
   ): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
       // A keep-alive agent, not `agent: false`: the latter sends "Connection: close", and a
@@ -130,7 +138,6 @@ export class WharfHttpClient {
       });
       let settled = false;
       let responded = false;
-      const uploading = extraHeaders['Content-Type'] === 'application/gzip';
       const responseListeners: (() => void)[] = [];
 
       const fail = (err: Error) => {
@@ -217,7 +224,7 @@ export function networkError(err: Error, url: URL, responded = false, uploading 
           : `the server at ${origin} closed the connection without answering`;
       break;
     default:
-      if (/CERT|SSL|TLS/i.test(code)) {
+      if (/CERT|SSL|TLS|UNABLE_TO_VERIFY|SIGNATURE/i.test(code)) {
         reason = `TLS error talking to ${origin} (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
       } else {
         reason = `request to ${origin} failed: ${code || err.message}`;
