@@ -73,7 +73,11 @@ export DATABASE_URL
 quiet "prisma generate (run 'pnpm exec prisma validate' to see schema errors)" pnpm exec prisma generate
 
 # --- build ------------------------------------------------------------------------------
+# The same turbo flags as scripts/test.mjs, so its runs hit this build's cache. The Prisma
+# schema lives outside every package: without --global-deps a schema change would not
+# invalidate the cached api build.
 step "building (turbo run build)"
-quiet "the build (run 'pnpm build' to see it)" pnpm exec turbo run build --output-logs=errors-only
+quiet "the build (run 'pnpm build' to see it)" \
+  pnpm exec turbo run build --output-logs=errors-only --env-mode=loose --global-deps=prisma/schema.prisma
 
 step "bootstrap done"

@@ -123,7 +123,12 @@ function run(command, args, { cwd = repoRoot, env }) {
   });
 }
 
-const turbo = (task, extra = []) => [BIN('turbo'), ['run', task, '--env-mode=loose', '--continue', ...extra]];
+// Same --env-mode/--global-deps as bootstrap.sh's build, so the builds tests depend on
+// come from its cache. Loose env mode passes WHARF_TEST_* through to the tests.
+const turbo = (task, extra = []) => [
+  BIN('turbo'),
+  ['run', task, '--env-mode=loose', '--global-deps=prisma/schema.prisma', '--continue', ...extra],
+];
 
 const stages = [
   {
