@@ -67,10 +67,20 @@ fi
 
 # --- Prisma client ----------------------------------------------------------------------
 # prisma.config.ts needs some DATABASE_URL to parse; generate never connects.
-step "generating the Prisma client"
-DATABASE_URL="${DATABASE_URL:-postgresql://wharf@127.0.0.1:5432/wharf}"
-export DATABASE_URL
-quiet "prisma generate (run 'pnpm exec prisma validate' to see schema errors)" pnpm exec prisma generate
+# Skipped when the schema and the Prisma version are those of the last generate (a stamp in
+# node_modules/.cache), which saves a few seconds on every start.
+stamp_file=node_modules/.cache/wharf/prisma-generate.sha256
+stamp=$(cat prisma/schema.prisma node_modules/prisma/package.json | sha256sum | cut -d' ' -f1)
+if [ -f apps/api/src/generated/prisma/client.ts ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
+  step "Prisma client is up to date"
+else
+  step "generating the Prisma client"
+  DATABASE_URL="${DATABASE_URL:-postgresql://wharf@127.0.0.1:5432/wharf}"
+  export DATABASE_URL
+  quiet "prisma generate (run 'pnpm exec prisma validate' to see schema errors)" pnpm exec prisma generate
+  mkdir -p "$(dirname "$stamp_file")"
+  printf '%s\n' "$stamp" >"$stamp_file"
+fi
 
 # --- build ------------------------------------------------------------------------------
 # The same turbo flags as scripts/test.mjs, so its runs hit this build's cache. The Prisma
