@@ -44,9 +44,8 @@ export async function createDeployment(t: TestApp, f: Fixture): Promise<string> 
   return d.id;
 }
 
-/** Creates a user through the API and returns a signed-in client and the session cookie. */
-export async function signedInUser(t: TestApp, opts: { admin?: boolean } = {}): Promise<{ client: TestClient; cookie: string; userId: string }> {
-  const client = new TestClient(t.url);
+/** Creates a user through the API and signs in: the session cookie, for sockets and fetch. */
+export async function signedInUser(t: TestApp, opts: { admin?: boolean } = {}): Promise<{ cookie: string; userId: string }> {
   let userId: string;
   let email: string;
   let password: string;
@@ -70,12 +69,16 @@ export async function signedInUser(t: TestApp, opts: { admin?: boolean } = {}): 
   });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
   if (login.status !== 200 || !cookie) throw new Error(`login failed: ${login.status}`);
-  await client.login(email, password);
-  return { client, cookie, userId };
+  return { cookie, userId };
 }
 
 export async function addMember(t: TestApp, userId: string, projectId: string, role: 'viewer' | 'deployer' | 'maintainer' = 'viewer'): Promise<void> {
   await t.app.get(PrismaService).membership.create({ data: { userId, projectId, role } });
+}
+
+/** A request carrying the session cookie. */
+export function fetchAs(t: TestApp, cookie: string, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(t.url + path, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
 }
 
 /** A socket.io client of the /live namespace that records every line it receives. */

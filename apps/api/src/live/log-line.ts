@@ -23,11 +23,6 @@ export function logStreamKey(prefix: string, deploymentId: string): string {
   return `${prefix}:logs:${deploymentId}`;
 }
 
-/** Pub/sub channel carrying the id of a deployment whose state changed. */
-export function statusChannel(prefix: string): string {
-  return `${prefix}:deployment-status`;
-}
-
 export function toLineView(l: SequencedLine): LogLineView {
   return { seq: l.seq, targetId: l.targetId, stream: l.stream, at: l.at.toISOString(), text: l.text };
 }

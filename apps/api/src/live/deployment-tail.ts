@@ -1,0 +1,146 @@
+// One reader of a deployment's Redis stream per api instance, shared by every local socket
+// watching that deployment. It produces the deployment's lines as one contiguous, ordered
+// sequence: whatever the stream lacks (trimmed, expired, or lines a crashed worker stored but
+// never published) is read from Postgres, which holds everything the stream holds.
+import type { LoggerService } from '@nestjs/common';
+import type { LogLineView } from '@wharf/shared';
+import type { Redis } from 'ioredis';
+import { decodeStreamEntry, seqOfStreamId } from './log-line.js';
+import { BACKFILL_PAGE, type LogStoreService } from './log-store.service.js';
+
+const READ_COUNT = 5000;
+const BLOCK_MS = 15_000;
+
+type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
+
+export class DeploymentTail {
+  /** Every seq up to this one has been handed to `deliver`, in order. */
+  lastSeq = 0;
+  readonly ready: Promise<void>;
+  private stopped = false;
+  private lock: Promise<void> = Promise.resolve();
+  private readonly conn: Redis;
+
+  constructor(
+    readonly deploymentId: string,
+    private readonly streamKey: string,
+    /** A dedicated connection: XREAD BLOCK holds it for seconds at a time. */
+    connect: () => Redis,
+    private readonly store: LogStoreService,
+    private readonly deliver: (lines: LogLineView[]) => void,
+    private readonly logger?: Pick<LoggerService, 'warn'>,
+  ) {
+    this.conn = connect();
+    this.ready = this.init();
+    void this.ready.then(() => this.loop());
+  }
+
+  get running(): boolean {
+    return !this.stopped;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.conn.disconnect();
+  }
+
+  /** Delivers whatever Postgres has beyond lastSeq (e.g. after a status change). */
+  catchUpFromDb(): Promise<void> {
+    return this.exclusive(() => this.fillFromDb(Number.POSITIVE_INFINITY));
+  }
+
+  /** Starts after what Postgres holds now; later lines arrive through the stream. */
+  private async init(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        this.lastSeq = await this.store.maxSeq(this.deploymentId);
+        return;
+      } catch (err) {
+        if (attempt % 20 === 0) this.logger?.warn(`live tail of ${this.deploymentId} cannot start yet: ${String(err)}`, 'DeploymentTail');
+        await sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)));
+      }
+    }
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      let reply: StreamReply;
+      try {
+        reply = (await this.conn.xread('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.streamKey, `0-${this.lastSeq}`)) as StreamReply;
+        failures = 0;
+      } catch (err) {
+        if (this.stopped) return;
+        if (failures++ % 20 === 0) this.logger?.warn(`live tail of ${this.deploymentId}: ${String(err)}`, 'DeploymentTail');
+        await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
+        continue;
+      }
+      if (this.stopped) return;
+      const entries = reply?.[0]?.[1];
+      if (!entries?.length) continue;
+      try {
+        await this.exclusive(() => this.advance(entries));
+      } catch (err) {
+        // Postgres hiccup while filling a hole: the next read starts from lastSeq again.
+        this.logger?.warn(`live tail of ${this.deploymentId}: ${String(err)}`, 'DeploymentTail');
+        await sleep(500);
+      }
+    }
+  }
+
+  private async advance(entries: [string, string[]][]): Promise<void> {
+    let run: LogLineView[] = [];
+    for (const [id, fields] of entries) {
+      const seq = seqOfStreamId(id);
+      if (!(seq > this.lastSeq)) continue;
+      if (seq > this.lastSeq + run.length + 1) {
+        // A hole before this entry: deliver what we have, then fill it from Postgres.
+        this.flushRun(run);
+        run = [];
+        await this.fillFromDb(seq - 1);
+        if (this.stopped) return;
+        if (!(seq > this.lastSeq)) continue;
+      }
+      const line = decodeStreamEntry(fields);
+      if (!line || line.seq !== seq) {
+        this.flushRun(run);
+        run = [];
+        await this.fillFromDb(seq);
+        continue;
+      }
+      run.push(line);
+    }
+    this.flushRun(run);
+  }
+
+  private flushRun(run: LogLineView[]): void {
+    if (run.length === 0 || this.stopped) return;
+    this.lastSeq = run[run.length - 1]!.seq;
+    this.deliver(run);
+  }
+
+  /** Delivers lastSeq+1 .. untilSeq from Postgres, page by page. */
+  private async fillFromDb(untilSeq: number): Promise<void> {
+    while (!this.stopped && this.lastSeq < untilSeq) {
+      const page = await this.store.page(
+        this.deploymentId,
+        this.lastSeq,
+        BACKFILL_PAGE,
+        Number.isFinite(untilSeq) ? untilSeq : undefined,
+      );
+      if (this.stopped || page.length === 0) return;
+      this.flushRun(page);
+      if (page.length < BACKFILL_PAGE) return;
+    }
+  }
+
+  private exclusive(fn: () => Promise<void>): Promise<void> {
+    const run = this.lock.then(fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

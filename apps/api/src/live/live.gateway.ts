@@ -1,0 +1,260 @@
+// Live deployment logs over socket.io (namespace /live). A subscriber first gets what
+// Postgres holds after its `afterSeq` (pages of 5000), then the shared stream tail of this
+// instance. Each subscription tracks the last seq it delivered and only ever sends the next
+// one, so a client sees every line once, in order, across reconnects and api instances.
+import { Inject, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { LIVE_NAMESPACE, LiveEvents, subscribeSchema, type LinesPayload, type LogLineView } from '@wharf/shared';
+import type { Redis } from 'ioredis';
+import type { Namespace, Socket } from 'socket.io';
+import { SessionService } from '../auth/session.service.js';
+import { JsonLogger } from '../common/json-logger.js';
+import { deploymentChannels } from '../deployments/deployment-events.js';
+import { DeploymentsService } from '../deployments/deployments.service.js';
+import { RedisService } from '../redis/redis.module.js';
+import { DeploymentTail } from './deployment-tail.js';
+import { logStreamKey } from './log-line.js';
+import { BACKFILL_PAGE, LogStoreService } from './log-store.service.js';
+import { liveSocketData, sessionMiddleware } from './socket-auth.js';
+
+interface Subscription {
+  socket: Socket;
+  deploymentId: string;
+  /** Highest seq sent to this socket; the next line it gets is delivered + 1. */
+  delivered: number;
+  /** false while catching up from Postgres; the shared tail skips it meanwhile. */
+  live: boolean;
+}
+
+interface Room {
+  tail: DeploymentTail;
+  subs: Set<Subscription>;
+}
+
+export type SubscribeAck = { ok: true } | { ok: false; message: string };
+
+const roomName = (deploymentId: string) => `deployment:${deploymentId}`;
+const REFUSED = 'deployment not found';
+
+@WebSocketGateway({ namespace: LIVE_NAMESPACE, path: '/socket.io', serveClient: false })
+export class LiveGateway implements OnGatewayInit<Namespace>, OnGatewayDisconnect<Socket>, OnModuleInit, OnModuleDestroy {
+  private nsp: Namespace | null = null;
+  private readonly rooms = new Map<string, Room>();
+  private readonly subsBySocket = new Map<string, Map<string, Subscription>>();
+  private statusSubscriber: Redis | null = null;
+
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly store: LogStoreService,
+    private readonly deployments: DeploymentsService,
+    private readonly redis: RedisService,
+    @Inject(JsonLogger) private readonly logger: JsonLogger,
+  ) {}
+
+  afterInit(nsp: Namespace): void {
+    this.nsp = nsp;
+    nsp.use(sessionMiddleware(this.sessions));
+  }
+
+  async onModuleInit(): Promise<void> {
+    // Status changes come from workers and other api instances; each instance tells its own
+    // sockets. A dedicated connection: a subscribed connection can do nothing else.
+    const sub = this.dedicatedConnection();
+    this.statusSubscriber = sub;
+    const channel = deploymentChannels(this.redis.prefix).status;
+    sub.on('message', (ch: string, deploymentId: string) => {
+      if (ch === channel) void this.onStatusChanged(deploymentId);
+    });
+    await sub.subscribe(channel);
+  }
+
+  onModuleDestroy(): void {
+    for (const room of this.rooms.values()) room.tail.stop();
+    this.rooms.clear();
+    this.subsBySocket.clear();
+    this.statusSubscriber?.disconnect();
+  }
+
+  handleDisconnect(socket: Socket): void {
+    const subs = this.subsBySocket.get(socket.id);
+    if (!subs) return;
+    this.subsBySocket.delete(socket.id);
+    for (const sub of subs.values()) this.removeSub(sub);
+  }
+
+  @SubscribeMessage(LiveEvents.subscribe)
+  async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<SubscribeAck> {
+    const parsed = subscribeSchema.safeParse(body ?? {});
+    if (!parsed.success) return this.refuse(socket, undefined, `invalid subscribe: ${parsed.error.issues[0]?.message ?? 'bad payload'}`);
+    const { deploymentId, afterSeq } = parsed.data;
+    const data = liveSocketData(socket);
+    let allowed: string | null;
+    try {
+      // The session may have ended since the handshake; check it again.
+      const user = await this.sessions.resolve(data.sessionToken);
+      if (!user) {
+        this.refuse(socket, deploymentId, 'sign in required');
+        socket.disconnect(true);
+        return { ok: false, message: 'sign in required' };
+      }
+      data.user = user;
+      allowed = await this.store.readableProject(user, deploymentId);
+    } catch (err) {
+      this.logger.event('warn', 'live subscribe failed', { deploymentId, error: String(err) }, 'LiveGateway');
+      return this.refuse(socket, deploymentId, 'could not subscribe; try again');
+    }
+    if (!allowed) return this.refuse(socket, deploymentId, REFUSED);
+    if (!socket.connected) return { ok: false, message: 'disconnected' };
+
+    let subs = this.subsBySocket.get(socket.id);
+    if (!subs) {
+      subs = new Map();
+      this.subsBySocket.set(socket.id, subs);
+    }
+    const previous = subs.get(deploymentId);
+    if (previous) this.removeSub(previous);
+    const sub: Subscription = { socket, deploymentId, delivered: afterSeq, live: false };
+    subs.set(deploymentId, sub);
+    const room = this.roomFor(deploymentId);
+    room.subs.add(sub);
+    await socket.join(roomName(deploymentId));
+
+    void this.sendStatus(deploymentId, socket);
+    void this.catchUp(sub, room);
+    return { ok: true };
+  }
+
+  @SubscribeMessage(LiveEvents.unsubscribe)
+  async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<{ ok: true }> {
+    const deploymentId = (body as { deploymentId?: unknown } | null)?.deploymentId;
+    const sub = typeof deploymentId === 'string' ? this.subsBySocket.get(socket.id)?.get(deploymentId) : undefined;
+    if (sub) {
+      this.subsBySocket.get(socket.id)?.delete(sub.deploymentId);
+      this.removeSub(sub);
+      await socket.leave(roomName(sub.deploymentId));
+    }
+    return { ok: true };
+  }
+
+  /** Sockets and tails of this instance, for health and tests. */
+  stats(): { rooms: number; subscriptions: number } {
+    let subscriptions = 0;
+    for (const r of this.rooms.values()) subscriptions += r.subs.size;
+    return { rooms: this.rooms.size, subscriptions };
+  }
+
+  private refuse(socket: Socket, deploymentId: string | undefined, message: string): SubscribeAck {
+    socket.emit(LiveEvents.error, { deploymentId, message });
+    return { ok: false, message };
+  }
+
+  private roomFor(deploymentId: string): Room {
+    let room = this.rooms.get(deploymentId);
+    if (!room) {
+      const subs = new Set<Subscription>();
+      const tail = new DeploymentTail(
+        deploymentId,
+        logStreamKey(this.redis.prefix, deploymentId),
+        () => this.dedicatedConnection(),
+        this.store,
+        (lines) => {
+          for (const s of subs) if (s.live) this.send(s, lines);
+        },
+        this.logger,
+      );
+      room = { tail, subs };
+      this.rooms.set(deploymentId, room);
+    }
+    return room;
+  }
+
+  private removeSub(sub: Subscription): void {
+    const room = this.rooms.get(sub.deploymentId);
+    if (!room) return;
+    room.subs.delete(sub);
+    if (room.subs.size === 0) {
+      room.tail.stop();
+      this.rooms.delete(sub.deploymentId);
+    }
+  }
+
+  private isCurrent(sub: Subscription): boolean {
+    return sub.socket.connected && this.subsBySocket.get(sub.socket.id)?.get(sub.deploymentId) === sub;
+  }
+
+  /** Postgres pages until the socket reaches the shared tail's position, then goes live. */
+  private async catchUp(sub: Subscription, room: Room): Promise<void> {
+    try {
+      await room.tail.ready;
+      while (this.isCurrent(sub)) {
+        const page = await this.store.page(sub.deploymentId, sub.delivered, BACKFILL_PAGE);
+        if (!this.isCurrent(sub)) return;
+        this.emitLines(sub, page);
+        // Checked in the same tick as the tail's deliveries, so no line falls between.
+        if ((page.length < BACKFILL_PAGE && sub.delivered >= room.tail.lastSeq) || page.length === 0) {
+          sub.live = true;
+          return;
+        }
+      }
+    } catch (err) {
+      this.logger.event('warn', 'live backfill failed', { deploymentId: sub.deploymentId, error: String(err) }, 'LiveGateway');
+      if (this.isCurrent(sub)) {
+        this.subsBySocket.get(sub.socket.id)?.delete(sub.deploymentId);
+        this.removeSub(sub);
+        this.refuse(sub.socket, sub.deploymentId, 'could not read the log; subscribe again');
+      }
+    }
+  }
+
+  /** Sends the part of a contiguous run this socket has not seen; a hole sends it back to catch up. */
+  private send(sub: Subscription, lines: LogLineView[]): void {
+    const first = lines[0];
+    if (!first || !this.isCurrent(sub)) return;
+    const skip = sub.delivered + 1 - first.seq;
+    if (skip < 0) {
+      sub.live = false;
+      const room = this.rooms.get(sub.deploymentId);
+      if (room) void this.catchUp(sub, room);
+      return;
+    }
+    if (skip >= lines.length) return;
+    this.emitLines(sub, skip === 0 ? lines : lines.slice(skip));
+  }
+
+  private emitLines(sub: Subscription, lines: LogLineView[]): void {
+    if (lines.length === 0) return;
+    sub.socket.emit(LiveEvents.lines, { deploymentId: sub.deploymentId, lines } satisfies LinesPayload);
+    sub.delivered = lines[lines.length - 1]!.seq;
+  }
+
+  private async onStatusChanged(deploymentId: string): Promise<void> {
+    const room = this.rooms.get(deploymentId);
+    if (!room) return;
+    await this.sendStatus(deploymentId);
+    // A worker that died between storing and publishing leaves lines only in Postgres.
+    await room.tail.catchUpFromDb().catch(() => undefined);
+  }
+
+  private async sendStatus(deploymentId: string, socket?: Socket): Promise<void> {
+    try {
+      const view = await this.deployments.view(deploymentId);
+      if (socket) socket.emit(LiveEvents.status, view);
+      else this.nsp?.to(roomName(deploymentId)).emit(LiveEvents.status, view);
+    } catch {
+      // Deleted meanwhile: nothing to show.
+    }
+  }
+
+  private dedicatedConnection(): Redis {
+    const conn = this.redis.client.duplicate({ maxRetriesPerRequest: null });
+    conn.on('error', () => undefined); // reconnects by itself
+    return conn;
+  }
+}

@@ -1,0 +1,60 @@
+// Reads of stored log lines and the access question "may this user read that deployment".
+// Postgres holds every line (the Redis stream is only a live tail), so every gap is
+// filled from here.
+import { Injectable } from '@nestjs/common';
+import type { LogLineView } from '@wharf/shared';
+import type { UserActor } from '../auth/request-context.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+
+export const BACKFILL_PAGE = 5000;
+
+const lineSelect = { seq: true, targetId: true, stream: true, at: true, text: true } as const;
+
+@Injectable()
+export class LogStoreService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Lines with afterSeq < seq <= untilSeq (when given), in seq order, at most `limit`. */
+  async page(deploymentId: string, afterSeq: number, limit: number, untilSeq?: number): Promise<LogLineView[]> {
+    const rows = await this.prisma.deploymentLog.findMany({
+      where: { deploymentId, seq: untilSeq === undefined ? { gt: afterSeq } : { gt: afterSeq, lte: untilSeq } },
+      orderBy: { seq: 'asc' },
+      take: limit,
+      select: lineSelect,
+    });
+    return rows.map((r) => ({ seq: r.seq, targetId: r.targetId, stream: r.stream, at: r.at.toISOString(), text: r.text }));
+  }
+
+  async maxSeq(deploymentId: string): Promise<number> {
+    const agg = await this.prisma.deploymentLog.aggregate({ where: { deploymentId }, _max: { seq: true } });
+    return agg._max.seq ?? 0;
+  }
+
+  /**
+   * The deployment's project when `user` may read it (admin, or any membership), else null.
+   * Unknown and forbidden look the same to the caller: no existence leak.
+   */
+  async readableProject(user: UserActor, deploymentId: string): Promise<string | null> {
+    const d = await this.prisma.deployment.findUnique({ where: { id: deploymentId }, select: { projectId: true } });
+    if (!d) return null;
+    if (user.isAdmin) return d.projectId;
+    const m = await this.prisma.membership.findUnique({
+      where: { userId_projectId: { userId: user.id, projectId: d.projectId } },
+      select: { role: true },
+    });
+    return m ? d.projectId : null;
+  }
+
+  /** The deployment if it belongs to the project (REST routes resolve the project first). */
+  async inProject(projectId: string, deploymentId: string): Promise<{ id: string } | null> {
+    return this.prisma.deployment.findFirst({ where: { id: deploymentId, projectId }, select: { id: true } });
+  }
+
+  /** targetId → name as it was when the deployment ran (DeploymentTarget snapshot). */
+  async targetNames(deploymentId: string): Promise<Map<string, string>> {
+    const rows = await this.prisma.deploymentTarget.findMany({ where: { deploymentId }, select: { targetId: true, targetName: true } });
+    const names = new Map<string, string>();
+    for (const r of rows) if (r.targetId) names.set(r.targetId, r.targetName);
+    return names;
+  }
+}

@@ -1,0 +1,68 @@
+// REST access to stored log lines: a page after a seq (for clients without sockets) and the
+// whole log as plain text. The live view uses the socket gateway instead.
+import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { logQuerySchema, type LogLineView } from '@wharf/shared';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { Ctx, ProjectAccess } from '../auth/access.decorators.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { ApiZodQuery } from '../common/openapi.js';
+import { ZodPipe } from '../common/zod.pipe.js';
+import { BACKFILL_PAGE, LogStoreService } from './log-store.service.js';
+
+const idPipe = new ZodPipe(z.uuid('id must be a UUID'));
+type LogQuery = z.infer<typeof logQuerySchema>;
+
+@ApiTags('deployments')
+@Controller('projects/:slug/deployments/:id/logs')
+export class LogsController {
+  constructor(private readonly store: LogStoreService) {}
+
+  @Get()
+  @ProjectAccess('viewer')
+  @ApiZodQuery(logQuerySchema)
+  async list(
+    @Ctx() ctx: RequestContext,
+    @Param('id', idPipe) id: string,
+    @Query(new ZodPipe(logQuerySchema)) q: LogQuery,
+  ): Promise<LogLineView[]> {
+    await this.deploymentOf(ctx, id);
+    return this.store.page(id, q.afterSeq, q.limit);
+  }
+
+  @Get('download')
+  @ProjectAccess('viewer')
+  @ApiProduces('text/plain')
+  async download(@Ctx() ctx: RequestContext, @Param('id', idPipe) id: string, @Res() res: Response): Promise<void> {
+    await this.deploymentOf(ctx, id);
+    const names = await this.store.targetNames(id);
+    res.status(200);
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="deployment-${id}.log"`);
+    res.setHeader('cache-control', 'no-store');
+    // Page by page, waiting for the client to drain: a 50 MB log never sits in memory.
+    let after = 0;
+    for (;;) {
+      const page = await this.store.page(id, after, BACKFILL_PAGE);
+      if (page.length === 0) break;
+      let chunk = '';
+      for (const l of page) {
+        const target = l.targetId === null ? '-' : (names.get(l.targetId) ?? l.targetId);
+        chunk += `${l.at} [${target}] ${l.stream}: ${l.text}\n`;
+      }
+      after = page[page.length - 1]!.seq;
+      if (res.destroyed) return;
+      if (!res.write(chunk)) await new Promise<void>((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
+      if (page.length < BACKFILL_PAGE) break;
+    }
+    res.end();
+  }
+
+  private async deploymentOf(ctx: RequestContext, id: string): Promise<void> {
+    if (!(await this.store.inProject(ctx.project!.id, id))) throw new NotFoundException('deployment not found');
+  }
+}
