@@ -1,0 +1,83 @@
+// The only module of bench/ssh-fanout (and of bench/log-stream, which reuses the stack) that
+// reads the environment. Every value has a default, so `pnpm --filter @wharf/bench ssh-fanout`
+// needs nothing set.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+
+function positiveInt(name, raw, fallback, max = Number.MAX_SAFE_INTEGER) {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[1-9][0-9]*$/.test(raw) || Number(raw) > max) throw new Error(`${name} must be a whole number from 1 to ${max}`);
+  return Number(raw);
+}
+
+function intList(name, raw, fallback, max) {
+  if (raw === undefined || raw === '') return fallback;
+  return raw.split(',').map((s) => positiveInt(name, s.trim(), undefined, max));
+}
+
+const LOOPBACK_HOST = /^(localhost|::1|127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
+
+/** Benchmarks only ever talk to loopback (this project's network rule): refuse anything else. */
+export function loopbackUrl(name, raw, protocols) {
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(url.protocol)) throw new Error(`${name} must use ${protocols.join(' or ')}`);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!LOOPBACK_HOST.test(host)) throw new Error(`${name} must point at loopback (127.0.0.0/8, localhost or ::1)`);
+  return raw;
+}
+
+function loopbackAddress(name, raw, fallback) {
+  const v = raw || fallback;
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v)) throw new Error(`${name} must be an address in 127.0.0.0/8`);
+  return v;
+}
+
+// floor-wharf-steps: the floor plus the extra host-side work Wharf does (see floor.sh).
+const TOOLS = ['wharf', 'ansible', 'floor', 'floor-wharf-steps'];
+
+/** Settings shared by both benchmarks: where Postgres and Redis are, where temp files go. */
+export function loadStackConfig(env = process.env) {
+  return {
+    pgAdminUrl: loopbackUrl(
+      'BENCH_PG_URL',
+      env.BENCH_PG_URL || 'postgresql://postgres@127.0.0.1:5432/postgres',
+      ['postgresql:', 'postgres:'],
+    ),
+    redisUrl: loopbackUrl('BENCH_REDIS_URL', env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379', ['redis:']),
+    tmpRoot: env.BENCH_TMPDIR || undefined,
+    /** Passed to child processes (API, worker, ansible, ssh), which read nothing else of ours. */
+    childPath: env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    keepLogs: env.BENCH_KEEP_LOGS === '1',
+  };
+}
+
+export function loadConfig(env = process.env) {
+  const tools = (env.BENCH_TOOLS || TOOLS.join(',')).split(',').map((s) => s.trim());
+  for (const t of tools) if (!TOOLS.includes(t)) throw new Error(`BENCH_TOOLS: unknown tool ${t} (use ${TOOLS.join(',')})`);
+  const healthIntervalS = positiveInt('BENCH_HEALTH_INTERVAL_S', env.BENCH_HEALTH_INTERVAL_S, 1, 10);
+  return {
+    ...loadStackConfig(env),
+    hosts: positiveInt('BENCH_HOSTS', env.BENCH_HOSTS, 20, 150),
+    parallelism: intList('BENCH_PARALLELISM', env.BENCH_PARALLELISM, [10, 20], 150),
+    runs: positiveInt('BENCH_RUNS', env.BENCH_RUNS, 3, 20),
+    warmup: env.BENCH_WARMUP !== '0',
+    tools,
+    baseAddress: loopbackAddress('BENCH_BASE_ADDRESS', env.BENCH_BASE_ADDRESS, '127.0.0.50'),
+    /**
+     * Pause between health-check attempts, for every tool. Whole seconds: Ansible's `delay`
+     * is an integer, so this is the smallest interval all three can share.
+     */
+    healthIntervalS,
+    healthAttempts: 30,
+    /** Upper bound for one deployment run of any tool. */
+    runTimeoutMs: positiveInt('BENCH_RUN_TIMEOUT_S', env.BENCH_RUN_TIMEOUT_S, 600, 3600) * 1000,
+    resultFile: resolve(REPO_ROOT, 'bench/results/ssh-fanout.json'),
+  };
+}

@@ -1,0 +1,270 @@
+#!/usr/bin/env node
+// SSH fan-out benchmark: one sample-app release to N loopback sshd+pm2 hosts, by
+//   wharf   - the real API + worker (child processes), from POST /deployments until the
+//             deployment is `succeeded` (every host health-checked);
+//   ansible - ansible-playbook deploy.yml, same steps, forks = parallelism;
+//   floor   - floor.sh: plain ssh + xargs -P, same steps.
+// Every run deploys a fresh version from the same host state. See bench/README.md.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSampleTarball, startSshHosts } from '@wharf/test-hosts';
+import { prepareAnsible, runAnsible } from './ansible-runner.mjs';
+import { loadConfig } from './config.mjs';
+import { cpuMeter } from './cpu.mjs';
+import { expectServing, resetReleases } from './hosts-state.mjs';
+import { runTimed } from './proc.mjs';
+import { median, PHASE_ORDER, wharfBreakdown } from './wharf-breakdown.mjs';
+import { appNameOf, healthUrlOf, pushTarball, setupProject, waitFinished, WharfClient } from './wharf-client.mjs';
+import { ADMIN, checkBuilt, startWharfStack } from './wharf-stack.mjs';
+
+const TARGETS = { wharfOverAnsible: 1, wharfOverFloor: 1.3 };
+const FLOOR_SH = fileURLToPath(new URL('./floor.sh', import.meta.url));
+const log = (line) => console.error(`ssh-fanout: ${line}`);
+
+async function checkTools(cfg) {
+  const need = ['ssh', 'curl', 'xargs', ...(cfg.tools.includes('ansible') ? ['ansible-playbook'] : [])];
+  for (const cmd of need) {
+    await runTimed('sh', ['-c', 'command -v "$1" >/dev/null', 'sh', cmd], { timeoutMs: 5000 }).catch(() => {
+      throw new Error(`${cmd} is not installed (apt-get install -y openssh-client curl ansible-core)`);
+    });
+  }
+  if (cfg.tools.includes('wharf')) checkBuilt();
+}
+
+async function main() {
+  const cfg = loadConfig();
+  await checkTools(cfg);
+  const tmp = await mkdtemp(join(cfg.tmpRoot ?? tmpdir(), 'wharf-bench-fanout-'));
+  const cleanups = [async () => (cfg.keepLogs ? log(`logs kept in ${tmp}`) : rm(tmp, { recursive: true, force: true }))];
+  let cleaning = null;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      for (const fn of cleanups.reverse()) {
+        try {
+          await fn();
+        } catch (err) {
+          log(`cleanup: ${err.message}`);
+        }
+      }
+    })());
+  const onSignal = () => {
+    log('interrupted, cleaning up');
+    void cleanup().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    log(`starting ${cfg.hosts} sshd+pm2 hosts from ${cfg.baseAddress}`);
+    const hosts = await startSshHosts({ count: cfg.hosts, baseAddress: cfg.baseAddress });
+    cleanups.push(() => hosts.stop());
+    const runId = Date.now().toString(36);
+    const tarballDir = join(tmp, 'tarballs');
+    const tarball = (version) => buildSampleTarball({ version, outDir: tarballDir });
+
+    // --- tools, set up before any timing ------------------------------------------------
+    let wharf = null;
+    if (cfg.tools.includes('wharf')) {
+      const stack = await startWharfStack(cfg, join(tmp, 'wharf'), { log });
+      cleanups.push(() => stack.stop());
+      const client = new WharfClient(stack.url);
+      await client.login(ADMIN.email, ADMIN.password);
+      const project = await setupProject(client, {
+        slug: 'fanout',
+        hosts,
+        settings: {
+          batchSize: cfg.parallelism[0],
+          onFailure: 'stop',
+          health: { intervalMs: cfg.healthIntervalS * 1000, timeoutMs: 5000, attempts: cfg.healthAttempts },
+        },
+      });
+      const db = await stack.db();
+      cleanups.push(() => db.end());
+      wharf = { stack, client, project, db };
+      log(`wharf: project ${project.slug} with ${project.targetIds.length} targets, host keys approved`);
+    }
+    let ansible = null;
+    if (cfg.tools.includes('ansible')) ansible = await prepareAnsible(cfg, hosts, join(tmp, 'ansible'));
+    const floorHosts = join(tmp, 'floor-hosts.txt');
+    await writeFile(
+      floorHosts,
+      hosts.hosts.map((h) => `${h.address} ${h.port} ${h.baseDir} ${appNameOf(h)} ${healthUrlOf(h)}\n`).join(''),
+    );
+
+    // --- one timed run of one tool --------------------------------------------------------
+    async function runOnce(tool, parallelism, version) {
+      await resetReleases(hosts);
+      const t = await tarball(version);
+      const logFile = join(tmp, `${tool}-${version}.log`);
+      let ms;
+      let detail;
+      if (tool === 'wharf') {
+        const { client, project, db, stack } = wharf;
+        await client.ok('PATCH', `/api/v1/projects/${project.slug}/environments/${project.envId}/settings`, {
+          batchSize: parallelism,
+        });
+        await pushTarball(stack.url, project, version, t);
+        const meter = cpuMeter();
+        const requestedAt = Date.now();
+        const started = performance.now();
+        const d = await client.ok('POST', `/api/v1/projects/${project.slug}/deployments`, {
+          environmentId: project.envId,
+          version,
+        });
+        const done = await waitFinished(client, project.slug, d.id, { pollMs: 100, timeoutMs: cfg.runTimeoutMs });
+        ms = performance.now() - started;
+        const observedAt = Date.now();
+        detail = meter();
+        if (done.state !== 'succeeded') throw new Error(`wharf deployment ${d.id} ${done.state}: ${done.error ?? ''}`);
+        detail.breakdown = await wharfBreakdown(db, d.id, requestedAt, observedAt);
+        detail.deploymentId = d.id;
+      } else if (tool === 'ansible') {
+        const meter = cpuMeter();
+        const r = await runAnsible(cfg, hosts, ansible, { version, tarballPath: t.path, parallelism, logFile });
+        ms = r.ms;
+        detail = meter();
+        // "FAILED - RETRYING" lines: health-check attempts that had to wait for the next try.
+        detail.healthRetries = ((await readFile(logFile, 'utf8')).match(/FAILED - RETRYING/g) ?? []).length;
+      } else {
+        const meter = cpuMeter();
+        const steps = tool === 'floor-wharf-steps' ? 'wharf' : 'minimal';
+        const r = await runTimed(
+          'bash',
+          [FLOOR_SH, String(parallelism), floorHosts, t.path, version, hosts.clientPrivateKeyPath, hosts.knownHostsPath, String(cfg.healthIntervalS), String(cfg.healthAttempts), steps],
+          { env: { PATH: cfg.childPath, HOME: process.env.HOME ?? '/root' }, timeoutMs: cfg.runTimeoutMs, logFile },
+        );
+        ms = r.ms;
+        detail = meter();
+      }
+      await expectServing(hosts, version);
+      return { tool, parallelism, version, seconds: ms / 1000, ...detail };
+    }
+
+    const runs = [];
+    if (cfg.warmup) {
+      // First use of each tool (pm2 daemons, JIT, Python bytecode, page cache) is not timed.
+      for (const tool of cfg.tools) {
+        const version = `warm-${runId}-${tool}`;
+        log(`warm-up: ${tool}`);
+        const r = await runOnce(tool, cfg.parallelism[0], version);
+        log(`warm-up: ${tool} ${r.seconds.toFixed(2)} s (not counted)`);
+      }
+    }
+    for (const p of cfg.parallelism) {
+      for (let i = 0; i < cfg.runs; i++) {
+        // Rotate the order each round so no tool always runs right after the same other one.
+        const order = cfg.tools.map((_, k) => cfg.tools[(k + i) % cfg.tools.length]);
+        for (const tool of order) {
+          const version = `b${runId}-${tool}-p${p}-r${i + 1}`;
+          const r = await runOnce(tool, p, version);
+          runs.push(r);
+          log(
+            `parallelism ${p} run ${i + 1}/${cfg.runs}: ${tool.padEnd(17)} ${r.seconds.toFixed(2)} s  (cpu ${r.cpuBusyPct}% of ${r.cores} cores, load ${r.loadAtStart})`,
+          );
+        }
+      }
+    }
+
+    // --- report ---------------------------------------------------------------------------
+    const summary = cfg.parallelism.map((p) => {
+      const row = { parallelism: p };
+      for (const tool of cfg.tools) {
+        const xs = runs.filter((r) => r.tool === tool && r.parallelism === p).map((r) => r.seconds);
+        row[tool] = { medianSeconds: median(xs), runs: xs };
+      }
+      if (row.wharf && row.ansible) {
+        const ratio = row.wharf.medianSeconds / row.ansible.medianSeconds;
+        row.wharfOverAnsible = { ratio, target: `< ${TARGETS.wharfOverAnsible}`, pass: ratio < TARGETS.wharfOverAnsible };
+      }
+      if (row.wharf && row.floor) {
+        const ratio = row.wharf.medianSeconds / row.floor.medianSeconds;
+        row.wharfOverFloor = { ratio, target: `<= ${TARGETS.wharfOverFloor}`, pass: ratio <= TARGETS.wharfOverFloor };
+      }
+      if (row.wharf && row['floor-wharf-steps']) {
+        // Information only: Wharf against a floor doing Wharf's own host-side steps.
+        row.wharfOverFloorWharfSteps = { ratio: row.wharf.medianSeconds / row['floor-wharf-steps'].medianSeconds };
+      }
+      const wharfRuns = runs.filter((r) => r.tool === 'wharf' && r.parallelism === p && r.breakdown);
+      if (wharfRuns.length) row.wharfBreakdownOfMedianRun = medianRun(wharfRuns).breakdown;
+      return row;
+    });
+    const result = {
+      at: new Date().toISOString(),
+      hosts: cfg.hosts,
+      baseAddress: cfg.baseAddress,
+      runsPerCell: cfg.runs,
+      warmup: cfg.warmup,
+      healthIntervalSeconds: cfg.healthIntervalS,
+      tarballBytes: (await tarball(`size-${runId}`)).size,
+      summary,
+      runs,
+    };
+    await mkdir(dirname(cfg.resultFile), { recursive: true });
+    await writeFile(cfg.resultFile, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(renderTable(cfg, result));
+    const failed = summary.some((r) => r.wharfOverAnsible?.pass === false || r.wharfOverFloor?.pass === false);
+    return failed ? 3 : 0;
+  } finally {
+    await cleanup();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+function medianRun(rs) {
+  const sorted = [...rs].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+function table(rows) {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
+  return rows.map((r) => r.map((v, c) => String(v).padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+}
+
+function renderTable(cfg, result) {
+  const verdict = (x) => (x ? `${x.ratio.toFixed(2)} ${x.pass ? 'PASS' : 'FAIL'} (${x.target})` : 'n/a');
+  const s = (x) => (x ? `${x.medianSeconds.toFixed(2)}` : '-');
+  const out = [
+    `ssh-fanout: ${cfg.hosts} hosts (${cfg.baseAddress}+), sample app ${result.tarballBytes} B, health interval ${cfg.healthIntervalS} s, median of ${cfg.runs} run(s), seconds`,
+    '',
+    table([
+      ['parallelism', 'wharf', 'ansible', 'floor', 'floor+wharf steps', 'wharf/ansible', 'wharf/floor', 'wharf/(floor+wharf steps)'],
+      ...result.summary.map((r) => [
+        r.parallelism,
+        s(r.wharf),
+        s(r.ansible),
+        s(r.floor),
+        s(r['floor-wharf-steps']),
+        verdict(r.wharfOverAnsible),
+        verdict(r.wharfOverFloor),
+        r.wharfOverFloorWharfSteps ? `${r.wharfOverFloorWharfSteps.ratio.toFixed(2)} (info)` : 'n/a',
+      ]),
+    ]),
+  ];
+  for (const r of result.summary) {
+    const b = r.wharfBreakdownOfMedianRun;
+    if (!b) continue;
+    out.push(
+      '',
+      `wharf, parallelism ${r.parallelism} (median run): request->row ${b.requestToRowMs} ms, queue ${b.queueMs} ms, run ${b.runMs} ms, finished->seen ${b.finishToObservedMs} ms; ` +
+        `batches ${b.batches.map((x) => `${x.spanMs} ms`).join(' + ')}; per target median ${b.targetMedianMs} ms, max ${b.targetMaxMs} ms; ` +
+        `health attempts median ${b.healthAttempts.median}, max ${b.healthAttempts.max}; ${b.logLines} log lines`,
+      table([
+        ['per-target step', 'median ms', 'max ms'],
+        ...['target start -> first line', ...PHASE_ORDER].filter((p) => b.phases[p]).map((p) => [p, b.phases[p].medianMs, b.phases[p].maxMs]),
+      ]),
+    );
+  }
+  out.push('', `result: ${cfg.resultFile}`);
+  return out.join('\n');
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (err) => {
+    console.error(`ssh-fanout: ${err.stack ?? err.message}`);
+    process.exitCode = 1;
+  },
+);
