@@ -6,6 +6,7 @@ import { TargetsModule } from './targets/targets.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
+import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { LiveModule } from './live/live.module.js';
 
 export const FEATURE_MODULES: Type[] = [
@@ -15,5 +16,6 @@ export const FEATURE_MODULES: Type[] = [
   CredentialsModule,
   TokensModule,
   DeploymentsModule,
+  ArtifactsModule,
   LiveModule,
 ];

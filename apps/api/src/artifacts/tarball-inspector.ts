@@ -4,7 +4,7 @@
 // symlinks when the tarball is later unpacked on a target.
 import { posix } from 'node:path';
 import { createGunzip, type Gunzip } from 'node:zlib';
-import { extract as tarExtract, type Extract, type Headers } from 'tar-stream';
+import { extract as tarExtract, type Extract, type Header } from 'tar-stream';
 
 /** The tarball is unacceptable (422). `entry` names the offending entry when there is one. */
 export class TarballRejectedError extends Error {
@@ -34,6 +34,9 @@ export interface InspectorOptions {
 
 const DEFAULT_MAX_SYMLINKS = 100_000;
 
+/** The part of tar-stream's entry stream used here (a streamx Readable). */
+type EntryStream = Pick<NodeJS.EventEmitter, 'on'> & { resume(): unknown };
+
 /** Entry names are shown in error messages: keep them printable and short. */
 export function displayName(name: string): string {
   const clean = name.replace(/[\u0000-\u001f\u007f]/g, '?');
@@ -62,8 +65,15 @@ export function resolveSymlinkTarget(entryPath: string, linkname: string): strin
 
 type EntryVerdict = { ok: true; path: string } | { ok: false; reason: string };
 
+/** The header fields the checks use. At run time tar-stream gives null for unknown types. */
+export interface EntryHeader {
+  name: string;
+  type?: Header['type'] | null;
+  linkname?: string | null;
+}
+
 /** Decides on one header. `symlinks` holds the normalised paths of symlinks seen so far. */
-export function checkEntry(header: Pick<Headers, 'name' | 'type' | 'linkname'>, symlinks: ReadonlySet<string>): EntryVerdict {
+export function checkEntry(header: EntryHeader, symlinks: ReadonlySet<string>): EntryVerdict {
   const normalized = normalizeEntryPath(header.name);
   if ('reason' in normalized) return { ok: false, reason: normalized.reason };
   const path = normalized.path;
@@ -142,14 +152,12 @@ export class TarballInspector {
       this.fail(new TarballRejectedError(`the upload is not a readable gzip stream (${err.message})`));
     });
     this.gunzip.on('data', (chunk: Buffer) => this.onUnpacked(chunk));
-    this.gunzip.on('end', () => this.extract.end());
+    this.gunzip.on('end', () => this.extract.end(null));
 
     this.extract.on('error', (err: Error) => {
       this.fail(new TarballRejectedError(`the upload is not a readable tar archive (${err.message})`));
     });
-    this.extract.on('entry', (header: Headers, stream: NodeJS.ReadableStream, next: () => void) => {
-      this.onEntry(header, stream, next);
-    });
+    this.extract.on('entry', (header, stream, next) => this.onEntry(header, stream, next));
     this.extract.on('finish', () => this.onFinish());
   }
 
@@ -207,7 +215,7 @@ export class TarballInspector {
     }
   }
 
-  private onEntry(header: Headers, stream: NodeJS.ReadableStream, next: () => void): void {
+  private onEntry(header: EntryHeader, stream: EntryStream, next: () => void): void {
     if (this.settled) return;
     const verdict = checkEntry(header, this.symlinks);
     if (!verdict.ok) {

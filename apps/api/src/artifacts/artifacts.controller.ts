@@ -1,0 +1,128 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res, StreamableFile, BadRequestException } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  type ArtifactView,
+  type Page,
+  type PageQuery,
+  pageQuerySchema,
+  type RegisterImageBody,
+  registerImageSchema,
+  tarballUploadQuerySchema,
+  versionSchema,
+} from '@wharf/shared';
+import type { Request, Response } from 'express';
+import { Ctx, ProjectOrTokenAccess } from '../auth/access.decorators.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { ZodPipe } from '../common/zod.pipe.js';
+import { ArtifactsService } from './artifacts.service.js';
+
+const UPLOAD_TYPES = new Set(['application/gzip', 'application/x-gzip', 'application/octet-stream']);
+/** After answering an unfinished upload, give Node this long to close the socket itself. */
+const CLOSE_GRACE_MS = 5_000;
+
+@ApiTags('artifacts')
+@Controller('projects/:slug/artifacts')
+export class ArtifactsController {
+  constructor(private readonly artifacts: ArtifactsService) {}
+
+  @Get()
+  @ProjectOrTokenAccess('viewer')
+  @ApiOperation({ summary: 'List artifacts, newest first' })
+  @ApiZodQuery(pageQuerySchema)
+  list(@Ctx() ctx: RequestContext, @Query(new ZodPipe(pageQuerySchema)) q: PageQuery): Promise<Page<ArtifactView>> {
+    return this.artifacts.list(projectId(ctx), q.limit, q.cursor);
+  }
+
+  @Post('tarball')
+  @ProjectOrTokenAccess('deployer')
+  @ApiOperation({
+    summary: 'Push a .tar.gz (streamed request body)',
+    description:
+      '409 if the version exists, 413 over WHARF_MAX_ARTIFACT_MB, 422 if the tarball is unreadable or holds an ' +
+      'unsafe entry (absolute path, "..", escaping symlink, hard link, device, FIFO), 400 on a sha256 mismatch.',
+  })
+  @ApiZodQuery(tarballUploadQuerySchema)
+  @ApiConsumes('application/gzip')
+  @ApiBody({ description: 'The raw .tar.gz; Content-Length optional.', schema: { type: 'string', format: 'binary' } })
+  async pushTarball(@Ctx() ctx: RequestContext, @Query() query: unknown, @Req() req: Request): Promise<ArtifactView> {
+    try {
+      // Validated here rather than by a parameter pipe, so a refusal still closes the upload below.
+      const q = new ZodPipe(tarballUploadQuerySchema).transform(query);
+      assertUploadType(req);
+      return await this.artifacts.pushTarball(ctx, q, req, declaredLength(req));
+    } catch (err) {
+      if (!req.complete) stopReadingAfterResponse(req);
+      throw err;
+    }
+  }
+
+  @Post('image')
+  @ProjectOrTokenAccess('deployer')
+  @ApiOperation({ summary: 'Register a container image as a version (nothing is uploaded)' })
+  @ApiZodBody(registerImageSchema)
+  registerImage(@Ctx() ctx: RequestContext, @Body(new ZodPipe(registerImageSchema)) body: RegisterImageBody): Promise<ArtifactView> {
+    return this.artifacts.registerImage(ctx, body);
+  }
+
+  @Get(':version')
+  @ProjectOrTokenAccess('viewer')
+  @ApiOperation({ summary: 'One artifact version' })
+  get(@Ctx() ctx: RequestContext, @Param('version', new ZodPipe(versionSchema)) version: string): Promise<ArtifactView> {
+    return this.artifacts.get(projectId(ctx), version);
+  }
+
+  @Get(':version/download')
+  @ProjectOrTokenAccess('viewer')
+  @ApiOperation({ summary: 'Download a tarball (X-Checksum-Sha256 carries its sha256)' })
+  @ApiProduces('application/gzip')
+  async download(
+    @Ctx() ctx: RequestContext,
+    @Param('version', new ZodPipe(versionSchema)) version: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    const file = await this.artifacts.openDownload(projectId(ctx), version);
+    res.setHeader('X-Checksum-Sha256', file.sha256);
+    // Slug and version are restricted to [A-Za-z0-9._-], safe inside the quoted filename.
+    return new StreamableFile(file.stream, {
+      type: 'application/gzip',
+      length: file.sizeBytes,
+      disposition: `attachment; filename="${ctx.project?.slug ?? 'artifact'}-${version}.tar.gz"`,
+    });
+  }
+}
+
+function projectId(ctx: RequestContext): string {
+  if (!ctx.project) throw new Error('artifact routes need a project context');
+  return ctx.project.id;
+}
+
+function assertUploadType(req: Request): void {
+  const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (type && !UPLOAD_TYPES.has(type)) {
+    throw new BadRequestException(`Content-Type must be application/gzip (got ${type.slice(0, 100)})`);
+  }
+}
+
+function declaredLength(req: Request): number | null {
+  const raw = req.headers['content-length'];
+  if (raw === undefined || !/^\d+$/.test(raw)) return null;
+  return Number(raw);
+}
+
+/**
+ * The upload was refused before its end while the client may still be sending. Ask Node to
+ * close the connection after the error response (a keep-alive server would otherwise read
+ * the whole remaining body), and discard what arrives meanwhile so the client is never
+ * stalled on a full TCP window before it reads the answer.
+ */
+function stopReadingAfterResponse(req: Request): void {
+  const res = req.res;
+  if (res && !res.headersSent) res.setHeader('Connection', 'close');
+  req.resume();
+  res?.once('finish', () => {
+    setTimeout(() => {
+      if (!req.socket.destroyed) req.socket.destroy();
+    }, CLOSE_GRACE_MS).unref();
+  });
+}
