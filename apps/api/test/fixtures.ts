@@ -235,3 +235,8 @@ export function chunksOf(buf: Buffer, size = 64 * 1024): Buffer[] {
   for (let i = 0; i < buf.length; i += size) out.push(buf.subarray(i, i + size));
   return out;
 }
+
+/** URL of the tarball push route for `version` (other metadata optional). */
+export function sampleUploadUrl(t: TestApp, project: ProjectFixture, version: string, extra: Record<string, string> = {}): string {
+  return `${t.url}/api/v1/projects/${project.slug}/artifacts/tarball?${new URLSearchParams({ version, ...extra }).toString()}`;
+}
