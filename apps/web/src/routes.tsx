@@ -8,6 +8,8 @@ import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { AuditTab } from './pages/project/AuditTab';
 import { CredentialsTab } from './pages/project/CredentialsTab';
+import { DeploymentPage } from './pages/project/DeploymentPage';
+import { DeploymentsTab } from './pages/project/DeploymentsTab';
 import { EnvironmentsTab } from './pages/project/EnvironmentsTab';
 import { MembersTab } from './pages/project/MembersTab';
 import { OverviewTab } from './pages/project/OverviewTab';
@@ -34,6 +36,8 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <OverviewTab /> },
           { path: 'versions', element: <VersionsTab /> },
+          { path: 'deployments', element: <DeploymentsTab /> },
+          { path: 'deployments/:id', element: <DeploymentPage /> },
           { path: 'environments', element: <EnvironmentsTab /> },
           { path: 'targets', element: <TargetsTab /> },
           { path: 'credentials', element: <CredentialsTab /> },

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { formatBytes, formatDateTime, formatRelative } from './format';
+import { formatBytes, formatDateTime, formatDuration, formatRelative } from './format';
 import { I18nContext, type I18n } from './i18n-context';
 import { initialLocale, saveLocale, type Locale } from './locale';
 import { translate } from './translate';
@@ -24,6 +24,7 @@ export function I18nProvider({ children, locale: forced }: { children: ReactNode
       dateTime: (iso) => formatDateTime(locale, iso),
       relative: (iso) => formatRelative(locale, iso),
       bytes: (n) => formatBytes(locale, n),
+      duration: (ms) => formatDuration(locale, ms),
     }),
     [locale, setLocale],
   );

@@ -47,3 +47,15 @@ export function formatBytes(locale: Locale, bytes: number): string {
     maximumFractionDigits: i === 0 ? 0 : 1,
   }).format(value);
 }
+
+/** "1h 5m", "2m 3s", "45s" (zh-CN: "1小时5分钟"); negative or invalid input shows as 0s. */
+export function formatDuration(locale: Locale, ms: number): string {
+  const total = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const unit = (value: number, u: 'hour' | 'minute' | 'second') =>
+    new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'narrow' }).format(value);
+  const parts = h > 0 ? [unit(h, 'hour'), unit(m, 'minute')] : m > 0 ? [unit(m, 'minute'), unit(s, 'second')] : [unit(s, 'second')];
+  return parts.join(locale === 'zh-CN' ? '' : ' ');
+}

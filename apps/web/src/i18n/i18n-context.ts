@@ -9,6 +9,8 @@ export interface I18n {
   dateTime: (iso: string) => string;
   relative: (iso: string) => string;
   bytes: (n: number) => string;
+  /** Elapsed time, e.g. "2m 3s". */
+  duration: (ms: number) => string;
 }
 
 export const I18nContext = createContext<I18n | null>(null);

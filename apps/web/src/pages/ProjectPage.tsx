@@ -11,9 +11,10 @@ import { useI18n } from '../i18n/useI18n';
 import type { MessageKey } from '../i18n/translate';
 import type { ProjectRole } from '@wharf/shared';
 
-const TABS: { path: string; label: MessageKey; role: ProjectRole }[] = [
+const TABS: { path: string; label: MessageKey; role: ProjectRole; testId?: string }[] = [
   { path: '', label: 'tab.overview', role: 'viewer' },
   { path: 'versions', label: 'tab.versions', role: 'viewer' },
+  { path: 'deployments', label: 'tab.deployments', role: 'viewer', testId: 'deployments-tab' },
   { path: 'environments', label: 'tab.environments', role: 'viewer' },
   { path: 'targets', label: 'tab.targets', role: 'viewer' },
   { path: 'credentials', label: 'tab.credentials', role: 'maintainer' },
@@ -59,7 +60,7 @@ export function ProjectPage() {
             to={tab.path ? `${base}/${tab.path}` : base}
             end={tab.path === ''}
             className={({ isActive }) => `tab${isActive ? ' tab-active' : ''}`}
-            data-testid={`tab-${tab.path || 'overview'}`}
+            data-testid={tab.testId ?? `tab-${tab.path || 'overview'}`}
           >
             {t(tab.label)}
           </NavLink>

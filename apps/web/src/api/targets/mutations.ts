@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { CreateTarget, TargetView, UpdateTarget } from '@wharf/shared';
+import type { CreateTarget, HostKeyProbeView, TargetView, UpdateTarget } from '@wharf/shared';
 import { api, seg } from '../client';
 import { targetKeys } from './keys';
 
@@ -28,6 +28,23 @@ export function useDeleteTarget(slug: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => api<void>(`/projects/${seg(slug)}/targets/${seg(id)}`, { method: 'DELETE' }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: targetKeys.all(slug) }),
+  });
+}
+
+/** Connects to an SSH target without authenticating and reports the host key it offers. */
+export function useTestConnection(slug: string) {
+  return useMutation({
+    mutationFn: (id: string) => api<HostKeyProbeView>(`/projects/${seg(slug)}/targets/${seg(id)}/test-connection`, { method: 'POST' }),
+  });
+}
+
+/** Pins the fingerprint the admin saw (admins only; the API refuses a key the host no longer offers). */
+export function useApproveHostKey(slug: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, fingerprint }: { id: string; fingerprint: string }) =>
+      api<TargetView>(`/projects/${seg(slug)}/targets/${seg(id)}/host-key`, { method: 'PUT', body: { fingerprint } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: targetKeys.all(slug) }),
   });
 }

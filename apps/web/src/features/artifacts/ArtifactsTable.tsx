@@ -1,11 +1,12 @@
 import type { ArtifactView } from '@wharf/shared';
+import type { ReactNode } from 'react';
 import { Badge } from '../../components/Badge';
 import { TimeAgo } from '../../components/TimeAgo';
 import { useI18n } from '../../i18n/useI18n';
 
 const firstLine = (s: string) => s.split('\n', 1)[0] ?? '';
 
-export function ArtifactsTable({ artifacts }: { artifacts: ArtifactView[] }) {
+export function ArtifactsTable({ artifacts, actions }: { artifacts: ArtifactView[]; actions?: (a: ArtifactView) => ReactNode }) {
   const { t, bytes } = useI18n();
   return (
     <div className="table-scroll">
@@ -20,6 +21,7 @@ export function ArtifactsTable({ artifacts }: { artifacts: ArtifactView[] }) {
             <th>{t('artifacts.commit')}</th>
             <th>{t('artifacts.uploader')}</th>
             <th>{t('artifacts.age')}</th>
+            {actions && <th className="actions-col">{t('common.actions')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -75,6 +77,7 @@ export function ArtifactsTable({ artifacts }: { artifacts: ArtifactView[] }) {
               <td className="nowrap">
                 <TimeAgo iso={a.createdAt} />
               </td>
+              {actions && <td className="actions-col">{actions(a)}</td>}
             </tr>
           ))}
         </tbody>

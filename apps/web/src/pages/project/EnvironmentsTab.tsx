@@ -9,6 +9,7 @@ import { Section } from '../../components/Section';
 import { Spinner } from '../../components/Spinner';
 import { TimeAgo } from '../../components/TimeAgo';
 import { EnvironmentForm } from '../../features/environments/EnvironmentForm';
+import { EnvironmentSettingsPanel } from '../../features/environments/EnvironmentSettingsPanel';
 import { useProjectContext } from '../../features/projects/project-context';
 import { useI18n } from '../../i18n/useI18n';
 
@@ -21,7 +22,9 @@ export function EnvironmentsTab() {
   const move = useMoveEnvironment(slug);
   const [creating, setCreating] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
+  const [settingsId, setSettingsId] = useState<string | null>(null);
   const canEdit = can('maintainer');
+  const settingsEnv = envs.data?.find((e) => e.id === settingsId);
 
   return (
     <Section
@@ -105,6 +108,15 @@ export function EnvironmentsTab() {
                         >
                           ↓
                         </button>
+                        <button
+                          type="button"
+                          className={`btn btn-small${settingsId === env.id ? ' btn-toggle-on' : ''}`}
+                          aria-pressed={settingsId === env.id}
+                          data-testid="environment-settings"
+                          onClick={() => setSettingsId(settingsId === env.id ? null : env.id)}
+                        >
+                          {t('settings.button')}
+                        </button>
                         <button type="button" className="btn btn-small" data-testid="environment-edit" onClick={() => setEditingId(env.id)}>
                           {t('common.edit')}
                         </button>
@@ -127,6 +139,9 @@ export function EnvironmentsTab() {
             )}
           </tbody>
         </table>
+      )}
+      {canEdit && settingsEnv && (
+        <EnvironmentSettingsPanel key={settingsEnv.id} slug={slug} env={settingsEnv} onClose={() => setSettingsId(null)} />
       )}
     </Section>
   );

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { useEnvironmentStatus } from '../../api/deployments/queries';
 import { useEnvironments } from '../../api/environments/queries';
 import { useTargets } from '../../api/targets/queries';
 import { Badge } from '../../components/Badge';
@@ -7,6 +8,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
 import { Spinner } from '../../components/Spinner';
+import { EnvironmentStatusCard } from '../../features/deployments/EnvironmentStatusCard';
 import { EditProjectForm } from '../../features/projects/EditProjectForm';
 import { useProjectContext } from '../../features/projects/project-context';
 import { useI18n } from '../../i18n/useI18n';
@@ -16,6 +18,7 @@ export function OverviewTab() {
   const { project, can } = useProjectContext();
   const envs = useEnvironments(project.slug);
   const targets = useTargets(project.slug);
+  const status = useEnvironmentStatus(project.slug);
   const [editing, setEditing] = useState(false);
   const base = `/projects/${encodeURIComponent(project.slug)}`;
 
@@ -43,6 +46,8 @@ export function OverviewTab() {
             {t('environments.empty.body')}
           </EmptyState>
         ) : (
+          <>
+          {status.isError && <ErrorNotice error={status.error} onRetry={() => void status.refetch()} testId="status-error" />}
           <ol className="env-pipeline" data-testid="overview-environments">
             {envs.data.map((env) => {
               const count = targetCount(env.id);
@@ -56,18 +61,26 @@ export function OverviewTab() {
                       </Badge>
                     )}
                   </div>
-                  <div className="env-card-body muted">{t('overview.nothingDeployed')}</div>
+                  <EnvironmentStatusCard
+                    envName={env.name}
+                    status={status.data?.find((s) => s.environmentId === env.id)}
+                    statusPending={status.isPending}
+                  />
                   <div className="env-card-foot">
                     <Link to={`${base}/targets?env=${encodeURIComponent(env.id)}`}>
                       {count === undefined
                         ? t('tab.targets')
                         : t(new Intl.PluralRules(locale).select(count) === 'one' ? 'overview.targetCount.one' : 'overview.targetCount.other', { count })}
                     </Link>
+                    <Link to={`${base}/deployments?env=${encodeURIComponent(env.id)}`} data-testid={`env-history-${env.name}`}>
+                      {t('overview.history')}
+                    </Link>
                   </div>
                 </li>
               );
             })}
           </ol>
+          </>
         )}
       </Section>
       <Section

@@ -1,9 +1,10 @@
-import type { EnvironmentView } from '@wharf/shared';
-import { useState } from 'react';
+import type { EnvironmentView, HostKeyProbeView } from '@wharf/shared';
+import { Fragment, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useCredentials } from '../../api/credentials/queries';
 import { useEnvironments } from '../../api/environments/queries';
-import { useDeleteTarget } from '../../api/targets/mutations';
+import { useMe } from '../../api/auth/queries';
+import { useDeleteTarget, useTestConnection } from '../../api/targets/mutations';
 import { useTargets } from '../../api/targets/queries';
 import { Badge } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -13,6 +14,7 @@ import { Section } from '../../components/Section';
 import { Spinner } from '../../components/Spinner';
 import { TimeAgo } from '../../components/TimeAgo';
 import { useProjectContext } from '../../features/projects/project-context';
+import { HostKeyProbeResult, HostKeyStatus } from '../../features/targets/HostKey';
 import { TargetForm } from '../../features/targets/TargetForm';
 import { targetSummary } from '../../features/targets/target-fields';
 import { useI18n } from '../../i18n/useI18n';
@@ -73,6 +75,9 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
   const targets = useTargets(slug, env.id);
   const credentials = useCredentials(slug, canEdit);
   const remove = useDeleteTarget(slug);
+  const testConnection = useTestConnection(slug);
+  const isAdmin = useMe().data?.isAdmin ?? false;
+  const [probes, setProbes] = useState<Record<string, HostKeyProbeView>>({});
   const [creating, setCreating] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
   const credName = (id: string | null) =>
@@ -109,6 +114,7 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
               <th>{t('targets.kind')}</th>
               <th>{t('targets.where')}</th>
               <th>{t('targets.credential')}</th>
+              <th>{t('hostKey.column')}</th>
               <th>{t('field.created')}</th>
               {canEdit && <th className="actions-col">{t('common.actions')}</th>}
             </tr>
@@ -117,7 +123,7 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
             {targets.data.map((target) =>
               editingId === target.id ? (
                 <tr key={target.id} data-testid={`target-row-${target.name}`}>
-                  <td colSpan={6}>
+                  <td colSpan={7}>
                     <TargetForm
                       slug={slug}
                       environmentId={env.id}
@@ -128,19 +134,38 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
                   </td>
                 </tr>
               ) : (
-                <tr key={target.id} data-testid={`target-row-${target.name}`}>
+                <Fragment key={target.id}>
+                <tr data-testid={`target-row-${target.name}`}>
                   <td className="mono strong">{target.name}</td>
                   <td>
                     <Badge tone="info">{t(`targetKind.${target.kind}`)}</Badge>
                   </td>
                   <td className="mono small truncate">{targetSummary(target.kind, target.config)}</td>
                   <td>{credName(target.credentialId) ?? <span className="muted">—</span>}</td>
+                  <td className="hostkey-cell">
+                    <HostKeyStatus target={target} />
+                  </td>
                   <td>
                     <TimeAgo iso={target.createdAt} />
                   </td>
                   {canEdit && (
                     <td className="actions-col">
                       <div className="row-actions">
+                        {target.kind === 'ssh' && (
+                          <button
+                            type="button"
+                            className="btn btn-small"
+                            data-testid={`test-connection-${target.name}`}
+                            disabled={testConnection.isPending && testConnection.variables === target.id}
+                            onClick={() =>
+                              testConnection.mutate(target.id, {
+                                onSuccess: (probe) => setProbes((p) => ({ ...p, [target.id]: probe })),
+                              })
+                            }
+                          >
+                            {testConnection.isPending && testConnection.variables === target.id ? t('hostKey.testing') : t('hostKey.test')}
+                          </button>
+                        )}
                         <button type="button" className="btn btn-small" data-testid="target-edit" onClick={() => setEditingId(target.id)}>
                           {t('common.edit')}
                         </button>
@@ -157,6 +182,18 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
                     </td>
                   )}
                 </tr>
+                {(probes[target.id] || (testConnection.isError && testConnection.variables === target.id)) && (
+                  <tr className="row-form">
+                    <td colSpan={7}>
+                      {testConnection.isError && testConnection.variables === target.id ? (
+                        <ErrorNotice error={testConnection.error} testId={`test-connection-error-${target.name}`} />
+                      ) : (
+                        <HostKeyProbeResult slug={slug} target={target} probe={probes[target.id]!} isAdmin={isAdmin} />
+                      )}
+                    </td>
+                  </tr>
+                )}
+                </Fragment>
               ),
             )}
           </tbody>

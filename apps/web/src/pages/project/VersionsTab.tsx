@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useArtifacts } from '../../api/artifacts/queries';
 import { CodeBlock } from '../../components/CodeBlock';
@@ -7,6 +8,7 @@ import { LoadMore } from '../../components/LoadMore';
 import { Spinner } from '../../components/Spinner';
 import { ArtifactsTable } from '../../features/artifacts/ArtifactsTable';
 import { gitlabCiSnippet, pushCommand } from '../../features/artifacts/push-snippets';
+import { ReleaseDialog } from '../../features/deployments/ReleaseDialog';
 import { useProjectContext } from '../../features/projects/project-context';
 import { useI18n } from '../../i18n/useI18n';
 
@@ -14,6 +16,7 @@ export function VersionsTab() {
   const { t } = useI18n();
   const { project, can } = useProjectContext();
   const artifacts = useArtifacts(project.slug);
+  const [releasing, setReleasing] = useState<string | null>(null);
 
   if (artifacts.isPending) return <Spinner />;
   if (artifacts.isLoadingError) return <ErrorNotice error={artifacts.error} onRetry={() => void artifacts.refetch()} />;
@@ -35,7 +38,19 @@ export function VersionsTab() {
   }
   return (
     <>
-      <ArtifactsTable artifacts={items} />
+      <ArtifactsTable
+        artifacts={items}
+        actions={
+          can('deployer')
+            ? (a) => (
+                <button type="button" className="btn btn-small btn-primary" onClick={() => setReleasing(a.version)} data-testid={`release-button-${a.version}`}>
+                  {t('release.button')}
+                </button>
+              )
+            : undefined
+        }
+      />
+      {releasing && <ReleaseDialog version={releasing} onClose={() => setReleasing(null)} />}
       <LoadMore
         hasNextPage={artifacts.hasNextPage}
         isFetchingNextPage={artifacts.isFetchingNextPage}

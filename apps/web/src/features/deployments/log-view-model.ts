@@ -1,0 +1,69 @@
+// Pure helpers for the log viewer: cached per-line parsing, an incremental search filter
+// and the windowing arithmetic (only a window of rows is in the DOM, so 100k+ lines stay fast).
+import type { LogLineView } from '@wharf/shared';
+import { parseAnsi, type AnsiSegment } from './ansi';
+import type { LogBuffer } from './log-buffer';
+
+export interface ParsedLine {
+  segments: AnsiSegment[];
+  /** Visible text, lower-cased, for search. */
+  lower: string;
+}
+
+const parsed = new WeakMap<LogLineView, ParsedLine>();
+
+export function parseLine(line: LogLineView): ParsedLine {
+  let p = parsed.get(line);
+  if (!p) {
+    const segments = parseAnsi(line.text);
+    p = { segments, lower: segments.map((s) => s.text).join('').toLowerCase() };
+    parsed.set(line, p);
+  }
+  return p;
+}
+
+/**
+ * Indices of the buffer's lines matching a query. The buffer only grows, so for the same
+ * query each call scans just the lines added since the previous one.
+ */
+export class LineFilter {
+  private query = '';
+  private scanned = 0;
+  private indices: number[] = [];
+  private source: LogBuffer | null = null;
+
+  /** `query` must be normalised (see normaliseQuery). */
+  matching(buffer: LogBuffer, query: string): readonly number[] {
+    if (query !== this.query || buffer !== this.source || buffer.length < this.scanned) {
+      this.query = query;
+      this.source = buffer;
+      this.scanned = 0;
+      this.indices = [];
+    }
+    for (; this.scanned < buffer.length; this.scanned++) {
+      if (parseLine(buffer.at(this.scanned)!).lower.includes(query)) this.indices.push(this.scanned);
+    }
+    return this.indices;
+  }
+}
+
+export const ROW_PX = 18; // keep equal to .log-line height in app.css
+const CHUNK = 100;
+const OVERSCAN = 150;
+
+/**
+ * Which rows [start, end) to render. `scrollRow` is the first visible row (ignored while
+ * following: then the window ends at the last row). Boundaries snap to chunks of 100 rows
+ * so scrolling re-renders only when a chunk boundary is crossed.
+ */
+export function rowWindow(count: number, viewportPx: number, scrollRow: number, following: boolean): { start: number; end: number } {
+  const visible = Math.max(1, Math.ceil((viewportPx > 0 ? viewportPx : 480) / ROW_PX));
+  const first = following ? count - visible : scrollRow;
+  const last = first + visible;
+  const start = Math.min(count, Math.max(0, Math.floor((first - OVERSCAN) / CHUNK) * CHUNK));
+  const end = Math.min(count, Math.max(0, Math.ceil((last + OVERSCAN) / CHUNK) * CHUNK));
+  return { start, end };
+}
+
+/** Quantises a scroll offset to the chunk its first visible row is in. */
+export const scrollRowOf = (scrollTop: number) => Math.floor(scrollTop / ROW_PX / CHUNK) * CHUNK;

@@ -1,0 +1,31 @@
+import type { EnvironmentView } from '@wharf/shared';
+import { useDeploySettings } from '../../api/deploy-config/queries';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Spinner } from '../../components/Spinner';
+import { useI18n } from '../../i18n/useI18n';
+import { DeploySettingsForm } from './DeploySettingsForm';
+import { VariablesEditor } from './VariablesEditor';
+
+/** Maintainers: how this environment deploys, and its variables. */
+export function EnvironmentSettingsPanel({ slug, env, onClose }: { slug: string; env: EnvironmentView; onClose: () => void }) {
+  const { t } = useI18n();
+  const settings = useDeploySettings(slug, env.id);
+  return (
+    <div className="card settings-panel" data-testid="environment-settings-panel">
+      <div className="section-head">
+        <h2>{t('settings.title', { env: env.name })}</h2>
+        <button type="button" className="btn btn-small" onClick={onClose} data-testid="environment-settings-close">
+          {t('common.close')}
+        </button>
+      </div>
+      {settings.isPending ? (
+        <Spinner />
+      ) : settings.isError ? (
+        <ErrorNotice error={settings.error} onRetry={() => void settings.refetch()} />
+      ) : (
+        <DeploySettingsForm key={env.id} slug={slug} envId={env.id} settings={settings.data} readOnly={false} />
+      )}
+      <VariablesEditor slug={slug} envId={env.id} />
+    </div>
+  );
+}

@@ -1,0 +1,175 @@
+import { setVariableSchema, type VariableView } from '@wharf/shared';
+import { useState, type FormEvent } from 'react';
+import { useDeleteVariable, useSetVariable } from '../../api/deploy-config/mutations';
+import { useVariables } from '../../api/deploy-config/queries';
+import { Badge } from '../../components/Badge';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Field, TextField } from '../../components/Field';
+import { Spinner } from '../../components/Spinner';
+import { TimeAgo } from '../../components/TimeAgo';
+import { useFieldErrors } from '../../hooks/useFieldErrors';
+import { useI18n } from '../../i18n/useI18n';
+
+const MASK = '••••••••';
+
+/** Environment variables of one environment. Secret values are write-only: shown masked, replaceable. */
+export function VariablesEditor({ slug, envId }: { slug: string; envId: string }) {
+  const { t } = useI18n();
+  const vars = useVariables(slug, envId);
+  const remove = useDeleteVariable(slug, envId);
+  const [adding, setAdding] = useState(false);
+  const [replacing, setReplacing] = useState<string | null>(null);
+
+  return (
+    <div className="variables" data-testid="variables">
+      <div className="section-head">
+        <h3>{t('variables.title')}</h3>
+        {!adding && (
+          <button type="button" className="btn btn-small" onClick={() => setAdding(true)} data-testid="variable-create-button">
+            {t('variables.add')}
+          </button>
+        )}
+      </div>
+      <p className="muted small">{t('variables.help')}</p>
+      {adding && <VariableForm slug={slug} envId={envId} onDone={() => setAdding(false)} />}
+      {vars.isPending ? (
+        <Spinner />
+      ) : vars.isError ? (
+        <ErrorNotice error={vars.error} onRetry={() => void vars.refetch()} />
+      ) : vars.data.length === 0 ? (
+        <EmptyState testId="variables-empty" title={t('variables.empty.title')}>
+          {t('variables.empty.body')}
+        </EmptyState>
+      ) : (
+        <table className="table" data-testid="variables-table">
+          <thead>
+            <tr>
+              <th>{t('field.name')}</th>
+              <th>{t('variables.value')}</th>
+              <th>{t('variables.updated')}</th>
+              <th className="actions-col">{t('common.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {vars.data.map((v) =>
+              replacing === v.name ? (
+                <tr key={v.id} data-testid={`variable-row-${v.name}`} className="row-form">
+                  <td colSpan={4}>
+                    <VariableForm slug={slug} envId={envId} existing={v} onDone={() => setReplacing(null)} />
+                  </td>
+                </tr>
+              ) : (
+                <tr key={v.id} data-testid={`variable-row-${v.name}`}>
+                  <td className="mono strong">{v.name}</td>
+                  <td className="mono truncate" data-testid="variable-value" title={v.secret ? t('variables.secretHint') : (v.value ?? '')}>
+                    {v.secret ? (
+                      <>
+                        <span aria-label={t('variables.hidden')}>{MASK}</span>{' '}
+                        <Badge tone="warn">{t('variables.secret')}</Badge>
+                      </>
+                    ) : (
+                      v.value
+                    )}
+                  </td>
+                  <td>
+                    <TimeAgo iso={v.updatedAt} />
+                  </td>
+                  <td className="actions-col">
+                    <div className="row-actions">
+                      <button type="button" className="btn btn-small" onClick={() => setReplacing(v.name)} data-testid="variable-replace">
+                        {v.secret ? t('variables.replace') : t('common.edit')}
+                      </button>
+                      <ConfirmButton
+                        testId="variable-delete"
+                        question={t('variables.deleteConfirm', { name: v.name })}
+                        pending={remove.isPending && remove.variables === v.name}
+                        onConfirm={() => remove.mutate(v.name)}
+                      >
+                        {t('common.delete')}
+                      </ConfirmButton>
+                    </div>
+                    {remove.isError && remove.variables === v.name && <ErrorNotice error={remove.error} testId="delete-error" />}
+                  </td>
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+/** Adds a variable, or replaces the value of `existing` (a secret's old value is never shown). */
+function VariableForm({ slug, envId, existing, onDone }: { slug: string; envId: string; existing?: VariableView; onDone: () => void }) {
+  const { t } = useI18n();
+  const save = useSetVariable(slug, envId);
+  const form = useFieldErrors(save);
+  const [name, setName] = useState(existing?.name ?? '');
+  const [value, setValue] = useState(existing && !existing.secret ? (existing.value ?? '') : '');
+  const [secret, setSecret] = useState(existing?.secret ?? false);
+  const idp = `var-${envId}-${existing?.name ?? 'new'}`;
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const body = form.validate(setVariableSchema, { name: name.trim(), value, secret });
+    if (body)
+      save.mutate(body, {
+        onSuccess: () => {
+          setValue('');
+          onDone();
+        },
+      });
+  };
+
+  return (
+    <form className={existing ? 'form form-inline' : 'card form'} onSubmit={onSubmit} noValidate autoComplete="off" data-testid="variable-form">
+      {existing?.secret && <p className="muted small">{t('variables.replaceHelp', { name: existing.name })}</p>}
+      <div className="form-grid">
+        <TextField
+          id={`${idp}-name`}
+          name="name"
+          label={t('field.name')}
+          value={name}
+          onChange={setName}
+          error={form.error('name')}
+          placeholder="DATABASE_URL"
+          disabled={!!existing}
+          mono
+          autoFocus={!existing}
+          testId="variable-name"
+        />
+        <TextField
+          id={`${idp}-value`}
+          name="value"
+          label={t('variables.value')}
+          value={value}
+          onChange={setValue}
+          error={form.error('value')}
+          type={secret ? 'password' : 'text'}
+          autoComplete="new-password"
+          autoFocus={!!existing}
+          mono
+          testId="variable-value-input"
+        />
+        <Field id={`${idp}-secret`} name="secret" label={t('variables.secret')} error={form.error('secret')} hint={t('variables.secretHint')}>
+          <label className="checkbox">
+            <input id={`${idp}-secret`} type="checkbox" checked={secret} onChange={(e) => setSecret(e.target.checked)} data-testid="variable-secret" />
+            {t('variables.secretLabel')}
+          </label>
+        </Field>
+      </div>
+      <ErrorNotice error={save.error} fields={['name', 'value', 'secret']} testId="form-error" />
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={save.isPending} data-testid="variable-submit">
+          {save.isPending ? t('common.saving') : existing ? t('variables.replaceSubmit') : t('common.save')}
+        </button>
+        <button type="button" className="btn" onClick={onDone}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
