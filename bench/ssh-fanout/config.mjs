@@ -54,7 +54,9 @@ export function loadStackConfig(env = process.env) {
     tmpRoot: env.BENCH_TMPDIR || undefined,
     /** Passed to child processes (API, worker, ansible, ssh), which read nothing else of ours. */
     childPath: env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    keepLogs: env.BENCH_KEEP_LOGS === '1',
+    keepLogs: env.BENCH_KEEP_LOGS === '1' || env.BENCH_CPU_PROFILE === '1',
+    /** Run the API and worker with --cpu-prof (profiles land in the kept temp dir). */
+    cpuProfile: env.BENCH_CPU_PROFILE === '1',
   };
 }
 
