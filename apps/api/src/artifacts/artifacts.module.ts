@@ -6,7 +6,8 @@ import { ArtifactsService } from './artifacts.service.js';
 @Module({
   controllers: [ArtifactsController],
   providers: [ArtifactsService, ArtifactStorage],
-  // The worker resolves artifact files through ArtifactsService.resolveArtifactFile.
-  exports: [ArtifactsService],
+  // For the worker: ArtifactsService.resolveArtifactFile(projectId, version), or the storage
+  // itself when it already holds the artifact row (plan builder).
+  exports: [ArtifactsService, ArtifactStorage],
 })
 export class ArtifactsModule {}
