@@ -90,6 +90,25 @@ describe('LogSink', () => {
     expect(d.logTruncated).toBe(false);
   });
 
+  it('keeps awkward text intact and stores the time of each line', async () => {
+    const id = await createDeployment(t, f);
+    const sink = await openSink(id);
+    const texts = ['quotes " \' and \\ backslash {braces} [x]', 'tab\there', 'ünïcødé 日本語 🚀', '', '   ', 'nul\u0000byte', 'lone \ud800 surrogate'];
+    const before = Date.now();
+    for (const text of texts) sink.write({ targetId: null, stream: 'stderr', text });
+    await sink.drained();
+    const after = Date.now();
+    const rows = await dbLines(id);
+    expect(rows.map((r) => r.text)).toEqual([...texts.slice(0, 5), 'nul\uFFFDbyte', 'lone \uFFFD surrogate']);
+    for (const r of rows) {
+      expect(r.at.getTime()).toBeGreaterThanOrEqual(before);
+      expect(r.at.getTime()).toBeLessThanOrEqual(after);
+    }
+    const streamed = (await streamEntries(id)).map((e) => JSON.parse(e[1][1]!) as { text: string; at: string });
+    expect(streamed.map((l) => l.text)).toEqual(rows.map((r) => r.text));
+    expect(streamed.map((l) => l.at)).toEqual(rows.map((r) => r.at.toISOString()));
+  });
+
   it('caps the log with a visible marker and still writes the tail of a failed target', async () => {
     const id = await createDeployment(t, f);
     const other = '00000000-0000-4000-8000-000000000001';

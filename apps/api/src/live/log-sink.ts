@@ -58,6 +58,9 @@ export interface LogSinkStats {
   truncated: boolean;
   /** Lines dropped by the cap (including ones later written by flushTail). */
   droppedLines: number;
+  /** Time spent in successful INSERTs and XADD pipelines, for throughput tuning. */
+  persistMs: number;
+  publishMs: number;
 }
 
 interface PendingLine extends SequencedLine {
@@ -106,18 +109,35 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BUFFER_WARN_LINES = 200_000;
 const MAX_BACKOFF_MS = 5_000;
 
-// One statement: the batch and the deployment's byte count commit together.
+// One statement: the batch and the deployment's byte count commit together. The rows travel
+// as one JSON parameter: measured about 1.3x faster through Prisma than five unnest() arrays.
 const INSERT_SQL = `
 WITH ins AS (
   INSERT INTO "DeploymentLog" ("deploymentId", "seq", "targetId", "stream", "at", "text")
-  SELECT $1::uuid, u.seq, u.target, u.stream, u.at, u.text
-  FROM unnest($2::int[], $3::uuid[], $4::"LogStream"[], $5::timestamp(3)[], $6::text[]) AS u(seq, target, stream, at, text)
+  SELECT $1::uuid, u.s, u.t, u.k::"LogStream", u.a, u.x
+  FROM json_to_recordset($2::json) AS u(s int, t uuid, k text, a timestamp(3), x text)
   ON CONFLICT DO NOTHING
   RETURNING 1
 )
 UPDATE "Deployment"
-SET "logBytes" = GREATEST("logBytes", $7::bigint), "logTruncated" = "logTruncated" OR $8::boolean
+SET "logBytes" = GREATEST("logBytes", $3::bigint), "logTruncated" = "logTruncated" OR $4::boolean
 WHERE "id" = $1::uuid`;
+
+// XADD of many lines in one call (about 3x faster than one pipelined XADD per line). An id
+// at or below the stream's top was published by an earlier attempt: skipped, not an error.
+const XADD_LINES_LUA = `
+local n = 0
+for i = 3, #ARGV, 2 do
+  local r = redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '0-' .. ARGV[i], '${STREAM_FIELD}', ARGV[i + 1])
+  if type(r) == 'table' and r.err then
+    if not string.find(r.err, 'equal or smaller', 1, true) then return r end
+  else
+    n = n + 1
+  end
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return n`;
+const XADD_CHUNK = 1000;
 
 export class LogSink {
   readonly deploymentId: string;
@@ -159,6 +179,8 @@ export class LogSink {
   private kickScheduled = false;
   private timer: NodeJS.Timeout | null = null;
   private waiters: { seq: number; resolve: () => void }[] = [];
+  private persistMs = 0;
+  private publishMs = 0;
   private warnedBuffer = false;
   private warnedAfterClose = false;
 
@@ -290,12 +312,17 @@ export class LogSink {
       logBytes: this.logBytes,
       truncated: this.truncated,
       droppedLines: this.droppedLines,
+      persistMs: Math.round(this.persistMs),
+      publishMs: Math.round(this.publishMs),
     };
   }
 
   private clean(text: string): string {
-    // Postgres text cannot hold NUL; a line with one would fail its batch forever.
-    const t = text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+    // Postgres text holds neither NUL nor lone surrogates; such a line would fail its batch
+    // forever.
+    let t = text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+    const u = t as unknown as WellFormed;
+    if (!u.isWellFormed()) t = u.toWellFormed();
     return this.mask(t);
   }
 
@@ -361,7 +388,9 @@ export class LogSink {
     try {
       for (let batch = this.takeBatch(); batch && !this.gone; batch = this.takeBatch()) {
         const b = batch;
+        const started = performance.now();
         const ok = await this.retry('store log lines', () => this.insert(b));
+        this.persistMs += performance.now() - started;
         if (!ok) return;
         this.persistedSeq = b.lines[b.lines.length - 1]!.seq;
         this.publishQueue.push(b);
@@ -377,7 +406,9 @@ export class LogSink {
     try {
       for (let b = this.publishQueue.shift(); b && !this.gone; b = this.publishQueue.shift()) {
         const batch = b;
+        const started = performance.now();
         const ok = await this.retry('publish log lines', () => this.xadd(batch));
+        this.publishMs += performance.now() - started;
         if (!ok) return;
         this.publishedSeq = batch.lines[batch.lines.length - 1]!.seq;
         this.resolveWaiters();
@@ -388,47 +419,28 @@ export class LogSink {
   }
 
   private async insert(b: Batch): Promise<void> {
-    const n = b.lines.length;
-    const seqs = new Array<number>(n);
-    const targets = new Array<string | null>(n);
-    const streams = new Array<string>(n);
-    const ats = new Array<string>(n);
-    const texts = new Array<string>(n);
-    for (let i = 0; i < n; i++) {
-      const l = b.lines[i]!;
-      seqs[i] = l.seq;
-      targets[i] = l.targetId;
-      streams[i] = l.stream;
+    const rows = b.lines.map((l) => ({
+      s: l.seq,
+      t: l.targetId,
+      k: l.stream,
       // Prisma keeps DateTime as UTC in timestamp-without-zone columns; the ISO zone is dropped.
-      ats[i] = l.at.toISOString();
-      texts[i] = l.text;
-    }
-    const updated = await this.prisma.$executeRawUnsafe(
-      INSERT_SQL,
-      this.deploymentId,
-      seqs,
-      targets,
-      streams,
-      ats,
-      texts,
-      BigInt(b.logBytes),
-      b.truncated,
-    );
+      a: l.at.toISOString(),
+      x: l.text,
+    }));
+    const updated = await this.prisma.$executeRawUnsafe(INSERT_SQL, this.deploymentId, JSON.stringify(rows), BigInt(b.logBytes), b.truncated);
     if (updated === 0) throw new DeploymentGoneError();
   }
 
   private async xadd(b: Batch): Promise<void> {
     const p = this.redis.pipeline();
-    for (const l of b.lines) {
-      p.xadd(this.streamKey, 'MAXLEN', '~', this.streamMaxLen, `0-${l.seq}`, STREAM_FIELD, encodeStreamLine(l));
+    for (let i = 0; i < b.lines.length; i += XADD_CHUNK) {
+      const args: string[] = [this.streamMaxLen, String(this.streamTtl)];
+      for (const l of b.lines.slice(i, i + XADD_CHUNK)) args.push(String(l.seq), encodeStreamLine(l));
+      p.eval(XADD_LINES_LUA, 1, this.streamKey, ...args);
     }
-    p.expire(this.streamKey, this.streamTtl);
     const results = await p.exec();
     if (!results) throw new Error('redis pipeline aborted');
-    for (const [err] of results) {
-      // An id at or below the stream's top was published by an earlier attempt.
-      if (err && !/equal or smaller than the target stream top item/.test(err.message)) throw err;
-    }
+    for (const [err] of results) if (err) throw err;
   }
 
   /** Runs `fn` until it succeeds; false when the deployment row disappeared. */
@@ -472,6 +484,12 @@ export class LogSink {
     }
     this.waiters = still;
   }
+}
+
+/** ES2024 string methods (Node 20 has them; the project's lib is ES2023). */
+interface WellFormed {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
 }
 
 class DeploymentGoneError extends Error {
