@@ -1,11 +1,10 @@
 // Turns a deployment row into a self-contained executor plan: artifact file, targets with
 // decrypted credentials and pinned host keys, environment variables and settings.
 // The executor never touches the database.
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { SshDeployPlan, SshTargetPlan } from '@wharf/executors';
 import { deploySettingsSchema, sshTargetConfigSchema } from '@wharf/shared';
-import { join } from 'node:path';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { ArtifactStorage } from '../artifacts/artifact-storage.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { SecretBoxService } from '../credentials/secret-box.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -27,7 +26,7 @@ export class PlanBuilder {
     private readonly prisma: PrismaService,
     private readonly credentials: CredentialsService,
     private readonly box: SecretBoxService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly storage: ArtifactStorage,
   ) {}
 
   async build(deploymentId: string): Promise<BuiltPlan> {
@@ -95,7 +94,7 @@ export class PlanBuilder {
       plan: {
         deploymentId: d.id,
         version: d.artifact.version,
-        artifact: { path: join(this.config.WHARF_DATA_DIR, 'artifacts', d.artifact.storageKey), sha256: d.artifact.sha256 },
+        artifact: { path: this.storage.pathOf(d.artifact.storageKey), sha256: d.artifact.sha256 },
         targets,
         settings: {
           installCommand: settings.installCommand,

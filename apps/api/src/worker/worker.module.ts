@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ArtifactsModule } from '../artifacts/artifacts.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -21,7 +22,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      imports: [PrismaModule, RedisModule, QueueModule, AuditModule, CredentialsModule],
+      imports: [PrismaModule, RedisModule, QueueModule, AuditModule, CredentialsModule, ArtifactsModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
