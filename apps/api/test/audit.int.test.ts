@@ -49,7 +49,10 @@ describe('audit trail', () => {
     await ok(admin.patch(`${P}/audited`, { name: 'Audited!' }), 200);
     expected.push({ action: 'project.updated', subjectId: project.id, actor: TEST_ADMIN.email });
 
-    const user = await ok(admin.post('/api/v1/users', { email: 'maint@test.local', name: 'Maint', password: 'member-password-123' }), 201);
+    const user = await ok(
+      admin.post('/api/v1/users', { email: 'maint@test.local', name: 'Maint', password: 'member-password-123' }),
+      201,
+    );
     await ok(admin.put(`${P}/audited/members`, { email: 'maint@test.local', role: 'maintainer' }), 200);
     expected.push({ action: 'member.upserted', subjectId: user.id, actor: TEST_ADMIN.email });
     const maint = new TestClient(t.url);
@@ -61,7 +64,10 @@ describe('audit trail', () => {
     await ok(maint.patch(`${P}/audited/environments/${env.id}`, { protected: true }), 200);
     expected.push({ action: 'environment.updated', subjectId: env.id, actor: m });
 
-    const cred = await ok(maint.post(`${P}/audited/credentials`, { name: 'tok', kind: 'token', value: 'audit-secret-value-123' }), 201);
+    const cred = await ok(
+      maint.post(`${P}/audited/credentials`, { name: 'tok', kind: 'token', value: 'audit-secret-value-123' }),
+      201,
+    );
     expected.push({ action: 'credential.created', subjectId: cred.id, actor: m });
     await ok(maint.put(`${P}/audited/credentials/${cred.id}/secret`, { value: 'audit-secret-value-456' }), 200);
     expected.push({ action: 'credential.rotated', subjectId: cred.id, actor: m });
@@ -96,13 +102,22 @@ describe('audit trail', () => {
     expected.push({ action: 'project.deleted', subjectId: project.id, actor: TEST_ADMIN.email });
 
     const mine = (await allEvents()).filter((e) => e.projectId === project.id).reverse();
-    expect(mine.map((e) => [e.action, e.subjectId, e.actor])).toEqual(expected.map((x) => [x.action, x.subjectId, x.actor]));
+    expect(mine.map((e) => [e.action, e.subjectId, e.actor])).toEqual(
+      expected.map((x) => [x.action, x.subjectId, x.actor]),
+    );
     for (const e of mine) {
       expect(e.ip, e.action).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
       expect(JSON.stringify(e.data)).not.toContain('audit-secret-value');
     }
-    expect(mine.find((e) => e.action === 'environment.updated')!.data).toEqual({ name: 'prod', changes: { protected: { from: false, to: true } } });
-    expect(mine.find((e) => e.action === 'member.upserted')!.data).toEqual({ email: 'maint@test.local', role: 'maintainer', previousRole: null });
+    expect(mine.find((e) => e.action === 'environment.updated')!.data).toEqual({
+      name: 'prod',
+      changes: { protected: { from: false, to: true } },
+    });
+    expect(mine.find((e) => e.action === 'member.upserted')!.data).toEqual({
+      email: 'maint@test.local',
+      role: 'maintainer',
+      previousRole: null,
+    });
   });
 
   it('records nothing for a refused change', async () => {
@@ -117,11 +132,17 @@ describe('audit trail', () => {
     expect((await admin.delete(`${P}/refusals/environments/${env.id}`)).status).toBe(409);
     expect((await admin.post(P, { slug: 'refusals', name: 'again' })).status).toBe(409);
     expect((await admin.post(`${P}/refusals/environments`, { name: 'prod' })).status).toBe(409);
-    expect((await admin.post(`${P}/refusals/credentials`, { name: 'k', kind: 'ssh_key', value: 'not a key' })).status).toBe(400);
+    expect(
+      (await admin.post(`${P}/refusals/credentials`, { name: 'k', kind: 'ssh_key', value: 'not a key' })).status,
+    ).toBe(400);
     expect((await admin.patch(`${P}/refusals/environments/${env.id}`, { name: '$(id)' })).status).toBe(400);
     const after = await allEvents();
     expect(after.length).toBe(before);
-    expect(after.filter((e) => e.projectId === project.id).map((e) => e.action)).toEqual(['target.created', 'environment.created', 'project.created']);
+    expect(after.filter((e) => e.projectId === project.id).map((e) => e.action)).toEqual([
+      'target.created',
+      'environment.created',
+      'project.created',
+    ]);
   });
 
   it('is append-only in Postgres: UPDATE, DELETE and TRUNCATE fail', async () => {
@@ -130,8 +151,12 @@ describe('audit trail', () => {
     try {
       const { rows } = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM "AuditEvent"');
       expect(Number(rows[0]!.n)).toBeGreaterThan(10);
-      await expect(db.query(`UPDATE "AuditEvent" SET "actorLabel" = 'someone-else'`)).rejects.toThrow(/append-only: UPDATE is not allowed/);
-      await expect(db.query(`DELETE FROM "AuditEvent" WHERE action = 'project.created'`)).rejects.toThrow(/append-only: DELETE is not allowed/);
+      await expect(db.query(`UPDATE "AuditEvent" SET "actorLabel" = 'someone-else'`)).rejects.toThrow(
+        /append-only: UPDATE is not allowed/,
+      );
+      await expect(db.query(`DELETE FROM "AuditEvent" WHERE action = 'project.created'`)).rejects.toThrow(
+        /append-only: DELETE is not allowed/,
+      );
       await expect(db.query('TRUNCATE "AuditEvent"')).rejects.toThrow(/append-only: TRUNCATE is not allowed/);
       const again = await db.query<{ n: string; changed: string }>(
         `SELECT count(*)::text AS n, count(*) FILTER (WHERE "actorLabel" = 'someone-else')::text AS changed FROM "AuditEvent"`,

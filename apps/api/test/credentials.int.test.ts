@@ -10,7 +10,6 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JsonLogger } from '../src/common/json-logger.js';
 import { CredentialsService } from '../src/credentials/credentials.service.js';
-import { PrismaService } from '../src/prisma/prisma.service.js';
 import { TestClient } from './http-client.js';
 import { startTestApp, TEST_ADMIN, type TestApp } from './test-env.js';
 
@@ -93,12 +92,20 @@ describe('credentials', () => {
     expectNoSecrets('list response', JSON.stringify(list.body));
 
     // The worker's way in returns exactly what was stored.
-    expect(await t.app.get(CredentialsService).openCredential(projectId, res.body.id)).toEqual({ kind: 'ssh_key', value: key });
+    expect(await t.app.get(CredentialsService).openCredential(projectId, res.body.id)).toEqual({
+      kind: 'ssh_key',
+      value: key,
+    });
   });
 
   it('stores an encrypted key with its passphrase, sealed together', async () => {
     const { key, fingerprint } = await sshKeygen('pass phrase 42');
-    const res = await admin.post(`${P}/creds/credentials`, { name: 'enc-key', kind: 'ssh_key', value: key, passphrase: 'pass phrase 42' });
+    const res = await admin.post(`${P}/creds/credentials`, {
+      name: 'enc-key',
+      kind: 'ssh_key',
+      value: key,
+      passphrase: 'pass phrase 42',
+    });
     expect(res.status).toBe(201);
     expect(res.body.fingerprint).toBe(fingerprint);
     expectNoSecrets('create response', JSON.stringify(res.body));
@@ -117,17 +124,29 @@ describe('credentials', () => {
       [{ value: garbage }, 'value is not a private key in a supported format (OpenSSH, or PEM RSA/ECDSA)'],
       [{ value: key }, 'the ssh key is encrypted; send its passphrase'],
       [{ value: key, passphrase: 'wrong passphrase' }, 'the passphrase does not decrypt the ssh key'],
-      [{ value: key.replace(/\n(.{10})/, '\n$1SENTINEL') }, 'value is not a private key in a supported format (OpenSSH, or PEM RSA/ECDSA)'],
+      [
+        { value: key.replace(/\n(.{10})/, '\n$1SENTINEL') },
+        'value is not a private key in a supported format (OpenSSH, or PEM RSA/ECDSA)',
+      ],
     ];
     for (const [body, message] of cases) {
       const res = await admin.post(`${P}/creds/credentials`, { name: 'bad', kind: 'ssh_key', ...body });
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', message, issues: [{ path: 'value', message }] });
+      expect(res.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message,
+        issues: [{ path: 'value', message }],
+      });
       expect(JSON.stringify(res.body)).not.toContain('SENTINEL');
       expectNoSecrets('error response', JSON.stringify(res.body));
     }
     // A value that fails schema validation is not echoed either.
-    const huge = await admin.post(`${P}/creds/credentials`, { name: 'bad', kind: 'ssh_key', value: `SENTINEL${'x'.repeat(70_000)}` });
+    const huge = await admin.post(`${P}/creds/credentials`, {
+      name: 'bad',
+      kind: 'ssh_key',
+      value: `SENTINEL${'x'.repeat(70_000)}`,
+    });
     expect(huge.status).toBe(400);
     expect(JSON.stringify(huge.body)).not.toContain('SENTINEL');
     expect((await admin.get(`${P}/creds/credentials`)).body.map((c: any) => c.name)).not.toContain('bad');
@@ -139,7 +158,8 @@ describe('credentials', () => {
     const res = await admin.post(`${P}/creds/credentials`, { name: 'gitlab', kind: 'token', value });
     expect(res.status).toBe(201);
     expect(res.body.fingerprint).toBe(`sha256:${createHash('sha256').update(value).digest('hex').slice(0, 16)}`);
-    const kube = 'apiVersion: v1\nkind: Config\nusers:\n- name: ci\n  user:\n    token: KUBE-SECRET-abcdef0123456789abcdef0123456789\n';
+    const kube =
+      'apiVersion: v1\nkind: Config\nusers:\n- name: ci\n  user:\n    token: KUBE-SECRET-abcdef0123456789abcdef0123456789\n';
     remember(kube, 'KUBE-SECRET-abcdef0123456789abcdef0123456789');
     const k = await admin.post(`${P}/creds/credentials`, { name: 'kube', kind: 'kubeconfig', value: kube });
     expect(k.status).toBe(201);
@@ -149,12 +169,23 @@ describe('credentials', () => {
 
   it('rotates the secret in place: same id, new fingerprint, rotatedAt set, audited', async () => {
     const first = await sshKeygen();
-    const created = (await admin.post(`${P}/creds/credentials`, { name: 'rotating', kind: 'ssh_key', value: first.key })).body;
+    const created = (
+      await admin.post(`${P}/creds/credentials`, { name: 'rotating', kind: 'ssh_key', value: first.key })
+    ).body;
     const second = await sshKeygen('new passphrase');
-    const rotated = await admin.put(`${P}/creds/credentials/${created.id}/secret`, { value: second.key, passphrase: 'new passphrase' });
+    const rotated = await admin.put(`${P}/creds/credentials/${created.id}/secret`, {
+      value: second.key,
+      passphrase: 'new passphrase',
+    });
     expect(rotated.status).toBe(200);
     expect(Object.keys(rotated.body).sort()).toEqual(VIEW_KEYS);
-    expect(rotated.body).toMatchObject({ id: created.id, name: 'rotating', kind: 'ssh_key', fingerprint: second.fingerprint, createdAt: created.createdAt });
+    expect(rotated.body).toMatchObject({
+      id: created.id,
+      name: 'rotating',
+      kind: 'ssh_key',
+      fingerprint: second.fingerprint,
+      createdAt: created.createdAt,
+    });
     expect(rotated.body.rotatedAt).not.toBeNull();
     expectNoSecrets('rotate response', JSON.stringify(rotated.body));
     expect(await t.app.get(CredentialsService).openCredential(projectId, created.id)).toEqual({
@@ -174,7 +205,9 @@ describe('credentials', () => {
     // The new value is checked against the credential's kind, and a bad one changes nothing.
     const bad = await admin.put(`${P}/creds/credentials/${created.id}/secret`, { value: 'just-a-token' });
     expect(bad.status).toBe(400);
-    expect((await admin.get(`${P}/creds/credentials`)).body.find((c: any) => c.id === created.id).fingerprint).toBe(second.fingerprint);
+    expect((await admin.get(`${P}/creds/credentials`)).body.find((c: any) => c.id === created.id).fingerprint).toBe(
+      second.fingerprint,
+    );
   });
 
   it('keeps only ciphertext in the database, and notices tampering', async () => {
@@ -190,8 +223,12 @@ describe('credentials', () => {
         expect(row.secret.toString('latin1')).not.toContain('OPENSSH');
       }
       const { id } = (await db.query<{ id: string }>(`SELECT id FROM "Credential" WHERE name = 'gitlab'`)).rows[0]!;
-      await db.query(`UPDATE "Credential" SET secret = set_byte(secret, 20, get_byte(secret, 20) # 1) WHERE id = $1`, [id]);
-      await expect(t.app.get(CredentialsService).openCredential(projectId, id)).rejects.toThrow(/failed authentication/);
+      await db.query(`UPDATE "Credential" SET secret = set_byte(secret, 20, get_byte(secret, 20) # 1) WHERE id = $1`, [
+        id,
+      ]);
+      await expect(t.app.get(CredentialsService).openCredential(projectId, id)).rejects.toThrow(
+        /failed authentication/,
+      );
     } finally {
       await db.end();
     }
@@ -199,13 +236,19 @@ describe('credentials', () => {
 
   it('refuses duplicate names (409) and ids from other projects (404)', async () => {
     remember('dup-secret-value-1234567890');
-    const dup = await admin.post(`${P}/creds/credentials`, { name: 'gitlab', kind: 'token', value: 'dup-secret-value-1234567890' });
+    const dup = await admin.post(`${P}/creds/credentials`, {
+      name: 'gitlab',
+      kind: 'token',
+      value: 'dup-secret-value-1234567890',
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.message).toBe('a credential named gitlab already exists in this project');
     const mine = (await admin.get(`${P}/creds/credentials`)).body[0];
     expect((await admin.put(`${P}/creds-other/credentials/${mine.id}/secret`, { value: 'x' })).status).toBe(404);
     expect((await admin.delete(`${P}/creds-other/credentials/${mine.id}`)).status).toBe(404);
-    await expect(t.app.get(CredentialsService).openCredential((await admin.get(`${P}/creds-other`)).body.id, mine.id)).rejects.toThrow(/not found/);
+    await expect(
+      t.app.get(CredentialsService).openCredential((await admin.get(`${P}/creds-other`)).body.id, mine.id),
+    ).rejects.toThrow(/not found/);
   });
 
   it('refuses to delete a credential a target uses (409), then deletes it once detached', async () => {
@@ -233,7 +276,11 @@ describe('credentials', () => {
   it('lets a maintainer member do full CRUD; viewers and deployers get 403', async () => {
     const m = await member('cred-maint@test.local', 'maintainer');
     remember('maint-secret-one-abcdefghij', 'maint-secret-two-abcdefghij');
-    const c = await m.post(`${P}/creds/credentials`, { name: 'maint', kind: 'token', value: 'maint-secret-one-abcdefghij' });
+    const c = await m.post(`${P}/creds/credentials`, {
+      name: 'maint',
+      kind: 'token',
+      value: 'maint-secret-one-abcdefghij',
+    });
     expect(c.status).toBe(201);
     expect((await m.get(`${P}/creds/credentials`)).body.map((x: any) => x.name)).toContain('maint');
     const r = await m.put(`${P}/creds/credentials/${c.body.id}/secret`, { value: 'maint-secret-two-abcdefghij' });
@@ -245,7 +292,10 @@ describe('credentials', () => {
       const low = await member(`cred-${role}@test.local`, role);
       const list = await low.get(`${P}/creds/credentials`);
       expect(list.status).toBe(403);
-      expect((await low.post(`${P}/creds/credentials`, { name: 'x', kind: 'token', value: 'maint-secret-one-abcdefghij' })).status).toBe(403);
+      expect(
+        (await low.post(`${P}/creds/credentials`, { name: 'x', kind: 'token', value: 'maint-secret-one-abcdefghij' }))
+          .status,
+      ).toBe(403);
     }
   });
 

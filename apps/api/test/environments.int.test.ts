@@ -118,7 +118,11 @@ describe('environments as admin', () => {
     expect(target.status).toBe(201);
     const res = await admin.delete(`${envs('envs')}/${env.id}`);
     expect(res.status).toBe(409);
-    expect(res.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'environment busy is in use by 1 target; delete its targets first' });
+    expect(res.body).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'environment busy is in use by 1 target; delete its targets first',
+    });
     expect(await names(admin, 'envs')).toContain('busy');
 
     expect((await admin.delete(`/api/v1/projects/envs/targets/${target.body.id}`)).status).toBe(204);
@@ -129,11 +133,17 @@ describe('environments as admin', () => {
     const env = (await admin.post(envs('envs'), { name: 'history' })).body;
     const prisma = t.app.get(PrismaService);
     const project = await prisma.project.findUniqueOrThrow({ where: { slug: 'envs' } });
-    const artifact = await prisma.artifact.create({ data: { projectId: project.id, version: '1', kind: 'image', imageRef: 'r/a:1' } });
-    await prisma.deployment.create({ data: { projectId: project.id, environmentId: env.id, artifactId: artifact.id, trigger: 'manual' } });
+    const artifact = await prisma.artifact.create({
+      data: { projectId: project.id, version: '1', kind: 'image', imageRef: 'r/a:1' },
+    });
+    await prisma.deployment.create({
+      data: { projectId: project.id, environmentId: env.id, artifactId: artifact.id, trigger: 'manual' },
+    });
     const res = await admin.delete(`${envs('envs')}/${env.id}`);
     expect(res.status).toBe(409);
-    expect(res.body.message).toBe('environment history is in use by 1 deployment; environments with deployment history cannot be deleted');
+    expect(res.body.message).toBe(
+      'environment history is in use by 1 deployment; environments with deployment history cannot be deleted',
+    );
   });
 });
 
@@ -143,7 +153,9 @@ describe('environments by role', () => {
     const e = await m.post(envs('envs-maint'), { name: 'prod' });
     expect(e.status).toBe(201);
     expect((await m.get(envs('envs-maint'))).body).toEqual([e.body]);
-    expect((await m.patch(`${envs('envs-maint')}/${e.body.id}`, { name: 'live', protected: true })).body).toMatchObject({ name: 'live', protected: true });
+    expect((await m.patch(`${envs('envs-maint')}/${e.body.id}`, { name: 'live', protected: true })).body).toMatchObject(
+      { name: 'live', protected: true },
+    );
     expect((await m.delete(`${envs('envs-maint')}/${e.body.id}`)).status).toBe(204);
     expect((await m.get(envs('envs-maint'))).body).toEqual([]);
   });
@@ -155,7 +167,11 @@ describe('environments by role', () => {
       expect((await c.get(envs('envs-maint'))).body.map((e: any) => e.name)).toEqual(['keep']);
       const create = await c.post(envs('envs-maint'), { name: 'nope' });
       expect(create.status).toBe(403);
-      expect(create.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'needs the maintainer role in this project' });
+      expect(create.body).toEqual({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'needs the maintainer role in this project',
+      });
       expect((await c.patch(`${envs('envs-maint')}/${existing.id}`, { name: 'nope' })).status).toBe(403);
       expect((await c.delete(`${envs('envs-maint')}/${existing.id}`)).status).toBe(403);
     }

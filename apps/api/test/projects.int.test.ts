@@ -15,7 +15,11 @@ async function signedIn(email: string, password = PASSWORD): Promise<TestClient>
 }
 
 /** A new non-admin user, optionally a member of `slug` with `role`; returns a signed-in client. */
-async function user(email: string, slug?: string, role?: 'viewer' | 'deployer' | 'maintainer'): Promise<TestClient & { id: string }> {
+async function user(
+  email: string,
+  slug?: string,
+  role?: 'viewer' | 'deployer' | 'maintainer',
+): Promise<TestClient & { id: string }> {
   const created = await admin.post('/api/v1/users', { email, name: email.split('@')[0], password: PASSWORD });
   expect(created.status).toBe(201);
   if (slug && role) expect((await admin.put(`/api/v1/projects/${slug}/members`, { email, role })).status).toBe(200);
@@ -70,7 +74,9 @@ describe('projects as admin', () => {
   it('deletes a project with environments, targets, credentials and tokens', async () => {
     await admin.post('/api/v1/projects', { slug: 'full', name: 'Full' });
     const env = (await admin.post('/api/v1/projects/full/environments', { name: 'prod' })).body;
-    const cred = (await admin.post('/api/v1/projects/full/credentials', { name: 'k', kind: 'token', value: 'secret-token-value' })).body;
+    const cred = (
+      await admin.post('/api/v1/projects/full/credentials', { name: 'k', kind: 'token', value: 'secret-token-value' })
+    ).body;
     const target = await admin.post(`/api/v1/projects/full/environments/${env.id}/targets`, {
       kind: 'consul',
       name: 'svc',
@@ -89,12 +95,18 @@ describe('projects as admin', () => {
     const p = (await admin.post('/api/v1/projects', { slug: 'deployed', name: 'Deployed' })).body;
     const env = (await admin.post('/api/v1/projects/deployed/environments', { name: 'prod' })).body;
     const prisma = t.app.get(PrismaService);
-    const artifact = await prisma.artifact.create({ data: { projectId: p.id, version: '1.0.0', kind: 'image', imageRef: 'r/app:1' } });
-    await prisma.deployment.create({ data: { projectId: p.id, environmentId: env.id, artifactId: artifact.id, trigger: 'manual', state: 'succeeded' } });
+    const artifact = await prisma.artifact.create({
+      data: { projectId: p.id, version: '1.0.0', kind: 'image', imageRef: 'r/app:1' },
+    });
+    await prisma.deployment.create({
+      data: { projectId: p.id, environmentId: env.id, artifactId: artifact.id, trigger: 'manual', state: 'succeeded' },
+    });
     const res = await admin.delete('/api/v1/projects/deployed');
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ statusCode: 409, error: 'Conflict' });
-    expect(res.body.message).toBe('project deployed has 1 deployment; projects with deployment history cannot be deleted');
+    expect(res.body.message).toBe(
+      'project deployed has 1 deployment; projects with deployment history cannot be deleted',
+    );
     expect((await admin.get('/api/v1/projects/deployed')).status).toBe(200);
   });
 });
@@ -109,14 +121,18 @@ describe('projects as a member', () => {
 
   it('lists only the projects the caller belongs to, with their role', async () => {
     const viewer = await user('lister@test.local', 'other', 'viewer');
-    expect((await admin.put('/api/v1/projects/team/members', { email: 'lister@test.local', role: 'deployer' })).status).toBe(200);
+    expect(
+      (await admin.put('/api/v1/projects/team/members', { email: 'lister@test.local', role: 'deployer' })).status,
+    ).toBe(200);
     const res = await viewer.get('/api/v1/projects');
     expect(res.status).toBe(200);
     expect(res.body.map((p: any) => [p.slug, p.role])).toEqual([
       ['other', 'viewer'],
       ['team', 'deployer'],
     ]);
-    expect((await maint.get('/api/v1/projects')).body.map((p: any) => [p.slug, p.role])).toEqual([['team', 'maintainer']]);
+    expect((await maint.get('/api/v1/projects')).body.map((p: any) => [p.slug, p.role])).toEqual([
+      ['team', 'maintainer'],
+    ]);
   });
 
   it('lets a maintainer read and update, but not create or delete projects', async () => {
@@ -136,7 +152,10 @@ describe('projects as a member', () => {
     expect((await viewer.get('/api/v1/projects/team')).body.role).toBe('viewer');
     expect((await viewer.patch('/api/v1/projects/team', { name: 'nope' })).status).toBe(403);
     expect((await viewer.get('/api/v1/projects/team/members')).status).toBe(200);
-    expect((await viewer.put('/api/v1/projects/team/members', { email: 'team-viewer@test.local', role: 'maintainer' })).status).toBe(403);
+    expect(
+      (await viewer.put('/api/v1/projects/team/members', { email: 'team-viewer@test.local', role: 'maintainer' }))
+        .status,
+    ).toBe(403);
   });
 
   it('manages members as a maintainer: add by email, change role, list, remove', async () => {
@@ -148,9 +167,13 @@ describe('projects as a member', () => {
     expect(added.body).toEqual({ userId: bob.id, email: 'bob@test.local', name: 'bob', role: 'viewer' });
     expect((await bob.get('/api/v1/projects/team')).body.role).toBe('viewer');
 
-    expect((await maint.put('/api/v1/projects/team/members', { email: 'bob@test.local', role: 'deployer' })).body.role).toBe('deployer');
+    expect(
+      (await maint.put('/api/v1/projects/team/members', { email: 'bob@test.local', role: 'deployer' })).body.role,
+    ).toBe('deployer');
     const list = await maint.get('/api/v1/projects/team/members');
-    expect(list.body.filter((m: any) => m.email === 'bob@test.local')).toEqual([{ userId: bob.id, email: 'bob@test.local', name: 'bob', role: 'deployer' }]);
+    expect(list.body.filter((m: any) => m.email === 'bob@test.local')).toEqual([
+      { userId: bob.id, email: 'bob@test.local', name: 'bob', role: 'deployer' },
+    ]);
 
     expect((await maint.delete(`/api/v1/projects/team/members/${bob.id}`)).status).toBe(204);
     expect((await bob.get('/api/v1/projects/team')).status).toBe(404);
@@ -163,7 +186,9 @@ describe('projects as a member', () => {
     const unknown = await maint.put('/api/v1/projects/team/members', { email: 'nobody@test.local', role: 'viewer' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toMatch(/no user with email nobody@test.local/);
-    expect((await maint.put('/api/v1/projects/team/members', { email: 'bob@test.local', role: 'owner' })).status).toBe(400);
+    expect((await maint.put('/api/v1/projects/team/members', { email: 'bob@test.local', role: 'owner' })).status).toBe(
+      400,
+    );
     const badId = await maint.delete('/api/v1/projects/team/members/not-a-uuid');
     expect(badId.status).toBe(400);
     expect(badId.body.message).toBe('userId must be a UUID');
@@ -182,8 +207,17 @@ describe('non-members', () => {
       expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'project secret-proj not found' });
       before.push(res.body);
     }
-    for (const [method, p] of [['PATCH', ''], ['POST', '/environments'], ['POST', '/credentials'], ['POST', '/tokens'], ['DELETE', '']] as const) {
-      expect((await outsider.request(method, `/api/v1/projects/secret-proj${p}`, { name: 'x' })).status, `${method} ${p}`).toBe(404);
+    for (const [method, p] of [
+      ['PATCH', ''],
+      ['POST', '/environments'],
+      ['POST', '/credentials'],
+      ['POST', '/tokens'],
+      ['DELETE', ''],
+    ] as const) {
+      expect(
+        (await outsider.request(method, `/api/v1/projects/secret-proj${p}`, { name: 'x' })).status,
+        `${method} ${p}`,
+      ).toBe(404);
     }
     // Now the project is really gone: the answers must not change at all.
     expect((await admin.delete('/api/v1/projects/secret-proj')).status).toBe(204);

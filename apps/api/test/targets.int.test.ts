@@ -32,11 +32,15 @@ beforeAll(async () => {
   stagingId = (await admin.post(`${P}/tg/environments`, { name: 'staging' })).body.id;
   prodId = (await admin.post(`${P}/tg/environments`, { name: 'prod' })).body.id;
   otherEnvId = (await admin.post(`${P}/tg-other/environments`, { name: 'prod' })).body.id;
-  tokenCredId = (await admin.post(`${P}/tg/credentials`, { name: 'consul-token', kind: 'token', value: 'tok-123' })).body.id;
-  otherCredId = (await admin.post(`${P}/tg-other/credentials`, { name: 'theirs', kind: 'token', value: 'tok-456' })).body.id;
+  tokenCredId = (await admin.post(`${P}/tg/credentials`, { name: 'consul-token', kind: 'token', value: 'tok-123' }))
+    .body.id;
+  otherCredId = (await admin.post(`${P}/tg-other/credentials`, { name: 'theirs', kind: 'token', value: 'tok-456' }))
+    .body.id;
   const { generateKeyPairSync } = await import('node:crypto');
   // ssh2 reads OpenSSH and PEM (PKCS#1/SEC1) keys; an RSA PKCS#1 key is the simplest to make here.
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs1', format: 'pem' })
+    .toString();
   const ssh = await admin.post(`${P}/tg/credentials`, { name: 'deploy-key', kind: 'ssh_key', value: rsa });
   expect(ssh.status).toBe(201);
   sshCredId = ssh.body.id;
@@ -47,7 +51,12 @@ afterAll(async () => {
 
 describe('targets as admin', () => {
   it('creates an ssh target with defaults filled in, lists, updates and deletes it', async () => {
-    const created = await admin.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'web-1', config: sshConfig, credentialId: sshCredId });
+    const created = await admin.post(`${P}/tg/environments/${prodId}/targets`, {
+      kind: 'ssh',
+      name: 'web-1',
+      config: sshConfig,
+      credentialId: sshCredId,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       environmentId: prodId,
@@ -68,7 +77,11 @@ describe('targets as admin', () => {
     expect(upd.status).toBe(200);
     expect(upd.body).toMatchObject({
       name: 'web-01',
-      config: { ...sshConfig, port: 22, healthCheck: { type: 'http', url: 'http://127.0.0.1:3000/health', expectStatus: 200 } },
+      config: {
+        ...sshConfig,
+        port: 22,
+        healthCheck: { type: 'http', url: 'http://127.0.0.1:3000/health', expectStatus: 200 },
+      },
     });
 
     const detached = await admin.patch(`${P}/tg/targets/${created.body.id}`, { credentialId: null });
@@ -94,10 +107,19 @@ describe('targets as admin', () => {
       credentialId: tokenCredId,
     });
     expect(c.status).toBe(201);
-    expect(c.body.config).toEqual({ consulUrl: 'http://127.0.0.1:8500', service: 'shop', restartPath: '/-/restart', healthPath: '/health' });
+    expect(c.body.config).toEqual({
+      consulUrl: 'http://127.0.0.1:8500',
+      service: 'shop',
+      restartPath: '/-/restart',
+      healthPath: '/health',
+    });
 
-    expect((await admin.get(`${P}/tg/targets?environmentId=${stagingId}`)).body.map((x: any) => x.name)).toEqual(['k8s']);
-    expect((await admin.get(`${P}/tg/targets?environmentId=${prodId}`)).body.map((x: any) => x.name)).toEqual(['consul']);
+    expect((await admin.get(`${P}/tg/targets?environmentId=${stagingId}`)).body.map((x: any) => x.name)).toEqual([
+      'k8s',
+    ]);
+    expect((await admin.get(`${P}/tg/targets?environmentId=${prodId}`)).body.map((x: any) => x.name)).toEqual([
+      'consul',
+    ]);
     // Ordered by environment position: staging was created first.
     expect((await admin.get(`${P}/tg/targets`)).body.map((x: any) => x.name)).toEqual(['k8s', 'consul']);
     const bad = await admin.get(`${P}/tg/targets?environmentId=nope`);
@@ -110,15 +132,25 @@ describe('targets as admin', () => {
   });
 
   it('rejects config that does not fit the kind, on create and on update', async () => {
-    const wrongKind = await admin.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'x', config: { apiUrl: 'http://127.0.0.1' } });
+    const wrongKind = await admin.post(`${P}/tg/environments/${prodId}/targets`, {
+      kind: 'ssh',
+      name: 'x',
+      config: { apiUrl: 'http://127.0.0.1' },
+    });
     expect(wrongKind.status).toBe(400);
-    expect(wrongKind.body.issues.map((i: any) => i.path)).toEqual(expect.arrayContaining(['config.host', 'config.user']));
+    expect(wrongKind.body.issues.map((i: any) => i.path)).toEqual(
+      expect.arrayContaining(['config.host', 'config.user']),
+    );
 
-    const t1 = (await admin.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'cfg', config: sshConfig })).body;
+    const t1 = (
+      await admin.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'cfg', config: sshConfig })
+    ).body;
     const badPort = await admin.patch(`${P}/tg/targets/${t1.id}`, { config: { port: 70000 } });
     expect(badPort.status).toBe(400);
     expect(badPort.body.issues[0].path).toBe('config.port');
-    const hostile = await admin.patch(`${P}/tg/targets/${t1.id}`, { config: { baseDir: '/srv/../etc', host: '$(id)' } });
+    const hostile = await admin.patch(`${P}/tg/targets/${t1.id}`, {
+      config: { baseDir: '/srv/../etc', host: '$(id)' },
+    });
     expect(hostile.status).toBe(400);
     expect(hostile.body.issues.map((i: any) => i.path).sort()).toEqual(['config.baseDir', 'config.host']);
     // Nothing was changed by the refused updates.
@@ -128,7 +160,12 @@ describe('targets as admin', () => {
   });
 
   it('refuses a credential of another project or of the wrong kind with 400', async () => {
-    const foreign = await admin.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'f', config: sshConfig, credentialId: otherCredId });
+    const foreign = await admin.post(`${P}/tg/environments/${prodId}/targets`, {
+      kind: 'ssh',
+      name: 'f',
+      config: sshConfig,
+      credentialId: otherCredId,
+    });
     expect(foreign.status).toBe(400);
     expect(foreign.body.message).toBe(`credentialId ${otherCredId} is not a credential of this project`);
     expect(foreign.body.issues).toEqual([{ path: 'credentialId', message: foreign.body.message }]);
@@ -139,12 +176,21 @@ describe('targets as admin', () => {
       credentialId: '7d6f0b5e-2a4c-4b8e-9f1a-3c5d7e9f1b2d',
     });
     expect(missing.status).toBe(400);
-    expect(missing.body.message).toBe('credentialId 7d6f0b5e-2a4c-4b8e-9f1a-3c5d7e9f1b2d is not a credential of this project');
-    const wrong = await admin.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'f', config: sshConfig, credentialId: tokenCredId });
+    expect(missing.body.message).toBe(
+      'credentialId 7d6f0b5e-2a4c-4b8e-9f1a-3c5d7e9f1b2d is not a credential of this project',
+    );
+    const wrong = await admin.post(`${P}/tg/environments/${prodId}/targets`, {
+      kind: 'ssh',
+      name: 'f',
+      config: sshConfig,
+      credentialId: tokenCredId,
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.message).toBe('ssh targets need a credential of kind ssh_key; consul-token is of kind token');
 
-    const ok = (await admin.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'f', config: sshConfig })).body;
+    const ok = (
+      await admin.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'f', config: sshConfig })
+    ).body;
     expect((await admin.patch(`${P}/tg/targets/${ok.id}`, { credentialId: otherCredId })).status).toBe(400);
     expect((await admin.get(`${P}/tg/targets`)).body.find((x: any) => x.id === ok.id).credentialId).toBeNull();
     expect((await admin.get(`${P}/tg/targets`)).body).toHaveLength(1);
@@ -152,12 +198,24 @@ describe('targets as admin', () => {
   });
 
   it('refuses duplicate names within an environment (409) but allows them across environments', async () => {
-    const a = await admin.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'dup', config: sshConfig });
+    const a = await admin.post(`${P}/tg/environments/${prodId}/targets`, {
+      kind: 'ssh',
+      name: 'dup',
+      config: sshConfig,
+    });
     expect(a.status).toBe(201);
-    const b = await admin.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'dup', config: sshConfig });
+    const b = await admin.post(`${P}/tg/environments/${prodId}/targets`, {
+      kind: 'ssh',
+      name: 'dup',
+      config: sshConfig,
+    });
     expect(b.status).toBe(409);
     expect(b.body.message).toBe('a target named dup already exists in this environment');
-    const c = await admin.post(`${P}/tg/environments/${stagingId}/targets`, { kind: 'ssh', name: 'dup', config: sshConfig });
+    const c = await admin.post(`${P}/tg/environments/${stagingId}/targets`, {
+      kind: 'ssh',
+      name: 'dup',
+      config: sshConfig,
+    });
     expect(c.status).toBe(201);
     await admin.delete(`${P}/tg/targets/${a.body.id}`);
     await admin.delete(`${P}/tg/targets/${c.body.id}`);
@@ -169,15 +227,29 @@ describe('targets as admin', () => {
       expect(res.status, name).toBe(400);
       expect(res.body.issues[0].path).toBe('name');
     }
-    const unknownKind = await admin.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ftp', name: 'x', config: {} });
+    const unknownKind = await admin.post(`${P}/tg/environments/${prodId}/targets`, {
+      kind: 'ftp',
+      name: 'x',
+      config: {},
+    });
     expect(unknownKind.status).toBe(400);
     expect((await admin.get(`${P}/tg/targets`)).body).toEqual([]);
   });
 
   it('keeps targets inside their project: other projects\u2019 environments and targets are 404', async () => {
-    const intoForeignEnv = await admin.post(`${P}/tg/environments/${otherEnvId}/targets`, { kind: 'ssh', name: 'x', config: sshConfig });
+    const intoForeignEnv = await admin.post(`${P}/tg/environments/${otherEnvId}/targets`, {
+      kind: 'ssh',
+      name: 'x',
+      config: sshConfig,
+    });
     expect(intoForeignEnv.status).toBe(404);
-    const theirs = (await admin.post(`${P}/tg-other/environments/${otherEnvId}/targets`, { kind: 'ssh', name: 'theirs', config: sshConfig })).body;
+    const theirs = (
+      await admin.post(`${P}/tg-other/environments/${otherEnvId}/targets`, {
+        kind: 'ssh',
+        name: 'theirs',
+        config: sshConfig,
+      })
+    ).body;
     expect((await admin.patch(`${P}/tg/targets/${theirs.id}`, { name: 'mine' })).status).toBe(404);
     expect((await admin.delete(`${P}/tg/targets/${theirs.id}`)).status).toBe(404);
     expect((await admin.get(`${P}/tg-other/targets`)).body.map((x: any) => x.name)).toEqual(['theirs']);
@@ -187,19 +259,30 @@ describe('targets as admin', () => {
 describe('targets by role', () => {
   it('lets a maintainer member do full CRUD', async () => {
     const m = await member('tg-maint@test.local', 'tg', 'maintainer');
-    const created = await m.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'm1', config: sshConfig, credentialId: sshCredId });
+    const created = await m.post(`${P}/tg/environments/${prodId}/targets`, {
+      kind: 'ssh',
+      name: 'm1',
+      config: sshConfig,
+      credentialId: sshCredId,
+    });
     expect(created.status).toBe(201);
     expect((await m.get(`${P}/tg/targets`)).body).toEqual([created.body]);
-    expect((await m.patch(`${P}/tg/targets/${created.body.id}`, { config: { appName: 'shop2' } })).body.config.appName).toBe('shop2');
+    expect(
+      (await m.patch(`${P}/tg/targets/${created.body.id}`, { config: { appName: 'shop2' } })).body.config.appName,
+    ).toBe('shop2');
     expect((await m.delete(`${P}/tg/targets/${created.body.id}`)).status).toBe(204);
     expect((await m.get(`${P}/tg/targets`)).body).toEqual([]);
   });
 
   it('lets a deployer list but not change targets', async () => {
     const d = await member('tg-deployer@test.local', 'tg', 'deployer');
-    const existing = (await admin.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'ro', config: sshConfig })).body;
+    const existing = (
+      await admin.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'ro', config: sshConfig })
+    ).body;
     expect((await d.get(`${P}/tg/targets`)).body.map((x: any) => x.name)).toEqual(['ro']);
-    expect((await d.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'no', config: sshConfig })).status).toBe(403);
+    expect(
+      (await d.post(`${P}/tg/environments/${prodId}/targets`, { kind: 'ssh', name: 'no', config: sshConfig })).status,
+    ).toBe(403);
     expect((await d.patch(`${P}/tg/targets/${existing.id}`, { name: 'no' })).status).toBe(403);
     expect((await d.delete(`${P}/tg/targets/${existing.id}`)).status).toBe(403);
   });

@@ -30,9 +30,16 @@ function findTokenRoute(): string | null {
     for (const name of scanner.getAllMethodNames(proto)) {
       const handler = proto[name]!;
       const sub = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
-      if (sub === undefined || RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number] !== 'GET') continue;
-      const rule = reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [handler as never, wrapper.metatype]);
-      const path = [base, sub].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/');
+      if (sub === undefined || RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number] !== 'GET')
+        continue;
+      const rule = reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
+        handler as never,
+        wrapper.metatype,
+      ]);
+      const path = [base, sub]
+        .map((p) => p.replace(/^\/|\/$/g, ''))
+        .filter(Boolean)
+        .join('/');
       if (rule?.kind === 'project' && rule.allowToken && /^projects\/:slug\/[a-z-]+$/.test(path)) found.push(path);
     }
   }
@@ -66,7 +73,12 @@ describe('tokens as admin', () => {
     expect(created.status).toBe(201);
     const token: string = created.body.token;
     expect(token).toMatch(/^wharf_[0-9A-Za-z]{40}$/);
-    expect(created.body).toMatchObject({ name: 'gitlab-ci', prefix: token.slice(0, 12), lastUsedAt: null, revokedAt: null });
+    expect(created.body).toMatchObject({
+      name: 'gitlab-ci',
+      prefix: token.slice(0, 12),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
 
     const list = await admin.get(`${P}/tok/tokens`);
     expect(list.status).toBe(200);
@@ -91,7 +103,12 @@ describe('tokens as admin', () => {
     const db = new pg.Client({ connectionString: t.db.url });
     await db.connect();
     try {
-      const row = (await db.query<{ json: string; tokenHash: string }>('SELECT row_to_json(a)::text AS json, a."tokenHash" FROM "ApiToken" a WHERE id = $1', [id])).rows[0]!;
+      const row = (
+        await db.query<{ json: string; tokenHash: string }>(
+          'SELECT row_to_json(a)::text AS json, a."tokenHash" FROM "ApiToken" a WHERE id = $1',
+          [id],
+        )
+      ).rows[0]!;
       expect(row.tokenHash).toBe(createHash('sha256').update(token).digest('hex'));
       expect(row.json).not.toContain(token);
       const audit = (await db.query<{ json: string }>('SELECT row_to_json(e)::text AS json FROM "AuditEvent" e')).rows;
@@ -115,7 +132,14 @@ describe('tokens as credentials', () => {
   it('are refused (401) on routes that need a signed-in user, even in their own project', async () => {
     const { token } = (await admin.post(`${P}/tok/tokens`, { name: 'session-only' })).body;
     const ci = new TestClient(t.url, token);
-    for (const path of [`${P}/tok`, `${P}/tok/tokens`, `${P}/tok/environments`, `${P}/tok/credentials`, `${P}`, '/api/v1/auth/me']) {
+    for (const path of [
+      `${P}/tok`,
+      `${P}/tok/tokens`,
+      `${P}/tok/environments`,
+      `${P}/tok/credentials`,
+      `${P}`,
+      '/api/v1/auth/me',
+    ]) {
       const res = await ci.get(path);
       expect(res.status, path).toBe(401);
     }
@@ -125,7 +149,9 @@ describe('tokens as credentials', () => {
   it('has a route that accepts project tokens to test them on (artifacts list preferred)', () => {
     // The artifact list is the contract's token route; the deployment list also accepts tokens
     // and goes through the same guard path, so either exercises token authentication.
-    expect(tokenRoute, 'no GET /projects/:slug/<resource> route accepts project tokens').toMatch(/^\/api\/v1\/projects\/:slug\/(artifacts|deployments)$/);
+    expect(tokenRoute, 'no GET /projects/:slug/<resource> route accepts project tokens').toMatch(
+      /^\/api\/v1\/projects\/:slug\/(artifacts|deployments)$/,
+    );
   });
 
   it('work on a token route of their own project, record lastUsedAt, 404 elsewhere, 401 once revoked', async () => {
@@ -140,7 +166,11 @@ describe('tokens as credentials', () => {
     const other = await ci.get(tokenUrl('tok-other'));
     // Same answer as for a project that does not exist at all.
     expect(other.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'project tok-other not found' });
-    expect((await ci.get(tokenUrl('no-such-project'))).body).toEqual({ statusCode: 404, error: 'Not Found', message: 'project no-such-project not found' });
+    expect((await ci.get(tokenUrl('no-such-project'))).body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'project no-such-project not found',
+    });
 
     // A made-up token of the right shape is refused too.
     expect((await new TestClient(t.url, `wharf_${'A'.repeat(40)}`).get(tokenUrl('tok'))).status).toBe(401);
@@ -160,7 +190,9 @@ describe('tokens by role', () => {
     expect((await m.get(`${P}/tok/tokens`)).body.map((x: any) => x.name)).toContain('maint-ci');
     expect((await m.delete(`${P}/tok/tokens/${c.body.id}`)).status).toBe(204);
     expect((await m.get(`${P}/tok/tokens`)).body.find((x: any) => x.id === c.body.id).revokedAt).not.toBeNull();
-    const event = (await admin.get(`${P}/tok/audit?action=token.created`)).body.items.find((e: any) => e.subjectId === c.body.id);
+    const event = (await admin.get(`${P}/tok/audit?action=token.created`)).body.items.find(
+      (e: any) => e.subjectId === c.body.id,
+    );
     expect(event).toMatchObject({ actor: 'tok-maint@test.local', data: { name: 'maint-ci', prefix: c.body.prefix } });
   });
 

@@ -13,11 +13,18 @@ let dir: string;
 let n = 0;
 
 /** Generates a key with the real ssh-keygen and returns it with ssh-keygen's own fingerprint. */
-async function sshKeygen(type: 'ed25519' | 'rsa' | 'ecdsa', passphrase = ''): Promise<{ key: string; pub: string; fingerprint: string }> {
+async function sshKeygen(
+  type: 'ed25519' | 'rsa' | 'ecdsa',
+  passphrase = '',
+): Promise<{ key: string; pub: string; fingerprint: string }> {
   const file = join(dir, `${type}-${n++}`);
   await run('ssh-keygen', ['-q', '-t', type, '-N', passphrase, '-C', 'test', '-f', file]);
   const { stdout } = await run('ssh-keygen', ['-l', '-f', `${file}.pub`]);
-  return { key: await readFile(file, 'utf8'), pub: await readFile(`${file}.pub`, 'utf8'), fingerprint: stdout.split(' ')[1]! };
+  return {
+    key: await readFile(file, 'utf8'),
+    pub: await readFile(`${file}.pub`, 'utf8'),
+    fingerprint: stdout.split(' ')[1]!,
+  };
 }
 
 beforeAll(async () => {
@@ -39,7 +46,9 @@ describe('fingerprintCredential', () => {
   it('reads encrypted keys with their passphrase and explains what is wrong otherwise', async () => {
     const k = await sshKeygen('ed25519', 'correct horse');
     expect(await fingerprintCredential('ssh_key', k.key, 'correct horse')).toBe(k.fingerprint);
-    await expect(fingerprintCredential('ssh_key', k.key)).rejects.toThrow(new InvalidCredentialError('the ssh key is encrypted; send its passphrase'));
+    await expect(fingerprintCredential('ssh_key', k.key)).rejects.toThrow(
+      new InvalidCredentialError('the ssh key is encrypted; send its passphrase'),
+    );
     await expect(fingerprintCredential('ssh_key', k.key, 'wrong horse')).rejects.toThrow(
       new InvalidCredentialError('the passphrase does not decrypt the ssh key'),
     );
@@ -74,7 +83,9 @@ describe('fingerprintCredential', () => {
 
   it('rejects public keys, garbage and truncated keys without echoing them', async () => {
     const k = await sshKeygen('ed25519');
-    await expect(fingerprintCredential('ssh_key', k.pub)).rejects.toThrow('value is a public key; send the private key');
+    await expect(fingerprintCredential('ssh_key', k.pub)).rejects.toThrow(
+      'value is a public key; send the private key',
+    );
     for (const bad of ['not a key SENTINEL', k.key.slice(0, 120), `${k.key.slice(0, 60)}SENTINEL${k.key.slice(60)}`]) {
       let message = '';
       try {

@@ -32,7 +32,9 @@ async function sshKeyFingerprint(value: string, passphrase?: string): Promise<st
       case 'timeout':
         throw new InvalidCredentialError('decrypting the ssh key took too long; re-encrypt it with fewer KDF rounds');
       case 'unsupported':
-        throw new InvalidCredentialError('value is not a private key in a supported format (OpenSSH, or PEM RSA/ECDSA)');
+        throw new InvalidCredentialError(
+          'value is not a private key in a supported format (OpenSSH, or PEM RSA/ECDSA)',
+        );
     }
   }
   if (parsed.keys !== 1) throw new InvalidCredentialError('value must hold exactly one private key');

@@ -30,7 +30,10 @@ export class CredentialsController {
   @Post()
   @ProjectAccess('maintainer')
   @ApiZodBody(createCredentialSchema)
-  create(@Ctx() ctx: RequestContext, @Body(new ZodPipe(createCredentialSchema)) body: CreateCredentialBody): Promise<CredentialView> {
+  create(
+    @Ctx() ctx: RequestContext,
+    @Body(new ZodPipe(createCredentialSchema)) body: CreateCredentialBody,
+  ): Promise<CredentialView> {
     return this.credentials.create(projectCtx(ctx), body);
   }
 

@@ -35,7 +35,11 @@ export class CredentialsService {
   ) {}
 
   async list(ctx: ProjectCtx): Promise<CredentialView[]> {
-    const rows = await this.prisma.credential.findMany({ where: { projectId: ctx.project.id }, select: VIEW_FIELDS, orderBy: { name: 'asc' } });
+    const rows = await this.prisma.credential.findMany({
+      where: { projectId: ctx.project.id },
+      select: VIEW_FIELDS,
+      orderBy: { name: 'asc' },
+    });
     return rows.map(toCredentialView);
   }
 
@@ -57,13 +61,20 @@ export class CredentialsService {
         });
         await this.audit.record(
           ctx,
-          { action: 'credential.created', subjectType: 'credential', subjectId: c.id, projectId: ctx.project.id, data: { name: c.name, kind: c.kind, fingerprint } },
+          {
+            action: 'credential.created',
+            subjectType: 'credential',
+            subjectId: c.id,
+            projectId: ctx.project.id,
+            data: { name: c.name, kind: c.kind, fingerprint },
+          },
           tx,
         );
         return toCredentialView(c);
       });
     } catch (err) {
-      if (isPrismaError(err, 'P2002')) throw new ConflictException(`a credential named ${body.name} already exists in this project`);
+      if (isPrismaError(err, 'P2002'))
+        throw new ConflictException(`a credential named ${body.name} already exists in this project`);
       throw err;
     }
   }
@@ -99,16 +110,33 @@ export class CredentialsService {
     try {
       await this.prisma.$transaction(async (tx) => {
         const c = await this.find(tx, ctx.project.id, credentialId);
-        const users = await tx.target.findMany({ where: { credentialId: c.id }, select: { name: true }, orderBy: { name: 'asc' }, take: 6 });
+        const users = await tx.target.findMany({
+          where: { credentialId: c.id },
+          select: { name: true },
+          orderBy: { name: 'asc' },
+          take: 6,
+        });
         if (users.length > 0) {
           const total = await tx.target.count({ where: { credentialId: c.id } });
-          const names = users.slice(0, 5).map((t) => t.name).join(', ') + (total > 5 ? ', ...' : '');
-          throw new ConflictException(`credential ${c.name} is used by ${plural(total, 'target')} (${names}); detach it from them first`);
+          const names =
+            users
+              .slice(0, 5)
+              .map((t) => t.name)
+              .join(', ') + (total > 5 ? ', ...' : '');
+          throw new ConflictException(
+            `credential ${c.name} is used by ${plural(total, 'target')} (${names}); detach it from them first`,
+          );
         }
         await tx.credential.delete({ where: { id: c.id } });
         await this.audit.record(
           ctx,
-          { action: 'credential.deleted', subjectType: 'credential', subjectId: c.id, projectId: ctx.project.id, data: { name: c.name, kind: c.kind, fingerprint: c.fingerprint } },
+          {
+            action: 'credential.deleted',
+            subjectType: 'credential',
+            subjectId: c.id,
+            projectId: ctx.project.id,
+            data: { name: c.name, kind: c.kind, fingerprint: c.fingerprint },
+          },
           tx,
         );
       });
@@ -121,7 +149,10 @@ export class CredentialsService {
 
   /** For the worker: the decrypted secret of a credential of this project. Not an HTTP route. */
   async openCredential(projectId: string, credentialId: string): Promise<OpenedCredential> {
-    const c = await this.prisma.credential.findFirst({ where: { id: credentialId, projectId }, select: { kind: true, secret: true } });
+    const c = await this.prisma.credential.findFirst({
+      where: { id: credentialId, projectId },
+      select: { kind: true, secret: true },
+    });
     if (!c) throw new NotFoundException(`credential ${credentialId} not found`);
     const payload = JSON.parse(this.box.open(c.secret)) as SealedPayload;
     return { kind: c.kind, value: payload.value, ...(payload.passphrase ? { passphrase: payload.passphrase } : {}) };

@@ -2,7 +2,9 @@ import type { CredentialView } from '@wharf/shared';
 import type { Credential } from '../generated/prisma/client.js';
 
 /** The only shape a credential ever leaves the API in: no secret, no sealed bytes. */
-export function toCredentialView(c: Pick<Credential, 'id' | 'name' | 'kind' | 'fingerprint' | 'createdAt' | 'rotatedAt'>): CredentialView {
+export function toCredentialView(
+  c: Pick<Credential, 'id' | 'name' | 'kind' | 'fingerprint' | 'createdAt' | 'rotatedAt'>,
+): CredentialView {
   return {
     id: c.id,
     name: c.name,

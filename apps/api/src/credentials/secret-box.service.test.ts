@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { SecretBoxError, SecretBoxService } from './secret-box.service.js';
 
 const newBox = () => new SecretBoxService({ WHARF_SECRET_KEY: randomBytes(32).toString('base64') });
-const PLAINTEXT = '-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-material-0123456789\n-----END OPENSSH PRIVATE KEY-----\n';
+const PLAINTEXT =
+  '-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-material-0123456789\n-----END OPENSSH PRIVATE KEY-----\n';
 
 describe('SecretBoxService', () => {
   it('round-trips and lays out iv (12) || ciphertext || tag (16)', () => {

@@ -32,7 +32,10 @@ export class SecretBoxService {
     const decipher = createDecipheriv('aes-256-gcm', this.key, box.subarray(0, IV_BYTES));
     decipher.setAuthTag(box.subarray(box.length - TAG_BYTES));
     try {
-      return Buffer.concat([decipher.update(box.subarray(IV_BYTES, box.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(box.subarray(IV_BYTES, box.length - TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
       throw new SecretBoxError('sealed secret failed authentication (wrong WHARF_SECRET_KEY or altered data)');
     }

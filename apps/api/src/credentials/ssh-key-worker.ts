@@ -32,9 +32,16 @@ try {
 parentPort.postMessage(out);
 `;
 
-export function parseSshKeyOffThread(value: string, passphrase: string | undefined, timeoutMs = 60_000): Promise<SshKeyParse> {
+export function parseSshKeyOffThread(
+  value: string,
+  passphrase: string | undefined,
+  timeoutMs = 60_000,
+): Promise<SshKeyParse> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ssh2Path, value, passphrase: passphrase || undefined } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { ssh2Path, value, passphrase: passphrase || undefined },
+    });
     const timer = setTimeout(() => {
       void worker.terminate();
       resolve({ ok: false, reason: 'timeout' });

@@ -30,7 +30,10 @@ export class EnvironmentsController {
   @Post()
   @ProjectAccess('maintainer')
   @ApiZodBody(createEnvironmentSchema)
-  create(@Ctx() ctx: RequestContext, @Body(new ZodPipe(createEnvironmentSchema)) body: CreateEnvironmentBody): Promise<EnvironmentView> {
+  create(
+    @Ctx() ctx: RequestContext,
+    @Body(new ZodPipe(createEnvironmentSchema)) body: CreateEnvironmentBody,
+  ): Promise<EnvironmentView> {
     return this.environments.create(projectCtx(ctx), body);
   }
 

@@ -24,7 +24,11 @@ export class EnvironmentsService {
   }
 
   /** The environment with this id in the caller's project; another project's id is a 404. */
-  async find(ctx: ProjectCtx, envId: string, db: Prisma.TransactionClient | PrismaService = this.prisma): Promise<Environment> {
+  async find(
+    ctx: ProjectCtx,
+    envId: string,
+    db: Prisma.TransactionClient | PrismaService = this.prisma,
+  ): Promise<Environment> {
     const env = await db.environment.findFirst({ where: { id: envId, projectId: ctx.project.id } });
     if (!env) throw new NotFoundException(`environment ${envId} not found`);
     return env;
@@ -54,7 +58,8 @@ export class EnvironmentsService {
         return toEnvironmentView(env);
       });
     } catch (err) {
-      if (isPrismaError(err, 'P2002')) throw new ConflictException(`an environment named ${body.name} already exists in this project`);
+      if (isPrismaError(err, 'P2002'))
+        throw new ConflictException(`an environment named ${body.name} already exists in this project`);
       throw err;
     }
   }
@@ -83,13 +88,20 @@ export class EnvironmentsService {
         }
         await this.audit.record(
           ctx,
-          { action: 'environment.updated', subjectType: 'environment', subjectId: env.id, projectId: ctx.project.id, data: { name: env.name, changes } },
+          {
+            action: 'environment.updated',
+            subjectType: 'environment',
+            subjectId: env.id,
+            projectId: ctx.project.id,
+            data: { name: env.name, changes },
+          },
           tx,
         );
         return toEnvironmentView(env);
       });
     } catch (err) {
-      if (isPrismaError(err, 'P2002')) throw new ConflictException(`an environment named ${body.name} already exists in this project`);
+      if (isPrismaError(err, 'P2002'))
+        throw new ConflictException(`an environment named ${body.name} already exists in this project`);
       throw err;
     }
   }
@@ -103,36 +115,56 @@ export class EnvironmentsService {
         const deployments = await tx.deployment.count({ where: { environmentId: env.id } });
         if (targets > 0 || deployments > 0) throw new ConflictException(inUseMessage(env.name, targets, deployments));
         await tx.environment.delete({ where: { id: env.id } });
-        await renumber(tx, order.filter((e) => e.id !== env.id), 0);
+        await renumber(
+          tx,
+          order.filter((e) => e.id !== env.id),
+          0,
+        );
         await this.audit.record(
           ctx,
-          { action: 'environment.deleted', subjectType: 'environment', subjectId: env.id, projectId: ctx.project.id, data: { name: env.name } },
+          {
+            action: 'environment.deleted',
+            subjectType: 'environment',
+            subjectId: env.id,
+            projectId: ctx.project.id,
+            data: { name: env.name },
+          },
           tx,
         );
       });
     } catch (err) {
       // A target or deployment added concurrently still holds the environment via its foreign key.
-      if (isPrismaError(err, 'P2003')) throw new ConflictException('environment is in use by targets or deployments and cannot be deleted');
+      if (isPrismaError(err, 'P2003'))
+        throw new ConflictException('environment is in use by targets or deployments and cannot be deleted');
       throw err;
     }
   }
 
   /** Locks the project row so concurrent reorders serialize, then reads the current order. */
-  private async lockedOrder(tx: Prisma.TransactionClient, projectId: string): Promise<Pick<Environment, 'id' | 'position'>[]> {
+  private async lockedOrder(
+    tx: Prisma.TransactionClient,
+    projectId: string,
+  ): Promise<Pick<Environment, 'id' | 'position'>[]> {
     await tx.$queryRaw`SELECT 1 FROM "Project" WHERE "id" = ${projectId}::uuid FOR UPDATE`;
     return tx.environment.findMany({ where: { projectId }, orderBy: ORDER, select: { id: true, position: true } });
   }
 }
 
 /** Gives `envs` consecutive positions from `start`, writing only rows that change. */
-async function renumber(tx: Prisma.TransactionClient, envs: Pick<Environment, 'id' | 'position'>[], start: number): Promise<void> {
+async function renumber(
+  tx: Prisma.TransactionClient,
+  envs: Pick<Environment, 'id' | 'position'>[],
+  start: number,
+): Promise<void> {
   for (const [i, e] of envs.entries()) {
     if (e.position !== start + i) await tx.environment.update({ where: { id: e.id }, data: { position: start + i } });
   }
 }
 
 function inUseMessage(name: string, targets: number, deployments: number): string {
-  const uses = [targets ? plural(targets, 'target') : '', deployments ? plural(deployments, 'deployment') : ''].filter(Boolean).join(' and ');
+  const uses = [targets ? plural(targets, 'target') : '', deployments ? plural(deployments, 'deployment') : '']
+    .filter(Boolean)
+    .join(' and ');
   const hint = deployments ? 'environments with deployment history cannot be deleted' : 'delete its targets first';
   return `environment ${name} is in use by ${uses}; ${hint}`;
 }

@@ -32,7 +32,10 @@ export class ProjectsController {
   @Post()
   @AdminOnly()
   @ApiZodBody(createProjectSchema)
-  create(@Ctx() ctx: RequestContext, @Body(new ZodPipe(createProjectSchema)) body: CreateProjectBody): Promise<ProjectView> {
+  create(
+    @Ctx() ctx: RequestContext,
+    @Body(new ZodPipe(createProjectSchema)) body: CreateProjectBody,
+  ): Promise<ProjectView> {
     return this.projects.create(ctx, body);
   }
 
@@ -45,7 +48,10 @@ export class ProjectsController {
   @Patch(':slug')
   @ProjectAccess('maintainer')
   @ApiZodBody(updateProjectSchema)
-  update(@Ctx() ctx: RequestContext, @Body(new ZodPipe(updateProjectSchema)) body: UpdateProjectBody): Promise<ProjectView> {
+  update(
+    @Ctx() ctx: RequestContext,
+    @Body(new ZodPipe(updateProjectSchema)) body: UpdateProjectBody,
+  ): Promise<ProjectView> {
     return this.projects.update(projectCtx(ctx), body);
   }
 
@@ -66,7 +72,10 @@ export class ProjectsController {
   @Put(':slug/members')
   @ProjectAccess('maintainer')
   @ApiZodBody(upsertMemberSchema)
-  upsertMember(@Ctx() ctx: RequestContext, @Body(new ZodPipe(upsertMemberSchema)) body: UpsertMemberBody): Promise<MemberView> {
+  upsertMember(
+    @Ctx() ctx: RequestContext,
+    @Body(new ZodPipe(upsertMemberSchema)) body: UpsertMemberBody,
+  ): Promise<MemberView> {
     return this.projects.upsertMember(projectCtx(ctx), body);
   }
 

@@ -1,6 +1,12 @@
 // Projects and their memberships. Admins see every project as maintainer; everyone else
 // sees only the projects they are a member of, with their role.
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import type { CreateProjectBody, MemberView, ProjectView, UpdateProjectBody, UpsertMemberBody } from '@wharf/shared';
 import { AuditService } from '../audit/audit.service.js';
 import { userActor, type RequestContext, type UserActor } from '../auth/request-context.js';
@@ -39,10 +45,18 @@ export class ProjectsService {
   async create(ctx: RequestContext, body: CreateProjectBody): Promise<ProjectView> {
     try {
       return await this.prisma.$transaction(async (tx) => {
-        const p = await tx.project.create({ data: { slug: body.slug, name: body.name, description: body.description } });
+        const p = await tx.project.create({
+          data: { slug: body.slug, name: body.name, description: body.description },
+        });
         await this.audit.record(
           ctx,
-          { action: 'project.created', subjectType: 'project', subjectId: p.id, projectId: p.id, data: { slug: p.slug, name: p.name } },
+          {
+            action: 'project.created',
+            subjectType: 'project',
+            subjectId: p.id,
+            projectId: p.id,
+            data: { slug: p.slug, name: p.name },
+          },
           tx,
         );
         // Only admins create projects, and admins are maintainers everywhere.
@@ -74,7 +88,13 @@ export class ProjectsService {
       if (before.description !== p.description) changes.description = { from: before.description, to: p.description };
       await this.audit.record(
         ctx,
-        { action: 'project.updated', subjectType: 'project', subjectId: p.id, projectId: p.id, data: { slug: p.slug, changes } },
+        {
+          action: 'project.updated',
+          subjectType: 'project',
+          subjectId: p.id,
+          projectId: p.id,
+          data: { slug: p.slug, changes },
+        },
         tx,
       );
       return toProjectView(p, ctx.role);
@@ -96,11 +116,16 @@ export class ProjectsService {
         // rather than relying on the order Postgres applies the project's cascades in.
         await tx.target.deleteMany({ where: { projectId: id } });
         await tx.project.delete({ where: { id } });
-        await this.audit.record(ctx, { action: 'project.deleted', subjectType: 'project', subjectId: id, projectId: id, data: { slug } }, tx);
+        await this.audit.record(
+          ctx,
+          { action: 'project.deleted', subjectType: 'project', subjectId: id, projectId: id, data: { slug } },
+          tx,
+        );
       });
     } catch (err) {
       // A deployment created concurrently still blocks the delete through its foreign key.
-      if (isPrismaError(err, 'P2003')) throw new ConflictException(`project ${slug} is in use by deployments and cannot be deleted`);
+      if (isPrismaError(err, 'P2003'))
+        throw new ConflictException(`project ${slug} is in use by deployments and cannot be deleted`);
       throw err;
     }
   }
@@ -116,7 +141,8 @@ export class ProjectsService {
 
   async upsertMember(ctx: ProjectCtx, body: UpsertMemberBody): Promise<MemberView> {
     const user = await this.prisma.user.findUnique({ where: { email: body.email } });
-    if (!user) throw new BadRequestException(`no user with email ${body.email}; an administrator must create the account first`);
+    if (!user)
+      throw new BadRequestException(`no user with email ${body.email}; an administrator must create the account first`);
     if (user.disabledAt) throw new BadRequestException(`user ${body.email} is disabled`);
     return this.prisma.$transaction(async (tx) => {
       const key = { userId_projectId: { userId: user.id, projectId: ctx.project.id } };
@@ -152,7 +178,13 @@ export class ProjectsService {
       await tx.membership.delete({ where: key });
       await this.audit.record(
         ctx,
-        { action: 'member.removed', subjectType: 'user', subjectId: userId, projectId: ctx.project.id, data: { email: m.user.email, role: m.role } },
+        {
+          action: 'member.removed',
+          subjectType: 'user',
+          subjectId: userId,
+          projectId: ctx.project.id,
+          data: { email: m.user.email, role: m.role },
+        },
         tx,
       );
     });

@@ -1,6 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
-import { createTargetSchema, updateTargetSchema, type CreateTarget, type TargetView, type UpdateTarget } from '@wharf/shared';
+import {
+  createTargetSchema,
+  updateTargetSchema,
+  type CreateTarget,
+  type TargetView,
+  type UpdateTarget,
+} from '@wharf/shared';
 import { z } from 'zod';
 import { Ctx, ProjectAccess } from '../auth/access.decorators.js';
 import type { RequestContext } from '../auth/request-context.js';
@@ -24,7 +30,10 @@ export class TargetsController {
   @Get('targets')
   @ProjectAccess('viewer')
   @ApiZodQuery(listTargetsQuerySchema)
-  list(@Ctx() ctx: RequestContext, @Query(new ZodPipe(listTargetsQuerySchema)) q: ListTargetsQuery): Promise<TargetView[]> {
+  list(
+    @Ctx() ctx: RequestContext,
+    @Query(new ZodPipe(listTargetsQuerySchema)) q: ListTargetsQuery,
+  ): Promise<TargetView[]> {
     return this.targets.list(projectCtx(ctx), q.environmentId);
   }
 

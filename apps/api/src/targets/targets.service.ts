@@ -1,7 +1,14 @@
 // Deploy targets of an environment. Config is typed per kind (packages/shared) and is
 // re-validated in full on every change; the credential must belong to the same project.
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { targetConfigSchemas, type CreateTarget, type CredentialKind, type TargetKind, type TargetView, type UpdateTarget } from '@wharf/shared';
+import {
+  targetConfigSchemas,
+  type CreateTarget,
+  type CredentialKind,
+  type TargetKind,
+  type TargetView,
+  type UpdateTarget,
+} from '@wharf/shared';
 import { AuditService } from '../audit/audit.service.js';
 import { EnvironmentsService } from '../environments/environments.service.js';
 import type { Prisma, Target } from '../generated/prisma/client.js';
@@ -56,7 +63,13 @@ export class TargetsService {
             subjectType: 'target',
             subjectId: t.id,
             projectId: ctx.project.id,
-            data: { name: t.name, kind: t.kind, environment: env.name, config: body.config, credentialId: t.credentialId },
+            data: {
+              name: t.name,
+              kind: t.kind,
+              environment: env.name,
+              config: body.config,
+              credentialId: t.credentialId,
+            },
           },
           tx,
         );
@@ -78,7 +91,10 @@ export class TargetsService {
           const merged = { ...(before.config as Record<string, unknown>), ...body.config };
           const parsed = targetConfigSchemas[before.kind].safeParse(merged);
           if (!parsed.success) {
-            const issues = parsed.error.issues.map((i) => ({ path: ['config', ...i.path].join('.'), message: i.message }));
+            const issues = parsed.error.issues.map((i) => ({
+              path: ['config', ...i.path].join('.'),
+              message: i.message,
+            }));
             throw new BadRequestException({ message: `${issues[0]!.path}: ${issues[0]!.message}`, issues });
           }
           config = parsed.data as Record<string, unknown>;
@@ -94,11 +110,19 @@ export class TargetsService {
         });
         const changes: Record<string, { from: unknown; to: unknown }> = {};
         if (before.name !== t.name) changes.name = { from: before.name, to: t.name };
-        if (JSON.stringify(before.config) !== JSON.stringify(t.config)) changes.config = { from: before.config, to: t.config };
-        if (before.credentialId !== t.credentialId) changes.credentialId = { from: before.credentialId, to: t.credentialId };
+        if (JSON.stringify(before.config) !== JSON.stringify(t.config))
+          changes.config = { from: before.config, to: t.config };
+        if (before.credentialId !== t.credentialId)
+          changes.credentialId = { from: before.credentialId, to: t.credentialId };
         await this.audit.record(
           ctx,
-          { action: 'target.updated', subjectType: 'target', subjectId: t.id, projectId: ctx.project.id, data: { name: t.name, changes } },
+          {
+            action: 'target.updated',
+            subjectType: 'target',
+            subjectId: t.id,
+            projectId: ctx.project.id,
+            data: { name: t.name, changes },
+          },
           tx,
         );
         return toTargetView(t);
@@ -114,7 +138,13 @@ export class TargetsService {
       await tx.target.delete({ where: { id: t.id } });
       await this.audit.record(
         ctx,
-        { action: 'target.deleted', subjectType: 'target', subjectId: t.id, projectId: ctx.project.id, data: { name: t.name, kind: t.kind } },
+        {
+          action: 'target.deleted',
+          subjectType: 'target',
+          subjectId: t.id,
+          projectId: ctx.project.id,
+          data: { name: t.name, kind: t.kind },
+        },
         tx,
       );
     });
@@ -126,18 +156,29 @@ export class TargetsService {
     return t;
   }
 
-  private async checkCredential(tx: Prisma.TransactionClient, ctx: ProjectCtx, credentialId: string, kind: TargetKind): Promise<void> {
+  private async checkCredential(
+    tx: Prisma.TransactionClient,
+    ctx: ProjectCtx,
+    credentialId: string,
+    kind: TargetKind,
+  ): Promise<void> {
     // Same answer for "missing" and "another project's": ids from elsewhere reveal nothing.
-    const cred = await tx.credential.findFirst({ where: { id: credentialId, projectId: ctx.project.id }, select: { name: true, kind: true } });
+    const cred = await tx.credential.findFirst({
+      where: { id: credentialId, projectId: ctx.project.id },
+      select: { name: true, kind: true },
+    });
     if (!cred) throw badCredential(`credentialId ${credentialId} is not a credential of this project`);
     const allowed = CREDENTIAL_KINDS_FOR[kind];
     if (!allowed.includes(cred.kind)) {
-      throw badCredential(`${kind} targets need a credential of kind ${allowed.join(' or ')}; ${cred.name} is of kind ${cred.kind}`);
+      throw badCredential(
+        `${kind} targets need a credential of kind ${allowed.join(' or ')}; ${cred.name} is of kind ${cred.kind}`,
+      );
     }
   }
 
   private translate(err: unknown, name: string | undefined): unknown {
-    if (isPrismaError(err, 'P2002')) return new ConflictException(`a target named ${name} already exists in this environment`);
+    if (isPrismaError(err, 'P2002'))
+      return new ConflictException(`a target named ${name} already exists in this environment`);
     // The credential was deleted between our check and the write.
     if (isPrismaError(err, 'P2003')) return badCredential('the credential no longer exists');
     return err;

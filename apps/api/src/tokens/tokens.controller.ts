@@ -1,6 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
-import { createApiTokenSchema, type ApiTokenView, type CreateApiTokenBody, type CreatedApiTokenView } from '@wharf/shared';
+import {
+  createApiTokenSchema,
+  type ApiTokenView,
+  type CreateApiTokenBody,
+  type CreatedApiTokenView,
+} from '@wharf/shared';
 import { Ctx, ProjectAccess } from '../auth/access.decorators.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { ApiZodBody } from '../common/openapi.js';
@@ -24,7 +29,10 @@ export class TokensController {
   @Post()
   @ProjectAccess('maintainer')
   @ApiZodBody(createApiTokenSchema)
-  create(@Ctx() ctx: RequestContext, @Body(new ZodPipe(createApiTokenSchema)) body: CreateApiTokenBody): Promise<CreatedApiTokenView> {
+  create(
+    @Ctx() ctx: RequestContext,
+    @Body(new ZodPipe(createApiTokenSchema)) body: CreateApiTokenBody,
+  ): Promise<CreatedApiTokenView> {
     return this.tokens.create(projectCtx(ctx), body);
   }
 

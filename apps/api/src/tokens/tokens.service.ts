@@ -18,7 +18,11 @@ export class TokensService {
   ) {}
 
   async list(ctx: ProjectCtx): Promise<ApiTokenView[]> {
-    const rows = await this.prisma.apiToken.findMany({ where: { projectId: ctx.project.id }, select: VIEW_FIELDS, orderBy: { createdAt: 'desc' } });
+    const rows = await this.prisma.apiToken.findMany({
+      where: { projectId: ctx.project.id },
+      select: VIEW_FIELDS,
+      orderBy: { createdAt: 'desc' },
+    });
     return rows.map(toApiTokenView);
   }
 
@@ -37,7 +41,13 @@ export class TokensService {
       });
       await this.audit.record(
         ctx,
-        { action: 'token.created', subjectType: 'api_token', subjectId: row.id, projectId: ctx.project.id, data: { name: row.name, prefix } },
+        {
+          action: 'token.created',
+          subjectType: 'api_token',
+          subjectId: row.id,
+          projectId: ctx.project.id,
+          data: { name: row.name, prefix },
+        },
         tx,
       );
       return { ...toApiTokenView(row), token };
@@ -47,15 +57,27 @@ export class TokensService {
   /** Idempotent: revoking a revoked token changes nothing and records nothing. */
   async revoke(ctx: ProjectCtx, tokenId: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      const row = await tx.apiToken.findFirst({ where: { id: tokenId, projectId: ctx.project.id }, select: VIEW_FIELDS });
+      const row = await tx.apiToken.findFirst({
+        where: { id: tokenId, projectId: ctx.project.id },
+        select: VIEW_FIELDS,
+      });
       if (!row) throw new NotFoundException(`token ${tokenId} not found`);
       if (row.revokedAt) return;
       // Conditional update: of two concurrent revokes, only one records an event.
-      const { count } = await tx.apiToken.updateMany({ where: { id: row.id, revokedAt: null }, data: { revokedAt: new Date() } });
+      const { count } = await tx.apiToken.updateMany({
+        where: { id: row.id, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
       if (count === 0) return;
       await this.audit.record(
         ctx,
-        { action: 'token.revoked', subjectType: 'api_token', subjectId: row.id, projectId: ctx.project.id, data: { name: row.name, prefix: row.prefix } },
+        {
+          action: 'token.revoked',
+          subjectType: 'api_token',
+          subjectId: row.id,
+          projectId: ctx.project.id,
+          data: { name: row.name, prefix: row.prefix },
+        },
         tx,
       );
     });

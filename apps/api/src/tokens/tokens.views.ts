@@ -2,7 +2,9 @@ import type { ApiTokenView } from '@wharf/shared';
 import type { ApiToken } from '../generated/prisma/client.js';
 
 /** Lists show the prefix only; the token itself is returned once, at creation. */
-export function toApiTokenView(t: Pick<ApiToken, 'id' | 'name' | 'prefix' | 'createdAt' | 'lastUsedAt' | 'revokedAt'>): ApiTokenView {
+export function toApiTokenView(
+  t: Pick<ApiToken, 'id' | 'name' | 'prefix' | 'createdAt' | 'lastUsedAt' | 'revokedAt'>,
+): ApiTokenView {
   return {
     id: t.id,
     name: t.name,
