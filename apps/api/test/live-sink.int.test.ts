@@ -186,6 +186,20 @@ describe('LogSink', () => {
     expect(entries.map((e) => e[0])).toEqual(Array.from({ length: 1000 }, (_, i) => `0-${501 + i}`));
   });
 
+  it('closes once everything is in Postgres even when Redis keeps failing', async () => {
+    const id = await createDeployment(t, f);
+    const key = logStreamKey(t.config.WHARF_REDIS_PREFIX, id);
+    await redis.set(key, 'not a stream');
+    const warnings: string[] = [];
+    const sink = await openSink(id, { closePublishTimeoutMs: 300, logger: { warn: (m: unknown) => void warnings.push(String(m)), error: () => undefined } });
+    for (let i = 1; i <= 100; i++) sink.write({ targetId: null, stream: 'stdout', text: `c${i}` });
+    await sink.close();
+    expect((await dbLines(id)).length).toBe(100);
+    expect(sink.stats()).toMatchObject({ persistedSeq: 100, publishedSeq: 0 });
+    expect(warnings.some((w) => /gave up publishing/.test(w))).toBe(true);
+    await redis.del(key);
+  });
+
   it('retries through a Postgres failure without losing or duplicating lines', async () => {
     const id = await createDeployment(t, f);
     const failures: string[] = [];

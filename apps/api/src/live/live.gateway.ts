@@ -63,7 +63,7 @@ export class LiveGateway implements OnGatewayInit<Namespace>, OnGatewayDisconnec
     nsp.use(sessionMiddleware(this.sessions));
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     // Status changes come from workers and other api instances; each instance tells its own
     // sockets. A dedicated connection: a subscribed connection can do nothing else.
     const sub = this.dedicatedConnection();
@@ -72,7 +72,10 @@ export class LiveGateway implements OnGatewayInit<Namespace>, OnGatewayDisconnec
     sub.on('message', (ch: string, deploymentId: string) => {
       if (ch === channel) void this.onStatusChanged(deploymentId);
     });
-    await sub.subscribe(channel);
+    // Not awaited: with Redis down the app must still boot; ioredis subscribes on connect.
+    sub.subscribe(channel).catch((err: unknown) => {
+      this.logger.event('warn', 'live status subscription failed', { error: String(err) }, 'LiveGateway');
+    });
   }
 
   onModuleDestroy(): void {

@@ -41,6 +41,11 @@ export interface LogSinkOptions {
   /** Stream expiry while running (refreshed on every publish) and after close(). */
   streamTtlSeconds?: number;
   closedStreamTtlSeconds?: number;
+  /**
+   * Once everything is in Postgres, how long close() waits for Redis before giving up on
+   * publishing (readers fill from Postgres). Default 10 s.
+   */
+  closePublishTimeoutMs?: number;
 }
 
 export interface LogSinkStats {
@@ -154,6 +159,7 @@ export class LogSink {
   private readonly streamMaxLen: string;
   private readonly streamTtl: number;
   private readonly closedStreamTtl: number;
+  private readonly closePublishTimeoutMs: number;
 
   private opened = false;
   private closing: Promise<void> | null = null;
@@ -178,7 +184,8 @@ export class LogSink {
   private publishing = false;
   private kickScheduled = false;
   private timer: NodeJS.Timeout | null = null;
-  private waiters: { seq: number; resolve: () => void }[] = [];
+  private waiters: { seq: number; stage: 'persisted' | 'published'; resolve: () => void }[] = [];
+  private publishAbandoned = false;
   private persistMs = 0;
   private publishMs = 0;
   private warnedBuffer = false;
@@ -199,6 +206,7 @@ export class LogSink {
     this.streamMaxLen = String(opts.streamMaxLen ?? 50_000);
     this.streamTtl = opts.streamTtlSeconds ?? 24 * 3600;
     this.closedStreamTtl = opts.closedStreamTtlSeconds ?? 3600;
+    this.closePublishTimeoutMs = opts.closePublishTimeoutMs ?? 10_000;
   }
 
   /** Loads where the log stands (a resumed deployment continues its seq) and starts flushing. */
@@ -280,24 +288,45 @@ export class LogSink {
 
   /** Resolves once every line written before the call is in Postgres and in the stream. */
   drained(): Promise<void> {
-    const target = this.nextSeq - 1;
-    if (this.gone || this.publishedSeq >= target) return Promise.resolve();
+    return this.reached('published');
+  }
+
+  private reached(stage: 'persisted' | 'published'): Promise<void> {
+    const seq = this.nextSeq - 1;
+    if (this.isReached(stage, seq)) return Promise.resolve();
     this.kick();
-    return new Promise((resolve) => this.waiters.push({ seq: target, resolve }));
+    return new Promise((resolve) => this.waiters.push({ seq, stage, resolve }));
+  }
+
+  private isReached(stage: 'persisted' | 'published', seq: number): boolean {
+    if (this.gone) return true;
+    if (stage === 'persisted') return this.persistedSeq >= seq;
+    return this.publishedSeq >= seq || (this.publishAbandoned && this.persistedSeq >= seq);
   }
 
   /** Flushes everything, stops the timer and lets the stream expire (readers then use Postgres). */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.drained();
+      // Postgres is the source of truth: wait for it as long as it takes.
+      await this.reached('persisted');
+      // Redis only feeds live viewers, and they fill holes from Postgres: bounded wait.
+      if (!(await withinMs(this.drained(), this.closePublishTimeoutMs))) {
+        this.logger?.warn(`gave up publishing the last log lines of deployment ${this.deploymentId}: Redis is unreachable; viewers read them from Postgres`, 'LogSink');
+        this.publishAbandoned = true;
+        this.publishQueue.length = 0;
+        this.resolveWaiters();
+      }
       if (this.timer) clearInterval(this.timer);
       this.timer = null;
-      try {
-        await this.redis.expire(this.streamKey, this.closedStreamTtl);
-      } catch (err) {
-        // The running TTL set on every publish still cleans the stream up.
-        this.logger?.warn(`could not shorten the log stream expiry: ${errorMessage(err)}`, 'LogSink');
-      }
+      const expired = this.redis.expire(this.streamKey, this.closedStreamTtl).then(
+        () => true,
+        (err: unknown) => {
+          this.logger?.warn(`could not shorten the log stream expiry: ${errorMessage(err)}`, 'LogSink');
+          return true;
+        },
+      );
+      // The running TTL set on every publish still cleans the stream up.
+      await withinMs(expired, this.closePublishTimeoutMs);
     })();
     return this.closing;
   }
@@ -389,10 +418,12 @@ export class LogSink {
       for (let batch = this.takeBatch(); batch && !this.gone; batch = this.takeBatch()) {
         const b = batch;
         const started = performance.now();
-        const ok = await this.retry('store log lines', () => this.insert(b));
+        const ok = await this.retry('store log lines', () => this.insert(b), () => false);
         this.persistMs += performance.now() - started;
         if (!ok) return;
         this.persistedSeq = b.lines[b.lines.length - 1]!.seq;
+        this.resolveWaiters();
+        if (this.publishAbandoned) continue;
         this.publishQueue.push(b);
         if (!this.publishing) void this.publishLoop();
       }
@@ -404,10 +435,10 @@ export class LogSink {
   private async publishLoop(): Promise<void> {
     this.publishing = true;
     try {
-      for (let b = this.publishQueue.shift(); b && !this.gone; b = this.publishQueue.shift()) {
+      for (let b = this.publishQueue.shift(); b && !this.gone && !this.publishAbandoned; b = this.publishQueue.shift()) {
         const batch = b;
         const started = performance.now();
-        const ok = await this.retry('publish log lines', () => this.xadd(batch));
+        const ok = await this.retry('publish log lines', () => this.xadd(batch), () => this.publishAbandoned);
         this.publishMs += performance.now() - started;
         if (!ok) return;
         this.publishedSeq = batch.lines[batch.lines.length - 1]!.seq;
@@ -443,9 +474,10 @@ export class LogSink {
     for (const [err] of results) if (err) throw err;
   }
 
-  /** Runs `fn` until it succeeds; false when the deployment row disappeared. */
-  private async retry(what: string, fn: () => Promise<void>): Promise<boolean> {
+  /** Runs `fn` until it succeeds; false when the deployment row disappeared or `stop()`. */
+  private async retry(what: string, fn: () => Promise<void>, stop: () => boolean): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
+      if (stop()) return false;
       try {
         await fn();
         return true;
@@ -479,7 +511,7 @@ export class LogSink {
     if (this.waiters.length === 0) return;
     const still: typeof this.waiters = [];
     for (const w of this.waiters) {
-      if (w.seq <= this.publishedSeq) w.resolve();
+      if (this.isReached(w.stage, w.seq)) w.resolve();
       else still.push(w);
     }
     this.waiters = still;
@@ -505,6 +537,19 @@ function isForeignKeyViolation(err: unknown): boolean {
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** True if `p` settled within `ms`. */
+async function withinMs(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function sleep(ms: number): Promise<void> {

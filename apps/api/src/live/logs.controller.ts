@@ -53,10 +53,7 @@ export class LogsController {
       }
       after = page[page.length - 1]!.seq;
       if (res.destroyed) return;
-      if (!res.write(chunk)) await new Promise<void>((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
-      });
+      if (!res.write(chunk)) await drainOrClose(res);
       if (page.length < BACKFILL_PAGE) break;
     }
     res.end();
@@ -65,4 +62,16 @@ export class LogsController {
   private async deploymentOf(ctx: RequestContext, id: string): Promise<void> {
     if (!(await this.store.inProject(ctx.project!.id, id))) throw new NotFoundException('deployment not found');
   }
+}
+
+function drainOrClose(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
