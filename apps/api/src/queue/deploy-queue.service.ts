@@ -22,6 +22,9 @@ export class DeployQueue implements OnModuleDestroy {
     JOBS[name].parse(payload);
     await this.queue.add(name, payload, {
       jobId,
+      // Transient errors (Postgres briefly away) retry; the claim makes retries harmless.
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 2_000 },
       removeOnComplete: { count: 1000 },
       removeOnFail: { count: 5000 },
     });

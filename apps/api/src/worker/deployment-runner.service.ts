@@ -15,6 +15,7 @@ import { RedisService } from '../redis/redis.module.js';
 import { CancelListener } from './cancel-listener.service.js';
 import { DeploymentClaims, type ClaimResult } from './deployment-claims.service.js';
 import { PlanBuilder } from './plan-builder.service.js';
+import { withRetry } from './retry.js';
 
 const HEARTBEAT_MS = 5_000;
 
@@ -102,13 +103,14 @@ export class DeploymentRunner {
     }
 
     await Promise.allSettled(targetWrites);
-    await this.claims.settleOpenTargets(deploymentId, state === 'cancelled' ? 'cancelled' : 'skipped', state === 'cancelled' ? 'cancelled' : 'not run');
+    const onRetry = (err: unknown) => this.logger.event('warn', 'retrying after a database error', { deploymentId, error: String(err) }, 'DeploymentRunner');
+    await withRetry('settling targets', () => this.claims.settleOpenTargets(deploymentId, state === 'cancelled' ? 'cancelled' : 'skipped', state === 'cancelled' ? 'cancelled' : 'not run'), { onRetry });
     sink ??= await this.openSink(deploymentId, []);
     sink.write({ targetId: null, stream: 'system', text: `Deployment ${state}${error ? `: ${error}` : ''}` });
     await sink.close();
-    const finished = await this.claims.finish(deploymentId, this.workerId, state, error);
+    const finished = await withRetry('finishing the deployment', () => this.claims.finish(deploymentId, this.workerId, state, error), { onRetry });
     if (finished) {
-      await this.audit.record(system, { action: `deployment.${state}`, subjectType: 'deployment', subjectId: deploymentId, projectId, data: { error } });
+      await withRetry('recording the audit event', () => this.audit.record(system, { action: `deployment.${state}`, subjectType: 'deployment', subjectId: deploymentId, projectId, data: { error } }), { onRetry });
     }
     await this.events.statusChanged(deploymentId);
     return 'done';
@@ -127,9 +129,11 @@ export class DeploymentRunner {
   }
 
   private async recordTarget(deploymentId: string, projectId: string, u: TargetUpdate, system: RequestContext): Promise<void> {
-    await this.claims.updateTarget(deploymentId, u);
+    await withRetry('recording a target result', () => this.claims.updateTarget(deploymentId, u));
     if (u.error?.code === 'host_key_mismatch') {
-      await this.audit.record(system, { action: 'host_key.rejected', subjectType: 'target', subjectId: u.targetId, projectId, data: { deploymentId, error: u.error.message } });
+      await withRetry('recording the audit event', () =>
+        this.audit.record(system, { action: 'host_key.rejected', subjectType: 'target', subjectId: u.targetId, projectId, data: { deploymentId, error: u.error!.message } }),
+      );
     }
     await this.events.statusChanged(deploymentId);
   }

@@ -92,7 +92,14 @@ export class Watchdog implements OnModuleDestroy {
     });
     for (const d of queued) {
       const job = await this.queue.queue.getJob(d.id);
-      if (!job) await this.queue.enqueueDeployment(d.id);
+      const state = job ? await job.getState() : 'missing';
+      // A queued deployment needs a live job. A finished one (e.g. it failed while Postgres
+      // was down) would block a re-add with the same id, so it is removed first.
+      if (state === 'missing' || state === 'failed' || state === 'completed' || state === 'unknown') {
+        if (job) await job.remove().catch(() => undefined);
+        await this.queue.enqueueDeployment(d.id);
+        this.logger.event('info', 're-queued a queued deployment that had no live job', { deploymentId: d.id, jobState: state }, 'Watchdog');
+      }
     }
   }
 }
