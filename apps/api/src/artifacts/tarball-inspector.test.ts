@@ -5,7 +5,7 @@ import { buffer as collect } from 'node:stream/consumers';
 import { gzipSync } from 'node:zlib';
 import { pack, type Header } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { checkEntry, inspectTarball, normalizeEntryPath, resolveSymlinkTarget, TarballRejectedError } from './tarball-inspector.js';
+import { checkEntry, displayName, inspectTarball, normalizeEntryPath, resolveSymlinkTarget, TarballRejectedError } from './tarball-inspector.js';
 
 type Entry = Partial<Header> & Pick<Header, 'name'> & { body?: Buffer | string };
 
@@ -208,6 +208,11 @@ describe('tarball inspector: path rules', () => {
     expect(resolveSymlinkTarget('a/l', '..')).toBe('.');
     expect(resolveSymlinkTarget('a/l', '../..')).toBeNull();
     expect(resolveSymlinkTarget('l', '/etc')).toBeNull();
+  });
+
+  it('shows entry names printable and bounded in messages', () => {
+    expect(displayName('evil\x1b[31m\nname\x7f')).toBe('evil?[31m?name?');
+    expect(displayName('x'.repeat(500))).toHaveLength(201);
   });
 
   it('refuses a file named as the root', () => {

@@ -39,7 +39,7 @@ type EntryStream = Pick<NodeJS.EventEmitter, 'on'> & { resume(): unknown };
 
 /** Entry names are shown in error messages: keep them printable and short. */
 export function displayName(name: string): string {
-  const clean = name.replace(/[\u0000-\u001f\u007f]/g, '?');
+  const clean = Array.from(name, (c) => (c.charCodeAt(0) < 0x20 || c === '\u007f' ? '?' : c)).join('');
   return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
 }
 
