@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
   createCredentialSchema,
   rotateCredentialSchema,
@@ -17,6 +17,7 @@ import { CredentialsService } from './credentials.service.js';
 
 @ApiTags('credentials')
 @ApiCookieAuth()
+@ApiParam({ name: 'slug', description: 'project slug' })
 @Controller('projects/:slug/credentials')
 export class CredentialsController {
   constructor(private readonly credentials: CredentialsService) {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
   createEnvironmentSchema,
   updateEnvironmentSchema,
@@ -17,6 +17,7 @@ import { EnvironmentsService } from './environments.service.js';
 
 @ApiTags('environments')
 @ApiCookieAuth()
+@ApiParam({ name: 'slug', description: 'project slug' })
 @Controller('projects/:slug/environments')
 export class EnvironmentsController {
   constructor(private readonly environments: EnvironmentsService) {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
   createProjectSchema,
   updateProjectSchema,
@@ -40,12 +40,14 @@ export class ProjectsController {
   }
 
   @Get(':slug')
+  @ApiParam({ name: 'slug', description: 'project slug' })
   @ProjectAccess('viewer')
   get(@Ctx() ctx: RequestContext): Promise<ProjectView> {
     return this.projects.get(projectCtx(ctx));
   }
 
   @Patch(':slug')
+  @ApiParam({ name: 'slug', description: 'project slug' })
   @ProjectAccess('maintainer')
   @ApiZodBody(updateProjectSchema)
   update(
@@ -57,6 +59,7 @@ export class ProjectsController {
 
   /** Admins only; resolved as a project route so non-members still get 404. */
   @Delete(':slug')
+  @ApiParam({ name: 'slug', description: 'project slug' })
   @ProjectAccess('maintainer')
   @HttpCode(204)
   remove(@Ctx() ctx: RequestContext): Promise<void> {
@@ -64,12 +67,14 @@ export class ProjectsController {
   }
 
   @Get(':slug/members')
+  @ApiParam({ name: 'slug', description: 'project slug' })
   @ProjectAccess('viewer')
   members(@Ctx() ctx: RequestContext): Promise<MemberView[]> {
     return this.projects.listMembers(projectCtx(ctx));
   }
 
   @Put(':slug/members')
+  @ApiParam({ name: 'slug', description: 'project slug' })
   @ProjectAccess('maintainer')
   @ApiZodBody(upsertMemberSchema)
   upsertMember(
@@ -80,6 +85,7 @@ export class ProjectsController {
   }
 
   @Delete(':slug/members/:userId')
+  @ApiParam({ name: 'slug', description: 'project slug' })
   @ProjectAccess('maintainer')
   @HttpCode(204)
   removeMember(@Ctx() ctx: RequestContext, @Param('userId', uuidParam('userId')) userId: string): Promise<void> {

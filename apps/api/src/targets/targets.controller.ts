@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
   createTargetSchema,
   updateTargetSchema,
@@ -23,6 +23,7 @@ type ListTargetsQuery = z.infer<typeof listTargetsQuerySchema>;
 
 @ApiTags('targets')
 @ApiCookieAuth()
+@ApiParam({ name: 'slug', description: 'project slug' })
 @Controller('projects/:slug')
 export class TargetsController {
   constructor(private readonly targets: TargetsService) {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
   createApiTokenSchema,
   type ApiTokenView,
@@ -16,6 +16,7 @@ import { TokensService } from './tokens.service.js';
 
 @ApiTags('tokens')
 @ApiCookieAuth()
+@ApiParam({ name: 'slug', description: 'project slug' })
 @Controller('projects/:slug/tokens')
 export class TokensController {
   constructor(private readonly tokens: TokensService) {}
