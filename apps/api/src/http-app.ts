@@ -22,6 +22,7 @@ export async function createHttpApp(config: AppConfig, logger = new JsonLogger(c
   app.use(cookieParser());
   // JSON bodies only; artifact uploads are raw streams read by their controller.
   app.use(express.json({ limit: '256kb', type: ['application/json'] }));
+  app.use(jsonBodyErrors);
   app.setGlobalPrefix('api/v1', { exclude: ['api/health', 'cli/wharf.mjs'] });
   app.useGlobalFilters(new HttpExceptionFilter(logger));
   app.enableShutdownHooks();
@@ -40,6 +41,21 @@ export async function createHttpApp(config: AppConfig, logger = new JsonLogger(c
 
   serveDashboard(app, config.WHARF_WEB_DIST ?? defaultWebDist());
   return app;
+}
+
+/**
+ * Body-parser errors get a fixed message: the parser's own one quotes the body, which may
+ * hold a secret (a credential being created).
+ */
+function jsonBodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  const type = (err as { type?: string } | null)?.type;
+  if (type === 'entity.parse.failed') {
+    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: 'request body is not valid JSON' });
+  } else if (type === 'entity.too.large') {
+    res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message: 'request body is too large' });
+  } else {
+    next(err);
+  }
 }
 
 function serveDashboard(app: NestExpressApplication, dist: string): void {

@@ -52,3 +52,17 @@ describe('auth', () => {
     expect(user.passwordHash).not.toContain(TEST_ADMIN.password);
   });
 });
+
+describe('malformed bodies', () => {
+  it('answers broken JSON with a fixed message that never quotes the body', async () => {
+    const res = await fetch(`${t.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'SUPERSECRET-abc{',
+    });
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text).not.toContain('SUPERSECRET');
+    expect(JSON.parse(text).message).toBe('request body is not valid JSON');
+  });
+});
