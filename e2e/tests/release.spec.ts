@@ -3,12 +3,13 @@
 // credential, targets, tarballs) goes through the REST API; everything the issue is about
 // goes through the UI in Chromium.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startSshHosts, type TestHosts } from '@wharf/test-hosts';
-import { serverInfo } from '../fixtures/e2e-env.js';
+import { repoRoot, serverInfo } from '../fixtures/e2e-env.js';
 import { setUpReleaseProject, versionsServed, type ReleaseProject } from '../fixtures/release-project.js';
 import { expect, test } from '../fixtures/test.js';
 
@@ -29,6 +30,9 @@ let tarballDir: string;
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
+  // Global setup starts the worker only when it is built; without it releases stay queued.
+  const worker = join(repoRoot, 'apps/api/dist/worker.js');
+  if (!existsSync(worker)) throw new Error(`releases need the worker: ${worker} is missing (run 'pnpm build')`);
   hosts = await startSshHosts({ count: 2, baseAddress: '127.0.0.70' });
   tarballDir = await mkdtemp(join(tmpdir(), 'wharf-e2e-release-'));
   project = await setUpReleaseProject(serverInfo(), hosts, {
@@ -143,6 +147,10 @@ test('admin releases v1 and v2 to two sshd hosts, watches the log live, and roll
       .toMatch(TERMINAL);
 
     const whileRunning = seen.filter((o) => o.state === 'running');
+    await test.info().attach('live-log-observations.json', {
+      body: JSON.stringify(seen, null, 1),
+      contentType: 'application/json',
+    });
     const summary = `observations: ${JSON.stringify(seen.filter((_, i) => i % 10 === 0 || i === seen.length - 1))}`;
     // Lines were on the page while the deployment was still running ...
     expect(whileRunning.some((o) => o.lines > 0), summary).toBe(true);
