@@ -132,18 +132,25 @@ const turbo = (task, extra = []) => [
 
 const stages = [
   {
+    name: 'format',
     title: 'format check (prettier --check .)',
     command: [BIN('prettier'), ['--check', '.', '--log-level=warn']],
   },
-  { title: 'lint (turbo run lint)', command: turbo('lint', ['--output-logs=errors-only']) },
-  { title: 'typecheck (turbo run typecheck)', command: turbo('typecheck', ['--output-logs=errors-only']) },
+  { name: 'lint', title: 'lint (turbo run lint)', command: turbo('lint', ['--output-logs=errors-only']) },
   {
+    name: 'typecheck',
+    title: 'typecheck (turbo run typecheck)',
+    command: turbo('typecheck', ['--output-logs=errors-only']),
+  },
+  {
+    name: 'unit',
     title: 'unit + integration tests (turbo run test --concurrency=1)',
     services: true,
     command: turbo('test', ['--concurrency=1']),
     counts: (output) => vitestCounts(output),
   },
   {
+    name: 'e2e',
     title: 'end-to-end tests (Playwright, Chromium)',
     services: true,
     cwd: E2E_DIR,
@@ -156,9 +163,24 @@ const stages = [
   },
 ];
 
+/** `--only <stage>` / `--from <stage>` (format, lint, typecheck, unit, e2e) for local runs. */
+function selectedStages(argv) {
+  const pick = (flag) => {
+    const i = argv.indexOf(flag);
+    if (i === -1) return undefined;
+    const name = argv[i + 1];
+    const index = stages.findIndex((s) => s.name === name);
+    if (index === -1) throw new Error(`${flag} needs one of: ${stages.map((s) => s.name).join(', ')}`);
+    return index;
+  };
+  const only = pick('--only');
+  if (only !== undefined) return [stages[only]];
+  return stages.slice(pick('--from') ?? 0);
+}
+
 async function main() {
   const started = Date.now();
-  for (const stage of stages) {
+  for (const stage of selectedStages(process.argv.slice(2))) {
     const t0 = Date.now();
     step(stage.title);
     const extraEnv = stage.services ? await testServices() : {};
