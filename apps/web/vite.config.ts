@@ -38,5 +38,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // Route-level tests render the whole app in jsdom; on a busy 2-core CI box 5 s is tight.
+    testTimeout: 20_000,
   },
 });

@@ -1,4 +1,4 @@
-import type { MeView, ProjectView } from '@wharf/shared';
+import type { DeploymentView, EnvironmentStatusView, MeView, ProjectView } from '@wharf/shared';
 
 export const adminMe: MeView = {
   id: '00000000-0000-4000-8000-000000000001',
@@ -20,4 +20,44 @@ export const viewerMe: MeView = {
 
 export function project(role: ProjectView['role'], slug = 'shop'): ProjectView {
   return { id: 'p1', slug, name: 'Shop', description: 'The shop', createdAt: '2025-01-02T00:00:00.000Z', role };
+}
+
+export const DEPLOYMENT_ID = '0d9a3c1e-5b7f-4c2a-9e61-3f0b8d2a7c10';
+
+export function deploymentView(extra: Partial<DeploymentView> = {}): DeploymentView {
+  return {
+    id: DEPLOYMENT_ID,
+    projectSlug: 'shop',
+    environmentId: 'env-production',
+    environmentName: 'production',
+    version: '1.3.0',
+    previousVersion: '1.2.0',
+    trigger: 'manual',
+    state: 'running',
+    actor: 'ada@example.com',
+    error: null,
+    retryOfId: null,
+    cancelRequested: false,
+    logTruncated: false,
+    createdAt: '2025-06-01T12:00:00.000Z',
+    startedAt: '2025-06-01T12:00:01.000Z',
+    finishedAt: null,
+    targets: [
+      { targetId: 't-web1', targetName: 'web1', batch: 1, state: 'succeeded', startedAt: '2025-06-01T12:00:02.000Z', finishedAt: '2025-06-01T12:00:30.000Z', error: null },
+      { targetId: 't-web2', targetName: 'web2', batch: 2, state: 'running', startedAt: '2025-06-01T12:00:31.000Z', finishedAt: null, error: null },
+      { targetId: 't-web3', targetName: 'web3', batch: 0, state: 'pending', startedAt: null, finishedAt: null, error: null },
+    ],
+    ...extra,
+  };
+}
+
+export function envStatus(name: string, extra: Partial<EnvironmentStatusView> = {}): EnvironmentStatusView {
+  return {
+    environmentId: `env-${name}`,
+    environmentName: name,
+    protected: false,
+    current: null,
+    active: null,
+    ...extra,
+  };
 }

@@ -8,7 +8,7 @@ export const isActiveState = (state: DeploymentView['state']) => state === 'queu
 /** Polling interval while something is in flight and no live socket is telling us. */
 const ACTIVE_POLL_MS = 5000;
 
-/** History, newest first, one cursor page at a time. */
+/** History, newest first, one cursor page at a time; polled while a listed one is in flight. */
 export function useDeployments(slug: string, filters: DeploymentFilters, limit = 25) {
   return useInfiniteQuery({
     queryKey: deploymentKeys.list(slug, filters, limit),
@@ -20,6 +20,7 @@ export function useDeployments(slug: string, filters: DeploymentFilters, limit =
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
+    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.items.some((d) => isActiveState(d.state))) ? ACTIVE_POLL_MS : false),
   });
 }
 

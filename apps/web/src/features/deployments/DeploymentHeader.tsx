@@ -6,6 +6,7 @@ import { isActiveState } from '../../api/deployments/queries';
 import { Badge } from '../../components/Badge';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { DateTime } from '../../components/TimeAgo';
+import { useNow } from '../../hooks/useNow';
 import { useI18n } from '../../i18n/useI18n';
 import { useProjectContext } from '../projects/project-context';
 import { DeploymentStateBadge } from './DeploymentStateBadge';
@@ -30,7 +31,8 @@ export function DeploymentHeader({
   const [retrying, setRetrying] = useState(false);
   const active = isActiveState(d.state);
   const retryable = (d.state === 'failed' || d.state === 'cancelled') && d.targets.some((x) => x.state !== 'succeeded' && x.targetId !== null);
-  const ms = elapsed(d);
+  const now = useNow(active);
+  const ms = elapsed(d, now);
   const base = `/projects/${encodeURIComponent(d.projectSlug)}`;
 
   return (

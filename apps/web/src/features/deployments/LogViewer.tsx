@@ -1,11 +1,11 @@
 import type { LogLineView } from '@wharf/shared';
-import { memo, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { memo, type CSSProperties, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useI18n } from '../../i18n/useI18n';
 import { AnsiText } from './AnsiText';
 import { normaliseQuery } from './highlight';
 import type { LiveState } from './live-log-session';
 import type { LogBuffer } from './log-buffer';
-import { LineFilter, parseLine, ROW_PX, rowWindow, scrollRowOf } from './log-view-model';
+import { LineFilter, lineSegments, ROW_PX, rowWindow, scrollRowOf } from './log-view-model';
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 function clock(locale: string, iso: string): string {
@@ -29,7 +29,7 @@ const LogRow = memo(function LogRow({ line, target, query, locale }: { line: Log
         {target}
       </span>
       <span className="log-text">
-        <AnsiText segments={parseLine(line).segments} query={query} />
+        <AnsiText segments={lineSegments(line)} query={query} />
       </span>
     </div>
   );
@@ -156,6 +156,8 @@ export function LogViewer({
         aria-live="off"
         aria-label={t('log.title')}
         tabIndex={0}
+        // The line-number column fits the largest seq.
+        style={{ '--seq-width': `${String(buffer.lastSeq).length + 1}ch` } as CSSProperties}
       >
         {count === 0 ? (
           <div className="log-empty" data-testid="log-empty">

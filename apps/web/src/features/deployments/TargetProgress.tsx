@@ -1,4 +1,6 @@
 import type { DeploymentTargetView, DeploymentView } from '@wharf/shared';
+import { isActiveState } from '../../api/deployments/queries';
+import { useNow } from '../../hooks/useNow';
 import { useI18n } from '../../i18n/useI18n';
 import { TargetStateIcon } from './DeploymentStateBadge';
 
@@ -21,6 +23,10 @@ export function TargetProgress({ deployment }: { deployment: DeploymentView }) {
   const targets = deployment.targets;
   const succeeded = targets.filter((x) => x.state === 'succeeded').length;
   const failed = targets.filter((x) => x.state === 'failed').length;
+  const stopped = targets.filter((x) => x.state === 'skipped' || x.state === 'cancelled').length;
+  const running = targets.filter((x) => x.state === 'running').length;
+  const now = useNow(isActiveState(deployment.state));
+  const share = (n: number) => `${targets.length ? (n / targets.length) * 100 : 0}%`;
   const done = targets.filter((x) => DONE.has(x.state)).length;
   const pct = targets.length === 0 ? 0 : Math.round((done / targets.length) * 100);
 
@@ -35,8 +41,10 @@ export function TargetProgress({ deployment }: { deployment: DeploymentView }) {
           aria-valuenow={done}
           aria-label={t('deployment.progress')}
         >
-          <span className="progress-ok" style={{ width: `${targets.length ? (succeeded / targets.length) * 100 : 0}%` }} />
-          <span className="progress-failed" style={{ width: `${targets.length ? (failed / targets.length) * 100 : 0}%` }} />
+          <span className="progress-ok" style={{ width: share(succeeded) }} />
+          <span className="progress-failed" style={{ width: share(failed) }} />
+          <span className="progress-stopped" style={{ width: share(stopped) }} />
+          <span className="progress-running" style={{ width: share(running) }} />
         </div>
         <span className="muted small" data-testid="progress-text">
           {t('deployment.progressText', { done, total: targets.length, pct })}
@@ -61,7 +69,7 @@ export function TargetProgress({ deployment }: { deployment: DeploymentView }) {
                 <span className="muted small">{t(`targetState.${m.state}`)}</span>
                 {m.startedAt && (
                   <span className="muted small host-time">
-                    {m.finishedAt ? duration(Date.parse(m.finishedAt) - Date.parse(m.startedAt)) : t('deployment.since', { time: duration(Date.now() - Date.parse(m.startedAt)) })}
+                    {m.finishedAt ? duration(Date.parse(m.finishedAt) - Date.parse(m.startedAt)) : t('deployment.since', { time: duration(now - Date.parse(m.startedAt)) })}
                   </span>
                 )}
                 {m.error && (

@@ -43,6 +43,17 @@ describe('parseAnsi', () => {
     expect(stripAnsi('done\r')).toBe('done');
   });
 
+  it('stripAnsi agrees with the segments parseAnsi produces', () => {
+    const samples = [
+      `${ESC}[1;31mERR!${ESC}[0m code ${ESC}[38;5;12mE404${ESC}[m`,
+      `${ESC}]8;;https://x.test${ESC}\\link${ESC}]8;;${ESC}\\ tail`,
+      `a${ESC}[2Kb${ESC}(Bc\x00d${ESC}`,
+      `50%\r100%`,
+      'plain text',
+    ];
+    for (const s of samples) expect(stripAnsi(s)).toBe(parseAnsi(s).map((x) => x.text).join(''));
+  });
+
   it('drops OSC 8 hyperlink wrappers but keeps their visible text', () => {
     const osc8 = `${ESC}]8;;https://evil.example/${ESC}\\click me${ESC}]8;;${ESC}\\`;
     expect(parseAnsi(osc8)).toEqual([{ text: 'click me', className: '' }]);

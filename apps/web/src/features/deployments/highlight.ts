@@ -6,8 +6,8 @@ export interface HighlightedSegment extends AnsiSegment {
   match: boolean;
 }
 
-/** Normalised query: trimmed, lower-cased; '' matches nothing (and means "no search"). */
-export const normaliseQuery = (q: string) => q.trim().toLowerCase();
+/** Normalised query: lower-cased (spaces kept: they can matter); blank means "no search". */
+export const normaliseQuery = (q: string) => (q.trim() === '' ? '' : q.toLowerCase());
 
 /** [start, end) ranges of `query` (already normalised) in `text`, non-overlapping. */
 export function findMatches(text: string, query: string): [number, number][] {

@@ -1,25 +1,31 @@
 // Pure helpers for the log viewer: cached per-line parsing, an incremental search filter
 // and the windowing arithmetic (only a window of rows is in the DOM, so 100k+ lines stay fast).
 import type { LogLineView } from '@wharf/shared';
-import { parseAnsi, type AnsiSegment } from './ansi';
+import { parseAnsi, stripAnsi, type AnsiSegment } from './ansi';
 import type { LogBuffer } from './log-buffer';
 
-export interface ParsedLine {
-  segments: AnsiSegment[];
-  /** Visible text, lower-cased, for search. */
-  lower: string;
+// Per-line caches, dropped with the lines: segments only for rows that were rendered,
+// search text for every line once a search ran.
+const segmentsCache = new WeakMap<LogLineView, AnsiSegment[]>();
+const searchCache = new WeakMap<LogLineView, string>();
+
+export function lineSegments(line: LogLineView): AnsiSegment[] {
+  let s = segmentsCache.get(line);
+  if (!s) {
+    s = parseAnsi(line.text);
+    segmentsCache.set(line, s);
+  }
+  return s;
 }
 
-const parsed = new WeakMap<LogLineView, ParsedLine>();
-
-export function parseLine(line: LogLineView): ParsedLine {
-  let p = parsed.get(line);
-  if (!p) {
-    const segments = parseAnsi(line.text);
-    p = { segments, lower: segments.map((s) => s.text).join('').toLowerCase() };
-    parsed.set(line, p);
+/** Visible text, lower-cased, for search. */
+export function searchText(line: LogLineView): string {
+  let s = searchCache.get(line);
+  if (s === undefined) {
+    s = stripAnsi(line.text).toLowerCase();
+    searchCache.set(line, s);
   }
-  return p;
+  return s;
 }
 
 /**
@@ -41,7 +47,7 @@ export class LineFilter {
       this.indices = [];
     }
     for (; this.scanned < buffer.length; this.scanned++) {
-      if (parseLine(buffer.at(this.scanned)!).lower.includes(query)) this.indices.push(this.scanned);
+      if (searchText(buffer.at(this.scanned)!).includes(query)) this.indices.push(this.scanned);
     }
     return this.indices;
   }
