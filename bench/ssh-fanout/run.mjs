@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSampleTarball, startSshHosts } from '@wharf/test-hosts';
 import { prepareAnsible, runAnsible } from './ansible-runner.mjs';
 import { loadConfig } from './config.mjs';
+import { cpuAccount } from './cpu-accounting.mjs';
 import { cpuMeter } from './cpu.mjs';
 import { expectServing, resetReleases } from './hosts-state.mjs';
 import { runTimed } from './proc.mjs';
@@ -22,6 +23,7 @@ import { ADMIN, checkBuilt, startWharfStack } from './wharf-stack.mjs';
 const TARGETS = { wharfOverAnsible: 1, wharfOverFloor: 1.3 };
 const FLOOR_SH = fileURLToPath(new URL('./floor.sh', import.meta.url));
 const log = (line) => console.error(`ssh-fanout: ${line}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function checkTools(cfg) {
   const need = ['ssh', 'curl', 'xargs', ...(cfg.tools.includes('ansible') ? ['ansible-playbook'] : [])];
@@ -66,6 +68,7 @@ async function main() {
 
     // --- tools, set up before any timing ------------------------------------------------
     let wharf = null;
+    let wharfPids;
     if (cfg.tools.includes('wharf')) {
       const stack = await startWharfStack(cfg, join(tmp, 'wharf'), { log });
       cleanups.push(() => stack.stop());
@@ -83,6 +86,14 @@ async function main() {
       const db = await stack.db();
       cleanups.push(() => db.end());
       wharf = { stack, client, project, db };
+      // The worker's and API's own CPU, and that of the Postgres backends serving them.
+      wharfPids = async () => [
+        stack.apiPid,
+        stack.workerPid,
+        ...(
+          await db.query('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')
+        ).rows.map((r) => r.pid),
+      ];
       log(`wharf: project ${project.slug} with ${project.targetIds.length} targets, host keys approved`);
     }
     let ansible = null;
@@ -106,6 +117,7 @@ async function main() {
           batchSize: parallelism,
         });
         await pushTarball(stack.url, project, version, t);
+        const account = await cpuAccount(hosts, wharfPids);
         const meter = cpuMeter();
         const requestedAt = Date.now();
         const started = performance.now();
@@ -117,17 +129,23 @@ async function main() {
         ms = performance.now() - started;
         const observedAt = Date.now();
         detail = meter();
+        await sleep(200); // let the sshds reap the closed sessions
+        detail.cpuSeconds = await account();
         if (done.state !== 'succeeded') throw new Error(`wharf deployment ${d.id} ${done.state}: ${done.error ?? ''}`);
         detail.breakdown = await wharfBreakdown(db, d.id, requestedAt, observedAt);
         detail.deploymentId = d.id;
       } else if (tool === 'ansible') {
+        const account = await cpuAccount(hosts);
         const meter = cpuMeter();
         const r = await runAnsible(cfg, hosts, ansible, { version, tarballPath: t.path, parallelism, logFile });
         ms = r.ms;
         detail = meter();
+        await sleep(200);
+        detail.cpuSeconds = await account();
         // "FAILED - RETRYING" lines: health-check attempts that had to wait for the next try.
         detail.healthRetries = ((await readFile(logFile, 'utf8')).match(/FAILED - RETRYING/g) ?? []).length;
       } else {
+        const account = await cpuAccount(hosts);
         const meter = cpuMeter();
         const steps = tool === 'floor-wharf-steps' ? 'wharf' : 'minimal';
         const r = await runTimed(
@@ -137,6 +155,8 @@ async function main() {
         );
         ms = r.ms;
         detail = meter();
+        await sleep(200);
+        detail.cpuSeconds = await account();
       }
       await expectServing(hosts, version);
       return { tool, parallelism, version, seconds: ms / 1000, ...detail };
@@ -149,7 +169,7 @@ async function main() {
         const version = `warm-${runId}-${tool}`;
         log(`warm-up: ${tool}`);
         const r = await runOnce(tool, cfg.parallelism[0], version);
-        log(`warm-up: ${tool} ${r.seconds.toFixed(2)} s (not counted)`);
+        log(`warm-up: ${tool} ${r.seconds.toFixed(2)} s, ${r.cpuSeconds.totalCpuSeconds} CPU s (not counted)`);
       }
     }
     for (const p of cfg.parallelism) {
@@ -161,7 +181,8 @@ async function main() {
           const r = await runOnce(tool, p, version);
           runs.push(r);
           log(
-            `parallelism ${p} run ${i + 1}/${cfg.runs}: ${tool.padEnd(17)} ${r.seconds.toFixed(2)} s  (cpu ${r.cpuBusyPct}% of ${r.cores} cores, load ${r.loadAtStart})`,
+            `parallelism ${p} run ${i + 1}/${cfg.runs}: ${tool.padEnd(17)} ${r.seconds.toFixed(2)} s, ${r.cpuSeconds.totalCpuSeconds} CPU s ` +
+              `(host ssh ${r.cpuSeconds.hostSshSessions}, pm2 ${r.cpuSeconds.hostPm2}, tool ${r.cpuSeconds.localTool}; machine busy ${r.cpuBusyPct}%, load ${r.loadAtStart})`,
           );
         }
       }
@@ -171,8 +192,9 @@ async function main() {
     const summary = cfg.parallelism.map((p) => {
       const row = { parallelism: p };
       for (const tool of cfg.tools) {
-        const xs = runs.filter((r) => r.tool === tool && r.parallelism === p).map((r) => r.seconds);
-        row[tool] = { medianSeconds: median(xs), runs: xs };
+        const rs = runs.filter((r) => r.tool === tool && r.parallelism === p);
+        const xs = rs.map((r) => r.seconds);
+        row[tool] = { medianSeconds: median(xs), runs: xs, medianCpuSeconds: median(rs.map((r) => r.cpuSeconds.totalCpuSeconds)) };
       }
       if (row.wharf && row.ansible) {
         const ratio = row.wharf.medianSeconds / row.ansible.medianSeconds;
@@ -243,6 +265,16 @@ function renderTable(cfg, result) {
       ]),
     ]),
   ];
+  const c = (x) => (x ? x.medianCpuSeconds.toFixed(1) : '-');
+  const cr = (a, b) => (a && b ? (a.medianCpuSeconds / b.medianCpuSeconds).toFixed(2) : 'n/a');
+  out.push(
+    '',
+    'CPU seconds per release (host sessions + pm2 + the tool itself; median; less sensitive to other load than wall time)',
+    table([
+      ['parallelism', 'wharf', 'ansible', 'floor', 'floor+wharf steps', 'wharf/ansible', 'wharf/floor'],
+      ...result.summary.map((r) => [r.parallelism, c(r.wharf), c(r.ansible), c(r.floor), c(r['floor-wharf-steps']), cr(r.wharf, r.ansible), cr(r.wharf, r.floor)]),
+    ]),
+  );
   for (const r of result.summary) {
     const b = r.wharfBreakdownOfMedianRun;
     if (!b) continue;
