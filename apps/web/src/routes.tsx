@@ -46,8 +46,22 @@ export const routes: RouteObject[] = [
           { path: 'audit', element: <AuditTab /> },
         ],
       },
-      { path: 'admin/users', element: <RequireAdmin><UsersPage /></RequireAdmin> },
-      { path: 'admin/audit', element: <RequireAdmin><AdminAuditPage /></RequireAdmin> },
+      {
+        path: 'admin/users',
+        element: (
+          <RequireAdmin>
+            <UsersPage />
+          </RequireAdmin>
+        ),
+      },
+      {
+        path: 'admin/audit',
+        element: (
+          <RequireAdmin>
+            <AdminAuditPage />
+          </RequireAdmin>
+        ),
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -19,7 +19,11 @@ describe('toErrorView', () => {
   });
 
   it('joins array paths and array messages (Nest defaults)', () => {
-    const body = JSON.stringify({ statusCode: 400, message: ['a is bad', 'b is bad'], issues: [{ path: ['config', 'port'], message: 'too big' }] });
+    const body = JSON.stringify({
+      statusCode: 400,
+      message: ['a is bad', 'b is bad'],
+      issues: [{ path: ['config', 'port'], message: 'too big' }],
+    });
     const view = toErrorView(400, 'Bad Request', body);
     expect(view.message).toBe('a is bad; b is bad');
     expect(view.issues).toEqual([{ path: 'config.port', message: 'too big' }]);
@@ -68,7 +72,9 @@ describe('api()', () => {
 
 describe('buildUrl', () => {
   it('drops empty query values and encodes the rest', () => {
-    expect(buildUrl('/projects/p/audit', { limit: 50, cursor: undefined, action: '' })).toBe('/api/v1/projects/p/audit?limit=50');
+    expect(buildUrl('/projects/p/audit', { limit: 50, cursor: undefined, action: '' })).toBe(
+      '/api/v1/projects/p/audit?limit=50',
+    );
     expect(buildUrl('/x', { cursor: 'a&b=c' })).toBe('/api/v1/x?cursor=a%26b%3Dc');
   });
 });

@@ -113,7 +113,11 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     });
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
-    throw new ApiError({ statusCode: 0, error: 'NetworkError', message: 'network error: the API could not be reached' });
+    throw new ApiError({
+      statusCode: 0,
+      error: 'NetworkError',
+      message: 'network error: the API could not be reached',
+    });
   }
   const text = await res.text();
   if (!res.ok) throw new ApiError(toErrorView(res.status, res.statusText, text));

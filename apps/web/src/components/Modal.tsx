@@ -38,7 +38,14 @@ export function Modal({
       <div className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid={testId}>
         <div className="modal-head">
           <h2 id={titleId}>{title}</h2>
-          <button type="button" className="btn btn-small btn-icon" aria-label={t('common.close')} onClick={onClose} disabled={busy} data-testid="modal-close">
+          <button
+            type="button"
+            className="btn btn-small btn-icon"
+            aria-label={t('common.close')}
+            onClick={onClose}
+            disabled={busy}
+            data-testid="modal-close"
+          >
             ×
           </button>
         </div>

@@ -59,7 +59,8 @@ export const en = {
   'projects.slugHint': 'Used in URLs and by the CLI; cannot be changed later.',
   'projects.yourRole': 'Your role',
   'projects.empty.title': 'No projects yet',
-  'projects.empty.admin': 'Create the first project with “New project”, then add environments and targets to deploy to.',
+  'projects.empty.admin':
+    'Create the first project with “New project”, then add environments and targets to deploy to.',
   'projects.empty.member': 'You are not a member of any project. Ask an admin or a project maintainer to add you.',
 
   'project.notFound.title': 'Project not found',
@@ -92,7 +93,8 @@ export const en = {
   'artifacts.uploader': 'Uploaded by',
   'artifacts.age': 'Age',
   'artifacts.author': 'Commit author: {author}',
-  'artifacts.nodeModulesHint': 'This tarball contains node_modules. Usually the target should install dependencies itself; check your build.',
+  'artifacts.nodeModulesHint':
+    'This tarball contains node_modules. Usually the target should install dependencies itself; check your build.',
   'artifacts.empty.title': 'No versions yet',
   'artifacts.empty.body': 'A version is a build pushed by CI. Create a CI token, then push a build with the Wharf CLI:',
   'artifacts.empty.tokenLink': 'Create a CI token →',
@@ -170,7 +172,8 @@ export const en = {
   'credentials.rotate': 'Rotate',
   'credentials.rotateHelp': 'Enter a new secret for “{name}”. Targets using it pick it up on their next deployment.',
   'credentials.deleteConfirm': 'Delete credential “{name}”?',
-  'credentials.writeOnly': 'Credentials are write-only: once saved, a value is never shown again. To change one, rotate it.',
+  'credentials.writeOnly':
+    'Credentials are write-only: once saved, a value is never shown again. To change one, rotate it.',
   'credentials.empty.title': 'No credentials yet',
   'credentials.empty.body': 'Add an SSH key, kubeconfig or token here, then pick it when you create a target.',
   'credentialKind.ssh_key': 'SSH key',
@@ -189,7 +192,8 @@ export const en = {
   'tokens.revoke': 'Revoke',
   'tokens.revokeConfirm': 'Revoke “{name}”? CI jobs using it will fail.',
   'tokens.createdTitle': 'Token “{name}” created',
-  'tokens.onceWarning': 'Copy this token now. It is shown only once and cannot be recovered; if you lose it, revoke it and create another.',
+  'tokens.onceWarning':
+    'Copy this token now. It is shown only once and cannot be recovered; if you lose it, revoke it and create another.',
   'tokens.usage': 'Store it as a masked CI/CD variable named WHARF_TOKEN.',
   'tokens.saved': 'I have saved it',
   'tokens.empty.title': 'No CI tokens yet',
@@ -198,7 +202,8 @@ export const en = {
   'members.add': 'Add member',
   'members.role': 'Role',
   'members.emailHint': 'The user must already have a Wharf account.',
-  'members.rolesHelp': 'Viewers see everything but secrets; deployers can also push and deploy; maintainers manage settings, credentials and members.',
+  'members.rolesHelp':
+    'Viewers see everything but secrets; deployers can also push and deploy; maintainers manage settings, credentials and members.',
   'members.you': 'you',
   'members.remove': 'Remove',
   'members.removeConfirm': 'Remove {email} from this project?',
@@ -268,7 +273,8 @@ export const en = {
   'release.activeNote': 'A deployment of {version} to {env} is in progress; this one waits for it to finish.',
   'release.viewActive': 'View it →',
   'release.protectedNote': '{env} is protected. Check the version, then type the environment name to confirm.',
-  'release.protectedDeployer': '{env} is protected: releasing to it needs the maintainer role, so the server will refuse a deployer.',
+  'release.protectedDeployer':
+    '{env} is protected: releasing to it needs the maintainer role, so the server will refuse a deployer.',
   'release.typeToConfirm.before': 'Type ',
   'release.typeToConfirm.after': ' to confirm',
   'release.submit': 'Release {version} to {env}',
@@ -294,7 +300,8 @@ export const en = {
   'deployments.versionFilter': 'Version',
   'deployments.clearFilters': 'Clear filters',
   'deployments.empty.title': 'No deployments yet',
-  'deployments.empty.body': 'Release a version from the Versions tab, or from CI with the Wharf CLI; every deployment is listed here.',
+  'deployments.empty.body':
+    'Release a version from the Versions tab, or from CI with the Wharf CLI; every deployment is listed here.',
   'deployments.emptyFiltered.title': 'No deployments match these filters',
   'deployments.emptyFiltered.body': 'Try another environment, state, trigger or version.',
 
@@ -406,8 +413,10 @@ export const en = {
   'hostKey.pinned': 'Approved fingerprint',
   'hostKey.none': 'none yet',
   'hostKey.matches': 'The host offers the approved key',
-  'hostKey.mismatch': 'The host offers a different key than the approved one. Unless its key was changed on purpose, someone may be intercepting the connection: do not approve before checking on the server.',
-  'hostKey.unpinned': 'No key is approved for this host yet. Compare the fingerprint with the server (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) before approving it.',
+  'hostKey.mismatch':
+    'The host offers a different key than the approved one. Unless its key was changed on purpose, someone may be intercepting the connection: do not approve before checking on the server.',
+  'hostKey.unpinned':
+    'No key is approved for this host yet. Compare the fingerprint with the server (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) before approving it.',
   'hostKey.approve': 'Approve this key',
   'hostKey.approveChanged': 'Approve the new key',
   'hostKey.adminsApprove': 'Only Wharf administrators can approve host keys.',

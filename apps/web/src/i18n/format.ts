@@ -56,6 +56,7 @@ export function formatDuration(locale: Locale, ms: number): string {
   const s = total % 60;
   const unit = (value: number, u: 'hour' | 'minute' | 'second') =>
     new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'narrow' }).format(value);
-  const parts = h > 0 ? [unit(h, 'hour'), unit(m, 'minute')] : m > 0 ? [unit(m, 'minute'), unit(s, 'second')] : [unit(s, 'second')];
+  const parts =
+    h > 0 ? [unit(h, 'hour'), unit(m, 'minute')] : m > 0 ? [unit(m, 'minute'), unit(s, 'second')] : [unit(s, 'second')];
   return parts.join(locale === 'zh-CN' ? '' : ' ');
 }

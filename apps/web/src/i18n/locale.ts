@@ -36,6 +36,7 @@ export function saveLocale(locale: Locale): void {
 export function initialLocale(): Locale {
   const saved = readSavedLocale();
   if (saved) return saved;
-  const langs = typeof navigator === 'undefined' ? [] : navigator.languages?.length ? navigator.languages : [navigator.language];
+  const langs =
+    typeof navigator === 'undefined' ? [] : navigator.languages?.length ? navigator.languages : [navigator.language];
   return matchLocale(langs.filter(Boolean));
 }

@@ -12,7 +12,5 @@ export const dictionaries: Record<Locale, Dictionary> = { en, 'zh-CN': zhCN };
 export function translate(locale: Locale, key: MessageKey, vars?: Vars): string {
   const text = dictionaries[locale][key] || en[key] || key;
   if (!vars) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  );
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }

@@ -407,8 +407,10 @@ export const zhCN: Record<keyof typeof en, string> = {
   'hostKey.pinned': '已批准的指纹',
   'hostKey.none': '暂无',
   'hostKey.matches': '主机提供的是已批准的密钥',
-  'hostKey.mismatch': '主机提供的密钥与已批准的不同。除非有人有意更换了密钥，否则连接可能遭到拦截：请先在服务器上核实，再决定是否批准。',
-  'hostKey.unpinned': '此主机还没有已批准的密钥。批准前请在服务器上核对指纹（ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub）。',
+  'hostKey.mismatch':
+    '主机提供的密钥与已批准的不同。除非有人有意更换了密钥，否则连接可能遭到拦截：请先在服务器上核实，再决定是否批准。',
+  'hostKey.unpinned':
+    '此主机还没有已批准的密钥。批准前请在服务器上核对指纹（ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub）。',
   'hostKey.approve': '批准此密钥',
   'hostKey.approveChanged': '批准新密钥',
   'hostKey.adminsApprove': '只有 Wharf 管理员可以批准主机密钥。',

@@ -84,7 +84,12 @@ export function LoginPage() {
             {message}
           </div>
         )}
-        <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending} data-testid="login-submit">
+        <button
+          type="submit"
+          className="btn btn-primary btn-block"
+          disabled={login.isPending}
+          data-testid="login-submit"
+        >
           {login.isPending ? t('login.signingIn') : t('login.submit')}
         </button>
       </form>

@@ -25,7 +25,12 @@ export function ProjectsPage() {
         actions={
           isAdmin &&
           !creating && (
-            <button type="button" className="btn btn-primary" data-testid="project-create-button" onClick={() => setCreating(true)}>
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-testid="project-create-button"
+              onClick={() => setCreating(true)}
+            >
               {t('projects.new')}
             </button>
           )

@@ -8,7 +8,11 @@ export function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 }
 
-export function errorResponse(statusCode: number, message: string, issues?: { path: string; message: string }[]): Response {
+export function errorResponse(
+  statusCode: number,
+  message: string,
+  issues?: { path: string; message: string }[],
+): Response {
   return json({ statusCode, error: 'Error', message, ...(issues ? { issues } : {}) }, statusCode);
 }
 

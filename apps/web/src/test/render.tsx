@@ -10,7 +10,10 @@ import type { Locale } from '../i18n/locale';
 import { routes } from '../routes';
 
 /** Renders the real app routes at `path` with a fresh query client. */
-export function renderApp(path: string, opts: { locale?: Locale; routeTable?: RouteObject[]; live?: LiveConnectionFactory } = {}) {
+export function renderApp(
+  path: string,
+  opts: { locale?: Locale; routeTable?: RouteObject[]; live?: LiveConnectionFactory } = {},
+) {
   const router = createMemoryRouter(opts.routeTable ?? routes, { initialEntries: [path] });
   const qc = createQueryClient();
   const app = (
@@ -20,7 +23,9 @@ export function renderApp(path: string, opts: { locale?: Locale; routeTable?: Ro
       </QueryClientProvider>
     </I18nProvider>
   );
-  const utils = render(opts.live ? <LiveConnectionContext.Provider value={opts.live}>{app}</LiveConnectionContext.Provider> : app);
+  const utils = render(
+    opts.live ? <LiveConnectionContext.Provider value={opts.live}>{app}</LiveConnectionContext.Provider> : app,
+  );
   return { ...utils, router, qc };
 }
 

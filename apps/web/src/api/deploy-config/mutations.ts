@@ -9,7 +9,8 @@ const base = (slug: string, envId: string) => `/projects/${seg(slug)}/environmen
 export function useUpdateDeploySettings(slug: string, envId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: Partial<DeploySettings>) => api<DeploySettings>(`${base(slug, envId)}/settings`, { method: 'PATCH', body }),
+    mutationFn: (body: Partial<DeploySettings>) =>
+      api<DeploySettings>(`${base(slug, envId)}/settings`, { method: 'PATCH', body }),
     onSuccess: (settings) => qc.setQueryData(deployConfigKeys.settings(slug, envId), settings),
   });
 }

@@ -15,7 +15,8 @@ function settle(qc: QueryClient, slug: string, view: DeploymentView) {
 export function useCreateDeployment(slug: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateDeploymentBody) => api<DeploymentView>(`${base(slug)}/deployments`, { method: 'POST', body }),
+    mutationFn: (body: CreateDeploymentBody) =>
+      api<DeploymentView>(`${base(slug)}/deployments`, { method: 'POST', body }),
     onSuccess: (view) => settle(qc, slug, view),
   });
 }
@@ -43,9 +44,13 @@ export function useRollback(slug: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ environmentId, confirm }: { environmentId: string; confirm?: string }) =>
-      api<DeploymentView>(`${base(slug)}/environments/${seg(environmentId)}/rollback`, { method: 'POST', body: { confirm } }),
+      api<DeploymentView>(`${base(slug)}/environments/${seg(environmentId)}/rollback`, {
+        method: 'POST',
+        body: { confirm },
+      }),
     onSuccess: (view) => settle(qc, slug, view),
   });
 }
 
-export const logDownloadUrl = (slug: string, id: string) => `${API_BASE}${base(slug)}/deployments/${seg(id)}/logs/download`;
+export const logDownloadUrl = (slug: string, id: string) =>
+  `${API_BASE}${base(slug)}/deployments/${seg(id)}/logs/download`;

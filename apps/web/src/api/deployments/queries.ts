@@ -20,7 +20,8 @@ export function useDeployments(slug: string, filters: DeploymentFilters, limit =
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
-    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.items.some((d) => isActiveState(d.state))) ? ACTIVE_POLL_MS : false),
+    refetchInterval: (q) =>
+      q.state.data?.pages.some((p) => p.items.some((d) => isActiveState(d.state))) ? ACTIVE_POLL_MS : false,
   });
 }
 
@@ -50,7 +51,12 @@ export function useEnvironmentStatus(slug: string, opts: { enabled?: boolean } =
  * The version a rollback of `environmentId` would go back to: the newest succeeded
  * deployment whose version differs from the current one (the API's own rule).
  */
-export function useRollbackTarget(slug: string, environmentId: string, currentVersion: string | null, enabled: boolean) {
+export function useRollbackTarget(
+  slug: string,
+  environmentId: string,
+  currentVersion: string | null,
+  enabled: boolean,
+) {
   return useQuery({
     queryKey: [...deploymentKeys.list(slug, { environmentId, state: 'succeeded' }, 50), 'rollback-target'] as const,
     queryFn: ({ signal }) =>

@@ -7,8 +7,7 @@ import { memberKeys } from './keys';
 export function useUpsertMember(slug: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: UpsertMemberBody) =>
-      api<MemberView>(`/projects/${seg(slug)}/members`, { method: 'PUT', body }),
+    mutationFn: (body: UpsertMemberBody) => api<MemberView>(`/projects/${seg(slug)}/members`, { method: 'PUT', body }),
     onSuccess: () => qc.invalidateQueries({ queryKey: memberKeys.list(slug) }),
   });
 }
@@ -16,8 +15,7 @@ export function useUpsertMember(slug: string) {
 export function useRemoveMember(slug: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (userId: string) =>
-      api<void>(`/projects/${seg(slug)}/members/${seg(userId)}`, { method: 'DELETE' }),
+    mutationFn: (userId: string) => api<void>(`/projects/${seg(slug)}/members/${seg(userId)}`, { method: 'DELETE' }),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: memberKeys.list(slug) });
       // Removing yourself changes what you may see.

@@ -17,8 +17,7 @@ export function useCreateProject() {
 export function useUpdateProject(slug: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: UpdateProjectBody) =>
-      api<ProjectView>(`/projects/${seg(slug)}`, { method: 'PATCH', body }),
+    mutationFn: (body: UpdateProjectBody) => api<ProjectView>(`/projects/${seg(slug)}`, { method: 'PATCH', body }),
     onSuccess: (project) => {
       qc.setQueryData(projectKeys.detail(slug), project);
       return qc.invalidateQueries({ queryKey: projectKeys.list() });

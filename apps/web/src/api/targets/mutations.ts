@@ -35,7 +35,8 @@ export function useDeleteTarget(slug: string) {
 /** Connects to an SSH target without authenticating and reports the host key it offers. */
 export function useTestConnection(slug: string) {
   return useMutation({
-    mutationFn: (id: string) => api<HostKeyProbeView>(`/projects/${seg(slug)}/targets/${seg(id)}/test-connection`, { method: 'POST' }),
+    mutationFn: (id: string) =>
+      api<HostKeyProbeView>(`/projects/${seg(slug)}/targets/${seg(id)}/test-connection`, { method: 'POST' }),
   });
 }
 

@@ -6,7 +6,13 @@ import { useI18n } from '../../i18n/useI18n';
 
 const firstLine = (s: string) => s.split('\n', 1)[0] ?? '';
 
-export function ArtifactsTable({ artifacts, actions }: { artifacts: ArtifactView[]; actions?: (a: ArtifactView) => ReactNode }) {
+export function ArtifactsTable({
+  artifacts,
+  actions,
+}: {
+  artifacts: ArtifactView[];
+  actions?: (a: ArtifactView) => ReactNode;
+}) {
   const { t, bytes } = useI18n();
   return (
     <div className="table-scroll">
@@ -71,7 +77,10 @@ export function ArtifactsTable({ artifacts, actions }: { artifacts: ArtifactView
                   <span className="muted">—</span>
                 )}
               </td>
-              <td className="truncate" title={a.commitAuthor ? t('artifacts.author', { author: a.commitAuthor }) : undefined}>
+              <td
+                className="truncate"
+                title={a.commitAuthor ? t('artifacts.author', { author: a.commitAuthor }) : undefined}
+              >
                 {a.uploadedBy ?? a.commitAuthor ?? '—'}
               </td>
               <td className="nowrap">

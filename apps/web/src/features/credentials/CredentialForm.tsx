@@ -23,7 +23,15 @@ const PLACEHOLDER: Record<CredentialKind, string> = {
  * Creates a credential, or rotates the secret of `credential` when given. The secret lives
  * only in this form's state and is cleared after a successful save.
  */
-export function CredentialForm({ slug, credential, onDone }: { slug: string; credential?: CredentialView; onDone: () => void }) {
+export function CredentialForm({
+  slug,
+  credential,
+  onDone,
+}: {
+  slug: string;
+  credential?: CredentialView;
+  onDone: () => void;
+}) {
   const { t } = useI18n();
   const create = useCreateCredential(slug);
   const rotate = useRotateCredential(slug);
@@ -54,7 +62,13 @@ export function CredentialForm({ slug, credential, onDone }: { slug: string; cre
   };
 
   return (
-    <form className={credential ? 'form form-inline' : 'card form'} onSubmit={onSubmit} noValidate data-testid="credential-form" autoComplete="off">
+    <form
+      className={credential ? 'form form-inline' : 'card form'}
+      onSubmit={onSubmit}
+      noValidate
+      data-testid="credential-form"
+      autoComplete="off"
+    >
       {!credential && <h3>{t('credentials.new')}</h3>}
       {credential && <p className="muted">{t('credentials.rotateHelp', { name: credential.name })}</p>}
       {!credential && (

@@ -46,4 +46,5 @@ export function ConfirmNameField({
   );
 }
 
-export const confirmMatches = (isProtected: boolean, envName: string, typed: string) => !isProtected || typed === envName;
+export const confirmMatches = (isProtected: boolean, envName: string, typed: string) =>
+  !isProtected || typed === envName;

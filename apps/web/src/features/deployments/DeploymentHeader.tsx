@@ -30,7 +30,9 @@ export function DeploymentHeader({
   const cancel = useCancelDeployment(d.projectSlug);
   const [retrying, setRetrying] = useState(false);
   const active = isActiveState(d.state);
-  const retryable = (d.state === 'failed' || d.state === 'cancelled') && d.targets.some((x) => x.state !== 'succeeded' && x.targetId !== null);
+  const retryable =
+    (d.state === 'failed' || d.state === 'cancelled') &&
+    d.targets.some((x) => x.state !== 'succeeded' && x.targetId !== null);
   const now = useNow(active);
   const ms = elapsed(d, now);
   const base = `/projects/${encodeURIComponent(d.projectSlug)}`;
@@ -108,7 +110,9 @@ export function DeploymentHeader({
       </dl>
       {d.state === 'queued' && (
         <div className="alert alert-info" data-testid="deployment-queued">
-          {envStatus?.active && envStatus.active.deploymentId !== d.id ? t('deployment.queuedBehind') : t('deployment.queued')}
+          {envStatus?.active && envStatus.active.deploymentId !== d.id
+            ? t('deployment.queuedBehind')
+            : t('deployment.queued')}
         </div>
       )}
       {d.cancelRequested && active && (

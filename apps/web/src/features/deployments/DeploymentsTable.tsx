@@ -11,7 +11,13 @@ export function elapsed(d: Pick<DeploymentView, 'startedAt' | 'finishedAt'>, now
   return (d.finishedAt ? Date.parse(d.finishedAt) : now) - Date.parse(d.startedAt);
 }
 
-export function DeploymentsTable({ deployments, showEnvironment = true }: { deployments: DeploymentView[]; showEnvironment?: boolean }) {
+export function DeploymentsTable({
+  deployments,
+  showEnvironment = true,
+}: {
+  deployments: DeploymentView[];
+  showEnvironment?: boolean;
+}) {
   const { t, duration } = useI18n();
   return (
     <div className="table-scroll">
@@ -33,12 +39,18 @@ export function DeploymentsTable({ deployments, showEnvironment = true }: { depl
             return (
               <tr key={d.id} data-testid={`deployment-row-${d.id}`} data-state={d.state}>
                 <td>
-                  <Link to={`/projects/${encodeURIComponent(d.projectSlug)}/deployments/${encodeURIComponent(d.id)}`} className="row-link">
+                  <Link
+                    to={`/projects/${encodeURIComponent(d.projectSlug)}/deployments/${encodeURIComponent(d.id)}`}
+                    className="row-link"
+                  >
                     <DeploymentStateBadge state={d.state} />
                   </Link>
                 </td>
                 <td>
-                  <Link to={`/projects/${encodeURIComponent(d.projectSlug)}/deployments/${encodeURIComponent(d.id)}`} className="row-link">
+                  <Link
+                    to={`/projects/${encodeURIComponent(d.projectSlug)}/deployments/${encodeURIComponent(d.id)}`}
+                    className="row-link"
+                  >
                     <VersionChange from={d.previousVersion} to={d.version} />
                   </Link>
                   {d.retryOfId && (

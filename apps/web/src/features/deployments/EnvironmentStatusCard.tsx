@@ -40,7 +40,11 @@ export function EnvironmentStatusCard({
         </div>
       )}
       {active && (
-        <Link to={`${base}/deployments/${encodeURIComponent(active.deploymentId)}`} data-testid={`env-active-${envName}`} className="env-active">
+        <Link
+          to={`${base}/deployments/${encodeURIComponent(active.deploymentId)}`}
+          data-testid={`env-active-${envName}`}
+          className="env-active"
+        >
           <Badge tone={active.state === 'running' ? 'info' : 'neutral'}>
             {active.state === 'running' && <span className="pulse" aria-hidden="true" />}
             {t(active.state === 'running' ? 'overview.inProgress' : 'overview.queued', { version: active.version })}

@@ -1,5 +1,15 @@
 import type { LogLineView } from '@wharf/shared';
-import { memo, type CSSProperties, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import {
+  memo,
+  type CSSProperties,
+  useDeferredValue,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 import { useI18n } from '../../i18n/useI18n';
 import { AnsiText } from './AnsiText';
 import { normaliseQuery } from './highlight';
@@ -18,7 +28,17 @@ function clock(locale: string, iso: string): string {
   return Number.isNaN(d.getTime()) ? '' : f.format(d);
 }
 
-const LogRow = memo(function LogRow({ line, target, query, locale }: { line: LogLineView; target: string; query: string; locale: string }) {
+const LogRow = memo(function LogRow({
+  line,
+  target,
+  query,
+  locale,
+}: {
+  line: LogLineView;
+  target: string;
+  query: string;
+  locale: string;
+}) {
   return (
     <div className={`log-line log-${line.stream}`} data-testid="log-line" data-seq={line.seq} data-stream={line.stream}>
       <span className="log-seq" aria-hidden="true">

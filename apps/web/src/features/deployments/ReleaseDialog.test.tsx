@@ -25,15 +25,21 @@ const artifact = (version: string): ArtifactView => ({
 });
 
 const statuses = [
-  envStatus('staging', { current: { version: '1.3.0', deploymentId: 'd-s', finishedAt: '2025-06-01T11:00:00.000Z', actor: 'ci' } }),
-  envStatus('production', { protected: true, current: { version: '1.2.0', deploymentId: 'd-p', finishedAt: '2025-05-30T11:00:00.000Z', actor: 'ada' } }),
+  envStatus('staging', {
+    current: { version: '1.3.0', deploymentId: 'd-s', finishedAt: '2025-06-01T11:00:00.000Z', actor: 'ci' },
+  }),
+  envStatus('production', {
+    protected: true,
+    current: { version: '1.2.0', deploymentId: 'd-p', finishedAt: '2025-05-30T11:00:00.000Z', actor: 'ada' },
+  }),
 ];
 
 function setup(role: 'maintainer' | 'deployer' | 'viewer', routes: Record<string, Handler> = {}) {
   const api = installFakeApi({
     'GET /api/v1/auth/me': () => json(role === 'maintainer' ? adminMe : viewerMe),
     'GET /api/v1/projects/shop': () => json(project(role)),
-    'GET /api/v1/projects/shop/artifacts': () => json({ items: [artifact('1.3.0'), artifact('1.2.0')], nextCursor: null }),
+    'GET /api/v1/projects/shop/artifacts': () =>
+      json({ items: [artifact('1.3.0'), artifact('1.2.0')], nextCursor: null }),
     'GET /api/v1/projects/shop/environment-status': () => json(statuses),
     [`GET /api/v1/projects/shop/deployments/${DEPLOYMENT_ID}`]: () => json(deploymentView({ state: 'queued' })),
     ...routes,
@@ -74,7 +80,11 @@ describe('release dialog', () => {
     expect(submit).toBeEnabled();
     await userEvent.click(submit);
     await screen.findByTestId('deployment-page');
-    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ environmentId: 'env-production', version: '1.3.0', confirm: 'production' });
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
+      environmentId: 'env-production',
+      version: '1.3.0',
+      confirm: 'production',
+    });
     expect(router.state.location.pathname).toBe(`/projects/shop/deployments/${DEPLOYMENT_ID}`);
   });
 
@@ -130,7 +140,9 @@ describe('release dialog', () => {
   it('shows the API’s confirm issue next to the field', async () => {
     setup('maintainer', {
       'POST /api/v1/projects/shop/deployments': () =>
-        errorResponse(400, 'production is protected: type its name to confirm', [{ path: 'confirm', message: 'type "production" to confirm' }]),
+        errorResponse(400, 'production is protected: type its name to confirm', [
+          { path: 'confirm', message: 'type "production" to confirm' },
+        ]),
     });
     const dialog = await openDialog('1.3.0');
     await userEvent.selectOptions(within(dialog).getByTestId('release-environment'), 'env-production');

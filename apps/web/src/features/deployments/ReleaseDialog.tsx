@@ -47,8 +47,18 @@ export function ReleaseDialog({ version, onClose }: { version: string; onClose: 
           <button type="button" className="btn" onClick={onClose} disabled={create.isPending}>
             {t('common.cancel')}
           </button>
-          <button type="button" className="btn btn-primary" disabled={!canSubmit} onClick={submit} data-testid="release-submit">
-            {create.isPending ? t('release.releasing') : env ? t('release.submit', { version, env: env.environmentName }) : t('release.submitShort')}
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={!canSubmit}
+            onClick={submit}
+            data-testid="release-submit"
+          >
+            {create.isPending
+              ? t('release.releasing')
+              : env
+                ? t('release.submit', { version, env: env.environmentName })
+                : t('release.submitShort')}
           </button>
         </>
       }
@@ -102,13 +112,17 @@ export function ReleaseDialog({ version, onClose }: { version: string; onClose: 
           {env.active && (
             <div className="alert alert-info" data-testid="release-active">
               {t('release.activeNote', { env: env.environmentName, version: env.active.version })}{' '}
-              <Link to={`${base}/deployments/${encodeURIComponent(env.active.deploymentId)}`}>{t('release.viewActive')}</Link>
+              <Link to={`${base}/deployments/${encodeURIComponent(env.active.deploymentId)}`}>
+                {t('release.viewActive')}
+              </Link>
             </div>
           )}
           {env.protected && (
             <>
               <div className="alert alert-warn" data-testid="release-protected">
-                {can('maintainer') ? t('release.protectedNote', { env: env.environmentName }) : t('release.protectedDeployer', { env: env.environmentName })}
+                {can('maintainer')
+                  ? t('release.protectedNote', { env: env.environmentName })
+                  : t('release.protectedDeployer', { env: env.environmentName })}
               </div>
               <ConfirmNameField
                 envName={env.environmentName}

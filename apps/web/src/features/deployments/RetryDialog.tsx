@@ -10,7 +10,15 @@ import { ConfirmNameField, confirmMatches } from './ConfirmNameField';
 import { TargetStateIcon } from './DeploymentStateBadge';
 
 /** Retries the hosts of a failed or cancelled deployment that did not succeed, as a new deployment. */
-export function RetryDialog({ deployment, isProtected, onClose }: { deployment: DeploymentView; isProtected: boolean; onClose: () => void }) {
+export function RetryDialog({
+  deployment,
+  isProtected,
+  onClose,
+}: {
+  deployment: DeploymentView;
+  isProtected: boolean;
+  onClose: () => void;
+}) {
   const { t } = useI18n();
   const slug = deployment.projectSlug;
   const retry = useRetryDeployment(slug);
@@ -25,7 +33,10 @@ export function RetryDialog({ deployment, isProtected, onClose }: { deployment: 
     if (!canSubmit) return;
     retry.mutate(
       { id: deployment.id, ...(isProtected ? { confirm } : {}) },
-      { onSuccess: (d) => void navigate(`/projects/${encodeURIComponent(slug)}/deployments/${encodeURIComponent(d.id)}`) },
+      {
+        onSuccess: (d) =>
+          void navigate(`/projects/${encodeURIComponent(slug)}/deployments/${encodeURIComponent(d.id)}`),
+      },
     );
   };
 
@@ -40,7 +51,13 @@ export function RetryDialog({ deployment, isProtected, onClose }: { deployment: 
           <button type="button" className="btn" onClick={onClose} disabled={retry.isPending}>
             {t('common.cancel')}
           </button>
-          <button type="button" className="btn btn-primary" disabled={!canSubmit} onClick={submit} data-testid="retry-submit">
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={!canSubmit}
+            onClick={submit}
+            data-testid="retry-submit"
+          >
             {retry.isPending ? t('common.working') : t('retry.submit', { count: hosts.length })}
           </button>
         </>
@@ -66,7 +83,15 @@ export function RetryDialog({ deployment, isProtected, onClose }: { deployment: 
             ))}
           </ul>
         )}
-        {isProtected && <ConfirmNameField envName={env} value={confirm} onChange={setConfirm} error={confirmError} testId="retry-confirm-input" />}
+        {isProtected && (
+          <ConfirmNameField
+            envName={env}
+            value={confirm}
+            onChange={setConfirm}
+            error={confirmError}
+            testId="retry-confirm-input"
+          />
+        )}
         <ErrorNotice error={retry.error} fields={['confirm']} testId="retry-error" />
         <button type="submit" hidden disabled={!canSubmit} />
       </form>

@@ -12,7 +12,13 @@ import { ConfirmNameField, confirmMatches } from './ConfirmNameField';
 import { VersionChange } from './VersionChange';
 
 /** "Roll back" for one environment: the button (deployers and up) and its dialog. */
-export function RollbackButton({ env, className = 'btn btn-small' }: { env: EnvironmentStatusView; className?: string }) {
+export function RollbackButton({
+  env,
+  className = 'btn btn-small',
+}: {
+  env: EnvironmentStatusView;
+  className?: string;
+}) {
   const { t } = useI18n();
   const { can } = useProjectContext();
   const [open, setOpen] = useState(false);
@@ -50,7 +56,10 @@ function RollbackDialog({ env, onClose }: { env: EnvironmentStatusView; onClose:
     if (!canSubmit) return;
     rollback.mutate(
       { environmentId: env.environmentId, ...(env.protected ? { confirm } : {}) },
-      { onSuccess: (d) => void navigate(`/projects/${encodeURIComponent(slug)}/deployments/${encodeURIComponent(d.id)}`) },
+      {
+        onSuccess: (d) =>
+          void navigate(`/projects/${encodeURIComponent(slug)}/deployments/${encodeURIComponent(d.id)}`),
+      },
     );
   };
 
@@ -65,7 +74,13 @@ function RollbackDialog({ env, onClose }: { env: EnvironmentStatusView; onClose:
           <button type="button" className="btn" onClick={onClose} disabled={rollback.isPending}>
             {t('common.cancel')}
           </button>
-          <button type="button" className="btn btn-danger" disabled={!canSubmit} onClick={submit} data-testid="rollback-submit">
+          <button
+            type="button"
+            className="btn btn-danger"
+            disabled={!canSubmit}
+            onClick={submit}
+            data-testid="rollback-submit"
+          >
             {rollback.isPending ? t('common.working') : t('rollback.submit', { env: env.environmentName })}
           </button>
         </>
@@ -91,9 +106,17 @@ function RollbackDialog({ env, onClose }: { env: EnvironmentStatusView; onClose:
         {env.protected && (
           <>
             <div className="alert alert-warn">
-              {can('maintainer') ? t('release.protectedNote', { env: env.environmentName }) : t('release.protectedDeployer', { env: env.environmentName })}
+              {can('maintainer')
+                ? t('release.protectedNote', { env: env.environmentName })
+                : t('release.protectedDeployer', { env: env.environmentName })}
             </div>
-            <ConfirmNameField envName={env.environmentName} value={confirm} onChange={setConfirm} error={confirmError} testId="rollback-confirm-input" />
+            <ConfirmNameField
+              envName={env.environmentName}
+              value={confirm}
+              onChange={setConfirm}
+              error={confirmError}
+              testId="rollback-confirm-input"
+            />
           </>
         )}
         <ErrorNotice error={rollback.error} fields={['confirm']} testId="rollback-error" />

@@ -53,7 +53,9 @@ export function TargetProgress({ deployment }: { deployment: DeploymentView }) {
       {groupByBatch(targets).map(([batch, members]) => (
         <div className="batch" key={batch} data-testid={`batch-${batch}`}>
           <div className="batch-head">
-            <span className="strong">{batch === 0 ? t('deployment.unbatched') : t('deployment.batch', { n: batch })}</span>
+            <span className="strong">
+              {batch === 0 ? t('deployment.unbatched') : t('deployment.batch', { n: batch })}
+            </span>
             <span className="muted small">
               {t('deployment.batchDone', {
                 done: members.filter((m) => m.state === 'succeeded').length,
@@ -63,13 +65,20 @@ export function TargetProgress({ deployment }: { deployment: DeploymentView }) {
           </div>
           <ul className="host-list">
             {members.map((m) => (
-              <li key={`${m.targetId ?? ''}:${m.targetName}`} className={`host host-${m.state}`} data-testid={`host-${m.targetName}`} data-state={m.state}>
+              <li
+                key={`${m.targetId ?? ''}:${m.targetName}`}
+                className={`host host-${m.state}`}
+                data-testid={`host-${m.targetName}`}
+                data-state={m.state}
+              >
                 <TargetStateIcon state={m.state} />
                 <span className="mono strong host-name">{m.targetName}</span>
                 <span className="muted small">{t(`targetState.${m.state}`)}</span>
                 {m.startedAt && (
                   <span className="muted small host-time">
-                    {m.finishedAt ? duration(Date.parse(m.finishedAt) - Date.parse(m.startedAt)) : t('deployment.since', { time: duration(now - Date.parse(m.startedAt)) })}
+                    {m.finishedAt
+                      ? duration(Date.parse(m.finishedAt) - Date.parse(m.startedAt))
+                      : t('deployment.since', { time: duration(now - Date.parse(m.startedAt)) })}
                   </span>
                 )}
                 {m.error && (

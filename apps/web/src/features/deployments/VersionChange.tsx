@@ -1,7 +1,15 @@
 import { useI18n } from '../../i18n/useI18n';
 
 /** "1.2.0 → 1.3.0", with a placeholder when nothing ran before. */
-export function VersionChange({ from, to, testIdPrefix }: { from: string | null; to: string | null; testIdPrefix?: string }) {
+export function VersionChange({
+  from,
+  to,
+  testIdPrefix,
+}: {
+  from: string | null;
+  to: string | null;
+  testIdPrefix?: string;
+}) {
   const { t } = useI18n();
   return (
     <span className="version-change">

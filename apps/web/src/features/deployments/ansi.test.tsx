@@ -51,7 +51,12 @@ describe('parseAnsi', () => {
       `50%\r100%`,
       'plain text',
     ];
-    for (const s of samples) expect(stripAnsi(s)).toBe(parseAnsi(s).map((x) => x.text).join(''));
+    for (const s of samples)
+      expect(stripAnsi(s)).toBe(
+        parseAnsi(s)
+          .map((x) => x.text)
+          .join(''),
+      );
   });
 
   it('drops OSC 8 hyperlink wrappers but keeps their visible text', () => {

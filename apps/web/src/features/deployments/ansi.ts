@@ -13,8 +13,22 @@ const NAMES = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'wh
 
 /** xterm's 16 colours, to map 256-colour and truecolor codes onto the nearest class. */
 const PALETTE: [number, number, number][] = [
-  [0, 0, 0], [205, 0, 0], [0, 205, 0], [205, 205, 0], [0, 0, 238], [205, 0, 205], [0, 205, 205], [229, 229, 229],
-  [127, 127, 127], [255, 0, 0], [0, 255, 0], [255, 255, 0], [92, 92, 255], [255, 0, 255], [0, 255, 255], [255, 255, 255],
+  [0, 0, 0],
+  [205, 0, 0],
+  [0, 205, 0],
+  [205, 205, 0],
+  [0, 0, 238],
+  [205, 0, 205],
+  [0, 205, 205],
+  [229, 229, 229],
+  [127, 127, 127],
+  [255, 0, 0],
+  [0, 255, 0],
+  [255, 255, 0],
+  [92, 92, 255],
+  [255, 0, 255],
+  [0, 255, 255],
+  [255, 255, 255],
 ];
 
 const colourName = (index: number) => (index < 8 ? NAMES[index]! : `bright-${NAMES[index - 8]!}`);
@@ -54,7 +68,15 @@ interface Style {
   strike: boolean;
 }
 
-const plainStyle = (): Style => ({ fg: null, bg: null, bold: false, dim: false, italic: false, underline: false, strike: false });
+const plainStyle = (): Style => ({
+  fg: null,
+  bg: null,
+  bold: false,
+  dim: false,
+  italic: false,
+  underline: false,
+  strike: false,
+});
 
 function classesOf(s: Style): string {
   const out: string[] = [];
@@ -117,8 +139,9 @@ function applySgr(style: Style, raw: string): Style {
 // One alternation, in priority order: CSI (7-bit and 8-bit), OSC (to BEL or ST, or the end
 // of the line), DCS/SOS/PM/APC strings, any other escape (ESC, intermediates, final byte)
 // or a lone ESC, a carriage return, and the remaining C0/C1 control characters (tab kept).
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const ESCAPES = /(?:\x1b\[|\x9b)([0-?]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][\s\S]*?(?:\x1b\\|$)|\x1b(?:[ -/]*[0-~])?|(\r)|[\x00-\x08\x0a-\x0c\x0e-\x1f\x7f-\x9f]/g;
+const ESCAPES =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /(?:\x1b\[|\x9b)([0-?]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][\s\S]*?(?:\x1b\\|$)|\x1b(?:[ -/]*[0-~])?|(\r)|[\x00-\x08\x0a-\x0c\x0e-\x1f\x7f-\x9f]/g;
 
 /** Splits one line of terminal output into styled segments. */
 export function parseAnsi(input: string): AnsiSegment[] {

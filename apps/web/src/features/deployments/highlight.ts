@@ -16,7 +16,8 @@ export function findMatches(text: string, query: string): [number, number][] {
   // toLowerCase can change the length of some characters; then positions would be wrong.
   if (lower.length !== text.length) return lower.includes(query) ? [[0, 0]] : [];
   const out: [number, number][] = [];
-  for (let i = lower.indexOf(query); i !== -1; i = lower.indexOf(query, i + query.length)) out.push([i, i + query.length]);
+  for (let i = lower.indexOf(query); i !== -1; i = lower.indexOf(query, i + query.length))
+    out.push([i, i + query.length]);
   return out;
 }
 

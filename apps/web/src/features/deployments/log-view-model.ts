@@ -62,7 +62,12 @@ const OVERSCAN = 150;
  * following: then the window ends at the last row). Boundaries snap to chunks of 100 rows
  * so scrolling re-renders only when a chunk boundary is crossed.
  */
-export function rowWindow(count: number, viewportPx: number, scrollRow: number, following: boolean): { start: number; end: number } {
+export function rowWindow(
+  count: number,
+  viewportPx: number,
+  scrollRow: number,
+  following: boolean,
+): { start: number; end: number } {
   const visible = Math.max(1, Math.ceil((viewportPx > 0 ? viewportPx : 480) / ROW_PX));
   const first = following ? count - visible : scrollRow;
   const last = first + visible;

@@ -25,16 +25,28 @@ const FIELDS = [
 ];
 
 /** How one environment deploys. Saves every field with one PATCH. */
-export function DeploySettingsForm({ slug, envId, settings, readOnly }: { slug: string; envId: string; settings: DeploySettings; readOnly: boolean }) {
+export function DeploySettingsForm({
+  slug,
+  envId,
+  settings,
+  readOnly,
+}: {
+  slug: string;
+  envId: string;
+  settings: DeploySettings;
+  readOnly: boolean;
+}) {
   const { t } = useI18n();
   const update = useUpdateDeploySettings(slug, envId);
   const form = useFieldErrors(update);
   const [draft, setDraft] = useState<SettingsDraft>(() => toDraft(settings));
   const [saved, setSaved] = useState(false);
-  const set = <K extends keyof SettingsDraft>(key: K) => (value: SettingsDraft[K]) => {
-    setSaved(false);
-    setDraft((d) => ({ ...d, [key]: value }));
-  };
+  const set =
+    <K extends keyof SettingsDraft>(key: K) =>
+    (value: SettingsDraft[K]) => {
+      setSaved(false);
+      setDraft((d) => ({ ...d, [key]: value }));
+    };
   const idp = `settings-${envId}`;
 
   const onSubmit = (e: FormEvent) => {
@@ -49,7 +61,12 @@ export function DeploySettingsForm({ slug, envId, settings, readOnly }: { slug: 
       });
   };
 
-  const text = (key: keyof SettingsDraft, path: string, label: string, opts: { hint?: string; placeholder?: string; testId: string; type?: 'text' | 'number' }) => (
+  const text = (
+    key: keyof SettingsDraft,
+    path: string,
+    label: string,
+    opts: { hint?: string; placeholder?: string; testId: string; type?: 'text' | 'number' },
+  ) => (
     <TextField
       id={`${idp}-${key}`}
       name={path}
@@ -76,7 +93,12 @@ export function DeploySettingsForm({ slug, envId, settings, readOnly }: { slug: 
             placeholder: 'npm ci --omit=dev',
             testId: 'settings-install-command',
           })}
-          <Field id={`${idp}-reloadMode`} name="reload.mode" label={t('settings.reloadMode')} error={form.error('reload.mode')}>
+          <Field
+            id={`${idp}-reloadMode`}
+            name="reload.mode"
+            label={t('settings.reloadMode')}
+            error={form.error('reload.mode')}
+          >
             <select
               id={`${idp}-reloadMode`}
               value={draft.reloadMode}
@@ -93,25 +115,56 @@ export function DeploySettingsForm({ slug, envId, settings, readOnly }: { slug: 
                 hint: t('settings.ecosystemFileHint'),
                 testId: 'settings-ecosystem-file',
               })
-            : text('reloadName', 'reload.name', t('settings.reloadName'), { hint: t('settings.reloadNameHint'), testId: 'settings-reload-name' })}
-          {text('keepReleases', 'keepReleases', t('settings.keepReleases'), { hint: t('settings.keepReleasesHint'), testId: 'settings-keep-releases', type: 'number' })}
-          {text('preCommand', 'preCommand', t('settings.preCommand'), { hint: t('settings.preCommandHint'), testId: 'settings-pre-command' })}
-          {text('postCommand', 'postCommand', t('settings.postCommand'), { hint: t('settings.postCommandHint'), testId: 'settings-post-command' })}
+            : text('reloadName', 'reload.name', t('settings.reloadName'), {
+                hint: t('settings.reloadNameHint'),
+                testId: 'settings-reload-name',
+              })}
+          {text('keepReleases', 'keepReleases', t('settings.keepReleases'), {
+            hint: t('settings.keepReleasesHint'),
+            testId: 'settings-keep-releases',
+            type: 'number',
+          })}
+          {text('preCommand', 'preCommand', t('settings.preCommand'), {
+            hint: t('settings.preCommandHint'),
+            testId: 'settings-pre-command',
+          })}
+          {text('postCommand', 'postCommand', t('settings.postCommand'), {
+            hint: t('settings.postCommandHint'),
+            testId: 'settings-post-command',
+          })}
         </div>
       </fieldset>
       <fieldset className="fieldset">
         <legend>{t('settings.health')}</legend>
         <div className="form-grid">
-          {text('intervalMs', 'health.intervalMs', t('settings.intervalMs'), { testId: 'settings-health-interval', type: 'number' })}
-          {text('timeoutMs', 'health.timeoutMs', t('settings.timeoutMs'), { testId: 'settings-health-timeout', type: 'number' })}
-          {text('attempts', 'health.attempts', t('settings.attempts'), { testId: 'settings-health-attempts', type: 'number' })}
+          {text('intervalMs', 'health.intervalMs', t('settings.intervalMs'), {
+            testId: 'settings-health-interval',
+            type: 'number',
+          })}
+          {text('timeoutMs', 'health.timeoutMs', t('settings.timeoutMs'), {
+            testId: 'settings-health-timeout',
+            type: 'number',
+          })}
+          {text('attempts', 'health.attempts', t('settings.attempts'), {
+            testId: 'settings-health-attempts',
+            type: 'number',
+          })}
         </div>
       </fieldset>
       <fieldset className="fieldset">
         <legend>{t('settings.rollout')}</legend>
         <div className="form-grid">
-          {text('batchSize', 'batchSize', t('settings.batchSize'), { hint: t('settings.batchSizeHint'), placeholder: '1 / 25%', testId: 'settings-batch-size' })}
-          <Field id={`${idp}-onFailure`} name="onFailure" label={t('settings.onFailure')} error={form.error('onFailure')}>
+          {text('batchSize', 'batchSize', t('settings.batchSize'), {
+            hint: t('settings.batchSizeHint'),
+            placeholder: '1 / 25%',
+            testId: 'settings-batch-size',
+          })}
+          <Field
+            id={`${idp}-onFailure`}
+            name="onFailure"
+            label={t('settings.onFailure')}
+            error={form.error('onFailure')}
+          >
             <select
               id={`${idp}-onFailure`}
               value={draft.onFailure}
@@ -123,7 +176,11 @@ export function DeploySettingsForm({ slug, envId, settings, readOnly }: { slug: 
               <option value="continue">{t('settings.onFailure.continue')}</option>
             </select>
           </Field>
-          {text('timeoutMinutes', 'timeoutMinutes', t('settings.timeoutMinutes'), { hint: t('settings.timeoutMinutesHint'), testId: 'settings-timeout-minutes', type: 'number' })}
+          {text('timeoutMinutes', 'timeoutMinutes', t('settings.timeoutMinutes'), {
+            hint: t('settings.timeoutMinutesHint'),
+            testId: 'settings-timeout-minutes',
+            type: 'number',
+          })}
         </div>
       </fieldset>
       <ErrorNotice error={update.error} fields={FIELDS} testId="form-error" />

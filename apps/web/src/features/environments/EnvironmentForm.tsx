@@ -29,7 +29,12 @@ export function EnvironmentForm({ slug, env, onDone }: { slug: string; env?: Env
   };
 
   return (
-    <form className={env ? 'form form-inline' : 'card form'} onSubmit={onSubmit} noValidate data-testid="environment-form">
+    <form
+      className={env ? 'form form-inline' : 'card form'}
+      onSubmit={onSubmit}
+      noValidate
+      data-testid="environment-form"
+    >
       {!env && <h3>{t('environments.new')}</h3>}
       <div className="form-grid">
         <TextField
@@ -45,7 +50,13 @@ export function EnvironmentForm({ slug, env, onDone }: { slug: string; env?: Env
           autoFocus
           testId="environment-name"
         />
-        <Field id={`${idp}-protected`} name="protected" label={t('environments.protected')} error={form.error('protected')} hint={t('environments.protectedHint')}>
+        <Field
+          id={`${idp}-protected`}
+          name="protected"
+          label={t('environments.protected')}
+          error={form.error('protected')}
+          hint={t('environments.protectedHint')}
+        >
           <label className="checkbox">
             <input
               id={`${idp}-protected`}
@@ -60,7 +71,12 @@ export function EnvironmentForm({ slug, env, onDone }: { slug: string; env?: Env
       </div>
       <ErrorNotice error={mutation.error} fields={['name', 'protected']} testId="form-error" />
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={mutation.isPending} data-testid="environment-submit">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={mutation.isPending}
+          data-testid="environment-submit"
+        >
           {mutation.isPending ? t('common.saving') : env ? t('common.save') : t('common.create')}
         </button>
         <button type="button" className="btn" onClick={onDone}>

@@ -7,7 +7,15 @@ import { DeploySettingsForm } from './DeploySettingsForm';
 import { VariablesEditor } from './VariablesEditor';
 
 /** Maintainers: how this environment deploys, and its variables. */
-export function EnvironmentSettingsPanel({ slug, env, onClose }: { slug: string; env: EnvironmentView; onClose: () => void }) {
+export function EnvironmentSettingsPanel({
+  slug,
+  env,
+  onClose,
+}: {
+  slug: string;
+  env: EnvironmentView;
+  onClose: () => void;
+}) {
   const { t } = useI18n();
   const settings = useDeploySettings(slug, env.id);
   return (

@@ -27,7 +27,12 @@ export function VariablesEditor({ slug, envId }: { slug: string; envId: string }
       <div className="section-head">
         <h3>{t('variables.title')}</h3>
         {!adding && (
-          <button type="button" className="btn btn-small" onClick={() => setAdding(true)} data-testid="variable-create-button">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => setAdding(true)}
+            data-testid="variable-create-button"
+          >
             {t('variables.add')}
           </button>
         )}
@@ -63,7 +68,11 @@ export function VariablesEditor({ slug, envId }: { slug: string; envId: string }
               ) : (
                 <tr key={v.id} data-testid={`variable-row-${v.name}`}>
                   <td className="mono strong">{v.name}</td>
-                  <td className="mono truncate" data-testid="variable-value" title={v.secret ? t('variables.secretHint') : (v.value ?? '')}>
+                  <td
+                    className="mono truncate"
+                    data-testid="variable-value"
+                    title={v.secret ? t('variables.secretHint') : (v.value ?? '')}
+                  >
                     {v.secret ? (
                       <>
                         <span aria-label={t('variables.hidden')}>{MASK}</span>{' '}
@@ -78,7 +87,12 @@ export function VariablesEditor({ slug, envId }: { slug: string; envId: string }
                   </td>
                   <td className="actions-col">
                     <div className="row-actions">
-                      <button type="button" className="btn btn-small" onClick={() => setReplacing(v.name)} data-testid="variable-replace">
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() => setReplacing(v.name)}
+                        data-testid="variable-replace"
+                      >
                         {v.secret ? t('variables.replace') : t('common.edit')}
                       </button>
                       <ConfirmButton
@@ -90,7 +104,9 @@ export function VariablesEditor({ slug, envId }: { slug: string; envId: string }
                         {t('common.delete')}
                       </ConfirmButton>
                     </div>
-                    {remove.isError && remove.variables === v.name && <ErrorNotice error={remove.error} testId="delete-error" />}
+                    {remove.isError && remove.variables === v.name && (
+                      <ErrorNotice error={remove.error} testId="delete-error" />
+                    )}
                   </td>
                 </tr>
               ),
@@ -103,7 +119,17 @@ export function VariablesEditor({ slug, envId }: { slug: string; envId: string }
 }
 
 /** Adds a variable, or replaces the value of `existing` (a secret's old value is never shown). */
-function VariableForm({ slug, envId, existing, onDone }: { slug: string; envId: string; existing?: VariableView; onDone: () => void }) {
+function VariableForm({
+  slug,
+  envId,
+  existing,
+  onDone,
+}: {
+  slug: string;
+  envId: string;
+  existing?: VariableView;
+  onDone: () => void;
+}) {
   const { t } = useI18n();
   const save = useSetVariable(slug, envId);
   const form = useFieldErrors(save);
@@ -125,7 +151,13 @@ function VariableForm({ slug, envId, existing, onDone }: { slug: string; envId: 
   };
 
   return (
-    <form className={existing ? 'form form-inline' : 'card form'} onSubmit={onSubmit} noValidate autoComplete="off" data-testid="variable-form">
+    <form
+      className={existing ? 'form form-inline' : 'card form'}
+      onSubmit={onSubmit}
+      noValidate
+      autoComplete="off"
+      data-testid="variable-form"
+    >
       {existing?.secret && <p className="muted small">{t('variables.replaceHelp', { name: existing.name })}</p>}
       <div className="form-grid">
         <TextField
@@ -154,9 +186,21 @@ function VariableForm({ slug, envId, existing, onDone }: { slug: string; envId: 
           mono
           testId="variable-value-input"
         />
-        <Field id={`${idp}-secret`} name="secret" label={t('variables.secret')} error={form.error('secret')} hint={t('variables.secretHint')}>
+        <Field
+          id={`${idp}-secret`}
+          name="secret"
+          label={t('variables.secret')}
+          error={form.error('secret')}
+          hint={t('variables.secretHint')}
+        >
           <label className="checkbox">
-            <input id={`${idp}-secret`} type="checkbox" checked={secret} onChange={(e) => setSecret(e.target.checked)} data-testid="variable-secret" />
+            <input
+              id={`${idp}-secret`}
+              type="checkbox"
+              checked={secret}
+              onChange={(e) => setSecret(e.target.checked)}
+              data-testid="variable-secret"
+            />
             {t('variables.secretLabel')}
           </label>
         </Field>

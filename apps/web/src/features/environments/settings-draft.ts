@@ -47,7 +47,10 @@ export function fromDraft(d: SettingsDraft): Record<string, unknown> {
   const batch = d.batchSize.trim();
   return {
     installCommand: optional(d.installCommand),
-    reload: d.reloadMode === 'reload' ? { mode: 'reload', name: d.reloadName.trim() } : { mode: 'startOrReload', ecosystemFile: d.ecosystemFile.trim() },
+    reload:
+      d.reloadMode === 'reload'
+        ? { mode: 'reload', name: d.reloadName.trim() }
+        : { mode: 'startOrReload', ecosystemFile: d.ecosystemFile.trim() },
     health: { intervalMs: num(d.intervalMs), timeoutMs: num(d.timeoutMs), attempts: num(d.attempts) },
     keepReleases: num(d.keepReleases),
     preCommand: optional(d.preCommand),

@@ -23,7 +23,9 @@ describe('CreateProjectForm', () => {
   it('shows the API issues next to their fields and the message inline', async () => {
     installFakeApi({
       'POST /api/v1/projects': () =>
-        errorResponse(409, 'a project with this slug already exists', [{ path: 'slug', message: 'slug is already taken' }]),
+        errorResponse(409, 'a project with this slug already exists', [
+          { path: 'slug', message: 'slug is already taken' },
+        ]),
     });
     renderWithProviders(<CreateProjectForm onCreated={vi.fn()} onCancel={vi.fn()} />);
     await userEvent.type(screen.getByTestId('project-slug'), 'shop');
@@ -36,7 +38,8 @@ describe('CreateProjectForm', () => {
 
   it('lists issues for fields the form does not show', async () => {
     installFakeApi({
-      'POST /api/v1/projects': () => errorResponse(400, 'invalid body', [{ path: 'owner', message: 'unexpected field' }]),
+      'POST /api/v1/projects': () =>
+        errorResponse(400, 'invalid body', [{ path: 'owner', message: 'unexpected field' }]),
     });
     renderWithProviders(<CreateProjectForm onCreated={vi.fn()} onCancel={vi.fn()} />);
     await userEvent.type(screen.getByTestId('project-slug'), 'shop');

@@ -8,7 +8,13 @@ import { useI18n } from '../../i18n/useI18n';
 
 const FIELDS = ['slug', 'name', 'description'] as const;
 
-export function CreateProjectForm({ onCreated, onCancel }: { onCreated: (p: ProjectView) => void; onCancel: () => void }) {
+export function CreateProjectForm({
+  onCreated,
+  onCancel,
+}: {
+  onCreated: (p: ProjectView) => void;
+  onCancel: () => void;
+}) {
   const { t } = useI18n();
   const create = useCreateProject();
   const form = useFieldErrors(create);

@@ -21,7 +21,15 @@ export function EditProjectForm({ project, onDone }: { project: ProjectView; onD
 
   return (
     <form className="form" onSubmit={onSubmit} noValidate data-testid="project-edit-form">
-      <TextField id="project-edit-name" name="name" label={t('field.name')} value={name} onChange={setName} error={form.error('name')} testId="project-edit-name" />
+      <TextField
+        id="project-edit-name"
+        name="name"
+        label={t('field.name')}
+        value={name}
+        onChange={setName}
+        error={form.error('name')}
+        testId="project-edit-name"
+      />
       <TextField
         id="project-edit-description"
         name="description"

@@ -18,14 +18,29 @@ export function HostKeyStatus({ target }: { target: TargetView }) {
     );
   }
   return (
-    <span className="mono small fingerprint" data-testid={`host-key-${target.name}`} data-pinned="true" title={target.hostKey.fingerprint}>
+    <span
+      className="mono small fingerprint"
+      data-testid={`host-key-${target.name}`}
+      data-pinned="true"
+      title={target.hostKey.fingerprint}
+    >
       {target.hostKey.fingerprint}
     </span>
   );
 }
 
 /** What "Test connection" found, and for admins the button that pins it. */
-export function HostKeyProbeResult({ slug, target, probe, isAdmin }: { slug: string; target: TargetView; probe: HostKeyProbeView; isAdmin: boolean }) {
+export function HostKeyProbeResult({
+  slug,
+  target,
+  probe,
+  isAdmin,
+}: {
+  slug: string;
+  target: TargetView;
+  probe: HostKeyProbeView;
+  isAdmin: boolean;
+}) {
   const { t } = useI18n();
   const approve = useApproveHostKey(slug);
   const approvedNow = approve.isSuccess && approve.variables.fingerprint === probe.fingerprint;
@@ -59,7 +74,10 @@ export function HostKeyProbeResult({ slug, target, probe, isAdmin }: { slug: str
           </dd>
         </div>
       </dl>
-      <div data-testid="probe-matches" data-matches={pinnedIsOffered ? 'true' : probe.matches === false ? 'false' : 'none'}>
+      <div
+        data-testid="probe-matches"
+        data-matches={pinnedIsOffered ? 'true' : probe.matches === false ? 'false' : 'none'}
+      >
         {pinnedIsOffered ? (
           <Badge tone="ok">{t('hostKey.matches')}</Badge>
         ) : probe.matches === false ? (
@@ -78,7 +96,11 @@ export function HostKeyProbeResult({ slug, target, probe, isAdmin }: { slug: str
               onClick={() => approve.mutate({ id: target.id, fingerprint: probe.fingerprint })}
               data-testid={`approve-host-key-${target.name}`}
             >
-              {approve.isPending ? t('common.working') : probe.matches === false ? t('hostKey.approveChanged') : t('hostKey.approve')}
+              {approve.isPending
+                ? t('common.working')
+                : probe.matches === false
+                  ? t('hostKey.approveChanged')
+                  : t('hostKey.approve')}
             </button>
           </div>
         ) : (

@@ -34,7 +34,9 @@ export function TargetForm({ slug, environmentId, target, credentials, onDone }:
   const [kind, setKind] = useState<TargetKind>(target?.kind ?? 'ssh');
   const [name, setName] = useState(target?.name ?? '');
   const [credentialId, setCredentialId] = useState(target?.credentialId ?? '');
-  const [values, setValues] = useState<Record<string, string>>(() => initialValues(target?.kind ?? 'ssh', target?.config));
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    initialValues(target?.kind ?? 'ssh', target?.config),
+  );
   const idp = target ? `target-edit-${target.id}` : 'target-new';
 
   const changeKind = (next: TargetKind) => {
@@ -61,10 +63,21 @@ export function TargetForm({ slug, environmentId, target, credentials, onDone }:
   const known = ['kind', 'name', 'credentialId', ...TARGET_FIELDS[kind].map((f) => `config.${f.path}`)];
 
   return (
-    <form className={target ? 'form form-inline' : 'card form'} onSubmit={onSubmit} noValidate data-testid="target-form">
+    <form
+      className={target ? 'form form-inline' : 'card form'}
+      onSubmit={onSubmit}
+      noValidate
+      data-testid="target-form"
+    >
       {!target && <h3>{t('targets.new')}</h3>}
       <div className="form-grid">
-        <Field id={`${idp}-kind`} name="kind" label={t('targets.kind')} error={form.error('kind')} hint={t(`targetKind.${kind}.hint`)}>
+        <Field
+          id={`${idp}-kind`}
+          name="kind"
+          label={t('targets.kind')}
+          error={form.error('kind')}
+          hint={t(`targetKind.${kind}.hint`)}
+        >
           <select
             id={`${idp}-kind`}
             value={kind}
@@ -104,7 +117,13 @@ export function TargetForm({ slug, environmentId, target, credentials, onDone }:
             const set = (v: string) => setValues((prev) => ({ ...prev, [f.path]: v }));
             if (f.type === 'select') {
               return (
-                <Field key={f.path} id={id} name={`config.${f.path}`} label={t(f.label)} error={form.error(`config.${f.path}`)}>
+                <Field
+                  key={f.path}
+                  id={id}
+                  name={`config.${f.path}`}
+                  label={t(f.label)}
+                  error={form.error(`config.${f.path}`)}
+                >
                   <select id={id} value={value} data-testid={testId} onChange={(e) => set(e.target.value)}>
                     {(f.options ?? []).map((o) => (
                       <option key={o} value={o}>
@@ -135,8 +154,19 @@ export function TargetForm({ slug, environmentId, target, credentials, onDone }:
         </div>
       </fieldset>
       <div className="form-grid">
-        <Field id={`${idp}-credential`} name="credentialId" label={t('targets.credential')} error={form.error('credentialId')} hint={t(`targetKind.${kind}.credentialHint`)}>
-          <select id={`${idp}-credential`} value={credentialId} data-testid="target-credential" onChange={(e) => setCredentialId(e.target.value)}>
+        <Field
+          id={`${idp}-credential`}
+          name="credentialId"
+          label={t('targets.credential')}
+          error={form.error('credentialId')}
+          hint={t(`targetKind.${kind}.credentialHint`)}
+        >
+          <select
+            id={`${idp}-credential`}
+            value={credentialId}
+            data-testid="target-credential"
+            onChange={(e) => setCredentialId(e.target.value)}
+          >
             <option value="">{t('targets.noCredential')}</option>
             {(credentials ?? []).map((c) => (
               <option key={c.id} value={c.id}>

@@ -27,7 +27,13 @@ export const TARGET_FIELDS: Record<TargetKind, TargetFieldDef[]> = {
     { path: 'user', label: 'target.user', placeholder: 'deploy', initial: '' },
     { path: 'baseDir', label: 'target.baseDir', hint: 'target.baseDirHint', placeholder: '/srv/my-app', initial: '' },
     { path: 'appName', label: 'target.appName', hint: 'target.appNameHint', placeholder: 'my-app', initial: '' },
-    { path: 'healthCheck.type', label: 'target.healthCheck', type: 'select', options: ['none', 'http'], initial: 'none' },
+    {
+      path: 'healthCheck.type',
+      label: 'target.healthCheck',
+      type: 'select',
+      options: ['none', 'http'],
+      initial: 'none',
+    },
     {
       path: 'healthCheck.url',
       label: 'target.healthUrl',
@@ -54,7 +60,13 @@ export const TARGET_FIELDS: Record<TargetKind, TargetFieldDef[]> = {
   consul: [
     { path: 'consulUrl', label: 'target.consulUrl', placeholder: 'http://consul.internal:8500', initial: '' },
     { path: 'service', label: 'target.service', placeholder: 'my-app', initial: '' },
-    { path: 'restartPath', label: 'target.restartPath', hint: 'target.restartPathHint', initial: '/-/restart', optional: true },
+    {
+      path: 'restartPath',
+      label: 'target.restartPath',
+      hint: 'target.restartPathHint',
+      initial: '/-/restart',
+      optional: true,
+    },
     { path: 'healthPath', label: 'target.healthPath', initial: '/health', optional: true },
   ],
 };

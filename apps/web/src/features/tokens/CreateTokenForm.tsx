@@ -6,7 +6,15 @@ import { TextField } from '../../components/Field';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useI18n } from '../../i18n/useI18n';
 
-export function CreateTokenForm({ slug, onCreated, onCancel }: { slug: string; onCreated: (t: CreatedApiTokenView) => void; onCancel: () => void }) {
+export function CreateTokenForm({
+  slug,
+  onCreated,
+  onCancel,
+}: {
+  slug: string;
+  onCreated: (t: CreatedApiTokenView) => void;
+  onCancel: () => void;
+}) {
   const { t } = useI18n();
   const create = useCreateToken(slug);
   const form = useFieldErrors(create);

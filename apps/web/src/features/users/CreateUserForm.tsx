@@ -25,8 +25,26 @@ export function CreateUserForm({ onDone }: { onDone: () => void }) {
     <form className="card form" onSubmit={onSubmit} noValidate data-testid="user-form" autoComplete="off">
       <h3>{t('users.new')}</h3>
       <div className="form-grid">
-        <TextField id="user-email" name="email" type="email" label={t('field.email')} value={email} onChange={setEmail} error={form.error('email')} autoFocus testId="user-email" />
-        <TextField id="user-name" name="name" label={t('field.name')} value={name} onChange={setName} error={form.error('name')} testId="user-name" />
+        <TextField
+          id="user-email"
+          name="email"
+          type="email"
+          label={t('field.email')}
+          value={email}
+          onChange={setEmail}
+          error={form.error('email')}
+          autoFocus
+          testId="user-email"
+        />
+        <TextField
+          id="user-name"
+          name="name"
+          label={t('field.name')}
+          value={name}
+          onChange={setName}
+          error={form.error('name')}
+          testId="user-name"
+        />
         <TextField
           id="user-password"
           name="password"
@@ -39,9 +57,21 @@ export function CreateUserForm({ onDone }: { onDone: () => void }) {
           autoComplete="new-password"
           testId="user-password"
         />
-        <Field id="user-admin" name="isAdmin" label={t('users.admin')} error={form.error('isAdmin')} hint={t('users.adminHint')}>
+        <Field
+          id="user-admin"
+          name="isAdmin"
+          label={t('users.admin')}
+          error={form.error('isAdmin')}
+          hint={t('users.adminHint')}
+        >
           <label className="checkbox">
-            <input id="user-admin" type="checkbox" checked={isAdmin} onChange={(e) => setIsAdmin(e.target.checked)} data-testid="user-admin" />
+            <input
+              id="user-admin"
+              type="checkbox"
+              checked={isAdmin}
+              onChange={(e) => setIsAdmin(e.target.checked)}
+              data-testid="user-admin"
+            />
             {t('users.adminLabel')}
           </label>
         </Field>

@@ -24,7 +24,11 @@ export function AdminAuditPage() {
       ) : (
         <>
           <AuditTable events={audit.data.pages.flatMap((p) => p.items)} />
-          <LoadMore hasNextPage={audit.hasNextPage} isFetchingNextPage={audit.isFetchingNextPage} fetchNextPage={() => audit.fetchNextPage()} />
+          <LoadMore
+            hasNextPage={audit.hasNextPage}
+            isFetchingNextPage={audit.isFetchingNextPage}
+            fetchNextPage={() => audit.fetchNextPage()}
+          />
           {audit.isError && <ErrorNotice error={audit.error} onRetry={() => void audit.fetchNextPage()} />}
         </>
       )}

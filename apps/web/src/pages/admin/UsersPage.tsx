@@ -21,7 +21,12 @@ export function UsersPage() {
         subtitle={t('users.subtitle')}
         actions={
           !creating && (
-            <button type="button" className="btn btn-primary" data-testid="user-create-button" onClick={() => setCreating(true)}>
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-testid="user-create-button"
+              onClick={() => setCreating(true)}
+            >
               {t('users.new')}
             </button>
           )

@@ -45,13 +45,20 @@ export function AuditTab() {
       ) : audit.isLoadingError ? (
         <ErrorNotice error={audit.error} onRetry={() => void audit.refetch()} />
       ) : audit.data.pages[0]?.items.length === 0 ? (
-        <EmptyState testId="audit-empty" title={action ? t('audit.empty.filtered', { action }) : t('audit.empty.title')}>
+        <EmptyState
+          testId="audit-empty"
+          title={action ? t('audit.empty.filtered', { action }) : t('audit.empty.title')}
+        >
           {t('audit.empty.body')}
         </EmptyState>
       ) : (
         <>
           <AuditTable events={audit.data.pages.flatMap((p) => p.items)} />
-          <LoadMore hasNextPage={audit.hasNextPage} isFetchingNextPage={audit.isFetchingNextPage} fetchNextPage={() => audit.fetchNextPage()} />
+          <LoadMore
+            hasNextPage={audit.hasNextPage}
+            isFetchingNextPage={audit.isFetchingNextPage}
+            fetchNextPage={() => audit.fetchNextPage()}
+          />
           {audit.isError && <ErrorNotice error={audit.error} onRetry={() => void audit.fetchNextPage()} />}
         </>
       )}

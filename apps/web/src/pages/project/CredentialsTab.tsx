@@ -29,7 +29,12 @@ export function CredentialsTab() {
       title={t('tab.credentials')}
       actions={
         !creating && (
-          <button type="button" className="btn btn-primary" data-testid="credential-create-button" onClick={() => setCreating(true)}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="credential-create-button"
+            onClick={() => setCreating(true)}
+          >
             {t('credentials.new')}
           </button>
         )
@@ -96,7 +101,9 @@ export function CredentialsTab() {
                         {t('common.delete')}
                       </ConfirmButton>
                     </div>
-                    {remove.isError && remove.variables === c.id && <ErrorNotice error={remove.error} testId="delete-error" />}
+                    {remove.isError && remove.variables === c.id && (
+                      <ErrorNotice error={remove.error} testId="delete-error" />
+                    )}
                   </td>
                 </tr>
                 {rotatingId === c.id && (

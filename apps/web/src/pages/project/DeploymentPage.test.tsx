@@ -10,10 +10,16 @@ import { renderApp } from '../../test/render';
 const PATH = `/projects/shop/deployments/${DEPLOYMENT_ID}`;
 const API = `/api/v1/projects/shop/deployments/${DEPLOYMENT_ID}`;
 const statuses = [
-  envStatus('production', { protected: true, current: { version: '1.2.0', deploymentId: 'd-old', finishedAt: '2025-05-30T11:00:00.000Z', actor: 'ada' } }),
+  envStatus('production', {
+    protected: true,
+    current: { version: '1.2.0', deploymentId: 'd-old', finishedAt: '2025-05-30T11:00:00.000Z', actor: 'ada' },
+  }),
 ];
 
-function setup(view: DeploymentView | (() => DeploymentView), opts: { role?: 'maintainer' | 'deployer' | 'viewer'; routes?: Record<string, Handler> } = {}) {
+function setup(
+  view: DeploymentView | (() => DeploymentView),
+  opts: { role?: 'maintainer' | 'deployer' | 'viewer'; routes?: Record<string, Handler> } = {},
+) {
   const role = opts.role ?? 'maintainer';
   const api = installFakeApi({
     'GET /api/v1/auth/me': () => json(role === 'maintainer' ? adminMe : viewerMe),
@@ -54,21 +60,49 @@ describe('deployment page', () => {
       finishedAt: '2025-06-01T12:01:00.000Z',
       error: 'batch 2 failed on 1 target(s)',
       targets: [
-        { targetId: 't-web1', targetName: 'web1', batch: 1, state: 'succeeded', startedAt: null, finishedAt: null, error: null },
-        { targetId: 't-web2', targetName: 'web2', batch: 2, state: 'failed', startedAt: null, finishedAt: null, error: 'health check failed: HTTP 502 after 15 attempts' },
-        { targetId: 't-web3', targetName: 'web3', batch: 3, state: 'skipped', startedAt: null, finishedAt: null, error: null },
+        {
+          targetId: 't-web1',
+          targetName: 'web1',
+          batch: 1,
+          state: 'succeeded',
+          startedAt: null,
+          finishedAt: null,
+          error: null,
+        },
+        {
+          targetId: 't-web2',
+          targetName: 'web2',
+          batch: 2,
+          state: 'failed',
+          startedAt: null,
+          finishedAt: null,
+          error: 'health check failed: HTTP 502 after 15 attempts',
+        },
+        {
+          targetId: 't-web3',
+          targetName: 'web3',
+          batch: 3,
+          state: 'skipped',
+          startedAt: null,
+          finishedAt: null,
+          error: null,
+        },
       ],
     });
     const retryId = '9d9a3c1e-5b7f-4c2a-9e61-3f0b8d2a7c99';
     const { calls, router, live } = setup(failed, {
       routes: {
-        [`POST ${API}/retry`]: () => json(deploymentView({ id: retryId, state: 'queued', retryOfId: DEPLOYMENT_ID }), 201),
-        [`GET /api/v1/projects/shop/deployments/${retryId}`]: () => json(deploymentView({ id: retryId, state: 'queued', retryOfId: DEPLOYMENT_ID })),
+        [`POST ${API}/retry`]: () =>
+          json(deploymentView({ id: retryId, state: 'queued', retryOfId: DEPLOYMENT_ID }), 201),
+        [`GET /api/v1/projects/shop/deployments/${retryId}`]: () =>
+          json(deploymentView({ id: retryId, state: 'queued', retryOfId: DEPLOYMENT_ID })),
       },
     });
     expect(await screen.findByTestId('deployment-state')).toHaveTextContent(/^failed$/);
     expect(screen.getByTestId('deployment-error')).toHaveTextContent('batch 2 failed on 1 target(s)');
-    expect(within(screen.getByTestId('host-web2')).getByTestId('host-error')).toHaveTextContent('HTTP 502 after 15 attempts');
+    expect(within(screen.getByTestId('host-web2')).getByTestId('host-error')).toHaveTextContent(
+      'HTTP 502 after 15 attempts',
+    );
     expect(screen.queryByTestId('cancel-deployment')).not.toBeInTheDocument();
 
     await userEvent.click(screen.getByTestId('retry-deployment'));
@@ -176,7 +210,14 @@ describe('deployment page: live log', () => {
     await screen.findByTestId('deployment-state');
     const conn = live.latest();
     act(() => conn.serverConnect());
-    act(() => conn.sendLines(DEPLOYMENT_ID, [line(1, 'npm install'), line(2, '\x1b[31mERR!\x1b[0m failed'), line(3, 'health ok'), line(4, 'err again')]));
+    act(() =>
+      conn.sendLines(DEPLOYMENT_ID, [
+        line(1, 'npm install'),
+        line(2, '\x1b[31mERR!\x1b[0m failed'),
+        line(3, 'health ok'),
+        line(4, 'err again'),
+      ]),
+    );
     await userEvent.type(screen.getByTestId('log-search'), 'err');
     await waitFor(() => expect(logSeqs()).toEqual([2, 4]));
     expect(screen.getByTestId('log-match-count')).toHaveTextContent('2 matching lines');

@@ -62,7 +62,11 @@ function DeploymentDetail({ id }: { id: string }) {
       </div>
       <DeploymentHeader deployment={dv} envStatus={envStatus} isProtected={envStatus?.protected ?? false} />
       <Section title={t('deployment.targets')}>
-        {dv.targets.length === 0 ? <p className="muted">{t('deployment.noTargets')}</p> : <TargetProgress deployment={dv} />}
+        {dv.targets.length === 0 ? (
+          <p className="muted">{t('deployment.noTargets')}</p>
+        ) : (
+          <TargetProgress deployment={dv} />
+        )}
       </Section>
       <Section title={t('log.title')}>
         <LogViewer

@@ -1,4 +1,10 @@
-import { DEPLOYMENT_STATES, DEPLOYMENT_TRIGGERS, versionSchema, type DeploymentState, type DeploymentTrigger } from '@wharf/shared';
+import {
+  DEPLOYMENT_STATES,
+  DEPLOYMENT_TRIGGERS,
+  versionSchema,
+  type DeploymentState,
+  type DeploymentTrigger,
+} from '@wharf/shared';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { DeploymentFilters } from '../../api/deployments/keys';
@@ -77,7 +83,12 @@ export function DeploymentsTab() {
             </option>
           ))}
         </select>
-        <select aria-label={t('deployment.state')} value={filters.state ?? ''} onChange={(e) => setFilter('state', e.target.value)} data-testid="filter-state">
+        <select
+          aria-label={t('deployment.state')}
+          value={filters.state ?? ''}
+          onChange={(e) => setFilter('state', e.target.value)}
+          data-testid="filter-state"
+        >
           <option value="">{t('deployments.allStates')}</option>
           {DEPLOYMENT_STATES.map((s) => (
             <option key={s} value={s}>
@@ -85,7 +96,12 @@ export function DeploymentsTab() {
             </option>
           ))}
         </select>
-        <select aria-label={t('deployment.trigger')} value={filters.trigger ?? ''} onChange={(e) => setFilter('trigger', e.target.value)} data-testid="filter-trigger">
+        <select
+          aria-label={t('deployment.trigger')}
+          value={filters.trigger ?? ''}
+          onChange={(e) => setFilter('trigger', e.target.value)}
+          data-testid="filter-trigger"
+        >
           <option value="">{t('deployments.allTriggers')}</option>
           {DEPLOYMENT_TRIGGERS.map((s) => (
             <option key={s} value={s}>
@@ -157,7 +173,9 @@ export function DeploymentsTab() {
             isFetchingNextPage={deployments.isFetchingNextPage}
             fetchNextPage={() => deployments.fetchNextPage()}
           />
-          {deployments.isFetchNextPageError && <ErrorNotice error={deployments.error} onRetry={() => void deployments.fetchNextPage()} />}
+          {deployments.isFetchNextPageError && (
+            <ErrorNotice error={deployments.error} onRetry={() => void deployments.fetchNextPage()} />
+          )}
         </>
       )}
     </Section>

@@ -32,7 +32,12 @@ export function EnvironmentsTab() {
       actions={
         canEdit &&
         !creating && (
-          <button type="button" className="btn btn-primary" data-testid="environment-create-button" onClick={() => setCreating(true)}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="environment-create-button"
+            onClick={() => setCreating(true)}
+          >
             {t('environments.new')}
           </button>
         )
@@ -117,7 +122,12 @@ export function EnvironmentsTab() {
                         >
                           {t('settings.button')}
                         </button>
-                        <button type="button" className="btn btn-small" data-testid="environment-edit" onClick={() => setEditingId(env.id)}>
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          data-testid="environment-edit"
+                          onClick={() => setEditingId(env.id)}
+                        >
                           {t('common.edit')}
                         </button>
                         <ConfirmButton
@@ -141,7 +151,12 @@ export function EnvironmentsTab() {
         </table>
       )}
       {canEdit && settingsEnv && (
-        <EnvironmentSettingsPanel key={settingsEnv.id} slug={slug} env={settingsEnv} onClose={() => setSettingsId(null)} />
+        <EnvironmentSettingsPanel
+          key={settingsEnv.id}
+          slug={slug}
+          env={settingsEnv}
+          onClose={() => setSettingsId(null)}
+        />
       )}
     </Section>
   );

@@ -29,7 +29,12 @@ export function MembersTab() {
       actions={
         canManage &&
         !adding && (
-          <button type="button" className="btn btn-primary" data-testid="member-create-button" onClick={() => setAdding(true)}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="member-create-button"
+            onClick={() => setAdding(true)}
+          >
             {t('members.add')}
           </button>
         )
@@ -56,7 +61,9 @@ export function MembersTab() {
           </thead>
           <tbody>
             {members.data.map((m) => {
-              const rowPending = (upsert.isPending && upsert.variables?.email === m.email) || (remove.isPending && remove.variables === m.userId);
+              const rowPending =
+                (upsert.isPending && upsert.variables?.email === m.email) ||
+                (remove.isPending && remove.variables === m.userId);
               return (
                 <tr key={m.userId} data-testid={`member-row-${m.email}`}>
                   <td className="strong">
@@ -96,8 +103,12 @@ export function MembersTab() {
                       >
                         {t('members.remove')}
                       </ConfirmButton>
-                      {upsert.isError && upsert.variables?.email === m.email && !adding && <ErrorNotice error={upsert.error} testId="member-error" />}
-                      {remove.isError && remove.variables === m.userId && <ErrorNotice error={remove.error} testId="member-error" />}
+                      {upsert.isError && upsert.variables?.email === m.email && !adding && (
+                        <ErrorNotice error={upsert.error} testId="member-error" />
+                      )}
+                      {remove.isError && remove.variables === m.userId && (
+                        <ErrorNotice error={remove.error} testId="member-error" />
+                      )}
                     </td>
                   )}
                 </tr>

@@ -47,39 +47,49 @@ export function OverviewTab() {
           </EmptyState>
         ) : (
           <>
-          {status.isError && <ErrorNotice error={status.error} onRetry={() => void status.refetch()} testId="status-error" />}
-          <ol className="env-pipeline" data-testid="overview-environments">
-            {envs.data.map((env) => {
-              const count = targetCount(env.id);
-              return (
-                <li key={env.id} className="env-card" data-testid={`overview-env-${env.name}`}>
-                  <div className="env-card-head">
-                    <span className="env-name">{env.name}</span>
-                    {env.protected && (
-                      <Badge tone="warn" testId="protected-badge">
-                        {t('environments.protected')}
-                      </Badge>
-                    )}
-                  </div>
-                  <EnvironmentStatusCard
-                    envName={env.name}
-                    status={status.data?.find((s) => s.environmentId === env.id)}
-                    statusPending={status.isPending}
-                  />
-                  <div className="env-card-foot">
-                    <Link to={`${base}/targets?env=${encodeURIComponent(env.id)}`}>
-                      {count === undefined
-                        ? t('tab.targets')
-                        : t(new Intl.PluralRules(locale).select(count) === 'one' ? 'overview.targetCount.one' : 'overview.targetCount.other', { count })}
-                    </Link>
-                    <Link to={`${base}/deployments?env=${encodeURIComponent(env.id)}`} data-testid={`env-history-${env.name}`}>
-                      {t('overview.history')}
-                    </Link>
-                  </div>
-                </li>
-              );
-            })}
-          </ol>
+            {status.isError && (
+              <ErrorNotice error={status.error} onRetry={() => void status.refetch()} testId="status-error" />
+            )}
+            <ol className="env-pipeline" data-testid="overview-environments">
+              {envs.data.map((env) => {
+                const count = targetCount(env.id);
+                return (
+                  <li key={env.id} className="env-card" data-testid={`overview-env-${env.name}`}>
+                    <div className="env-card-head">
+                      <span className="env-name">{env.name}</span>
+                      {env.protected && (
+                        <Badge tone="warn" testId="protected-badge">
+                          {t('environments.protected')}
+                        </Badge>
+                      )}
+                    </div>
+                    <EnvironmentStatusCard
+                      envName={env.name}
+                      status={status.data?.find((s) => s.environmentId === env.id)}
+                      statusPending={status.isPending}
+                    />
+                    <div className="env-card-foot">
+                      <Link to={`${base}/targets?env=${encodeURIComponent(env.id)}`}>
+                        {count === undefined
+                          ? t('tab.targets')
+                          : t(
+                              new Intl.PluralRules(locale).select(count) === 'one'
+                                ? 'overview.targetCount.one'
+                                : 'overview.targetCount.other',
+                              { count },
+                            )}
+                      </Link>
+                      <Link
+                        to={`${base}/deployments?env=${encodeURIComponent(env.id)}`}
+                        data-testid={`env-history-${env.name}`}
+                      >
+                        {t('overview.history')}
+                      </Link>
+                    </div>
+                  </li>
+                );
+              })}
+            </ol>
           </>
         )}
       </Section>
@@ -88,7 +98,12 @@ export function OverviewTab() {
         actions={
           can('maintainer') &&
           !editing && (
-            <button type="button" className="btn btn-small" data-testid="project-edit-button" onClick={() => setEditing(true)}>
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="project-edit-button"
+              onClick={() => setEditing(true)}
+            >
               {t('common.edit')}
             </button>
           )

@@ -73,7 +73,10 @@ describe('project page', () => {
     renderApp('/projects/shop');
     const list = await screen.findByTestId('overview-environments');
     const items = within(list).getAllByRole('listitem');
-    expect(items.map((li) => li.getAttribute('data-testid'))).toEqual(['overview-env-staging', 'overview-env-production']);
+    expect(items.map((li) => li.getAttribute('data-testid'))).toEqual([
+      'overview-env-staging',
+      'overview-env-production',
+    ]);
     expect(within(items[1]!).getByTestId('protected-badge')).toBeInTheDocument();
     expect(within(items[0]!).queryByTestId('protected-badge')).not.toBeInTheDocument();
   });
@@ -104,13 +107,17 @@ describe('versions tab', () => {
     expect(row).toHaveTextContent('Fix checkout');
     expect(row).not.toHaveTextContent('long body');
     expect(row).toHaveTextContent('2.4 MB');
-    expect(within(screen.getByTestId('artifact-row-1.1.0')).queryByTestId('node-modules-badge')).not.toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('artifact-row-1.1.0')).queryByTestId('node-modules-badge'),
+    ).not.toBeInTheDocument();
     await userEvent.click(screen.getByTestId('load-more'));
     await screen.findByTestId('artifact-row-1.0.0');
     expect(screen.queryByTestId('load-more')).not.toBeInTheDocument();
     const versions = screen.getAllByTestId('artifact-version').map((e) => e.textContent);
     expect(versions).toEqual(['1.2.0', '1.1.0', '1.0.0']);
-    expect(calls.filter((c) => c.path.endsWith('/artifacts')).map((c) => new URLSearchParams(c.search).get('cursor'))).toEqual([null, 'c2']);
+    expect(
+      calls.filter((c) => c.path.endsWith('/artifacts')).map((c) => new URLSearchParams(c.search).get('cursor')),
+    ).toEqual([null, 'c2']);
   });
 });
 
@@ -125,7 +132,9 @@ describe('environments tab', () => {
     const row = await screen.findByTestId('environment-row-staging');
     await userEvent.click(within(row).getByTestId('environment-delete'));
     await userEvent.click(within(row).getByTestId('confirm-yes'));
-    expect(await within(row).findByTestId('delete-error')).toHaveTextContent('environment "staging" is in use by 2 targets');
+    expect(await within(row).findByTestId('delete-error')).toHaveTextContent(
+      'environment "staging" is in use by 2 targets',
+    );
   });
 
   it('moves an environment with one PATCH of its new position', async () => {
@@ -161,8 +170,27 @@ describe('targets tab', () => {
       'GET /api/v1/projects/shop/environments': () => json([env('staging', 0)]),
       'GET /api/v1/projects/shop/targets': () => json([]),
       'GET /api/v1/projects/shop/credentials': () =>
-        json([{ id: '6f1c1c1e-8a51-4c8e-9d5e-3f2a1b0c9d8e', name: 'kube', kind: 'kubeconfig', fingerprint: 'SHA256:x', createdAt: '2025-01-01T00:00:00Z', rotatedAt: null }]),
-      'POST /api/v1/projects/shop/environments/env-staging/targets': ({ body }) => json({ id: 't1', environmentId: 'env-staging', credentialId: null, createdAt: '2025-01-01T00:00:00Z', ...(body as object) }, 201),
+        json([
+          {
+            id: '6f1c1c1e-8a51-4c8e-9d5e-3f2a1b0c9d8e',
+            name: 'kube',
+            kind: 'kubeconfig',
+            fingerprint: 'SHA256:x',
+            createdAt: '2025-01-01T00:00:00Z',
+            rotatedAt: null,
+          },
+        ]),
+      'POST /api/v1/projects/shop/environments/env-staging/targets': ({ body }) =>
+        json(
+          {
+            id: 't1',
+            environmentId: 'env-staging',
+            credentialId: null,
+            createdAt: '2025-01-01T00:00:00Z',
+            ...(body as object),
+          },
+          201,
+        ),
     });
     renderApp('/projects/shop/targets');
     await userEvent.click(await screen.findByTestId('target-create-button'));

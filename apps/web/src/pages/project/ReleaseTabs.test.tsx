@@ -15,9 +15,13 @@ const env = (name: string, position: number, isProtected = false): EnvironmentVi
   createdAt: '2025-01-03T00:00:00.000Z',
 });
 
-function as(role: 'maintainer' | 'deployer' | 'viewer', routes: Record<string, Handler>, opts: { admin?: boolean } = {}) {
+function as(
+  role: 'maintainer' | 'deployer' | 'viewer',
+  routes: Record<string, Handler>,
+  opts: { admin?: boolean } = {},
+) {
   return installFakeApi({
-    'GET /api/v1/auth/me': () => json(opts.admin ?? role === 'maintainer' ? adminMe : viewerMe),
+    'GET /api/v1/auth/me': () => json((opts.admin ?? role === 'maintainer') ? adminMe : viewerMe),
     'GET /api/v1/projects/shop': () => json(project(role)),
     ...routes,
   });
@@ -30,12 +34,22 @@ describe('overview: what each environment runs', () => {
     'GET /api/v1/projects/shop/environment-status': () =>
       json([
         envStatus('staging', {
-          current: { version: '1.3.0', deploymentId: 'd-s', finishedAt: new Date(Date.now() - 3_600_000).toISOString(), actor: 'ci:gitlab' },
+          current: {
+            version: '1.3.0',
+            deploymentId: 'd-s',
+            finishedAt: new Date(Date.now() - 3_600_000).toISOString(),
+            actor: 'ci:gitlab',
+          },
           active: { deploymentId: DEPLOYMENT_ID, version: '1.4.0', state: 'running' },
         }),
         envStatus('production', {
           protected: true,
-          current: { version: '1.2.0', deploymentId: 'd-p', finishedAt: new Date(Date.now() - 86_400_000).toISOString(), actor: 'ada@example.com' },
+          current: {
+            version: '1.2.0',
+            deploymentId: 'd-p',
+            finishedAt: new Date(Date.now() - 86_400_000).toISOString(),
+            actor: 'ada@example.com',
+          },
         }),
       ]),
     ...extra,
@@ -51,7 +65,10 @@ describe('overview: what each environment runs', () => {
     expect(active).toHaveTextContent('Deploying 1.4.0');
     expect(active).toHaveAttribute('href', `/projects/shop/deployments/${DEPLOYMENT_ID}`);
     expect(screen.queryByTestId('env-active-production')).not.toBeInTheDocument();
-    expect(screen.getByTestId('env-history-production')).toHaveAttribute('href', '/projects/shop/deployments?env=env-production');
+    expect(screen.getByTestId('env-history-production')).toHaveAttribute(
+      'href',
+      '/projects/shop/deployments?env=env-production',
+    );
   });
 
   it('rolls back a protected environment only after its name is typed, then opens the new deployment', async () => {
@@ -68,7 +85,10 @@ describe('overview: what each environment runs', () => {
             nextCursor: null,
           }),
         'POST /api/v1/projects/shop/environments/env-production/rollback': () =>
-          json(deploymentView({ trigger: 'rollback', state: 'queued', version: '1.1.0', previousVersion: '1.2.0' }), 201),
+          json(
+            deploymentView({ trigger: 'rollback', state: 'queued', version: '1.1.0', previousVersion: '1.2.0' }),
+            201,
+          ),
         [`GET /api/v1/projects/shop/deployments/${DEPLOYMENT_ID}`]: () =>
           json(deploymentView({ trigger: 'rollback', state: 'queued', version: '1.1.0', previousVersion: '1.2.0' })),
       }),
@@ -127,11 +147,21 @@ describe('deployments tab', () => {
       'GET /api/v1/projects/shop/deployments': ({ url }) => {
         const p = url.searchParams;
         if (p.get('state') === 'cancelled') return json({ items: [], nextCursor: null });
-        if (p.get('cursor') === 'c2') return json({ items: [deploymentView({ id: 'd-3', version: '1.0.0', state: 'succeeded' })], nextCursor: null });
+        if (p.get('cursor') === 'c2')
+          return json({
+            items: [deploymentView({ id: 'd-3', version: '1.0.0', state: 'succeeded' })],
+            nextCursor: null,
+          });
         return json({
           items: [
             deploymentView({ id: 'd-1', state: 'failed', trigger: 'cli' }),
-            deploymentView({ id: 'd-2', version: '1.2.0', previousVersion: null, state: 'succeeded', trigger: 'rollback' }),
+            deploymentView({
+              id: 'd-2',
+              version: '1.2.0',
+              previousVersion: null,
+              state: 'succeeded',
+              trigger: 'rollback',
+            }),
           ],
           nextCursor: 'c2',
         });
@@ -151,7 +181,9 @@ describe('deployments tab', () => {
     await userEvent.selectOptions(screen.getByTestId('filter-environment'), 'env-production');
     await userEvent.selectOptions(screen.getByTestId('filter-trigger'), 'rollback');
     await userEvent.type(screen.getByTestId('filter-version'), '1.2.0{Enter}');
-    await waitFor(() => expect(router.state.location.search).toBe('?env=env-production&trigger=rollback&version=1.2.0'));
+    await waitFor(() =>
+      expect(router.state.location.search).toBe('?env=env-production&trigger=rollback&version=1.2.0'),
+    );
     const last = calls.filter((c) => c.path.endsWith('/deployments')).at(-1)!;
     expect(Object.fromEntries(new URLSearchParams(last.search))).toEqual({
       environmentId: 'env-production',
@@ -243,7 +275,12 @@ describe('targets: host keys', () => {
       'GET /api/v1/projects/shop/targets': () => json(targets),
       'POST /api/v1/projects/shop/targets/t-web2/test-connection': () => json(probe('t-web2', null)),
       'PUT /api/v1/projects/shop/targets/t-web2/host-key': ({ body }) => {
-        targets = [target('web2', { fingerprint: (body as { fingerprint: string }).fingerprint, approvedAt: '2025-06-01T00:00:00.000Z' })];
+        targets = [
+          target('web2', {
+            fingerprint: (body as { fingerprint: string }).fingerprint,
+            approvedAt: '2025-06-01T00:00:00.000Z',
+          }),
+        ];
         return json(targets[0]);
       },
     });
@@ -257,7 +294,10 @@ describe('targets: host keys', () => {
     await userEvent.click(within(result).getByTestId('approve-host-key-web2'));
     await waitFor(() => expect(screen.getByTestId('host-key-web2')).toHaveTextContent(FP));
     expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({ fingerprint: FP });
-    expect(within(screen.getByTestId('host-key-probe-web2')).getByTestId('probe-matches')).toHaveAttribute('data-matches', 'true');
+    expect(within(screen.getByTestId('host-key-probe-web2')).getByTestId('probe-matches')).toHaveAttribute(
+      'data-matches',
+      'true',
+    );
     expect(screen.queryByTestId('approve-host-key-web2')).not.toBeInTheDocument();
   });
 
@@ -276,7 +316,8 @@ describe('targets: host keys', () => {
 
   it('shows when the host cannot be reached', async () => {
     setup(true, [target('web1', null)], {
-      'POST /api/v1/projects/shop/targets/t-web1/test-connection': () => errorResponse(502, 'cannot reach 127.0.0.2:22'),
+      'POST /api/v1/projects/shop/targets/t-web1/test-connection': () =>
+        errorResponse(502, 'cannot reach 127.0.0.2:22'),
     });
     renderApp('/projects/shop/targets');
     await userEvent.click(await screen.findByTestId('test-connection-web1'));
@@ -310,7 +351,8 @@ describe('environment deploy settings and variables', () => {
       'GET /api/v1/projects/shop/environments': () => json([env('production', 0, true)]),
       [`GET ${base}/settings`]: () => json(settings),
       [`PATCH ${base}/settings`]: ({ body }) => json({ ...settings, ...(body as object) }),
-      [`GET ${base}/variables`]: () => json([variable('NODE_ENV', false, 'production'), variable('DATABASE_URL', true, null)]),
+      [`GET ${base}/variables`]: () =>
+        json([variable('NODE_ENV', false, 'production'), variable('DATABASE_URL', true, null)]),
       ...extra,
     });
     renderApp('/projects/shop/environments');
@@ -369,7 +411,9 @@ describe('environment deploy settings and variables', () => {
     await openPanel();
     const secretRow = await screen.findByTestId('variable-row-DATABASE_URL');
     expect(within(secretRow).getByTestId('variable-value')).toHaveTextContent('••••••••');
-    expect(within(screen.getByTestId('variable-row-NODE_ENV')).getByTestId('variable-value')).toHaveTextContent('production');
+    expect(within(screen.getByTestId('variable-row-NODE_ENV')).getByTestId('variable-value')).toHaveTextContent(
+      'production',
+    );
     await userEvent.click(within(secretRow).getByTestId('variable-replace'));
     const form = within(screen.getByTestId('variable-row-DATABASE_URL')).getByTestId('variable-form');
     expect(within(form).getByTestId('variable-name')).toHaveValue('DATABASE_URL');
@@ -378,8 +422,16 @@ describe('environment deploy settings and variables', () => {
     expect(within(form).getByTestId('variable-value-input')).toHaveAttribute('type', 'password');
     await userEvent.type(within(form).getByTestId('variable-value-input'), 'postgres://new');
     await userEvent.click(within(form).getByTestId('variable-submit'));
-    await waitFor(() => expect(within(screen.getByTestId('variable-row-DATABASE_URL')).queryByTestId('variable-form')).not.toBeInTheDocument());
-    expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({ name: 'DATABASE_URL', value: 'postgres://new', secret: true });
+    await waitFor(() =>
+      expect(
+        within(screen.getByTestId('variable-row-DATABASE_URL')).queryByTestId('variable-form'),
+      ).not.toBeInTheDocument(),
+    );
+    expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({
+      name: 'DATABASE_URL',
+      value: 'postgres://new',
+      secret: true,
+    });
   });
 
   it('adds a variable and deletes one', async () => {
@@ -396,10 +448,14 @@ describe('environment deploy settings and variables', () => {
     await userEvent.type(screen.getByTestId('variable-name'), 'LOG_LEVEL');
     await userEvent.type(screen.getByTestId('variable-value-input'), 'debug');
     await userEvent.click(screen.getByTestId('variable-submit'));
-    await waitFor(() => expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({ name: 'LOG_LEVEL', value: 'debug', secret: false }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({ name: 'LOG_LEVEL', value: 'debug', secret: false }),
+    );
     const row = screen.getByTestId('variable-row-NODE_ENV');
     await userEvent.click(within(row).getByTestId('variable-delete'));
     await userEvent.click(within(row).getByTestId('confirm-yes'));
-    await waitFor(() => expect(calls.some((c) => c.method === 'DELETE' && c.path.endsWith('/variables/NODE_ENV'))).toBe(true));
+    await waitFor(() =>
+      expect(calls.some((c) => c.method === 'DELETE' && c.path.endsWith('/variables/NODE_ENV'))).toBe(true),
+    );
   });
 });

@@ -89,14 +89,24 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
       actions={
         canEdit &&
         !creating && (
-          <button type="button" className="btn btn-primary" data-testid="target-create-button" onClick={() => setCreating(true)}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="target-create-button"
+            onClick={() => setCreating(true)}
+          >
             {t('targets.new')}
           </button>
         )
       }
     >
       {creating && (
-        <TargetForm slug={slug} environmentId={env.id} credentials={credentials.data} onDone={() => setCreating(false)} />
+        <TargetForm
+          slug={slug}
+          environmentId={env.id}
+          credentials={credentials.data}
+          onDone={() => setCreating(false)}
+        />
       )}
       {targets.isPending ? (
         <Spinner />
@@ -135,64 +145,78 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
                 </tr>
               ) : (
                 <Fragment key={target.id}>
-                <tr data-testid={`target-row-${target.name}`}>
-                  <td className="mono strong">{target.name}</td>
-                  <td>
-                    <Badge tone="info">{t(`targetKind.${target.kind}`)}</Badge>
-                  </td>
-                  <td className="mono small truncate">{targetSummary(target.kind, target.config)}</td>
-                  <td>{credName(target.credentialId) ?? <span className="muted">—</span>}</td>
-                  <td className="hostkey-cell">
-                    <HostKeyStatus target={target} />
-                  </td>
-                  <td>
-                    <TimeAgo iso={target.createdAt} />
-                  </td>
-                  {canEdit && (
-                    <td className="actions-col">
-                      <div className="row-actions">
-                        {target.kind === 'ssh' && (
+                  <tr data-testid={`target-row-${target.name}`}>
+                    <td className="mono strong">{target.name}</td>
+                    <td>
+                      <Badge tone="info">{t(`targetKind.${target.kind}`)}</Badge>
+                    </td>
+                    <td className="mono small truncate">{targetSummary(target.kind, target.config)}</td>
+                    <td>{credName(target.credentialId) ?? <span className="muted">—</span>}</td>
+                    <td className="hostkey-cell">
+                      <HostKeyStatus target={target} />
+                    </td>
+                    <td>
+                      <TimeAgo iso={target.createdAt} />
+                    </td>
+                    {canEdit && (
+                      <td className="actions-col">
+                        <div className="row-actions">
+                          {target.kind === 'ssh' && (
+                            <button
+                              type="button"
+                              className="btn btn-small"
+                              data-testid={`test-connection-${target.name}`}
+                              disabled={testConnection.isPending && testConnection.variables === target.id}
+                              onClick={() =>
+                                testConnection.mutate(target.id, {
+                                  onSuccess: (probe) => setProbes((p) => ({ ...p, [target.id]: probe })),
+                                })
+                              }
+                            >
+                              {testConnection.isPending && testConnection.variables === target.id
+                                ? t('hostKey.testing')
+                                : t('hostKey.test')}
+                            </button>
+                          )}
                           <button
                             type="button"
                             className="btn btn-small"
-                            data-testid={`test-connection-${target.name}`}
-                            disabled={testConnection.isPending && testConnection.variables === target.id}
-                            onClick={() =>
-                              testConnection.mutate(target.id, {
-                                onSuccess: (probe) => setProbes((p) => ({ ...p, [target.id]: probe })),
-                              })
-                            }
+                            data-testid="target-edit"
+                            onClick={() => setEditingId(target.id)}
                           >
-                            {testConnection.isPending && testConnection.variables === target.id ? t('hostKey.testing') : t('hostKey.test')}
+                            {t('common.edit')}
                           </button>
+                          <ConfirmButton
+                            testId="target-delete"
+                            question={t('targets.deleteConfirm', { name: target.name })}
+                            pending={remove.isPending && remove.variables === target.id}
+                            onConfirm={() => remove.mutate(target.id)}
+                          >
+                            {t('common.delete')}
+                          </ConfirmButton>
+                        </div>
+                        {remove.isError && remove.variables === target.id && (
+                          <ErrorNotice error={remove.error} testId="delete-error" />
                         )}
-                        <button type="button" className="btn btn-small" data-testid="target-edit" onClick={() => setEditingId(target.id)}>
-                          {t('common.edit')}
-                        </button>
-                        <ConfirmButton
-                          testId="target-delete"
-                          question={t('targets.deleteConfirm', { name: target.name })}
-                          pending={remove.isPending && remove.variables === target.id}
-                          onConfirm={() => remove.mutate(target.id)}
-                        >
-                          {t('common.delete')}
-                        </ConfirmButton>
-                      </div>
-                      {remove.isError && remove.variables === target.id && <ErrorNotice error={remove.error} testId="delete-error" />}
-                    </td>
-                  )}
-                </tr>
-                {(probes[target.id] || (testConnection.isError && testConnection.variables === target.id)) && (
-                  <tr className="row-form">
-                    <td colSpan={7}>
-                      {testConnection.isError && testConnection.variables === target.id ? (
-                        <ErrorNotice error={testConnection.error} testId={`test-connection-error-${target.name}`} />
-                      ) : (
-                        <HostKeyProbeResult slug={slug} target={target} probe={probes[target.id]!} isAdmin={isAdmin} />
-                      )}
-                    </td>
+                      </td>
+                    )}
                   </tr>
-                )}
+                  {(probes[target.id] || (testConnection.isError && testConnection.variables === target.id)) && (
+                    <tr className="row-form">
+                      <td colSpan={7}>
+                        {testConnection.isError && testConnection.variables === target.id ? (
+                          <ErrorNotice error={testConnection.error} testId={`test-connection-error-${target.name}`} />
+                        ) : (
+                          <HostKeyProbeResult
+                            slug={slug}
+                            target={target}
+                            probe={probes[target.id]!}
+                            isAdmin={isAdmin}
+                          />
+                        )}
+                      </td>
+                    </tr>
+                  )}
                 </Fragment>
               ),
             )}

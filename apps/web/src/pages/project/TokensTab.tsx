@@ -32,7 +32,12 @@ export function TokensTab() {
       actions={
         !creating &&
         !created && (
-          <button type="button" className="btn btn-primary" data-testid="token-create-button" onClick={() => setCreating(true)}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="token-create-button"
+            onClick={() => setCreating(true)}
+          >
             {t('tokens.new')}
           </button>
         )
@@ -72,13 +77,24 @@ export function TokensTab() {
           </thead>
           <tbody>
             {tokens.data.map((tok) => (
-              <tr key={tok.id} data-testid={`token-row-${tok.name}`} data-prefix={tok.prefix} className={tok.revokedAt ? 'row-dim' : undefined}>
+              <tr
+                key={tok.id}
+                data-testid={`token-row-${tok.name}`}
+                data-prefix={tok.prefix}
+                className={tok.revokedAt ? 'row-dim' : undefined}
+              >
                 <td className="strong">{tok.name}</td>
                 <td className="mono">{tok.prefix}…</td>
                 <td>
                   <TimeAgo iso={tok.createdAt} />
                 </td>
-                <td>{tok.lastUsedAt ? <TimeAgo iso={tok.lastUsedAt} /> : <span className="muted">{t('tokens.never')}</span>}</td>
+                <td>
+                  {tok.lastUsedAt ? (
+                    <TimeAgo iso={tok.lastUsedAt} />
+                  ) : (
+                    <span className="muted">{t('tokens.never')}</span>
+                  )}
+                </td>
                 <td>
                   {tok.revokedAt ? (
                     <span title={tok.revokedAt}>
@@ -102,7 +118,9 @@ export function TokensTab() {
                       {t('tokens.revoke')}
                     </ConfirmButton>
                   )}
-                  {revoke.isError && revoke.variables === tok.id && <ErrorNotice error={revoke.error} testId="revoke-error" />}
+                  {revoke.isError && revoke.variables === tok.id && (
+                    <ErrorNotice error={revoke.error} testId="revoke-error" />
+                  )}
                 </td>
               </tr>
             ))}

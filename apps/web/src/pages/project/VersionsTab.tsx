@@ -31,8 +31,16 @@ export function VersionsTab() {
             <Link to={`/projects/${encodeURIComponent(project.slug)}/tokens`}>{t('artifacts.empty.tokenLink')}</Link>
           </p>
         )}
-        <CodeBlock caption={t('artifacts.empty.shell')} code={pushCommand(window.location.origin, project.slug)} testId="push-command" />
-        <CodeBlock caption={t('artifacts.empty.gitlab')} code={gitlabCiSnippet(project.slug)} testId="gitlab-ci-snippet" />
+        <CodeBlock
+          caption={t('artifacts.empty.shell')}
+          code={pushCommand(window.location.origin, project.slug)}
+          testId="push-command"
+        />
+        <CodeBlock
+          caption={t('artifacts.empty.gitlab')}
+          code={gitlabCiSnippet(project.slug)}
+          testId="gitlab-ci-snippet"
+        />
       </EmptyState>
     );
   }
@@ -43,7 +51,12 @@ export function VersionsTab() {
         actions={
           can('deployer')
             ? (a) => (
-                <button type="button" className="btn btn-small btn-primary" onClick={() => setReleasing(a.version)} data-testid={`release-button-${a.version}`}>
+                <button
+                  type="button"
+                  className="btn btn-small btn-primary"
+                  onClick={() => setReleasing(a.version)}
+                  data-testid={`release-button-${a.version}`}
+                >
                   {t('release.button')}
                 </button>
               )
