@@ -10,6 +10,10 @@ async function main(): Promise<void> {
   const logger = new JsonLogger(config.WHARF_LOG_LEVEL);
   const app = await createHttpApp(config, logger);
   const admin = await app.get(AdminBootstrapService).ensureAdmin();
+  // Uploads of large artifacts may take longer than Node's default 5-minute request limit;
+  // the upload itself enforces size and the socket's idle timeout still applies.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.requestTimeout = 0;
   await app.listen(config.WHARF_PORT, config.WHARF_HOST);
   const url = `http://${config.WHARF_HOST}:${config.WHARF_PORT}`;
   logger.event('info', 'wharf api listening', { url }, 'Main');
