@@ -14,12 +14,15 @@ import { portIsFree, waitForHttp } from './lib/net.mjs';
 import { runCapture, spawnDaemon, stopPid, stopStalePidFile, writePidFile } from './lib/process.mjs';
 import { startEmbeddedPostgres } from './lib/embedded-postgres.mjs';
 import { resolveRedis } from './lib/redis.mjs';
+import { migrationsUpToDate } from './lib/migrations.mjs';
 
 const DEFAULT_ADMIN_EMAIL = 'admin@wharf.local';
 const API_ENTRY = join(repoRoot, 'apps/api/dist/main.js');
 const WORKER_ENTRY = join(repoRoot, 'apps/api/dist/worker.js');
 const PRISMA_BIN = join(repoRoot, 'node_modules/.bin/prisma');
+const MIGRATIONS_DIR = join(repoRoot, 'prisma/migrations');
 
+const startedAt = Date.now();
 const settings = startSettings();
 const dataDir = settings.dataDir;
 const runDir = join(dataDir, 'run');
@@ -131,11 +134,15 @@ async function main() {
     WHARF_PORT: String(settings.port),
   });
 
-  step('applying database migrations (prisma migrate deploy)');
-  const migrate = await runCapture(PRISMA_BIN, ['migrate', 'deploy'], { env, cwd: repoRoot });
-  if (migrate.code !== 0) {
-    process.stderr.write(migrate.output.split('\n').slice(-30).join('\n'));
-    throw new Error('prisma migrate deploy failed (output above)');
+  if (await migrationsUpToDate(databaseUrl, MIGRATIONS_DIR)) {
+    step('database schema is up to date');
+  } else {
+    step('applying database migrations (prisma migrate deploy)');
+    const migrate = await runCapture(PRISMA_BIN, ['migrate', 'deploy'], { env, cwd: repoRoot });
+    if (migrate.code !== 0) {
+      process.stderr.write(migrate.output.split('\n').slice(-30).join('\n'));
+      throw new Error('prisma migrate deploy failed (output above)');
+    }
   }
 
   const passwordFile = join(dataDir, 'initial-admin-password');
@@ -161,7 +168,7 @@ async function main() {
     login = `${DEFAULT_ADMIN_EMAIL}, password printed above and kept in ${shown(passwordFile)}`;
   else login = 'your existing administrator account';
   process.stdout.write(
-    `\n  Wharf is running at ${url}\n  Sign in as ${login}\n  Data: ${shown(dataDir)}   Stop: Ctrl-C\n\n`,
+    `\n  Wharf is running at ${url}   (ready in ${((Date.now() - startedAt) / 1000).toFixed(0)} s)\n  Sign in as ${login}\n  Data: ${shown(dataDir)}   Stop: Ctrl-C\n\n`,
   );
 
   // A child that dies takes the whole run down: a half-running Wharf helps nobody.
