@@ -58,7 +58,13 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     if (!stopping) return void shutdown(0, `${sig}: stopping Wharf`);
     // A second signal: do not wait for the children any longer.
-    for (const child of children) if (!child.daemon.exited) process.kill(child.pid, 'SIGKILL');
+    for (const child of children) {
+      try {
+        if (!child.daemon.exited) process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   });
 }
 
@@ -161,11 +167,11 @@ async function main() {
   const url = `http://${checkHost}:${settings.port}`;
   await waitForHttp(`${url}/api/health`, { isDead: () => api.daemon.exited });
 
+  const email = settings.adminEmail ?? DEFAULT_ADMIN_EMAIL;
   let login;
-  if (settings.adminEmail) login = `${settings.adminEmail} (password: WHARF_ADMIN_PASSWORD, unless changed)`;
-  else if (hadPasswordFile) login = `${DEFAULT_ADMIN_EMAIL}, password in ${shown(passwordFile)} (unless changed)`;
-  else if (existsSync(passwordFile))
-    login = `${DEFAULT_ADMIN_EMAIL}, password printed above and kept in ${shown(passwordFile)}`;
+  if (hadPasswordFile) login = `${email}, password in ${shown(passwordFile)} (unless changed)`;
+  else if (existsSync(passwordFile)) login = `${email}, password printed above and kept in ${shown(passwordFile)}`;
+  else if (settings.adminPasswordSet) login = `${email}, password from WHARF_ADMIN_PASSWORD (unless changed)`;
   else login = 'your existing administrator account';
   process.stdout.write(
     `\n  Wharf is running at ${url}   (ready in ${((Date.now() - startedAt) / 1000).toFixed(0)} s)\n  Sign in as ${login}\n  Data: ${shown(dataDir)}   Stop: Ctrl-C\n\n`,

@@ -19,6 +19,7 @@ export function startSettings() {
     port: env.WHARF_PORT ? Number(env.WHARF_PORT) : 8080,
     secretKey: env.WHARF_SECRET_KEY || undefined,
     adminEmail: env.WHARF_ADMIN_EMAIL || undefined,
+    adminPasswordSet: Boolean(env.WHARF_ADMIN_PASSWORD),
     /** The worker's own drain time on SIGTERM (running deployments finish first). */
     workerGraceSeconds: Number(env.WHARF_SHUTDOWN_GRACE_SECONDS || 300),
   };
