@@ -7,7 +7,9 @@ export async function withRetry<T>(what: string, fn: () => Promise<T>, opts: { a
     try {
       return await fn();
     } catch (err) {
-      if (attempt >= attempts) throw new Error(`${what} failed after ${attempts} attempts: ${err instanceof Error ? err.message : String(err)}`);
+      if (attempt >= attempts) {
+        throw new Error(`${what} failed after ${attempts} attempts: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
       opts.onRetry?.(err, attempt);
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 5_000);
