@@ -35,7 +35,8 @@ export interface LiveConnection {
 export type LiveConnectionFactory = () => LiveConnection;
 
 export const connectLive: LiveConnectionFactory = () => {
-  const socket = io(LIVE_NAMESPACE, { path: '/socket.io', withCredentials: true });
+  // forceNew: one connection per page, closed with it (no shared manager left behind).
+  const socket = io(LIVE_NAMESPACE, { path: '/socket.io', withCredentials: true, forceNew: true });
   return {
     get connected() {
       return socket.connected;
