@@ -126,13 +126,18 @@ async function main() {
     const dbSamples = [];
     let deploymentId = null;
     let polling = true;
+    // Bounded by `polling` and by the two timeouts; stopped by cleanup on any failure too.
+    const pollUntil = Date.now() + cfg.deployTimeoutMs + cfg.deliveryTimeoutMs + 60_000;
+    cleanups.push(() => (polling = false));
     const poller = (async () => {
       const q = `select coalesce(max(seq), 0)::int as max from "DeploymentLog" where "deploymentId" = $1`;
-      while (polling) {
+      while (polling && Date.now() < pollUntil) {
         if (deploymentId) dbSamples.push([Date.now(), (await db.query(q, [deploymentId])).rows[0].max]);
         await sleep(100);
       }
-    })();
+    })().catch((err) => {
+      if (polling) log(`Postgres poll stopped: ${err.message}`);
+    });
     const requestedAt = Date.now();
     const d = await admin.ok('POST', `/api/v1/projects/${project.slug}/deployments`, { environmentId: project.envId, version });
     deploymentId = d.id;
