@@ -126,5 +126,20 @@ describe('release over SSH', { timeout: 240_000 }, () => {
     const audit = (await f.admin.get(`/api/v1/projects/${f.slug}/audit?action=host_key.rejected`)).body;
     expect(audit.items.length).toBeGreaterThan(0);
     expect((await f.versionsServed())[2]).toBe('2.0.0');
+
+    // After an admin approves the new key, "retry failed hosts" deploys to that host only.
+    const targetId = f.targetIds[2]!;
+    const probe = await f.admin.post(`/api/v1/projects/${f.slug}/targets/${targetId}/test-connection`);
+    expect(probe.body.matches).toBe(false);
+    expect((await f.admin.put(`/api/v1/projects/${f.slug}/targets/${targetId}/host-key`, { fingerprint: probe.body.fingerprint })).status).toBe(200);
+    const changedAudit = (await f.admin.get(`/api/v1/projects/${f.slug}/audit?action=host_key.changed`)).body;
+    expect(changedAudit.items.some((e: any) => e.subjectId === targetId)).toBe(true);
+    const retry = await f.admin.post(`/api/v1/projects/${f.slug}/deployments/${d.id}/retry`, {});
+    expect(retry.status).toBe(201);
+    expect(retry.body.retryOfId).toBe(d.id);
+    expect(retry.body.targets.map((x: any) => x.targetName)).toEqual([changed.name]);
+    const retried = await f.waitFinished(retry.body.id);
+    expect(retried.state).toBe('succeeded');
+    expect(await f.versionsServed()).toEqual(['1.0.0', '1.0.0', '1.0.0']);
   });
 });
