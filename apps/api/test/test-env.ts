@@ -59,13 +59,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface StartTestAppOptions {
+  /** Rewrites the fresh database's URL before the app gets it (e.g. to go through a proxy). */
+  databaseUrl?: (url: string) => string;
+}
+
 /** Boots the real HTTP app on a random loopback port against a fresh database. */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Record<string, string> = {}, opts: StartTestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'wharf-test-'));
   const prefix = `wharf-test-${randomBytes(6).toString('hex')}`;
   const config = loadConfig({
-    DATABASE_URL: db.url,
+    DATABASE_URL: opts.databaseUrl ? opts.databaseUrl(db.url) : db.url,
     REDIS_URL,
     WHARF_REDIS_PREFIX: prefix,
     WHARF_DATA_DIR: dataDir,
@@ -91,7 +96,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
       await app.close();
       await db.drop();
       await rm(dataDir, { recursive: true, force: true });
-      const redis = new Redis(REDIS_URL);
+      const redis = new Redis(config.REDIS_URL);
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length) await redis.del(...keys);
       redis.disconnect();

@@ -35,6 +35,8 @@ const envSchema = z.object({
   WHARF_LOG_MAX_MB: z.coerce.number().int().min(1).max(10_000).default(50),
   /** How long a worker waits for running deployments to finish on SIGTERM. */
   WHARF_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(24 * 3600).default(300),
+  /** A queued deployment with no live job (e.g. Redis lost it) is re-queued once this old. */
+  WHARF_REQUEUE_AFTER_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(30),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

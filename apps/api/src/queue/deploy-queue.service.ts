@@ -6,13 +6,19 @@ import { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { bullConnection } from './redis-options.js';
 
+/** Longest an enqueue may wait for Redis (e.g. while its first connection is still pending). */
+const ADD_TIMEOUT_MS = 5_000;
+
 @Injectable()
 export class DeployQueue implements OnModuleDestroy {
   readonly queue: Queue;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.queue = new Queue(DEPLOY_QUEUE, {
-      connection: bullConnection(config.REDIS_URL),
+      // No offline queue: while Redis is down (restarting) an add fails at once instead of
+      // holding the HTTP request until Redis is back; the row is already committed and the
+      // watchdog's sweeper re-queues it. (Found by test/restarts.int.test.ts.)
+      connection: { ...bullConnection(config.REDIS_URL), enableOfflineQueue: false },
       prefix: `${config.WHARF_REDIS_PREFIX}:bull`,
     });
     this.queue.on('error', () => undefined); // reconnects by itself
@@ -20,7 +26,7 @@ export class DeployQueue implements OnModuleDestroy {
 
   async add<N extends JobName>(name: N, payload: JobPayload<N>, jobId: string): Promise<void> {
     JOBS[name].parse(payload);
-    await this.queue.add(name, payload, {
+    const adding = this.queue.add(name, payload, {
       jobId,
       // Transient errors (Postgres briefly away) retry; the claim makes retries harmless.
       attempts: 5,
@@ -28,6 +34,8 @@ export class DeployQueue implements OnModuleDestroy {
       removeOnComplete: { count: 1000 },
       removeOnFail: { count: 5000 },
     });
+    // BullMQ waits for the first connection however long it takes: bound that wait too.
+    await withTimeout(adding, ADD_TIMEOUT_MS, `Redis did not take job ${jobId} within ${ADD_TIMEOUT_MS / 1000} s`);
   }
 
   enqueueDeployment(deploymentId: string): Promise<void> {
@@ -37,4 +45,14 @@ export class DeployQueue implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.queue.close();
   }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  p.catch(() => undefined); // a late failure after the timeout is not unhandled
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

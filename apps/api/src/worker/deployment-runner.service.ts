@@ -63,6 +63,14 @@ export class DeploymentRunner {
     let state: FinalState = 'failed';
     let error: string | null = null;
     const targetWrites: Promise<void>[] = [];
+    // A host's results are written one after another, in the order they happened: each write
+    // retries through a database outage, and concurrent retries could land its "running" after
+    // its "succeeded" and undo it (found by test/restarts.int.test.ts).
+    let lastTargetWrite: Promise<void> = Promise.resolve();
+    const writeInOrder = (write: () => Promise<void>) => {
+      lastTargetWrite = lastTargetWrite.catch(() => undefined).then(write);
+      targetWrites.push(lastTargetWrite);
+    };
     let projectId: string | null = null;
     try {
       const built = await this.plans.build(deploymentId);
@@ -86,7 +94,7 @@ export class DeploymentRunner {
           log: (line) => liveSink.write(line),
           onTargetUpdate: (u) => {
             if (u.state === 'failed') liveSink.flushTail(u.targetId);
-            targetWrites.push(this.recordTarget(deploymentId, projectId!, u, system));
+            writeInOrder(() => this.recordTarget(deploymentId, projectId!, u, system));
           },
         });
       }

@@ -12,12 +12,12 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { DeployQueue } from '../queue/deploy-queue.service.js';
 import { RedisService } from '../redis/redis.module.js';
 
-const SWEEP_QUEUED_AFTER_MS = 30_000;
-
 @Injectable()
 export class Watchdog implements OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  /** Since when this watchdog has reached Postgres without a failure (null: it just failed). */
+  private databaseUpSince: number | null = null;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -42,7 +42,18 @@ export class Watchdog implements OnModuleDestroy {
     if (this.running) return;
     this.running = true;
     try {
-      await this.failLostDeployments();
+      // While Postgres is away (a restart, a failover) no worker can refresh its heartbeat,
+      // though all live on. So a stale heartbeat proves a lost worker only once Postgres has
+      // been reachable for a whole timeout; otherwise the first tick after an outage longer
+      // than the timeout fails every running deployment (found by test/restarts.int.test.ts).
+      try {
+        await this.prisma.$queryRaw`SELECT 1`;
+        this.databaseUpSince ??= Date.now();
+        if (Date.now() - this.databaseUpSince >= this.config.WHARF_HEARTBEAT_TIMEOUT_SECONDS * 1000) await this.failLostDeployments();
+      } catch (err) {
+        this.databaseUpSince = null;
+        throw err;
+      }
       await this.requeueOrphans();
     } catch (err) {
       this.logger.event('warn', 'watchdog tick failed', { error: String(err) }, 'Watchdog');
@@ -86,7 +97,7 @@ export class Watchdog implements OnModuleDestroy {
 
   private async requeueOrphans(): Promise<void> {
     const queued = await this.prisma.deployment.findMany({
-      where: { state: 'queued', createdAt: { lt: new Date(Date.now() - SWEEP_QUEUED_AFTER_MS) } },
+      where: { state: 'queued', createdAt: { lt: new Date(Date.now() - this.config.WHARF_REQUEUE_AFTER_SECONDS * 1000) } },
       select: { id: true },
       take: 500,
     });
