@@ -134,6 +134,7 @@ const stages = [
   {
     name: 'format',
     title: 'format check (prettier --check .)',
+    hint: "run 'pnpm format' to fix the files listed above",
     command: [BIN('prettier'), ['--check', '.', '--log-level=warn']],
   },
   { name: 'lint', title: 'lint (turbo run lint)', command: turbo('lint', ['--output-logs=errors-only']) },
@@ -202,8 +203,11 @@ async function main() {
     } else if (result.code !== 0) {
       totals.failed += 1;
     }
-    if (result.code !== 0)
-      throw new Error(`${stage.title} failed (exit code ${result.code}, ${seconds} s): see the output above`);
+    if (result.code !== 0) {
+      throw new Error(
+        `${stage.title} failed (exit code ${result.code}, ${seconds} s): ${stage.hint ?? 'see the output above'}`,
+      );
+    }
     step(`${stage.title}: ok (${seconds} s)`);
   }
   step(`all checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
