@@ -5,7 +5,8 @@ import { loadStackConfig, REPO_ROOT } from '../ssh-fanout/config.mjs';
 
 function int(name, raw, fallback, min, max) {
   if (raw === undefined || raw === '') return fallback;
-  if (!/^[0-9]+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new Error(`${name} must be a whole number from ${min} to ${max}`);
+  if (!/^[0-9]+$/.test(raw) || Number(raw) < min || Number(raw) > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}`);
   return Number(raw);
 }
 

@@ -21,7 +21,10 @@ while (i <= n) {
 /** The post-command text: `node -e '<script>'` (the script holds no single quote). */
 export function producerCommand(lines, rate) {
   if (!Number.isInteger(lines) || !Number.isInteger(rate)) throw new TypeError('lines and rate must be integers');
-  const js = SCRIPT.replace('__N__', String(lines)).replace('__RATE__', String(rate)).replace(/\s*\n\s*/g, ' ').trim();
+  const js = SCRIPT.replace('__N__', String(lines))
+    .replace('__RATE__', String(rate))
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   if (js.includes("'")) throw new Error('producer script must not contain a single quote');
   const cmd = `node -e '${js}'`;
   if (cmd.length > 1000) throw new Error(`post-command is ${cmd.length} chars; the API allows 1000`);

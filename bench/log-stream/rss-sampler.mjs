@@ -46,7 +46,15 @@ export class RssSampler {
       Object.entries(this.samples).map(([name, s]) => {
         let peak = [0, 0];
         for (const x of s) if (x[1] > peak[1]) peak = x;
-        return [name, { peakMiB: round1(peak[1] / MiB), peakAt: peak[0], firstMiB: round1((s[0]?.[1] ?? 0) / MiB), samples: s.length }];
+        return [
+          name,
+          {
+            peakMiB: round1(peak[1] / MiB),
+            peakAt: peak[0],
+            firstMiB: round1((s[0]?.[1] ?? 0) / MiB),
+            samples: s.length,
+          },
+        ];
       }),
     );
   }

@@ -39,7 +39,10 @@ function startClientProc(count) {
   });
   proc.request = (msg, replyType, timeoutMs) =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`viewer process: no ${replyType} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`viewer process: no ${replyType} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       proc.waiters.push({
         type: replyType,
         resolve: (m) => (clearTimeout(timer), resolve(m)),
@@ -64,7 +67,9 @@ function percentile(buckets, total, p) {
 async function main() {
   const cfg = loadConfig();
   const tmp = await mkdtemp(join(cfg.tmpRoot ?? tmpdir(), 'wharf-bench-logs-'));
-  const cleanups = [async () => (cfg.keepLogs ? log(`logs kept in ${tmp}`) : rm(tmp, { recursive: true, force: true }))];
+  const cleanups = [
+    async () => (cfg.keepLogs ? log(`logs kept in ${tmp}`) : rm(tmp, { recursive: true, force: true })),
+  ];
   let cleaning = null;
   const cleanup = () =>
     (cleaning ??= (async () => {
@@ -88,7 +93,10 @@ async function main() {
     cleanups.push(() => hosts.stop());
     // Room for every line (about 22 bytes each) so the cap never truncates what we measure.
     const logMaxMb = Math.ceil((cfg.lines * 40) / 1e6) + 64;
-    const stack = await startWharfStack(cfg, join(tmp, 'wharf'), { extraEnv: { WHARF_LOG_MAX_MB: String(logMaxMb) }, log });
+    const stack = await startWharfStack(cfg, join(tmp, 'wharf'), {
+      extraEnv: { WHARF_LOG_MAX_MB: String(logMaxMb) },
+      log,
+    });
     cleanups.push(() => stack.stop());
     const admin = new WharfClient(stack.url);
     await admin.login(ADMIN.email, ADMIN.password);
@@ -99,7 +107,12 @@ async function main() {
       settings: { postCommand: command, batchSize: 1, health: { intervalMs: 500, timeoutMs: 5000, attempts: 30 } },
     });
     const version = `logs-${Date.now().toString(36)}`;
-    await pushTarball(stack.url, project, version, await buildSampleTarball({ version, outDir: join(tmp, 'tarballs') }));
+    await pushTarball(
+      stack.url,
+      project,
+      version,
+      await buildSampleTarball({ version, outDir: join(tmp, 'tarballs') }),
+    );
     const db = await stack.db();
     cleanups.push(() => db.end());
 
@@ -113,7 +126,18 @@ async function main() {
     }
     await Promise.all(
       procs.map((p) =>
-        p.request({ type: 'start', url: stack.url, email: ADMIN.email, password: ADMIN.password, count: p.count, maxLatencyMs: MAX_LATENCY_MS }, 'ready', 120_000),
+        p.request(
+          {
+            type: 'start',
+            url: stack.url,
+            email: ADMIN.email,
+            password: ADMIN.password,
+            count: p.count,
+            maxLatencyMs: MAX_LATENCY_MS,
+          },
+          'ready',
+          120_000,
+        ),
       ),
     );
     log(`${cfg.clients} viewers signed in and connected to /live (${cfg.clientProcs} processes)`);
@@ -139,14 +163,21 @@ async function main() {
       if (polling) log(`Postgres poll stopped: ${err.message}`);
     });
     const requestedAt = Date.now();
-    const d = await admin.ok('POST', `/api/v1/projects/${project.slug}/deployments`, { environmentId: project.envId, version });
+    const d = await admin.ok('POST', `/api/v1/projects/${project.slug}/deployments`, {
+      environmentId: project.envId,
+      version,
+    });
     deploymentId = d.id;
     for (const p of procs) p.child.send({ type: 'subscribe', deploymentId });
-    log(`deployment ${deploymentId}: ${cfg.lines} lines${cfg.rate ? ` at ${cfg.rate}/s` : ' as fast as the host prints'}, ${cfg.clients} viewers`);
+    log(
+      `deployment ${deploymentId}: ${cfg.lines} lines${cfg.rate ? ` at ${cfg.rate}/s` : ' as fast as the host prints'}, ${cfg.clients} viewers`,
+    );
     const progress = setInterval(() => {
       const got = procs.flatMap((p) => p.received);
       const stored = dbSamples.at(-1)?.[1] ?? 0;
-      log(`stored ${stored}, viewers ${Math.min(...got)}..${Math.max(...got)}; RSS api ${mib(rssBytes(stack.apiPid))} MiB, worker ${mib(rssBytes(stack.workerPid))} MiB`);
+      log(
+        `stored ${stored}, viewers ${Math.min(...got)}..${Math.max(...got)}; RSS api ${mib(rssBytes(stack.apiPid))} MiB, worker ${mib(rssBytes(stack.workerPid))} MiB`,
+      );
     }, 5000);
     cleanups.push(() => clearInterval(progress));
 
@@ -183,13 +214,16 @@ async function main() {
 
     // --- wait for every viewer to have every stored line (bounded) ------------------------
     const deliveryDeadline = Date.now() + cfg.deliveryTimeoutMs;
-    while (Date.now() < deliveryDeadline && !procs.every((p) => p.received.every((n) => n >= stored.n))) await sleep(250);
+    while (Date.now() < deliveryDeadline && !procs.every((p) => p.received.every((n) => n >= stored.n)))
+      await sleep(250);
     polling = false;
     await poller;
     clearInterval(progress);
     rss.stop();
     const cpu = meter();
-    const results = await Promise.all(procs.map((p) => p.request({ type: 'finish', maxSeq: stored.max }, 'result', 120_000)));
+    const results = await Promise.all(
+      procs.map((p) => p.request({ type: 'finish', maxSeq: stored.max }, 'result', 120_000)),
+    );
 
     // --- numbers --------------------------------------------------------------------------
     const viewers = results.flatMap((r) => r.viewers);
@@ -206,8 +240,14 @@ async function main() {
       storedDense: stored.n === stored.max && stored.min === 1,
       notTruncated: stored.truncated === false,
       everyProducerLineStoredOnceInOrder:
-        producer.n === cfg.lines && producer.distinct_n === cfg.lines && producer.misordered === 0 && producer.min_i === 1 && producer.max_i === cfg.lines,
-      everyViewerGotEveryLineOnce: viewers.every((v) => v.received === stored.n && v.missing === 0 && v.duplicates === 0 && v.beyondMaxSeq === 0),
+        producer.n === cfg.lines &&
+        producer.distinct_n === cfg.lines &&
+        producer.misordered === 0 &&
+        producer.min_i === 1 &&
+        producer.max_i === cfg.lines,
+      everyViewerGotEveryLineOnce: viewers.every(
+        (v) => v.received === stored.n && v.missing === 0 && v.duplicates === 0 && v.beyondMaxSeq === 0,
+      ),
     };
     const result = {
       at: new Date().toISOString(),
@@ -219,9 +259,11 @@ async function main() {
       stored: { rows: stored.n, minSeq: stored.min, maxSeq: stored.max, truncated: stored.truncated },
       producer: { ...producer, firstPrintAt: firstPrint, lastPrintAt: lastPrint },
       printSeconds: firstPrint && lastPrint ? (lastPrint - firstPrint) / 1000 : null,
-      printLinesPerSecond: firstPrint && lastPrint ? Math.round(cfg.lines / Math.max(0.001, (lastPrint - firstPrint) / 1000)) : null,
+      printLinesPerSecond:
+        firstPrint && lastPrint ? Math.round(cfg.lines / Math.max(0.001, (lastPrint - firstPrint) / 1000)) : null,
       persistedSeconds: persistedAt && firstPrint ? (persistedAt - firstPrint) / 1000 : null,
-      persistedLinesPerSecond: persistedAt && firstPrint ? Math.round(cfg.lines / ((persistedAt - firstPrint) / 1000)) : null,
+      persistedLinesPerSecond:
+        persistedAt && firstPrint ? Math.round(cfg.lines / ((persistedAt - firstPrint) / 1000)) : null,
       deliveredToAllSeconds: firstPrint ? (lastDelivery - firstPrint) / 1000 : null,
       latencyMs: {
         samples,
@@ -236,7 +278,11 @@ async function main() {
         worker: { idleMiB: mib(idle.worker), ...rssSummary.worker },
       },
       cpu,
-      viewers: viewers.map((v) => ({ ...v, disconnects: v.disconnects.length, disconnectReasons: [...new Set(v.disconnects.map((x) => x.reason))] })),
+      viewers: viewers.map((v) => ({
+        ...v,
+        disconnects: v.disconnects.length,
+        disconnectReasons: [...new Set(v.disconnects.map((x) => x.reason))],
+      })),
       checks,
       pass: Object.values(checks).every(Boolean),
     };
@@ -257,12 +303,27 @@ function render(cfg, r) {
   const ok = (b) => (b ? 'ok' : 'FAILED');
   const sum = (k) => r.viewers.reduce((a, v) => a + v[k], 0);
   const rows = [
-    ['remote command', `${r.lines.toLocaleString('en')} lines${r.rateLimit ? ` paced at ${r.rateLimit}/s` : ', unpaced'}; printed in ${r.printSeconds?.toFixed(2)} s (${r.printLinesPerSecond?.toLocaleString('en')} lines/s)`],
-    ['stored (Postgres)', `${r.stored.rows.toLocaleString('en')} rows, seq 1..${r.stored.maxSeq} dense: ${ok(r.checks.storedDense)}; producer lines once and in order: ${ok(r.checks.everyProducerLineStoredOnceInOrder)}; truncated: ${r.stored.truncated}`],
-    ['persisted throughput', `${r.persistedLinesPerSecond?.toLocaleString('en')} lines/s (first print -> last line committed: ${r.persistedSeconds?.toFixed(2)} s)`],
-    ['viewers', `${r.clients} on /live: every line exactly once: ${ok(r.checks.everyViewerGotEveryLineOnce)} (duplicates ${sum('duplicates')}, missing ${sum('missing')}, reconnects ${sum('disconnects')})`],
+    [
+      'remote command',
+      `${r.lines.toLocaleString('en')} lines${r.rateLimit ? ` paced at ${r.rateLimit}/s` : ', unpaced'}; printed in ${r.printSeconds?.toFixed(2)} s (${r.printLinesPerSecond?.toLocaleString('en')} lines/s)`,
+    ],
+    [
+      'stored (Postgres)',
+      `${r.stored.rows.toLocaleString('en')} rows, seq 1..${r.stored.maxSeq} dense: ${ok(r.checks.storedDense)}; producer lines once and in order: ${ok(r.checks.everyProducerLineStoredOnceInOrder)}; truncated: ${r.stored.truncated}`,
+    ],
+    [
+      'persisted throughput',
+      `${r.persistedLinesPerSecond?.toLocaleString('en')} lines/s (first print -> last line committed: ${r.persistedSeconds?.toFixed(2)} s)`,
+    ],
+    [
+      'viewers',
+      `${r.clients} on /live: every line exactly once: ${ok(r.checks.everyViewerGotEveryLineOnce)} (duplicates ${sum('duplicates')}, missing ${sum('missing')}, reconnects ${sum('disconnects')})`,
+    ],
     ['delivered to all', `${r.deliveredToAllSeconds?.toFixed(2)} s after the first print`],
-    ['latency print -> viewer', `p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.latencyMs.samples.toLocaleString('en')} samples)`],
+    [
+      'latency print -> viewer',
+      `p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.latencyMs.samples.toLocaleString('en')} samples)`,
+    ],
     ['API RSS', `idle ${r.rss.api.idleMiB} MiB, peak ${r.rss.api.peakMiB} MiB`],
     ['worker RSS', `idle ${r.rss.worker.idleMiB} MiB, peak ${r.rss.worker.peakMiB} MiB`],
     ['machine', `CPU busy ${r.cpu.cpuBusyPct}% of ${r.cpu.cores} cores, load ${r.cpu.loadAtStart} at start`],

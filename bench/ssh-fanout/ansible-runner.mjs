@@ -71,11 +71,11 @@ export async function runAnsible(cfg, hosts, prep, { version, tarballPath, paral
     LANG: 'C.UTF-8',
   };
   try {
-    return await runTimed(
-      'ansible-playbook',
-      ['-f', String(parallelism), '-e', JSON.stringify(extra), PLAYBOOK],
-      { env, timeoutMs: cfg.runTimeoutMs, logFile },
-    );
+    return await runTimed('ansible-playbook', ['-f', String(parallelism), '-e', JSON.stringify(extra), PLAYBOOK], {
+      env,
+      timeoutMs: cfg.runTimeoutMs,
+      logFile,
+    });
   } finally {
     await stopControlMasters(hosts, prep);
   }
@@ -87,7 +87,9 @@ export async function stopControlMasters(hosts, prep) {
     hosts.hosts.map(async (h) => {
       const path = join(prep.controlDir, `${h.address}-${h.port}-root`);
       const base = ['-o', `ControlPath=${path}`, '-p', String(h.port), `root@${h.address}`];
-      const check = await runTimed('ssh', ['-O', 'check', ...base], { timeoutMs: 10_000, allowFail: true }).catch(() => null);
+      const check = await runTimed('ssh', ['-O', 'check', ...base], { timeoutMs: 10_000, allowFail: true }).catch(
+        () => null,
+      );
       if (!check || check.code !== 0) return; // no master for this host
       const pid = Number(/pid=(\d+)/.exec(check.stdout + check.stderr)?.[1]);
       await runTimed('ssh', ['-O', 'exit', ...base], { timeoutMs: 10_000, allowFail: true }).catch(() => null);

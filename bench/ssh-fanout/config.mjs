@@ -8,7 +8,8 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url
 
 function positiveInt(name, raw, fallback, max = Number.MAX_SAFE_INTEGER) {
   if (raw === undefined || raw === '') return fallback;
-  if (!/^[1-9][0-9]*$/.test(raw) || Number(raw) > max) throw new Error(`${name} must be a whole number from 1 to ${max}`);
+  if (!/^[1-9][0-9]*$/.test(raw) || Number(raw) > max)
+    throw new Error(`${name} must be a whole number from 1 to ${max}`);
   return Number(raw);
 }
 
@@ -45,11 +46,10 @@ const TOOLS = ['wharf', 'ansible', 'floor', 'floor-wharf-steps'];
 /** Settings shared by both benchmarks: where Postgres and Redis are, where temp files go. */
 export function loadStackConfig(env = process.env) {
   return {
-    pgAdminUrl: loopbackUrl(
-      'BENCH_PG_URL',
-      env.BENCH_PG_URL || 'postgresql://postgres@127.0.0.1:5432/postgres',
-      ['postgresql:', 'postgres:'],
-    ),
+    pgAdminUrl: loopbackUrl('BENCH_PG_URL', env.BENCH_PG_URL || 'postgresql://postgres@127.0.0.1:5432/postgres', [
+      'postgresql:',
+      'postgres:',
+    ]),
     redisUrl: loopbackUrl('BENCH_REDIS_URL', env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379', ['redis:']),
     tmpRoot: env.BENCH_TMPDIR || undefined,
     /** Passed to child processes (API, worker, ansible, ssh), which read nothing else of ours. */
@@ -62,7 +62,8 @@ export function loadStackConfig(env = process.env) {
 
 export function loadConfig(env = process.env) {
   const tools = (env.BENCH_TOOLS || TOOLS.join(',')).split(',').map((s) => s.trim());
-  for (const t of tools) if (!TOOLS.includes(t)) throw new Error(`BENCH_TOOLS: unknown tool ${t} (use ${TOOLS.join(',')})`);
+  for (const t of tools)
+    if (!TOOLS.includes(t)) throw new Error(`BENCH_TOOLS: unknown tool ${t} (use ${TOOLS.join(',')})`);
   const healthIntervalS = positiveInt('BENCH_HEALTH_INTERVAL_S', env.BENCH_HEALTH_INTERVAL_S, 1, 10);
   return {
     ...loadStackConfig(env),

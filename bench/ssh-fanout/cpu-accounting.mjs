@@ -23,7 +23,12 @@ export function cpuTimes(pid) {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // After the command name: state(0) ... utime(11) stime(12) cutime(13) cstime(14).
-    return { utime: Number(f[11]) / HZ, stime: Number(f[12]) / HZ, cutime: Number(f[13]) / HZ, cstime: Number(f[14]) / HZ };
+    return {
+      utime: Number(f[11]) / HZ,
+      stime: Number(f[12]) / HZ,
+      cutime: Number(f[13]) / HZ,
+      cstime: Number(f[14]) / HZ,
+    };
   } catch {
     return null;
   }
@@ -67,7 +72,11 @@ export const ownCpu = (pids) => pids.reduce((a, pid) => a + own(cpuTimes(pid)), 
  */
 export async function cpuAccount(hosts, localPids = async () => []) {
   const pidsBefore = await localPids();
-  const before = { host: hostCpu(hosts), reaped: reapedByUs(), local: new Map(pidsBefore.map((p) => [p, own(cpuTimes(p))])) };
+  const before = {
+    host: hostCpu(hosts),
+    reaped: reapedByUs(),
+    local: new Map(pidsBefore.map((p) => [p, own(cpuTimes(p))])),
+  };
   return async () => {
     const host = hostCpu(hosts);
     const pidsAfter = await localPids();
@@ -83,6 +92,9 @@ export async function cpuAccount(hosts, localPids = async () => []) {
       localTool: reapedByUs() - before.reaped + local,
     };
     const r2 = (x) => Math.round(x * 100) / 100;
-    return { totalCpuSeconds: r2(parts.hostSshSessions + parts.hostPm2 + parts.localTool), ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, r2(v)])) };
+    return {
+      totalCpuSeconds: r2(parts.hostSshSessions + parts.hostPm2 + parts.localTool),
+      ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, r2(v)])),
+    };
   };
 }

@@ -39,6 +39,8 @@ export async function expectServing(hosts, version) {
   const served = await versionsServed(hosts);
   const wrong = served.map((v, i) => [hosts.hosts[i].name, v]).filter(([, v]) => v !== version);
   if (wrong.length) {
-    throw new Error(`after the run, ${wrong.length} host(s) do not serve ${version}: ${wrong.map(([n, v]) => `${n}=${v}`).join(', ')}`);
+    throw new Error(
+      `after the run, ${wrong.length} host(s) do not serve ${version}: ${wrong.map(([n, v]) => `${n}=${v}`).join(', ')}`,
+    );
   }
 }

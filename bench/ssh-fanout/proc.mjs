@@ -43,7 +43,12 @@ function groupAlive(pgid) {
 export function runTimed(cmd, args, { env, cwd, timeoutMs, logFile, input, allowFail = false } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(cmd, args, { env, cwd, detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      env,
+      cwd,
+      detached: true,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
     let stdout = '';
     let stderrTail = '';
@@ -75,7 +80,11 @@ export function runTimed(cmd, args, { env, cwd, timeoutMs, logFile, input, allow
       if (timedOut) return reject(new Error(`${cmd} did not finish within ${timeoutMs} ms (stopped)`));
       if (code !== 0 && !allowFail) {
         const last = stderrTail.trim().split('\n').slice(-3).join(' | ');
-        return reject(new Error(`${cmd} exited with ${code ?? signal}${last ? `: ${last}` : ''}${logFile ? ` (log: ${logFile})` : ''}`));
+        return reject(
+          new Error(
+            `${cmd} exited with ${code ?? signal}${last ? `: ${last}` : ''}${logFile ? ` (log: ${logFile})` : ''}`,
+          ),
+        );
       }
       resolve({ code, ms, stdout, stderr: stderrTail });
     });

@@ -39,7 +39,9 @@ async function main() {
   const cfg = loadConfig();
   await checkTools(cfg);
   const tmp = await mkdtemp(join(cfg.tmpRoot ?? tmpdir(), 'wharf-bench-fanout-'));
-  const cleanups = [async () => (cfg.keepLogs ? log(`logs kept in ${tmp}`) : rm(tmp, { recursive: true, force: true }))];
+  const cleanups = [
+    async () => (cfg.keepLogs ? log(`logs kept in ${tmp}`) : rm(tmp, { recursive: true, force: true })),
+  ];
   let cleaning = null;
   const cleanup = () =>
     (cleaning ??= (async () => {
@@ -91,7 +93,9 @@ async function main() {
         stack.apiPid,
         stack.workerPid,
         ...(
-          await db.query('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')
+          await db.query(
+            'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+          )
         ).rows.map((r) => r.pid),
       ];
       log(`wharf: project ${project.slug} with ${project.targetIds.length} targets, host keys approved`);
@@ -150,7 +154,18 @@ async function main() {
         const steps = tool === 'floor-wharf-steps' ? 'wharf' : 'minimal';
         const r = await runTimed(
           'bash',
-          [FLOOR_SH, String(parallelism), floorHosts, t.path, version, hosts.clientPrivateKeyPath, hosts.knownHostsPath, String(cfg.healthIntervalS), String(cfg.healthAttempts), steps],
+          [
+            FLOOR_SH,
+            String(parallelism),
+            floorHosts,
+            t.path,
+            version,
+            hosts.clientPrivateKeyPath,
+            hosts.knownHostsPath,
+            String(cfg.healthIntervalS),
+            String(cfg.healthAttempts),
+            steps,
+          ],
           { env: { PATH: cfg.childPath, HOME: process.env.HOME ?? '/root' }, timeoutMs: cfg.runTimeoutMs, logFile },
         );
         ms = r.ms;
@@ -194,11 +209,19 @@ async function main() {
       for (const tool of cfg.tools) {
         const rs = runs.filter((r) => r.tool === tool && r.parallelism === p);
         const xs = rs.map((r) => r.seconds);
-        row[tool] = { medianSeconds: median(xs), runs: xs, medianCpuSeconds: median(rs.map((r) => r.cpuSeconds.totalCpuSeconds)) };
+        row[tool] = {
+          medianSeconds: median(xs),
+          runs: xs,
+          medianCpuSeconds: median(rs.map((r) => r.cpuSeconds.totalCpuSeconds)),
+        };
       }
       if (row.wharf && row.ansible) {
         const ratio = row.wharf.medianSeconds / row.ansible.medianSeconds;
-        row.wharfOverAnsible = { ratio, target: `< ${TARGETS.wharfOverAnsible}`, pass: ratio < TARGETS.wharfOverAnsible };
+        row.wharfOverAnsible = {
+          ratio,
+          target: `< ${TARGETS.wharfOverAnsible}`,
+          pass: ratio < TARGETS.wharfOverAnsible,
+        };
       }
       if (row.wharf && row.floor) {
         const ratio = row.wharf.medianSeconds / row.floor.medianSeconds;
@@ -242,7 +265,14 @@ function medianRun(rs) {
 
 function table(rows) {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  return rows.map((r) => r.map((v, c) => String(v).padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((v, c) => String(v).padEnd(widths[c]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function renderTable(cfg, result) {
@@ -252,7 +282,16 @@ function renderTable(cfg, result) {
     `ssh-fanout: ${cfg.hosts} hosts (${cfg.baseAddress}+), sample app ${result.tarballBytes} B, health interval ${cfg.healthIntervalS} s, median of ${cfg.runs} run(s), seconds`,
     '',
     table([
-      ['parallelism', 'wharf', 'ansible', 'floor', 'floor+wharf steps', 'wharf/ansible', 'wharf/floor', 'wharf/(floor+wharf steps)'],
+      [
+        'parallelism',
+        'wharf',
+        'ansible',
+        'floor',
+        'floor+wharf steps',
+        'wharf/ansible',
+        'wharf/floor',
+        'wharf/(floor+wharf steps)',
+      ],
       ...result.summary.map((r) => [
         r.parallelism,
         s(r.wharf),
@@ -272,7 +311,15 @@ function renderTable(cfg, result) {
     'CPU seconds per release (host sessions + pm2 + the tool itself; median; less sensitive to other load than wall time)',
     table([
       ['parallelism', 'wharf', 'ansible', 'floor', 'floor+wharf steps', 'wharf/ansible', 'wharf/floor'],
-      ...result.summary.map((r) => [r.parallelism, c(r.wharf), c(r.ansible), c(r.floor), c(r['floor-wharf-steps']), cr(r.wharf, r.ansible), cr(r.wharf, r.floor)]),
+      ...result.summary.map((r) => [
+        r.parallelism,
+        c(r.wharf),
+        c(r.ansible),
+        c(r.floor),
+        c(r['floor-wharf-steps']),
+        cr(r.wharf, r.ansible),
+        cr(r.wharf, r.floor),
+      ]),
     ]),
   );
   for (const r of result.summary) {
@@ -285,7 +332,9 @@ function renderTable(cfg, result) {
         `health attempts median ${b.healthAttempts.median}, max ${b.healthAttempts.max}; ${b.logLines} log lines`,
       table([
         ['per-target step', 'median ms', 'max ms'],
-        ...['target start -> first line', ...PHASE_ORDER].filter((p) => b.phases[p]).map((p) => [p, b.phases[p].medianMs, b.phases[p].maxMs]),
+        ...['target start -> first line', ...PHASE_ORDER]
+          .filter((p) => b.phases[p])
+          .map((p) => [p, b.phases[p].medianMs, b.phases[p].maxMs]),
       ]),
     );
   }

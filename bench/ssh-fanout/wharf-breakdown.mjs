@@ -57,9 +57,10 @@ export async function wharfBreakdown(db, deploymentId, requestedAt, observedAt) 
     )
   ).rows;
   const counts = (
-    await db.query(`select count(*)::int as n, coalesce(max(seq), 0)::int as max from "DeploymentLog" where "deploymentId" = $1`, [
-      deploymentId,
-    ])
+    await db.query(
+      `select count(*)::int as n, coalesce(max(seq), 0)::int as max from "DeploymentLog" where "deploymentId" = $1`,
+      [deploymentId],
+    )
   ).rows[0];
 
   const perTarget = new Map(targets.map((t) => [t.targetId, { ...t, phases: {} }]));
@@ -104,13 +105,21 @@ export async function wharfBreakdown(db, deploymentId, requestedAt, observedAt) 
     finishToObservedMs: Math.round(observedAt - d.finished),
     batches: [...batches.values()]
       .sort((a, b) => a.batch - b.batch)
-      .map((b) => ({ batch: b.batch, targets: b.targets, spanMs: Math.round(b.end - b.start), slowestTargetMs: Math.round(b.slowestTargetMs) })),
+      .map((b) => ({
+        batch: b.batch,
+        targets: b.targets,
+        spanMs: Math.round(b.end - b.start),
+        slowestTargetMs: Math.round(b.slowestTargetMs),
+      })),
     targetMedianMs: Math.round(median(targetMs)),
     targetMaxMs: Math.round(Math.max(...targetMs)),
     phases: Object.fromEntries(
       Object.entries(phaseStats).map(([k, v]) => [k, { medianMs: Math.round(v.medianMs), maxMs: Math.round(v.maxMs) }]),
     ),
-    healthAttempts: { median: median([...perTarget.values()].map((t) => t.healthAttempts ?? 0)), max: Math.max(...[...perTarget.values()].map((t) => t.healthAttempts ?? 0)) },
+    healthAttempts: {
+      median: median([...perTarget.values()].map((t) => t.healthAttempts ?? 0)),
+      max: Math.max(...[...perTarget.values()].map((t) => t.healthAttempts ?? 0)),
+    },
     logLines: counts.n,
     logMaxSeq: counts.max,
   };

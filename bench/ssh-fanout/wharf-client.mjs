@@ -91,7 +91,9 @@ export async function setupProject(client, { slug, hosts, settings }) {
     if (probe.fingerprint !== h.hostKeyFingerprint) {
       throw new Error(`${h.name}: probed fingerprint ${probe.fingerprint} is not the host's ${h.hostKeyFingerprint}`);
     }
-    await client.ok('PUT', `/api/v1/projects/${slug}/targets/${target.id}/host-key`, { fingerprint: probe.fingerprint });
+    await client.ok('PUT', `/api/v1/projects/${slug}/targets/${target.id}/host-key`, {
+      fingerprint: probe.fingerprint,
+    });
     targetIds.push(target.id);
   }
   const token = (await client.ok('POST', `/api/v1/projects/${slug}/tokens`, { name: 'bench' })).token;
@@ -107,7 +109,11 @@ export async function pushTarball(baseUrl, project, version, tarball) {
   const q = `version=${encodeURIComponent(version)}&sha256=${tarball.sha256}`;
   const res = await fetch(`${baseUrl}/api/v1/projects/${project.slug}/artifacts/tarball?${q}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${project.token}`, 'content-type': 'application/gzip', 'content-length': String(size) },
+    headers: {
+      authorization: `Bearer ${project.token}`,
+      'content-type': 'application/gzip',
+      'content-length': String(size),
+    },
     body: Readable.toWeb(createReadStream(tarball.path)),
     duplex: 'half',
     signal: AbortSignal.timeout(120_000),

@@ -121,8 +121,14 @@ export async function startWharfStack(cfg, workDir, { extraEnv = {}, log = () =>
     const startChild = (name, main, ready) => {
       const logFile = join(workDir, `${name}.log`);
       const out = createWriteStream(logFile);
-      const prof = cfg.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'profiles')}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-      const child = spawn(process.execPath, [...prof, main], { cwd: join(REPO_ROOT, 'apps/api'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const prof = cfg.cpuProfile
+        ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'profiles')}`, `--cpu-prof-name=${name}.cpuprofile`]
+        : [];
+      const child = spawn(process.execPath, [...prof, main], {
+        cwd: join(REPO_ROOT, 'apps/api'),
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child.stdout.pipe(out);
       child.stderr.pipe(out);
       let dead = false;

@@ -153,7 +153,10 @@ test('admin releases v1 and v2 to two sshd hosts, watches the log live, and roll
     });
     const summary = `observations: ${JSON.stringify(seen.filter((_, i) => i % 10 === 0 || i === seen.length - 1))}`;
     // Lines were on the page while the deployment was still running ...
-    expect(whileRunning.some((o) => o.lines > 0), summary).toBe(true);
+    expect(
+      whileRunning.some((o) => o.lines > 0),
+      summary,
+    ).toBe(true);
     // ... and new ones kept arriving during it (not one fetch after the fact).
     expect(new Set(whileRunning.filter((o) => o.lines > 0).map((o) => o.maxSeq)).size, summary).toBeGreaterThan(1);
     await expect(page.getByTestId('deployment-state')).toHaveText('succeeded');
@@ -194,6 +197,7 @@ test('admin releases v1 and v2 to two sshd hosts, watches the log live, and roll
   await test.step('see all three deployments in the Deployments tab', async () => {
     await page.getByTestId('deployments-tab').click();
     await expect(page.getByTestId('deployments-table').locator('tbody tr')).toHaveCount(3);
-    for (const id of ids) await expect(page.getByTestId(`deployment-row-${id}`)).toHaveAttribute('data-state', 'succeeded');
+    for (const id of ids)
+      await expect(page.getByTestId(`deployment-row-${id}`)).toHaveAttribute('data-state', 'succeeded');
   });
 });

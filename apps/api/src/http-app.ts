@@ -14,7 +14,10 @@ import type { AppConfig } from './config/app-config.js';
 import { defaultWebDist } from './static/paths.js';
 import { WHARF_VERSION } from './version.js';
 
-export async function createHttpApp(config: AppConfig, logger = new JsonLogger(config.WHARF_LOG_LEVEL)): Promise<NestExpressApplication> {
+export async function createHttpApp(
+  config: AppConfig,
+  logger = new JsonLogger(config.WHARF_LOG_LEVEL),
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
     logger,
     bodyParser: false,

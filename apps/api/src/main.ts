@@ -19,11 +19,15 @@ async function main(): Promise<void> {
   logger.event('info', 'wharf api listening', { url }, 'Main');
   if (admin?.generatedPassword) {
     // Printed once, plainly, so the person starting Wharf can sign in.
-    process.stdout.write(`\nWharf is ready at ${url}\n  admin login: ${admin.email}\n  password:    ${admin.generatedPassword}\n  (also in ${config.WHARF_DATA_DIR}/initial-admin-password; change it after signing in)\n\n`);
+    process.stdout.write(
+      `\nWharf is ready at ${url}\n  admin login: ${admin.email}\n  password:    ${admin.generatedPassword}\n  (also in ${config.WHARF_DATA_DIR}/initial-admin-password; change it after signing in)\n\n`,
+    );
   }
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -12,7 +12,10 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(config: AppConfig, logger = new JsonLogger(config.WHARF_LOG_LEVEL)): Promise<RunningWorker> {
+export async function startWorker(
+  config: AppConfig,
+  logger = new JsonLogger(config.WHARF_LOG_LEVEL),
+): Promise<RunningWorker> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger });
   const worker = app.get(DeployWorker);
   worker.start();

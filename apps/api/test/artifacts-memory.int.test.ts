@@ -6,7 +6,15 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProject, createToken, type ProjectFixture, sampleUploadUrl, startUpload, tarGz, type TokenFixture } from './fixtures.js';
+import {
+  createProject,
+  createToken,
+  type ProjectFixture,
+  sampleUploadUrl,
+  startUpload,
+  tarGz,
+  type TokenFixture,
+} from './fixtures.js';
 import { startTestApp, type TestApp } from './test-env.js';
 
 const MiB = 1024 * 1024;
@@ -81,7 +89,9 @@ describe('upload memory', () => {
       expect(sent).toBeGreaterThan(PAYLOAD_BYTES);
       const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
       // Reported so the figures are visible in the test output.
-      console.log(`upload memory: sent ${mib(sent)}; rss before ${mib(before)}, peak ${mib(peak)} (+${mib(peak - before)}), after ${mib(after)} (+${mib(after - before)})`);
+      console.log(
+        `upload memory: sent ${mib(sent)}; rss before ${mib(before)}, peak ${mib(peak)} (+${mib(peak - before)}), after ${mib(after)} (+${mib(after - before)})`,
+      );
       expect(peak - before).toBeLessThan(MAX_GROWTH);
       expect(after - before).toBeLessThan(MAX_GROWTH);
     } finally {

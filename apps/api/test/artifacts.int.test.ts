@@ -66,14 +66,19 @@ describe('tarball push', () => {
     const tgz = await sampleTarball();
     const sha = sha256Hex(tgz);
     const commit = 'a'.repeat(40);
-    const res = await push(api, project.slug, {
-      version: '1.0.0',
-      sha256: sha,
-      ref: 'main',
-      commit,
-      message: 'first release',
-      author: 'Dev <dev@example.com>',
-    }, tgz);
+    const res = await push(
+      api,
+      project.slug,
+      {
+        version: '1.0.0',
+        sha256: sha,
+        ref: 'main',
+        commit,
+        message: 'first release',
+        author: 'Dev <dev@example.com>',
+      },
+      tgz,
+    );
     expect(res.status).toBe(201);
     const view = res.body as ArtifactView;
     expect(view).toMatchObject({
@@ -97,7 +102,11 @@ describe('tarball push', () => {
 
     const prisma = t.app.get(PrismaService);
     const row = await prisma.artifact.findUniqueOrThrow({ where: { id: view.id } });
-    expect(row).toMatchObject({ uploadedByTokenId: ci.id, uploadedByUserId: null, storageKey: `${project.id}/${sha}.tar.gz` });
+    expect(row).toMatchObject({
+      uploadedByTokenId: ci.id,
+      uploadedByUserId: null,
+      storageKey: `${project.id}/${sha}.tar.gz`,
+    });
     const audit = await prisma.auditEvent.findFirst({ where: { action: 'artifact.pushed', subjectId: view.id } });
     expect(audit).toMatchObject({ actorTokenId: ci.id, actorLabel: `token:${ci.prefix}`, projectId: project.id });
     expect(audit?.data).toMatchObject({ version: '1.0.0', sha256: sha, sizeBytes: tgz.length });
@@ -112,7 +121,9 @@ describe('tarball push', () => {
     expect(one.status).toBe(200);
     expect(one.body).toMatchObject({ version: 'dl-1', sha256: sha, sizeBytes: tgz.length });
 
-    const res = await fetch(`${t.url}${artifactsPath(project.slug)}/dl-1/download`, { headers: { authorization: `Bearer ${ci.token}` } });
+    const res = await fetch(`${t.url}${artifactsPath(project.slug)}/dl-1/download`, {
+      headers: { authorization: `Bearer ${ci.token}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/gzip');
     expect(res.headers.get('content-length')).toBe(String(tgz.length));
@@ -129,7 +140,11 @@ describe('tarball push', () => {
     const tgz = await sampleTarball();
     expect((await push(api, project.slug, { version: 'worker-1' }, tgz)).status).toBe(201);
     const file = await t.app.get(ArtifactsService).resolveArtifactFile(project.id, 'worker-1');
-    expect(file).toEqual({ path: storedPath(project.id, sha256Hex(tgz)), sha256: sha256Hex(tgz), sizeBytes: tgz.length });
+    expect(file).toEqual({
+      path: storedPath(project.id, sha256Hex(tgz)),
+      sha256: sha256Hex(tgz),
+      sizeBytes: tgz.length,
+    });
     expect((await stat(file.path)).size).toBe(tgz.length);
     await expect(t.app.get(ArtifactsService).resolveArtifactFile(project.id, 'missing-1')).rejects.toThrow(/not found/);
   });
@@ -167,7 +182,9 @@ describe('tarball push', () => {
   it('lets exactly one of two concurrent pushes of a version win; the other gets 409 and leaves no file', async () => {
     const bodies = [await sampleTarball('racer-a'), await sampleTarball('racer-b')];
     const filesBefore = await listFiles(t.dataDir);
-    const uploads = bodies.map(() => startUpload(t.url + pushUrl(project.slug, { version: 'race-1' }), { token: ci.token }));
+    const uploads = bodies.map(() =>
+      startUpload(t.url + pushUrl(project.slug, { version: 'race-1' }), { token: ci.token }),
+    );
     // Both requests get past the "version exists?" check (each has its temp file) before
     // either finishes, so only the unique constraint at insert can decide.
     for (const [i, u] of uploads.entries()) await u.write(bodies[i]!.subarray(0, 100));
@@ -201,7 +218,14 @@ describe('tarball push', () => {
 
 describe('hostile input', () => {
   const hostile: [string, Parameters<typeof tarGz>[0], string][] = [
-    ['a ../ path', [{ name: 'ok.txt', body: 'x' }, { name: '../evil', body: 'x' }], '../evil'],
+    [
+      'a ../ path',
+      [
+        { name: 'ok.txt', body: 'x' },
+        { name: '../evil', body: 'x' },
+      ],
+      '../evil',
+    ],
     ['an absolute path', [{ name: '/etc/passwd', body: 'root:x:0:0' }], '/etc/passwd'],
     ['an escaping symlink', [{ name: 'link', type: 'symlink', linkname: '../../outside' }], 'link'],
   ];
@@ -242,7 +266,9 @@ describe('hostile input', () => {
   });
 
   it('refuses a Content-Type other than gzip', async () => {
-    const res = await api.request('POST', pushUrl(project.slug, { version: 'text-1' }), 'hello', { 'content-type': 'text/plain' });
+    const res = await api.request('POST', pushUrl(project.slug, { version: 'text-1' }), 'hello', {
+      'content-type': 'text/plain',
+    });
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/Content-Type/);
   });
@@ -328,9 +354,13 @@ describe('listing', () => {
     expect(first.status).toBe(200);
     expect(first.body.items.map((a) => a.version)).toEqual(['0.5.0', '0.4.0']);
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await client.get<Page<ArtifactView>>(`${artifactsPath(p.slug)}?limit=2&cursor=${first.body.nextCursor}`);
+    const second = await client.get<Page<ArtifactView>>(
+      `${artifactsPath(p.slug)}?limit=2&cursor=${first.body.nextCursor}`,
+    );
     expect(second.body.items.map((a) => a.version)).toEqual(['0.3.0', '0.2.0']);
-    const third = await client.get<Page<ArtifactView>>(`${artifactsPath(p.slug)}?limit=2&cursor=${second.body.nextCursor}`);
+    const third = await client.get<Page<ArtifactView>>(
+      `${artifactsPath(p.slug)}?limit=2&cursor=${second.body.nextCursor}`,
+    );
     expect(third.body.items.map((a) => a.version)).toEqual(['0.1.0']);
     expect(third.body.nextCursor).toBeNull();
 
@@ -362,11 +392,17 @@ describe('image artifacts', () => {
       sizeBytes: null,
       uploadedBy: `token:${ci.prefix}`,
     });
-    const again = await api.post(`${artifactsPath(project.slug)}/image`, { version: 'img-1', image: 'registry.example.com/team/app:other' });
+    const again = await api.post(`${artifactsPath(project.slug)}/image`, {
+      version: 'img-1',
+      image: 'registry.example.com/team/app:other',
+    });
     expect(again.status).toBe(409);
     // Nothing to download for an image.
     expect((await api.get(`${artifactsPath(project.slug)}/img-1/download`)).status).toBe(404);
-    const bad = await api.post(`${artifactsPath(project.slug)}/image`, { version: 'img-2', image: 'not an image; rm -rf /' });
+    const bad = await api.post(`${artifactsPath(project.slug)}/image`, {
+      version: 'img-2',
+      image: 'not an image; rm -rf /',
+    });
     expect(bad.status).toBe(400);
   });
 });
@@ -392,7 +428,9 @@ describe('access', () => {
     expect((await push(api, other.slug, { version: 'cross-1' }, tgz)).status).toBe(404);
     expect((await api.get(artifactsPath(other.slug))).status).toBe(404);
     const otherToken = await createToken(t, other.id);
-    expect((await new TestClient(t.url, otherToken.token).get(`${artifactsPath(project.slug)}/1.0.0/download`)).status).toBe(404);
+    expect(
+      (await new TestClient(t.url, otherToken.token).get(`${artifactsPath(project.slug)}/1.0.0/download`)).status,
+    ).toBe(404);
     expect(await t.app.get(PrismaService).artifact.count({ where: { projectId: other.id } })).toBe(0);
   });
 
@@ -402,7 +440,10 @@ describe('access', () => {
     expect((await viewer.client.get(artifactsPath(project.slug))).status).toBe(200);
     expect((await viewer.client.get(`${artifactsPath(project.slug)}/1.0.0/download`)).status).toBe(200);
     expect((await push(viewer.client, project.slug, { version: 'viewer-1' }, tgz)).status).toBe(403);
-    expect((await viewer.client.post(`${artifactsPath(project.slug)}/image`, { version: 'viewer-2', image: 'r.io/a:1' })).status).toBe(403);
+    expect(
+      (await viewer.client.post(`${artifactsPath(project.slug)}/image`, { version: 'viewer-2', image: 'r.io/a:1' }))
+        .status,
+    ).toBe(403);
 
     const deployer = await memberClient(t, project.id, 'deployer');
     const res = await push(deployer.client, project.slug, { version: 'deployer-1' }, tgz);
@@ -410,7 +451,9 @@ describe('access', () => {
     expect(res.body.uploadedBy).toBe(deployer.user.email);
     const row = await t.app.get(PrismaService).artifact.findUniqueOrThrow({ where: { id: res.body.id } });
     expect(row).toMatchObject({ uploadedByUserId: deployer.user.id, uploadedByTokenId: null });
-    expect((await deployer.client.get(`${artifactsPath(project.slug)}/deployer-1`)).body.uploadedBy).toBe(deployer.user.email);
+    expect((await deployer.client.get(`${artifactsPath(project.slug)}/deployer-1`)).body.uploadedBy).toBe(
+      deployer.user.email,
+    );
 
     const stranger = await memberClient(t, project.id, null);
     expect((await stranger.client.get(artifactsPath(project.slug))).status).toBe(404);
@@ -428,7 +471,9 @@ describe('OpenAPI', () => {
     const upload = doc.paths['/api/v1/projects/{slug}/artifacts/tarball'].post;
     expect(upload.tags).toContain('artifacts');
     expect(upload.requestBody.content['application/gzip'].schema).toMatchObject({ type: 'string', format: 'binary' });
-    const params = upload.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name);
+    const params = upload.parameters
+      .filter((p: { in: string }) => p.in === 'query')
+      .map((p: { name: string }) => p.name);
     expect(params).toEqual(expect.arrayContaining(['version', 'sha256', 'ref', 'commit', 'message', 'author']));
     const list = doc.paths['/api/v1/projects/{slug}/artifacts'].get;
     expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['limit', 'cursor']));

@@ -32,12 +32,26 @@ beforeAll(async () => {
         environmentId: e.id,
         name: `web-${e.name}`,
         kind: 'ssh',
-        config: { host: '127.0.0.9', port: 22, user: 'deploy', baseDir: '/srv/app', appName: 'app', healthCheck: { type: 'none' } },
+        config: {
+          host: '127.0.0.9',
+          port: 22,
+          user: 'deploy',
+          baseDir: '/srv/app',
+          appName: 'app',
+          healthCheck: { type: 'none' },
+        },
       },
     });
   }
   await prisma.artifact.create({
-    data: { projectId: project.id, version: '1.0.0', kind: 'tarball', sha256: 'a'.repeat(64), sizeBytes: 10, storageKey: `${project.id}/${'a'.repeat(64)}.tar.gz` },
+    data: {
+      projectId: project.id,
+      version: '1.0.0',
+      kind: 'tarball',
+      sha256: 'a'.repeat(64),
+      sizeBytes: 10,
+      storageKey: `${project.id}/${'a'.repeat(64)}.tar.gz`,
+    },
   });
   await prisma.artifact.create({
     data: { projectId: project.id, version: 'img-1', kind: 'image', imageRef: 'registry.example.com/rel/web:img-1' },
@@ -54,7 +68,13 @@ describe('release requests', () => {
   it('queues a release on an unprotected environment with the previous version recorded', async () => {
     const res = await admin.post(`${base()}/deployments`, { environmentId: devId, version: '1.0.0' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ state: 'queued', trigger: 'manual', version: '1.0.0', environmentName: 'dev', actor: TEST_ADMIN.email });
+    expect(res.body).toMatchObject({
+      state: 'queued',
+      trigger: 'manual',
+      version: '1.0.0',
+      environmentName: 'dev',
+      actor: TEST_ADMIN.email,
+    });
     expect(res.body.targets).toEqual([expect.objectContaining({ targetName: 'web-dev', state: 'pending' })]);
     const audit = (await admin.get(`${base()}/audit?action=deployment.requested`)).body;
     expect(audit.items[0].subjectId).toBe(res.body.id);
@@ -73,10 +93,18 @@ describe('release requests', () => {
     const missing = await admin.post(`${base()}/deployments`, { environmentId: prodId, version: '1.0.0' });
     expect(missing.status).toBe(400);
     expect(missing.body.issues[0].path).toBe('confirm');
-    const wrong = await admin.post(`${base()}/deployments`, { environmentId: prodId, version: '1.0.0', confirm: 'dev' });
+    const wrong = await admin.post(`${base()}/deployments`, {
+      environmentId: prodId,
+      version: '1.0.0',
+      confirm: 'dev',
+    });
     expect(wrong.status).toBe(400);
     const { client: deployer } = await memberClient(t, project.id, 'deployer');
-    const denied = await deployer.post(`${base()}/deployments`, { environmentId: prodId, version: '1.0.0', confirm: 'prod' });
+    const denied = await deployer.post(`${base()}/deployments`, {
+      environmentId: prodId,
+      version: '1.0.0',
+      confirm: 'prod',
+    });
     expect(denied.status).toBe(403);
     expect(denied.body.message).toMatch(/protected/);
     const ok = await admin.post(`${base()}/deployments`, { environmentId: prodId, version: '1.0.0', confirm: 'prod' });
@@ -100,7 +128,9 @@ describe('release requests', () => {
     expect(res.status).toBe(201);
     expect(res.body.trigger).toBe('cli');
     expect(res.body.actor).toMatch(/^token:wharf_/);
-    expect((await ci.post(`${base()}/deployments`, { environmentId: prodId, version: '1.0.0', confirm: 'prod' })).status).toBe(403);
+    expect(
+      (await ci.post(`${base()}/deployments`, { environmentId: prodId, version: '1.0.0', confirm: 'prod' })).status,
+    ).toBe(403);
   });
 
   it('refuses unknown versions, hostile versions, images for SSH targets and environments without targets', async () => {

@@ -69,7 +69,11 @@ export async function addMember(t: TestApp, userId: string, projectId: string, r
 }
 
 /** A signed-in client for a new user holding `role` in the project (or no membership). */
-export async function memberClient(t: TestApp, projectId: string, role: ProjectRole | null): Promise<{ client: TestClient; user: UserFixture }> {
+export async function memberClient(
+  t: TestApp,
+  projectId: string,
+  role: ProjectRole | null,
+): Promise<{ client: TestClient; user: UserFixture }> {
   const user = await createUser(t);
   if (role) await addMember(t, user.id, projectId, role);
   const client = new TestClient(t.url);
@@ -146,7 +150,10 @@ export interface StreamingUpload {
  * while the upload is still going. It asks for keep-alive, as browsers and fetch do, so a
  * server that means to stop reading has to say Connection: close itself.
  */
-export function startUpload(url: string, opts: { token?: string; headers?: Record<string, string> } = {}): StreamingUpload {
+export function startUpload(
+  url: string,
+  opts: { token?: string; headers?: Record<string, string> } = {},
+): StreamingUpload {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const req = http.request(url, {
     method: 'POST',
@@ -237,6 +244,11 @@ export function chunksOf(buf: Buffer, size = 64 * 1024): Buffer[] {
 }
 
 /** URL of the tarball push route for `version` (other metadata optional). */
-export function sampleUploadUrl(t: TestApp, project: ProjectFixture, version: string, extra: Record<string, string> = {}): string {
+export function sampleUploadUrl(
+  t: TestApp,
+  project: ProjectFixture,
+  version: string,
+  extra: Record<string, string> = {},
+): string {
   return `${t.url}/api/v1/projects/${project.slug}/artifacts/tarball?${new URLSearchParams({ version, ...extra }).toString()}`;
 }

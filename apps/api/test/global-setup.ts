@@ -17,7 +17,10 @@ export default async function setup(): Promise<() => Promise<void>> {
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
   const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
-  await run('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], { cwd: repoRoot, env: { ...process.env, DATABASE_URL: url } });
+  await run('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], {
+    cwd: repoRoot,
+    env: { ...process.env, DATABASE_URL: url },
+  });
   process.env.WHARF_TEST_TEMPLATE_DB = name;
   return async () => {
     const c = new pg.Client({ connectionString: PG_ADMIN_URL });

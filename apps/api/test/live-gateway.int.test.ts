@@ -12,7 +12,16 @@ import { LiveGateway } from '../src/live/live.gateway.js';
 import { LogStoreService } from '../src/live/log-store.service.js';
 import { LogSink } from '../src/live/log-sink.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
-import { addMember, createDeployment, fetchAs, createFixture, expectDense, LiveClient, signedInUser, type Fixture } from './live-helpers.js';
+import {
+  addMember,
+  createDeployment,
+  fetchAs,
+  createFixture,
+  expectDense,
+  LiveClient,
+  signedInUser,
+  type Fixture,
+} from './live-helpers.js';
 import { startTestApp, type TestApp } from './test-env.js';
 
 let t: TestApp;
@@ -149,7 +158,12 @@ describe('live gateway', () => {
     // Stored, never published: as if the worker died between the INSERT and the XADD.
     const prisma = t.app.get(PrismaService);
     await prisma.deploymentLog.createMany({
-      data: Array.from({ length: 50 }, (_, i) => ({ deploymentId: id, seq: 101 + i, stream: 'stdout' as const, text: `orphan ${101 + i}` })),
+      data: Array.from({ length: 50 }, (_, i) => ({
+        deploymentId: id,
+        seq: 101 + i,
+        stream: 'stdout' as const,
+        text: `orphan ${101 + i}`,
+      })),
     });
     const resumed = await sinkFor(id);
     expect(resumed.stats().lastSeq).toBe(150);
@@ -165,14 +179,23 @@ describe('live gateway', () => {
     await writeLines(first, 1, 10);
     await first.drained();
     const runs: number[][] = [];
-    const tail = new DeploymentTail(id, logStreamKey(t.config.WHARF_REDIS_PREFIX, id), () => redis.duplicate(), t.app.get(LogStoreService), (lines) =>
-      runs.push(lines.map((l) => l.seq)),
+    const tail = new DeploymentTail(
+      id,
+      logStreamKey(t.config.WHARF_REDIS_PREFIX, id),
+      () => redis.duplicate(),
+      t.app.get(LogStoreService),
+      (lines) => runs.push(lines.map((l) => l.seq)),
     );
     try {
       await tail.ready;
       expect(tail.lastSeq).toBe(10);
       await t.app.get(PrismaService).deploymentLog.createMany({
-        data: Array.from({ length: 20 }, (_, i) => ({ deploymentId: id, seq: 11 + i, stream: 'stdout' as const, text: `orphan ${11 + i}` })),
+        data: Array.from({ length: 20 }, (_, i) => ({
+          deploymentId: id,
+          seq: 11 + i,
+          stream: 'stdout' as const,
+          text: `orphan ${11 + i}`,
+        })),
       });
       const resumed = await sinkFor(id);
       await writeLines(resumed, 31, 40);
@@ -195,7 +218,9 @@ describe('live gateway', () => {
     c.subscribe(id, 0);
     await c.until(() => c.statuses.length === 1);
     const prisma = t.app.get(PrismaService);
-    await prisma.deploymentLog.createMany({ data: [{ deploymentId: id, seq: 1, stream: 'system', text: 'stored only' }] });
+    await prisma.deploymentLog.createMany({
+      data: [{ deploymentId: id, seq: 1, stream: 'system', text: 'stored only' }],
+    });
     await prisma.deployment.update({ where: { id }, data: { state: 'failed', error: 'worker died' } });
     await t.app.get(DeploymentEvents).statusChanged(id);
     await c.until(() => c.statuses.length === 2 && c.lines.length === 1);
@@ -216,12 +241,17 @@ describe('live gateway', () => {
     c.socket.emit('deployment:subscribe', { deploymentId: 'not-a-uuid' });
     await c.until(() => c.errors.length === 3);
     expect(c.errors).toContainEqual({ deploymentId: id, message: 'deployment not found' });
-    expect(c.errors).toContainEqual({ deploymentId: '00000000-0000-4000-8000-000000000000', message: 'deployment not found' });
+    expect(c.errors).toContainEqual({
+      deploymentId: '00000000-0000-4000-8000-000000000000',
+      message: 'deployment not found',
+    });
     expect(c.errors).toContainEqual({ message: expect.stringMatching(/invalid subscribe/) });
     // More lines, then an acknowledged subscribe: still nothing may arrive.
     await writeLines(sink, 11, 20);
     await sink.drained();
-    const ack = (await c.socket.emitWithAck('deployment:subscribe', { deploymentId: id, afterSeq: 0 })) as { ok: boolean };
+    const ack = (await c.socket.emitWithAck('deployment:subscribe', { deploymentId: id, afterSeq: 0 })) as {
+      ok: boolean;
+    };
     expect(ack).toEqual({ ok: false, message: 'deployment not found' });
     expect(c.lines).toEqual([]);
     expect(c.statuses).toEqual([]);
@@ -234,7 +264,9 @@ describe('live gateway', () => {
     const admin = await signedInUser(t, { admin: true });
     const c = client(admin.cookie);
     await c.connected();
-    const ack = (await c.socket.emitWithAck('deployment:subscribe', { deploymentId: id, afterSeq: 2 })) as { ok: boolean };
+    const ack = (await c.socket.emitWithAck('deployment:subscribe', { deploymentId: id, afterSeq: 2 })) as {
+      ok: boolean;
+    };
     expect(ack).toEqual({ ok: true });
     await c.untilSeq(5);
     expect(expectDense(c.lines, 3, 5)).toBeNull();

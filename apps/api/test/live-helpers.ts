@@ -45,7 +45,10 @@ export async function createDeployment(t: TestApp, f: Fixture): Promise<string> 
 }
 
 /** Creates a user through the API and signs in: the session cookie, for sockets and fetch. */
-export async function signedInUser(t: TestApp, opts: { admin?: boolean } = {}): Promise<{ cookie: string; userId: string }> {
+export async function signedInUser(
+  t: TestApp,
+  opts: { admin?: boolean } = {},
+): Promise<{ cookie: string; userId: string }> {
   let userId: string;
   let email: string;
   let password: string;
@@ -72,7 +75,12 @@ export async function signedInUser(t: TestApp, opts: { admin?: boolean } = {}): 
   return { cookie, userId };
 }
 
-export async function addMember(t: TestApp, userId: string, projectId: string, role: 'viewer' | 'deployer' | 'maintainer' = 'viewer'): Promise<void> {
+export async function addMember(
+  t: TestApp,
+  userId: string,
+  projectId: string,
+  role: 'viewer' | 'deployer' | 'maintainer' = 'viewer',
+): Promise<void> {
   await t.app.get(PrismaService).membership.create({ data: { userId, projectId, role } });
 }
 

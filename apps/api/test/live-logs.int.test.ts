@@ -3,7 +3,15 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogSink } from '../src/live/log-sink.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
-import { addMember, createDeployment, createFixture, expectDense, fetchAs, signedInUser, type Fixture } from './live-helpers.js';
+import {
+  addMember,
+  createDeployment,
+  createFixture,
+  expectDense,
+  fetchAs,
+  signedInUser,
+  type Fixture,
+} from './live-helpers.js';
 import { startTestApp, type TestApp } from './test-env.js';
 
 let t: TestApp;
@@ -37,7 +45,8 @@ beforeAll(async () => {
     secrets: ['s3cr3t-value'],
   }).open();
   sink.write({ targetId: null, stream: 'system', text: 'Releasing 1.0.0' });
-  for (let i = 2; i < N; i++) sink.write({ targetId: f.targetId, stream: i % 2 ? 'stderr' : 'stdout', text: `out ${i}` });
+  for (let i = 2; i < N; i++)
+    sink.write({ targetId: f.targetId, stream: i % 2 ? 'stderr' : 'stdout', text: `out ${i}` });
   sink.write({ targetId: f.targetId, stream: 'stdout', text: 'token=s3cr3t-value' });
   await sink.close();
 });
@@ -55,11 +64,19 @@ describe('log routes', () => {
     expect(res.status).toBe(200);
     const lines = (await res.json()) as { seq: number; at: string }[];
     expect(expectDense(lines as never, 11, 15)).toBeNull();
-    expect(lines[0]).toEqual({ seq: 11, targetId: f.targetId, stream: 'stderr', at: expect.stringMatching(/Z$/), text: 'out 11' });
+    expect(lines[0]).toEqual({
+      seq: 11,
+      targetId: f.targetId,
+      stream: 'stderr',
+      at: expect.stringMatching(/Z$/),
+      text: 'out 11',
+    });
 
     const all = [];
-    for (let after = 0; ; ) {
-      const page = (await (await fetchAs(t, viewer, `${logsPath(f.slug, deploymentId)}?afterSeq=${after}&limit=10000`)).json()) as { seq: number }[];
+    for (let after = 0; ;) {
+      const page = (await (
+        await fetchAs(t, viewer, `${logsPath(f.slug, deploymentId)}?afterSeq=${after}&limit=10000`)
+      ).json()) as { seq: number }[];
       if (page.length === 0) break;
       all.push(...page);
       after = page.at(-1)!.seq;

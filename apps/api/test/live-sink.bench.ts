@@ -39,7 +39,11 @@ async function run(lines: number): Promise<void> {
   const started = performance.now();
   // Like an executor: bursts of lines, yielding between them.
   for (let i = 1; i <= lines; i++) {
-    sink.write({ targetId: i % 3 ? f.targetId : null, stream: i % 5 ? 'stdout' : 'stderr', text: `npm info run step ${i}: some typical log output of moderate length` });
+    sink.write({
+      targetId: i % 3 ? f.targetId : null,
+      stream: i % 5 ? 'stdout' : 'stderr',
+      text: `npm info run step ${i}: some typical log output of moderate length`,
+    });
     if (i % 1000 === 0) {
       peakBuffered = Math.max(peakBuffered, sink.stats().bufferedLines);
       await new Promise((r) => setImmediate(r));

@@ -45,7 +45,10 @@ async function dbLines(deploymentId: string) {
 }
 
 async function streamEntries(deploymentId: string): Promise<[string, string[]][]> {
-  return (await redis.xrange(logStreamKey(t.config.WHARF_REDIS_PREFIX, deploymentId), '-', '+')) as [string, string[]][];
+  return (await redis.xrange(logStreamKey(t.config.WHARF_REDIS_PREFIX, deploymentId), '-', '+')) as [
+    string,
+    string[],
+  ][];
 }
 
 describe('LogSink', () => {
@@ -63,7 +66,13 @@ describe('LogSink', () => {
     await sink.drained();
 
     const rows = await dbLines(id);
-    expect(expectDense(rows.map((r) => ({ ...r, at: r.at.toISOString() })), 1, n)).toBeNull();
+    expect(
+      expectDense(
+        rows.map((r) => ({ ...r, at: r.at.toISOString() })),
+        1,
+        n,
+      ),
+    ).toBeNull();
     expect(rows[0]).toMatchObject({ seq: 1, targetId: f.targetId, stream: 'stdout', text: 'line 1' });
     expect(rows[2]).toMatchObject({ seq: 3, targetId: f.targetId, stream: 'stderr', text: 'line 3' });
     expect(rows[999]!.text).toBe('line 1000 password=****** key=******');
@@ -93,7 +102,15 @@ describe('LogSink', () => {
   it('keeps awkward text intact and stores the time of each line', async () => {
     const id = await createDeployment(t, f);
     const sink = await openSink(id);
-    const texts = ['quotes " \' and \\ backslash {braces} [x]', 'tab\there', 'ünïcødé 日本語 🚀', '', '   ', 'nul\u0000byte', 'lone \ud800 surrogate'];
+    const texts = [
+      'quotes " \' and \\ backslash {braces} [x]',
+      'tab\there',
+      'ünïcødé 日本語 🚀',
+      '',
+      '   ',
+      'nul\u0000byte',
+      'lone \ud800 surrogate',
+    ];
     const before = Date.now();
     for (const text of texts) sink.write({ targetId: null, stream: 'stderr', text });
     await sink.drained();
@@ -117,7 +134,8 @@ describe('LogSink', () => {
     const pad = (i: number) => `l${String(i).padStart(9, '0')}`;
     for (let i = 1; i <= 100; i++) sink.write({ targetId: f.targetId, stream: 'stdout', text: pad(i) });
     // Beyond the cap: 300 lines of the failing target, 50 of another.
-    for (let i = 101; i <= 400; i++) sink.write({ targetId: f.targetId, stream: i % 2 ? 'stdout' : 'stderr', text: pad(i) });
+    for (let i = 101; i <= 400; i++)
+      sink.write({ targetId: f.targetId, stream: i % 2 ? 'stdout' : 'stderr', text: pad(i) });
     for (let i = 0; i < 50; i++) sink.write({ targetId: other, stream: 'stdout', text: `other ${i}` });
     expect(sink.stats()).toMatchObject({ truncated: true, droppedLines: 350, lastSeq: 101 });
     await sink.drained();
@@ -135,8 +153,19 @@ describe('LogSink', () => {
     expect(sink.flushTail(f.targetId)).toBe(0);
     await sink.drained();
     rows = await dbLines(id);
-    expect(expectDense(rows.map((r) => ({ ...r, at: r.at.toISOString() })), 1, 122)).toBeNull();
-    expect(rows[101]).toMatchObject({ seq: 102, stream: 'system', targetId: f.targetId, text: '… 280 lines omitted …' });
+    expect(
+      expectDense(
+        rows.map((r) => ({ ...r, at: r.at.toISOString() })),
+        1,
+        122,
+      ),
+    ).toBeNull();
+    expect(rows[101]).toMatchObject({
+      seq: 102,
+      stream: 'system',
+      targetId: f.targetId,
+      text: '… 280 lines omitted …',
+    });
     expect(rows.slice(102).map((r) => r.text)).toEqual(Array.from({ length: 20 }, (_, i) => pad(381 + i)));
     expect(rows[121]).toMatchObject({ stream: 'stderr', text: pad(400) });
     expect(rows[120]).toMatchObject({ stream: 'stdout', text: pad(399) });
@@ -191,7 +220,10 @@ describe('LogSink', () => {
     const key = logStreamKey(t.config.WHARF_REDIS_PREFIX, id);
     await redis.set(key, 'not a stream');
     const warnings: string[] = [];
-    const sink = await openSink(id, { closePublishTimeoutMs: 300, logger: { warn: (m: unknown) => void warnings.push(String(m)), error: () => undefined } });
+    const sink = await openSink(id, {
+      closePublishTimeoutMs: 300,
+      logger: { warn: (m: unknown) => void warnings.push(String(m)), error: () => undefined },
+    });
     for (let i = 1; i <= 100; i++) sink.write({ targetId: null, stream: 'stdout', text: `c${i}` });
     await sink.close();
     expect((await dbLines(id)).length).toBe(100);
@@ -216,7 +248,9 @@ describe('LogSink', () => {
     for (let i = 1; i <= 300; i++) sink.write({ targetId: null, stream: 'stdout', text: `b${i}` });
     await sink.drained();
     // Inserts of seq > 300 fail until the constraint is dropped.
-    await prisma.$executeRawUnsafe(`ALTER TABLE "DeploymentLog" ADD CONSTRAINT live_test_fail CHECK ("seq" <= 300) NOT VALID`);
+    await prisma.$executeRawUnsafe(
+      `ALTER TABLE "DeploymentLog" ADD CONSTRAINT live_test_fail CHECK ("seq" <= 300) NOT VALID`,
+    );
     try {
       for (let i = 301; i <= 1000; i++) sink.write({ targetId: null, stream: 'stdout', text: `b${i}` });
       const drained = sink.drained();
@@ -229,7 +263,13 @@ describe('LogSink', () => {
       await prisma.$executeRawUnsafe(`ALTER TABLE "DeploymentLog" DROP CONSTRAINT IF EXISTS live_test_fail`);
     }
     const rows = await dbLines(id);
-    expect(expectDense(rows.map((r) => ({ ...r, at: r.at.toISOString() })), 1, 1000)).toBeNull();
+    expect(
+      expectDense(
+        rows.map((r) => ({ ...r, at: r.at.toISOString() })),
+        1,
+        1000,
+      ),
+    ).toBeNull();
     expect((await streamEntries(id)).map((e) => e[0])).toEqual(rows.map((r) => `0-${r.seq}`));
     const d = await prisma.deployment.findUniqueOrThrow({ where: { id } });
     expect(Number(d.logBytes)).toBe(rows.reduce((s, r) => s + Buffer.byteLength(r.text) + 1, 0));
@@ -238,7 +278,9 @@ describe('LogSink', () => {
   it('stops quietly when the deployment row is deleted', async () => {
     const id = await createDeployment(t, f);
     const errors: string[] = [];
-    const sink = await openSink(id, { logger: { warn: () => undefined, error: (m: unknown) => void errors.push(String(m)) } });
+    const sink = await openSink(id, {
+      logger: { warn: () => undefined, error: (m: unknown) => void errors.push(String(m)) },
+    });
     sink.write({ targetId: null, stream: 'system', text: 'before' });
     await sink.drained();
     await prisma.deployment.delete({ where: { id } });
@@ -250,7 +292,14 @@ describe('LogSink', () => {
 
   it('refuses writes before open() and drops lines after close()', async () => {
     const id = await createDeployment(t, f);
-    const sink = new LogSink({ deploymentId: id, prisma, redis, prefix: t.config.WHARF_REDIS_PREFIX, maxBytes: 1000, secrets: [] });
+    const sink = new LogSink({
+      deploymentId: id,
+      prisma,
+      redis,
+      prefix: t.config.WHARF_REDIS_PREFIX,
+      maxBytes: 1000,
+      secrets: [],
+    });
     expect(() => sink.write({ targetId: null, stream: 'system', text: 'x' })).toThrow(/open/);
     await sink.open();
     sink.write({ targetId: null, stream: 'system', text: 'kept' });

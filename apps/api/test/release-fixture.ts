@@ -27,7 +27,10 @@ export interface ReleaseFixture {
   versionsServed(): Promise<(string | null)[]>;
 }
 
-export async function setupRelease(t: TestApp, opts: { hostCount: number; baseAddress: string; slug: string }): Promise<ReleaseFixture> {
+export async function setupRelease(
+  t: TestApp,
+  opts: { hostCount: number; baseAddress: string; slug: string },
+): Promise<ReleaseFixture> {
   const hosts = await startSshHosts({ count: opts.hostCount, baseAddress: opts.baseAddress });
   const admin = new TestClient(t.url);
   await admin.login(TEST_ADMIN.email, TEST_ADMIN.password);
@@ -37,7 +40,11 @@ export async function setupRelease(t: TestApp, opts: { hostCount: number; baseAd
   const envName = 'qa';
   const env = expect201(await admin.post(`/api/v1/projects/${opts.slug}/environments`, { name: envName }));
   const cred = expect201(
-    await admin.post(`/api/v1/projects/${opts.slug}/credentials`, { name: 'deploy-key', kind: 'ssh_key', value: hosts.clientPrivateKey }),
+    await admin.post(`/api/v1/projects/${opts.slug}/credentials`, {
+      name: 'deploy-key',
+      kind: 'ssh_key',
+      value: hosts.clientPrivateKey,
+    }),
   );
   await admin.patch(`/api/v1/projects/${opts.slug}/environments/${env.id}/settings`, {
     health: { intervalMs: 300, timeoutMs: 2000, attempts: 20 },
@@ -62,7 +69,9 @@ export async function setupRelease(t: TestApp, opts: { hostCount: number; baseAd
     );
     const probe = await admin.post(`/api/v1/projects/${opts.slug}/targets/${target.id}/test-connection`);
     if (probe.status !== 200) throw new Error(`probe failed: ${JSON.stringify(probe.body)}`);
-    const approved = await admin.put(`/api/v1/projects/${opts.slug}/targets/${target.id}/host-key`, { fingerprint: probe.body.fingerprint });
+    const approved = await admin.put(`/api/v1/projects/${opts.slug}/targets/${target.id}/host-key`, {
+      fingerprint: probe.body.fingerprint,
+    });
     if (approved.status !== 200) throw new Error(`approve failed: ${JSON.stringify(approved.body)}`);
     targetIds.push(target.id);
   }
@@ -80,16 +89,27 @@ export async function setupRelease(t: TestApp, opts: { hostCount: number; baseAd
     async push(version, o = {}) {
       const tarball = await buildSampleTarball({ version, outDir: workDir, ...o });
       const size = (await stat(tarball.path)).size;
-      const res = await fetch(`${t.url}/api/v1/projects/${opts.slug}/artifacts/tarball?version=${encodeURIComponent(version)}&sha256=${tarball.sha256}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/gzip', 'content-length': String(size) },
-        body: Readable.toWeb(createReadStream(tarball.path)) as ReadableStream,
-        duplex: 'half',
-      } as RequestInit);
+      const res = await fetch(
+        `${t.url}/api/v1/projects/${opts.slug}/artifacts/tarball?version=${encodeURIComponent(version)}&sha256=${tarball.sha256}`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/gzip',
+            'content-length': String(size),
+          },
+          body: Readable.toWeb(createReadStream(tarball.path)) as ReadableStream,
+          duplex: 'half',
+        } as RequestInit,
+      );
       if (res.status !== 201) throw new Error(`push ${version} failed: ${res.status} ${await res.text()}`);
     },
     async release(version, confirm) {
-      const res = await admin.post(`/api/v1/projects/${opts.slug}/deployments`, { environmentId: env.id, version, ...(confirm ? { confirm } : {}) });
+      const res = await admin.post(`/api/v1/projects/${opts.slug}/deployments`, {
+        environmentId: env.id,
+        version,
+        ...(confirm ? { confirm } : {}),
+      });
       if (res.status !== 201) throw new Error(`release ${version} failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as DeploymentView;
     },
@@ -101,7 +121,8 @@ export async function setupRelease(t: TestApp, opts: { hostCount: number; baseAd
       for (;;) {
         const d = (await admin.get(`/api/v1/projects/${opts.slug}/deployments/${id}`)).body as DeploymentView;
         if (pred(d)) return d;
-        if (Date.now() > deadline) throw new Error(`deployment ${id} did not reach the expected state; now ${JSON.stringify(d)}`);
+        if (Date.now() > deadline)
+          throw new Error(`deployment ${id} did not reach the expected state; now ${JSON.stringify(d)}`);
         await new Promise((r) => setTimeout(r, 250));
       }
     },
@@ -122,7 +143,8 @@ export async function setupRelease(t: TestApp, opts: { hostCount: number; baseAd
 }
 
 function expect201(res: { status: number; body: any }): any {
-  if (res.status !== 201 && res.status !== 200) throw new Error(`expected 201, got ${res.status}: ${JSON.stringify(res.body)}`);
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`expected 201, got ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body;
 }
 

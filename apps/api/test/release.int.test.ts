@@ -101,7 +101,9 @@ describe('release over SSH', { timeout: 240_000 }, () => {
     const hostile = `$(touch ${marker})\`touch ${marker}\`'; touch ${marker}; echo "`;
     const env = `/api/v1/projects/${f.slug}/environments/${f.envId}`;
     expect((await f.admin.put(`${env}/variables`, { name: 'HOSTILE', value: hostile })).status).toBe(200);
-    expect((await f.admin.put(`${env}/variables`, { name: 'API_SECRET', value: 'sup3r-s3cret-value', secret: true })).status).toBe(200);
+    expect(
+      (await f.admin.put(`${env}/variables`, { name: 'API_SECRET', value: 'sup3r-s3cret-value', secret: true })).status,
+    ).toBe(200);
     await f.admin.patch(`${env}/settings`, { postCommand: 'echo "secret is $API_SECRET"; echo "hostile is $HOSTILE"' });
     const d = await f.waitFinished((await f.release('2.0.0')).id);
     expect(d.state).toBe('succeeded');
@@ -131,7 +133,13 @@ describe('release over SSH', { timeout: 240_000 }, () => {
     const targetId = f.targetIds[2]!;
     const probe = await f.admin.post(`/api/v1/projects/${f.slug}/targets/${targetId}/test-connection`);
     expect(probe.body.matches).toBe(false);
-    expect((await f.admin.put(`/api/v1/projects/${f.slug}/targets/${targetId}/host-key`, { fingerprint: probe.body.fingerprint })).status).toBe(200);
+    expect(
+      (
+        await f.admin.put(`/api/v1/projects/${f.slug}/targets/${targetId}/host-key`, {
+          fingerprint: probe.body.fingerprint,
+        })
+      ).status,
+    ).toBe(200);
     const changedAudit = (await f.admin.get(`/api/v1/projects/${f.slug}/audit?action=host_key.changed`)).body;
     expect(changedAudit.items.some((e: any) => e.subjectId === targetId)).toBe(true);
     const retry = await f.admin.post(`/api/v1/projects/${f.slug}/deployments/${d.id}/retry`, {});

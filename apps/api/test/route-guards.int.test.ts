@@ -32,9 +32,15 @@ function listRoutes(t: TestApp): RouteInfo[] {
       const sub = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
       if (sub === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number]!;
-      let path = [base, sub].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/');
+      let path = [base, sub]
+        .map((p) => p.replace(/^\/|\/$/g, ''))
+        .filter(Boolean)
+        .join('/');
       path = EXCLUDED_FROM_PREFIX.has(path) ? `/${path}` : `/api/v1/${path}`;
-      const rule = reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [handler as never, wrapper.metatype]);
+      const rule = reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
+        handler as never,
+        wrapper.metatype,
+      ]);
       routes.push({ key: `${method} ${path}`, method, path, rule });
     }
   }
@@ -68,8 +74,14 @@ describe('route guards', () => {
   it('refuses anonymous calls to every non-public route', async () => {
     const refused: string[] = [];
     for (const r of listRoutes(t).filter((r) => r.rule?.kind !== 'public')) {
-      const path = r.path.replace(/:slug/g, 'some-project').replace(/:[A-Za-z]+/g, '00000000-0000-0000-0000-000000000000');
-      const res = await fetch(t.url + path, { method: r.method, headers: { 'content-type': 'application/json' }, body: r.method === 'GET' ? undefined : '{}' });
+      const path = r.path
+        .replace(/:slug/g, 'some-project')
+        .replace(/:[A-Za-z]+/g, '00000000-0000-0000-0000-000000000000');
+      const res = await fetch(t.url + path, {
+        method: r.method,
+        headers: { 'content-type': 'application/json' },
+        body: r.method === 'GET' ? undefined : '{}',
+      });
       if (res.status !== 401) refused.push(`${r.key} -> ${res.status}`);
     }
     expect(refused).toEqual([]);

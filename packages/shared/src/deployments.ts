@@ -34,7 +34,12 @@ export const deploySettingsSchema = z.object({
     .default(1),
   onFailure: z.enum(['stop', 'continue']).default('stop'),
   /** Whole-deployment limit; the deployment fails with a timeout after it. */
-  timeoutMinutes: z.number().int().min(1).max(24 * 60).default(60),
+  timeoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
 });
 export type DeploySettings = z.infer<typeof deploySettingsSchema>;
 export const updateDeploySettingsSchema = deploySettingsSchema.partial();
@@ -140,7 +145,9 @@ export const logQuerySchema = z.object({
 
 /** Approving a host key: the fingerprint the person saw in "Test connection". */
 export const approveHostKeySchema = z.object({
-  fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'fingerprint must look like SHA256:<43 base64 characters>'),
+  fingerprint: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'fingerprint must look like SHA256:<43 base64 characters>'),
 });
 export type ApproveHostKeyBody = z.infer<typeof approveHostKeySchema>;
 

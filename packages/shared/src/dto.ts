@@ -75,7 +75,10 @@ export const createCredentialSchema = z.object({
   name: credentialNameSchema,
   kind: credentialKindSchema,
   /** The secret itself (private key PEM, kubeconfig YAML, token). Write-only. */
-  value: z.string().min(1, 'value is required').max(64 * 1024),
+  value: z
+    .string()
+    .min(1, 'value is required')
+    .max(64 * 1024),
   /** Optional passphrase for an encrypted private key. Write-only. */
   passphrase: z.string().max(1024).optional(),
 });

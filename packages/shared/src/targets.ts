@@ -38,8 +38,14 @@ export const kubernetesTargetConfigSchema = z.object({
 export const consulTargetConfigSchema = z.object({
   consulUrl: httpUrlSchema,
   service: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'service must be a Consul service name'),
-  restartPath: z.string().regex(/^\/[A-Za-z0-9._/-]*$/).default('/-/restart'),
-  healthPath: z.string().regex(/^\/[A-Za-z0-9._/-]*$/).default('/health'),
+  restartPath: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._/-]*$/)
+    .default('/-/restart'),
+  healthPath: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._/-]*$/)
+    .default('/health'),
 });
 
 export const targetConfigSchemas = {

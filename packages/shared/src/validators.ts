@@ -6,10 +6,7 @@ import { z } from 'zod';
 export const VERSION_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 export const versionSchema = z
   .string()
-  .regex(
-    VERSION_PATTERN,
-    'version must be 1-128 of letters, digits, ".", "_", "-" and must not start with "-" or "."',
-  );
+  .regex(VERSION_PATTERN, 'version must be 1-128 of letters, digits, ".", "_", "-" and must not start with "-" or "."');
 
 /** Project slug: lower-case letters, digits and `-`, starting with a letter or digit. */
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -33,9 +30,7 @@ export const gitRefSchema = z
   .regex(/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/, 'ref may only hold letters, digits, ".", "_", "/" and "-"')
   .refine((s) => !s.includes('..') && !s.endsWith('/') && !s.endsWith('.lock'), 'ref is not a valid git ref');
 
-export const commitShaSchema = z
-  .string()
-  .regex(/^[0-9a-f]{7,64}$/, 'commit must be 7-64 lower-case hex characters');
+export const commitShaSchema = z.string().regex(/^[0-9a-f]{7,64}$/, 'commit must be 7-64 lower-case hex characters');
 
 export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex characters');
 
@@ -66,8 +61,9 @@ export const imageRefSchema = z
     'image must look like registry.example.com/group/app:tag',
   );
 
-export const imageDigestSchema = z
-  .string()
-  .regex(/^sha256:[0-9a-f]{64}$/, 'digest must look like sha256:<64 hex>');
+export const imageDigestSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'digest must look like sha256:<64 hex>');
 
-export const emailSchema = z.email('email is not valid').max(254).transform((e) => e.toLowerCase());
+export const emailSchema = z
+  .email('email is not valid')
+  .max(254)
+  .transform((e) => e.toLowerCase());

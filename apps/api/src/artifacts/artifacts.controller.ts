@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res, StreamableFile, BadRequestException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  StreamableFile,
+  BadRequestException,
+} from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   type ArtifactView,
@@ -61,14 +72,20 @@ export class ArtifactsController {
   @ProjectOrTokenAccess('deployer')
   @ApiOperation({ summary: 'Register a container image as a version (nothing is uploaded)' })
   @ApiZodBody(registerImageSchema)
-  registerImage(@Ctx() ctx: RequestContext, @Body(new ZodPipe(registerImageSchema)) body: RegisterImageBody): Promise<ArtifactView> {
+  registerImage(
+    @Ctx() ctx: RequestContext,
+    @Body(new ZodPipe(registerImageSchema)) body: RegisterImageBody,
+  ): Promise<ArtifactView> {
     return this.artifacts.registerImage(ctx, body);
   }
 
   @Get(':version')
   @ProjectOrTokenAccess('viewer')
   @ApiOperation({ summary: 'One artifact version' })
-  get(@Ctx() ctx: RequestContext, @Param('version', new ZodPipe(versionSchema)) version: string): Promise<ArtifactView> {
+  get(
+    @Ctx() ctx: RequestContext,
+    @Param('version', new ZodPipe(versionSchema)) version: string,
+  ): Promise<ArtifactView> {
     return this.artifacts.get(projectId(ctx), version);
   }
 

@@ -58,7 +58,12 @@ export class ArtifactsService {
    * reading a byte; then streams the body to a temp file while hashing and inspecting it.
    * The temp file is always removed: on success it has been renamed into place first.
    */
-  async pushTarball(ctx: RequestContext, q: TarballUploadQuery, body: Readable, contentLength: number | null): Promise<ArtifactView> {
+  async pushTarball(
+    ctx: RequestContext,
+    q: TarballUploadQuery,
+    body: Readable,
+    contentLength: number | null,
+  ): Promise<ArtifactView> {
     const project = projectOf(ctx);
     if (contentLength !== null && contentLength > this.maxUploadBytes) throw this.tooLarge();
     await this.assertVersionFree(project, q.version);
@@ -72,7 +77,9 @@ export class ArtifactsService {
         throw this.uploadError(err);
       });
       if (q.sha256 && q.sha256 !== received.sha256) {
-        throw new BadRequestException(`sha256 mismatch: the upload hashes to ${received.sha256}, the request said ${q.sha256}`);
+        throw new BadRequestException(
+          `sha256 mismatch: the upload hashes to ${received.sha256}, the request said ${q.sha256}`,
+        );
       }
 
       const storageKey = this.storage.storageKey(project.id, received.sha256);
@@ -246,7 +253,9 @@ export class ArtifactsService {
   }
 
   private versionExists(project: ProjectRef, version: string): ConflictException {
-    return new ConflictException(`version ${version} already exists in ${project.slug}; versions are immutable, push a new one`);
+    return new ConflictException(
+      `version ${version} already exists in ${project.slug}; versions are immutable, push a new one`,
+    );
   }
 
   private tooLarge(): PayloadTooLargeException {

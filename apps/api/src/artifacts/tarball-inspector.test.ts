@@ -5,7 +5,14 @@ import { buffer as collect } from 'node:stream/consumers';
 import { gzipSync } from 'node:zlib';
 import { pack, type Header } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { checkEntry, displayName, inspectTarball, normalizeEntryPath, resolveSymlinkTarget, TarballRejectedError } from './tarball-inspector.js';
+import {
+  checkEntry,
+  displayName,
+  inspectTarball,
+  normalizeEntryPath,
+  resolveSymlinkTarget,
+  TarballRejectedError,
+} from './tarball-inspector.js';
 
 type Entry = Partial<Header> & Pick<Header, 'name'> & { body?: Buffer | string };
 
@@ -59,7 +66,11 @@ describe('tarball inspector: accepts', () => {
   });
 
   it('a node_modules directory, flagged', async () => {
-    const tgz = await tgzOf([file('./index.js'), { name: './node_modules/', type: 'directory' }, file('./node_modules/left-pad/index.js')]);
+    const tgz = await tgzOf([
+      file('./index.js'),
+      { name: './node_modules/', type: 'directory' },
+      file('./node_modules/left-pad/index.js'),
+    ]);
     expect(await inspectTarball(chunked(tgz))).toMatchObject({ entries: 3, hasNodeModules: true });
   });
 
@@ -132,7 +143,9 @@ describe('tarball inspector: refuses, naming the entry', () => {
   });
 
   it('character device', async () => {
-    const err = await rejection(await tgzOf([{ name: 'dev/null', type: 'character-device', devmajor: 1, devminor: 3 }]));
+    const err = await rejection(
+      await tgzOf([{ name: 'dev/null', type: 'character-device', devmajor: 1, devminor: 3 }]),
+    );
     expect(err.entry).toBe('dev/null');
     expect(err.message).toMatch(/character device/);
   });

@@ -251,10 +251,14 @@ export class TarballInspector {
 }
 
 /** Inspects a whole .tar.gz stream (tests, tools). Honours the stream's backpressure. */
-export async function inspectTarball(source: AsyncIterable<Buffer | Uint8Array>, opts?: InspectorOptions): Promise<InspectionResult> {
+export async function inspectTarball(
+  source: AsyncIterable<Buffer | Uint8Array>,
+  opts?: InspectorOptions,
+): Promise<InspectionResult> {
   const inspector = new TarballInspector(opts);
   try {
-    for await (const chunk of source) await inspector.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    for await (const chunk of source)
+      await inspector.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     return await inspector.end();
   } finally {
     inspector.destroy();

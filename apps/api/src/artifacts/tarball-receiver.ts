@@ -38,7 +38,11 @@ export interface ReceiveLimits {
  * file is left for the caller to remove (the caller owns the path). Never destroys
  * `source`: the caller may still need its socket to send an error response.
  */
-export async function receiveTarball(source: Readable, tempPath: string, limits: ReceiveLimits): Promise<ReceivedTarball> {
+export async function receiveTarball(
+  source: Readable,
+  tempPath: string,
+  limits: ReceiveLimits,
+): Promise<ReceivedTarball> {
   const handle = await open(tempPath, 'wx', 0o600);
   const hash = createHash('sha256');
   const inspector = new TarballInspector({ maxUnpackedBytes: limits.maxUnpackedBytes });

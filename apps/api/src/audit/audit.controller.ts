@@ -17,7 +17,10 @@ export class AuditController {
 
   @Get('projects/:slug/audit')
   @ProjectAccess('viewer')
-  listProject(@Ctx() ctx: RequestContext, @Query(new ZodPipe(auditQuerySchema)) q: AuditQuery): Promise<Page<AuditEventView>> {
+  listProject(
+    @Ctx() ctx: RequestContext,
+    @Query(new ZodPipe(auditQuerySchema)) q: AuditQuery,
+  ): Promise<Page<AuditEventView>> {
     return this.audit.list({ projectId: ctx.project!.id, action: q.action }, q.limit, q.cursor);
   }
 }

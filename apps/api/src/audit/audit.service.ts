@@ -37,7 +37,11 @@ export class AuditService {
     });
   }
 
-  async list(filter: { projectId?: string; action?: string }, limit: number, cursor?: string): Promise<Page<AuditEventView>> {
+  async list(
+    filter: { projectId?: string; action?: string },
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<AuditEventView>> {
     const rows = await this.prisma.auditEvent.findMany({
       where: {
         ...(filter.projectId ? { projectId: filter.projectId } : {}),

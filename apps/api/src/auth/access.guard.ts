@@ -61,7 +61,8 @@ export class AccessGuard implements CanActivate {
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) {
       // Tokens are only honoured where the route allows them; elsewhere they are unknown.
-      if (rule.kind !== 'project' || !rule.allowToken) throw new UnauthorizedException('this route needs a signed-in user');
+      if (rule.kind !== 'project' || !rule.allowToken)
+        throw new UnauthorizedException('this route needs a signed-in user');
       return this.authenticateToken(header.slice('Bearer '.length).trim());
     }
     const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
@@ -82,10 +83,18 @@ export class AccessGuard implements CanActivate {
     return { type: 'token', id: row.id, prefix: row.prefix, projectId: row.projectId };
   }
 
-  private async authorizeProject(req: WharfRequest, ctx: RequestContext, actor: Actor, required: ProjectRole): Promise<void> {
+  private async authorizeProject(
+    req: WharfRequest,
+    ctx: RequestContext,
+    actor: Actor,
+    required: ProjectRole,
+  ): Promise<void> {
     const slug = req.params?.slug;
     if (typeof slug !== 'string') throw new Error('project route without :slug');
-    const project = await this.prisma.project.findUnique({ where: { slug }, select: { id: true, slug: true, name: true } });
+    const project = await this.prisma.project.findUnique({
+      where: { slug },
+      select: { id: true, slug: true, name: true },
+    });
     // Same answer for "missing" and "not yours": no existence leak.
     const notFound = new NotFoundException(`project ${slug} not found`);
     if (!project) throw notFound;

@@ -31,13 +31,23 @@ export class AdminBootstrapService {
       data: { email, name: 'Administrator', isAdmin: true, passwordHash: await this.passwords.hash(password) },
     });
     await this.prisma.auditEvent.create({
-      data: { actorLabel: 'system', action: 'user.created', subjectType: 'user', data: { email, isAdmin: true, bootstrap: true } },
+      data: {
+        actorLabel: 'system',
+        action: 'user.created',
+        subjectType: 'user',
+        data: { email, isAdmin: true, bootstrap: true },
+      },
     });
     if (generated) {
       await mkdir(this.config.WHARF_DATA_DIR, { recursive: true });
       await writeFile(join(this.config.WHARF_DATA_DIR, 'initial-admin-password'), `${generated}\n`, { mode: 0o600 });
     }
-    this.logger.event('info', 'created the first administrator', { email, passwordSource: generated ? 'generated' : 'WHARF_ADMIN_PASSWORD' }, 'AdminBootstrap');
+    this.logger.event(
+      'info',
+      'created the first administrator',
+      { email, passwordSource: generated ? 'generated' : 'WHARF_ADMIN_PASSWORD' },
+      'AdminBootstrap',
+    );
     return { email, generatedPassword: generated };
   }
 }

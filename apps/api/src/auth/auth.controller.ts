@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
-import { createUserSchema, loginSchema, type CreateUserBody, type LoginBody, type MeView, type UserView } from '@wharf/shared';
+import {
+  createUserSchema,
+  loginSchema,
+  type CreateUserBody,
+  type LoginBody,
+  type MeView,
+  type UserView,
+} from '@wharf/shared';
 import type { Request, Response } from 'express';
 import { AuditService } from '../audit/audit.service.js';
 import { ZodPipe } from '../common/zod.pipe.js';
@@ -83,9 +90,17 @@ export class AuthController {
 
   @Post('users')
   @AdminOnly()
-  async createUser(@Body(new ZodPipe(createUserSchema)) body: CreateUserBody, @Ctx() ctx: RequestContext): Promise<UserView> {
+  async createUser(
+    @Body(new ZodPipe(createUserSchema)) body: CreateUserBody,
+    @Ctx() ctx: RequestContext,
+  ): Promise<UserView> {
     const user = await this.users.create(body);
-    await this.audit.record(ctx, { action: 'user.created', subjectType: 'user', subjectId: user.id, data: { email: user.email, isAdmin: user.isAdmin } });
+    await this.audit.record(ctx, {
+      action: 'user.created',
+      subjectType: 'user',
+      subjectId: user.id,
+      data: { email: user.email, isAdmin: user.isAdmin },
+    });
     return toUserView(user);
   }
 }

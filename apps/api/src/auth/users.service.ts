@@ -19,7 +19,12 @@ export class UsersService {
     const existing = await this.prisma.user.findUnique({ where: { email: body.email } });
     if (existing) throw new ConflictException(`a user with email ${body.email} already exists`);
     return this.prisma.user.create({
-      data: { email: body.email, name: body.name, isAdmin: body.isAdmin, passwordHash: await this.passwords.hash(body.password) },
+      data: {
+        email: body.email,
+        name: body.name,
+        isAdmin: body.isAdmin,
+        passwordHash: await this.passwords.hash(body.password),
+      },
     });
   }
 

@@ -25,8 +25,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const view = this.toView(exception);
     if (view.statusCode >= 500) {
-      this.logger.error(exception instanceof Error ? exception.message : String(exception),
-        exception instanceof Error ? exception.stack : undefined, 'HttpExceptionFilter');
+      this.logger.error(
+        exception instanceof Error ? exception.message : String(exception),
+        exception instanceof Error ? exception.stack : undefined,
+        'HttpExceptionFilter',
+      );
     }
     if (res.headersSent) {
       res.destroy();

@@ -18,7 +18,12 @@ export function ApiZodQuery(schema: z.ZodObject): MethodDecorator {
   const required = new Set((jsonSchema(schema).required as string[] | undefined) ?? []);
   return applyDecorators(
     ...Object.entries(props).map(([name, s]) =>
-      ApiQuery({ name, required: required.has(name), schema: s as never, description: s.description as string | undefined }),
+      ApiQuery({
+        name,
+        required: required.has(name),
+        schema: s as never,
+        description: s.description as string | undefined,
+      }),
     ),
   );
 }

@@ -30,14 +30,20 @@ export class DeploymentsController {
   @Post('deployments')
   @ProjectOrTokenAccess('deployer')
   @ApiZodBody(createDeploymentSchema)
-  create(@Ctx() ctx: RequestContext, @Body(new ZodPipe(createDeploymentSchema)) body: CreateDeploymentBody): Promise<DeploymentView> {
+  create(
+    @Ctx() ctx: RequestContext,
+    @Body(new ZodPipe(createDeploymentSchema)) body: CreateDeploymentBody,
+  ): Promise<DeploymentView> {
     return this.deployments.create(projectCtx(ctx), body, ctx.actor.type === 'token' ? 'cli' : 'manual');
   }
 
   @Get('deployments')
   @ProjectOrTokenAccess('viewer')
   @ApiZodQuery(deploymentListQuerySchema)
-  list(@Ctx() ctx: RequestContext, @Query(new ZodPipe(deploymentListQuerySchema)) q: DeploymentListQuery): Promise<Page<DeploymentView>> {
+  list(
+    @Ctx() ctx: RequestContext,
+    @Query(new ZodPipe(deploymentListQuerySchema)) q: DeploymentListQuery,
+  ): Promise<Page<DeploymentView>> {
     return this.deployments.list(ctx.project!.id, q);
   }
 
@@ -57,14 +63,22 @@ export class DeploymentsController {
   @Post('deployments/:id/retry')
   @ProjectAccess('deployer')
   @ApiZodBody(confirmSchema)
-  retry(@Ctx() ctx: RequestContext, @Param('id', idPipe) id: string, @Body(new ZodPipe(confirmSchema)) body: ConfirmBody): Promise<DeploymentView> {
+  retry(
+    @Ctx() ctx: RequestContext,
+    @Param('id', idPipe) id: string,
+    @Body(new ZodPipe(confirmSchema)) body: ConfirmBody,
+  ): Promise<DeploymentView> {
     return this.deployments.retryFailedTargets(projectCtx(ctx), id, body.confirm);
   }
 
   @Post('environments/:envId/rollback')
   @ProjectAccess('deployer')
   @ApiZodBody(confirmSchema)
-  rollback(@Ctx() ctx: RequestContext, @Param('envId', idPipe) envId: string, @Body(new ZodPipe(confirmSchema)) body: ConfirmBody): Promise<DeploymentView> {
+  rollback(
+    @Ctx() ctx: RequestContext,
+    @Param('envId', idPipe) envId: string,
+    @Body(new ZodPipe(confirmSchema)) body: ConfirmBody,
+  ): Promise<DeploymentView> {
     return this.deployments.rollback(projectCtx(ctx), envId, body.confirm);
   }
 

@@ -26,7 +26,10 @@ import { DeployQueue } from '../queue/deploy-queue.service.js';
 import { DeploymentEvents } from './deployment-events.js';
 import { deploymentViewInclude, toDeploymentView } from './deployment.views.js';
 
-type ProjectCtx = RequestContext & { project: NonNullable<RequestContext['project']>; role: NonNullable<RequestContext['role']> };
+type ProjectCtx = RequestContext & {
+  project: NonNullable<RequestContext['project']>;
+  role: NonNullable<RequestContext['role']>;
+};
 
 interface NewDeployment {
   environment: Environment;
@@ -46,7 +49,11 @@ export class DeploymentsService {
     private readonly logger: JsonLogger,
   ) {}
 
-  async create(ctx: ProjectCtx, body: CreateDeploymentBody, trigger: DeploymentTrigger = 'manual'): Promise<DeploymentView> {
+  async create(
+    ctx: ProjectCtx,
+    body: CreateDeploymentBody,
+    trigger: DeploymentTrigger = 'manual',
+  ): Promise<DeploymentView> {
     const environment = await this.environmentOf(ctx, body.environmentId);
     this.assertMayDeploy(ctx, environment, body.confirm);
     const artifact = await this.prisma.artifact.findUnique({
@@ -73,7 +80,11 @@ export class DeploymentsService {
     return this.enqueueNew(ctx, { environment, artifactId: previous, trigger: 'rollback' });
   }
 
-  async retryFailedTargets(ctx: ProjectCtx, deploymentId: string, confirm: string | undefined): Promise<DeploymentView> {
+  async retryFailedTargets(
+    ctx: ProjectCtx,
+    deploymentId: string,
+    confirm: string | undefined,
+  ): Promise<DeploymentView> {
     const original = await this.prisma.deployment.findFirst({
       where: { id: deploymentId, projectId: ctx.project.id },
       include: { targets: true, environment: true },
@@ -81,7 +92,9 @@ export class DeploymentsService {
     if (!original) throw new NotFoundException('deployment not found');
     this.assertMayDeploy(ctx, original.environment, confirm);
     if (original.state !== 'failed' && original.state !== 'cancelled') {
-      throw new ConflictException(`only a failed or cancelled deployment can be retried; this one is ${original.state}`);
+      throw new ConflictException(
+        `only a failed or cancelled deployment can be retried; this one is ${original.state}`,
+      );
     }
     const targetIds = original.targets
       .filter((t) => t.state !== 'succeeded' && t.targetId !== null)
@@ -103,11 +116,23 @@ export class DeploymentsService {
     // A queued one is cancelled right here; a running one is asked to stop by its worker.
     const fromQueue = await this.prisma.deployment.updateMany({
       where: { id: d.id, state: 'queued' },
-      data: { state: 'cancelled', finishedAt: new Date(), cancelRequestedAt: new Date(), cancelRequestedBy: by, error: `cancelled by ${by}` },
+      data: {
+        state: 'cancelled',
+        finishedAt: new Date(),
+        cancelRequestedAt: new Date(),
+        cancelRequestedBy: by,
+        error: `cancelled by ${by}`,
+      },
     });
     if (fromQueue.count === 1) {
       await this.prisma.deploymentTarget.updateMany({ where: { deploymentId: d.id }, data: { state: 'cancelled' } });
-      await this.audit.record(ctx, { action: 'deployment.cancelled', subjectType: 'deployment', subjectId: d.id, projectId: ctx.project.id, data: { whileQueued: true } });
+      await this.audit.record(ctx, {
+        action: 'deployment.cancelled',
+        subjectType: 'deployment',
+        subjectId: d.id,
+        projectId: ctx.project.id,
+        data: { whileQueued: true },
+      });
     } else {
       const running = await this.prisma.deployment.updateMany({
         where: { id: d.id, state: 'running', cancelRequestedAt: null },
@@ -117,7 +142,12 @@ export class DeploymentsService {
         const now = await this.prisma.deployment.findUniqueOrThrow({ where: { id: d.id } });
         if (now.state !== 'running') throw new ConflictException(`deployment already ${now.state}`);
       } else {
-        await this.audit.record(ctx, { action: 'deployment.cancel_requested', subjectType: 'deployment', subjectId: d.id, projectId: ctx.project.id });
+        await this.audit.record(ctx, {
+          action: 'deployment.cancel_requested',
+          subjectType: 'deployment',
+          subjectId: d.id,
+          projectId: ctx.project.id,
+        });
       }
       await this.events.cancelRequested(d.id);
     }
@@ -158,12 +188,18 @@ export class DeploymentsService {
     const last = page[page.length - 1];
     return {
       items: page.map(toDeploymentView),
-      nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url') : null,
+      nextCursor:
+        rows.length > q.limit && last
+          ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url')
+          : null,
     };
   }
 
   async environmentStatus(projectId: string): Promise<EnvironmentStatusView[]> {
-    const environments = await this.prisma.environment.findMany({ where: { projectId }, orderBy: [{ position: 'asc' }, { name: 'asc' }] });
+    const environments = await this.prisma.environment.findMany({
+      where: { projectId },
+      orderBy: [{ position: 'asc' }, { name: 'asc' }],
+    });
     return Promise.all(
       environments.map(async (env) => {
         const [current, active] = await Promise.all([
@@ -183,7 +219,12 @@ export class DeploymentsService {
           environmentName: env.name,
           protected: env.protected,
           current: current
-            ? { version: current.artifact.version, deploymentId: current.id, finishedAt: current.finishedAt!.toISOString(), actor: current.actorLabel }
+            ? {
+                version: current.artifact.version,
+                deploymentId: current.id,
+                finishedAt: current.finishedAt!.toISOString(),
+                actor: current.actorLabel,
+              }
             : null,
           active: active ? { deploymentId: active.id, version: active.artifact.version, state: active.state } : null,
         };
@@ -199,7 +240,9 @@ export class DeploymentsService {
   }
 
   private async environmentOf(ctx: ProjectCtx, environmentId: string): Promise<Environment> {
-    const environment = await this.prisma.environment.findFirst({ where: { id: environmentId, projectId: ctx.project.id } });
+    const environment = await this.prisma.environment.findFirst({
+      where: { id: environmentId, projectId: ctx.project.id },
+    });
     if (!environment) throw new NotFoundException('environment not found');
     return environment;
   }
@@ -257,7 +300,13 @@ export class DeploymentsService {
           subjectType: 'deployment',
           subjectId: d.id,
           projectId: ctx.project.id,
-          data: { environment: n.environment.name, version: artifact.version, trigger: n.trigger, retryOf: n.retryOfId ?? null, targets: targets.map((t) => t.name) },
+          data: {
+            environment: n.environment.name,
+            version: artifact.version,
+            trigger: n.trigger,
+            retryOf: n.retryOfId ?? null,
+            targets: targets.map((t) => t.name),
+          },
         },
         tx,
       );
@@ -267,7 +316,12 @@ export class DeploymentsService {
       await this.queue.enqueueDeployment(deployment.id);
     } catch (err) {
       // The row is safe in Postgres; the worker's sweeper re-queues queued deployments.
-      this.logger.event('warn', 'could not queue deployment; the sweeper will retry', { deploymentId: deployment.id, error: String(err) }, 'Deployments');
+      this.logger.event(
+        'warn',
+        'could not queue deployment; the sweeper will retry',
+        { deploymentId: deployment.id, error: String(err) },
+        'Deployments',
+      );
     }
     await this.events.statusChanged(deployment.id);
     return this.view(deployment.id);

@@ -24,7 +24,10 @@ export class DeployConfigController {
 
   @Get('settings')
   @ProjectAccess('viewer')
-  settings(@Ctx() ctx: RequestContext, @Param('envId', uuidParam('environment id')) envId: string): Promise<DeploySettings> {
+  settings(
+    @Ctx() ctx: RequestContext,
+    @Param('envId', uuidParam('environment id')) envId: string,
+  ): Promise<DeploySettings> {
     return this.config.settings(projectCtx(ctx), envId);
   }
 
@@ -45,7 +48,10 @@ export class DeployConfigController {
 
   @Get('variables')
   @ProjectAccess('maintainer')
-  variables(@Ctx() ctx: RequestContext, @Param('envId', uuidParam('environment id')) envId: string): Promise<VariableView[]> {
+  variables(
+    @Ctx() ctx: RequestContext,
+    @Param('envId', uuidParam('environment id')) envId: string,
+  ): Promise<VariableView[]> {
     return this.config.variables(projectCtx(ctx), envId);
   }
 

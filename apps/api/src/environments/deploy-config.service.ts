@@ -1,12 +1,7 @@
 // How an environment deploys: its settings (install command, reload, health gate, batches)
 // and its variables. Variable values are sealed at rest; secret ones are write-only.
 import { Injectable, NotFoundException } from '@nestjs/common';
-import {
-  deploySettingsSchema,
-  type DeploySettings,
-  type SetVariableBody,
-  type VariableView,
-} from '@wharf/shared';
+import { deploySettingsSchema, type DeploySettings, type SetVariableBody, type VariableView } from '@wharf/shared';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service.js';
 import { SecretBoxService } from '../credentials/secret-box.service.js';
@@ -29,7 +24,11 @@ export class DeployConfigService {
     return deploySettingsSchema.parse(env.settings ?? {});
   }
 
-  async updateSettings(ctx: ProjectCtx, envId: string, patch: Partial<z.input<typeof deploySettingsSchema>>): Promise<DeploySettings> {
+  async updateSettings(
+    ctx: ProjectCtx,
+    envId: string,
+    patch: Partial<z.input<typeof deploySettingsSchema>>,
+  ): Promise<DeploySettings> {
     return this.prisma.$transaction(async (tx) => {
       const env = await this.environments.find(ctx, envId, tx);
       const current = deploySettingsSchema.parse(env.settings ?? {});
@@ -37,7 +36,13 @@ export class DeployConfigService {
       await tx.environment.update({ where: { id: env.id }, data: { settings: next as Prisma.InputJsonValue } });
       await this.audit.record(
         ctx,
-        { action: 'environment.settings_updated', subjectType: 'environment', subjectId: env.id, projectId: ctx.project.id, data: { environment: env.name, changed: Object.keys(patch) } },
+        {
+          action: 'environment.settings_updated',
+          subjectType: 'environment',
+          subjectId: env.id,
+          projectId: ctx.project.id,
+          data: { environment: env.name, changed: Object.keys(patch) },
+        },
         tx,
       );
       return next;
@@ -46,7 +51,10 @@ export class DeployConfigService {
 
   async variables(ctx: ProjectCtx, envId: string): Promise<VariableView[]> {
     const env = await this.environments.find(ctx, envId);
-    const rows = await this.prisma.environmentVariable.findMany({ where: { environmentId: env.id }, orderBy: { name: 'asc' } });
+    const rows = await this.prisma.environmentVariable.findMany({
+      where: { environmentId: env.id },
+      orderBy: { name: 'asc' },
+    });
     return rows.map((v) => this.toView(v));
   }
 
@@ -62,7 +70,13 @@ export class DeployConfigService {
       await this.audit.record(
         ctx,
         // The value never goes into the audit trail, secret or not.
-        { action: 'variable.set', subjectType: 'environment', subjectId: env.id, projectId: ctx.project.id, data: { environment: env.name, name: body.name, secret: body.secret } },
+        {
+          action: 'variable.set',
+          subjectType: 'environment',
+          subjectId: env.id,
+          projectId: ctx.project.id,
+          data: { environment: env.name, name: body.name, secret: body.secret },
+        },
         tx,
       );
       return this.toView(row);
@@ -74,11 +88,27 @@ export class DeployConfigService {
       const env = await this.environments.find(ctx, envId, tx);
       const removed = await tx.environmentVariable.deleteMany({ where: { environmentId: env.id, name } });
       if (removed.count === 0) throw new NotFoundException(`variable ${name} not found`);
-      await this.audit.record(ctx, { action: 'variable.deleted', subjectType: 'environment', subjectId: env.id, projectId: ctx.project.id, data: { environment: env.name, name } }, tx);
+      await this.audit.record(
+        ctx,
+        {
+          action: 'variable.deleted',
+          subjectType: 'environment',
+          subjectId: env.id,
+          projectId: ctx.project.id,
+          data: { environment: env.name, name },
+        },
+        tx,
+      );
     });
   }
 
   private toView(v: EnvironmentVariable): VariableView {
-    return { id: v.id, name: v.name, secret: v.secret, value: v.secret ? null : this.box.open(v.value), updatedAt: v.updatedAt.toISOString() };
+    return {
+      id: v.id,
+      name: v.name,
+      secret: v.secret,
+      value: v.secret ? null : this.box.open(v.value),
+      updatedAt: v.updatedAt.toISOString(),
+    };
   }
 }

@@ -9,7 +9,10 @@ import { WHARF_VERSION } from '../version.js';
 const PROBE_TIMEOUT_MS = 2000;
 
 function withTimeout<T>(p: Promise<T>): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS).unref())]);
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS).unref()),
+  ]);
 }
 
 @Controller('api/health')
@@ -23,8 +26,14 @@ export class HealthController {
   @Public()
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthView> {
     const [database, redis] = await Promise.all([
-      withTimeout(this.prisma.$queryRaw`SELECT 1`).then(() => 'up' as const, () => 'down' as const),
-      withTimeout(this.redis.client.ping()).then(() => 'up' as const, () => 'down' as const),
+      withTimeout(this.prisma.$queryRaw`SELECT 1`).then(
+        () => 'up' as const,
+        () => 'down' as const,
+      ),
+      withTimeout(this.redis.client.ping()).then(
+        () => 'up' as const,
+        () => 'down' as const,
+      ),
     ]);
     const status = database === 'up' && redis === 'up' ? 'ok' : 'degraded';
     if (status !== 'ok') res.status(503);

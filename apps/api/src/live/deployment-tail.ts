@@ -56,7 +56,8 @@ export class DeploymentTail {
         this.lastSeq = await this.store.maxSeq(this.deploymentId);
         return;
       } catch (err) {
-        if (attempt % 20 === 0) this.logger?.warn(`live tail of ${this.deploymentId} cannot start yet: ${String(err)}`, 'DeploymentTail');
+        if (attempt % 20 === 0)
+          this.logger?.warn(`live tail of ${this.deploymentId} cannot start yet: ${String(err)}`, 'DeploymentTail');
         await sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)));
       }
     }
@@ -67,11 +68,20 @@ export class DeploymentTail {
     while (!this.stopped) {
       let reply: StreamReply;
       try {
-        reply = (await this.conn.xread('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.streamKey, `0-${this.lastSeq}`)) as StreamReply;
+        reply = (await this.conn.xread(
+          'COUNT',
+          READ_COUNT,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          this.streamKey,
+          `0-${this.lastSeq}`,
+        )) as StreamReply;
         failures = 0;
       } catch (err) {
         if (this.stopped) return;
-        if (failures++ % 20 === 0) this.logger?.warn(`live tail of ${this.deploymentId}: ${String(err)}`, 'DeploymentTail');
+        if (failures++ % 20 === 0)
+          this.logger?.warn(`live tail of ${this.deploymentId}: ${String(err)}`, 'DeploymentTail');
         await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
         continue;
       }

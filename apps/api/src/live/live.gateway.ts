@@ -44,7 +44,9 @@ const roomName = (deploymentId: string) => `deployment:${deploymentId}`;
 const REFUSED = 'deployment not found';
 
 @WebSocketGateway({ namespace: LIVE_NAMESPACE, path: '/socket.io', serveClient: false })
-export class LiveGateway implements OnGatewayInit<Namespace>, OnGatewayDisconnect<Socket>, OnModuleInit, OnModuleDestroy {
+export class LiveGateway
+  implements OnGatewayInit<Namespace>, OnGatewayDisconnect<Socket>, OnModuleInit, OnModuleDestroy
+{
   private nsp: Namespace | null = null;
   private readonly rooms = new Map<string, Room>();
   private readonly subsBySocket = new Map<string, Map<string, Subscription>>();
@@ -95,7 +97,8 @@ export class LiveGateway implements OnGatewayInit<Namespace>, OnGatewayDisconnec
   @SubscribeMessage(LiveEvents.subscribe)
   async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<SubscribeAck> {
     const parsed = subscribeSchema.safeParse(body ?? {});
-    if (!parsed.success) return this.refuse(socket, undefined, `invalid subscribe: ${parsed.error.issues[0]?.message ?? 'bad payload'}`);
+    if (!parsed.success)
+      return this.refuse(socket, undefined, `invalid subscribe: ${parsed.error.issues[0]?.message ?? 'bad payload'}`);
     const { deploymentId, afterSeq } = parsed.data;
     const data = liveSocketData(socket);
     let allowed: string | null;
@@ -207,7 +210,12 @@ export class LiveGateway implements OnGatewayInit<Namespace>, OnGatewayDisconnec
         }
       }
     } catch (err) {
-      this.logger.event('warn', 'live backfill failed', { deploymentId: sub.deploymentId, error: String(err) }, 'LiveGateway');
+      this.logger.event(
+        'warn',
+        'live backfill failed',
+        { deploymentId: sub.deploymentId, error: String(err) },
+        'LiveGateway',
+      );
       if (this.isCurrent(sub)) {
         this.subsBySocket.get(sub.socket.id)?.delete(sub.deploymentId);
         this.removeSub(sub);

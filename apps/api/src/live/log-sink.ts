@@ -217,7 +217,10 @@ export class LogSink {
       select: { logBytes: true, logTruncated: true },
     });
     if (!row) throw new Error(`deployment ${this.deploymentId} not found`);
-    const agg = await this.prisma.deploymentLog.aggregate({ where: { deploymentId: this.deploymentId }, _max: { seq: true } });
+    const agg = await this.prisma.deploymentLog.aggregate({
+      where: { deploymentId: this.deploymentId },
+      _max: { seq: true },
+    });
     const maxSeq = agg._max.seq ?? 0;
     this.nextSeq = maxSeq + 1;
     this.persistedSeq = maxSeq;
@@ -278,7 +281,13 @@ export class LogSink {
     let written = 0;
     if (omitted > 0) {
       const text = `… ${omitted} lines omitted …`;
-      this.enqueue({ targetId, stream: 'system', at: lines[0]?.at ?? new Date(), text, size: Buffer.byteLength(text) + 1 });
+      this.enqueue({
+        targetId,
+        stream: 'system',
+        at: lines[0]?.at ?? new Date(),
+        text,
+        size: Buffer.byteLength(text) + 1,
+      });
       written++;
     }
     for (const l of lines) this.enqueue(l);
@@ -311,7 +320,10 @@ export class LogSink {
       await this.reached('persisted');
       // Redis only feeds live viewers, and they fill holes from Postgres: bounded wait.
       if (!(await withinMs(this.drained(), this.closePublishTimeoutMs))) {
-        this.logger?.warn(`gave up publishing the last log lines of deployment ${this.deploymentId}: Redis is unreachable; viewers read them from Postgres`, 'LogSink');
+        this.logger?.warn(
+          `gave up publishing the last log lines of deployment ${this.deploymentId}: Redis is unreachable; viewers read them from Postgres`,
+          'LogSink',
+        );
         this.publishAbandoned = true;
         this.publishQueue.length = 0;
         this.resolveWaiters();
@@ -366,13 +378,23 @@ export class LogSink {
   }
 
   private enqueue(l: Omit<PendingLine, 'seq'>): void {
-    this.buffer.push({ seq: this.nextSeq++, targetId: l.targetId, stream: l.stream, at: l.at, text: l.text, size: l.size });
+    this.buffer.push({
+      seq: this.nextSeq++,
+      targetId: l.targetId,
+      stream: l.stream,
+      at: l.at,
+      text: l.text,
+      size: l.size,
+    });
     this.logBytes += l.size;
     this.bufferedBytes += l.size;
     const pending = this.buffer.length - this.bufferHead;
     if (pending >= BUFFER_WARN_LINES && !this.warnedBuffer) {
       this.warnedBuffer = true;
-      this.logger?.warn(`log buffer of deployment ${this.deploymentId} holds ${pending} lines: Postgres is slow`, 'LogSink');
+      this.logger?.warn(
+        `log buffer of deployment ${this.deploymentId} holds ${pending} lines: Postgres is slow`,
+        'LogSink',
+      );
     }
     if (pending >= this.flushAtLines && !this.kickScheduled && !this.persisting) {
       // Not now: write() stays sync and cheap; the flush starts once the caller yields.
@@ -418,7 +440,11 @@ export class LogSink {
       for (let batch = this.takeBatch(); batch && !this.gone; batch = this.takeBatch()) {
         const b = batch;
         const started = performance.now();
-        const ok = await this.retry('store log lines', () => this.insert(b), () => false);
+        const ok = await this.retry(
+          'store log lines',
+          () => this.insert(b),
+          () => false,
+        );
         this.persistMs += performance.now() - started;
         if (!ok) return;
         this.persistedSeq = b.lines[b.lines.length - 1]!.seq;
@@ -435,10 +461,18 @@ export class LogSink {
   private async publishLoop(): Promise<void> {
     this.publishing = true;
     try {
-      for (let b = this.publishQueue.shift(); b && !this.gone && !this.publishAbandoned; b = this.publishQueue.shift()) {
+      for (
+        let b = this.publishQueue.shift();
+        b && !this.gone && !this.publishAbandoned;
+        b = this.publishQueue.shift()
+      ) {
         const batch = b;
         const started = performance.now();
-        const ok = await this.retry('publish log lines', () => this.xadd(batch), () => this.publishAbandoned);
+        const ok = await this.retry(
+          'publish log lines',
+          () => this.xadd(batch),
+          () => this.publishAbandoned,
+        );
         this.publishMs += performance.now() - started;
         if (!ok) return;
         this.publishedSeq = batch.lines[batch.lines.length - 1]!.seq;
@@ -458,7 +492,13 @@ export class LogSink {
       a: l.at.toISOString(),
       x: l.text,
     }));
-    const updated = await this.prisma.$executeRawUnsafe(INSERT_SQL, this.deploymentId, JSON.stringify(rows), BigInt(b.logBytes), b.truncated);
+    const updated = await this.prisma.$executeRawUnsafe(
+      INSERT_SQL,
+      this.deploymentId,
+      JSON.stringify(rows),
+      BigInt(b.logBytes),
+      b.truncated,
+    );
     if (updated === 0) throw new DeploymentGoneError();
   }
 
@@ -487,7 +527,10 @@ export class LogSink {
           return false;
         }
         if (attempt === 0 || attempt % 10 === 0) {
-          this.logger?.warn(`could not ${what} of deployment ${this.deploymentId} (attempt ${attempt + 1}), retrying: ${errorMessage(err)}`, 'LogSink');
+          this.logger?.warn(
+            `could not ${what} of deployment ${this.deploymentId} (attempt ${attempt + 1}), retrying: ${errorMessage(err)}`,
+            'LogSink',
+          );
         }
         await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(attempt, 6)));
       }
@@ -497,7 +540,11 @@ export class LogSink {
   private markGone(): void {
     if (this.gone) return;
     this.gone = true;
-    this.logger?.error(`deployment ${this.deploymentId} no longer exists; its log lines are dropped`, undefined, 'LogSink');
+    this.logger?.error(
+      `deployment ${this.deploymentId} no longer exists; its log lines are dropped`,
+      undefined,
+      'LogSink',
+    );
     this.buffer = [];
     this.bufferHead = 0;
     this.publishQueue.length = 0;
@@ -532,7 +579,9 @@ class DeploymentGoneError extends Error {
 
 function isForeignKeyViolation(err: unknown): boolean {
   const e = err as { code?: unknown; meta?: { code?: unknown }; message?: unknown } | null;
-  return e?.meta?.code === '23503' || e?.code === '23503' || (typeof e?.message === 'string' && e.message.includes('23503'));
+  return (
+    e?.meta?.code === '23503' || e?.code === '23503' || (typeof e?.message === 'string' && e.message.includes('23503'))
+  );
 }
 
 function errorMessage(err: unknown): string {

@@ -22,7 +22,13 @@ export class LogStoreService {
       take: limit,
       select: lineSelect,
     });
-    return rows.map((r) => ({ seq: r.seq, targetId: r.targetId, stream: r.stream, at: r.at.toISOString(), text: r.text }));
+    return rows.map((r) => ({
+      seq: r.seq,
+      targetId: r.targetId,
+      stream: r.stream,
+      at: r.at.toISOString(),
+      text: r.text,
+    }));
   }
 
   async maxSeq(deploymentId: string): Promise<number> {
@@ -52,7 +58,10 @@ export class LogStoreService {
 
   /** targetId → name as it was when the deployment ran (DeploymentTarget snapshot). */
   async targetNames(deploymentId: string): Promise<Map<string, string>> {
-    const rows = await this.prisma.deploymentTarget.findMany({ where: { deploymentId }, select: { targetId: true, targetName: true } });
+    const rows = await this.prisma.deploymentTarget.findMany({
+      where: { deploymentId },
+      select: { targetId: true, targetName: true },
+    });
     const names = new Map<string, string>();
     for (const r of rows) if (r.targetId) names.set(r.targetId, r.targetName);
     return names;

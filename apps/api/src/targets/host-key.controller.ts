@@ -19,7 +19,10 @@ export class HostKeyController {
   @Post('test-connection')
   @ProjectAccess('maintainer')
   @HttpCode(200)
-  probe(@Ctx() ctx: RequestContext, @Param('targetId', uuidParam('target id')) targetId: string): Promise<HostKeyProbeView> {
+  probe(
+    @Ctx() ctx: RequestContext,
+    @Param('targetId', uuidParam('target id')) targetId: string,
+  ): Promise<HostKeyProbeView> {
     return this.hostKeys.probe(projectCtx(ctx), targetId);
   }
 
@@ -32,7 +35,8 @@ export class HostKeyController {
     @Param('targetId', uuidParam('target id')) targetId: string,
     @Body(new ZodPipe(approveHostKeySchema)) body: ApproveHostKeyBody,
   ): Promise<TargetView> {
-    if (ctx.actor.type !== 'user' || !ctx.actor.isAdmin) throw new ForbiddenException('only administrators can approve host keys');
+    if (ctx.actor.type !== 'user' || !ctx.actor.isAdmin)
+      throw new ForbiddenException('only administrators can approve host keys');
     return this.hostKeys.approve(projectCtx(ctx), targetId, body);
   }
 }

@@ -1,6 +1,12 @@
 // SSH host key pinning. "Test connection" shows what the host offers; an admin approves
 // that exact fingerprint; deployments then refuse any other key. Never auto-accepted.
-import { BadGatewayException, BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadGatewayException,
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { probeHostKey, ExecutorError } from '@wharf/executors';
 import { sshTargetConfigSchema, type ApproveHostKeyBody, type HostKeyProbeView, type TargetView } from '@wharf/shared';
 import { AuditService } from '../audit/audit.service.js';
@@ -39,13 +45,19 @@ export class HostKeyService {
     // Approve only what the host offers now, so a stale or mistyped fingerprint cannot be pinned.
     const offered = await this.offeredKey(host, port);
     if (offered.fingerprint !== body.fingerprint) {
-      throw new ConflictException(`${host}:${port} now offers ${offered.fingerprint}, not ${body.fingerprint}; test the connection again`);
+      throw new ConflictException(
+        `${host}:${port} now offers ${offered.fingerprint}, not ${body.fingerprint}; test the connection again`,
+      );
     }
     const previous = target.hostKeyFingerprint;
     const updated = await this.prisma.$transaction(async (tx) => {
       const t = await tx.target.update({
         where: { id: target.id },
-        data: { hostKeyFingerprint: body.fingerprint, hostKeyApprovedAt: new Date(), hostKeyApprovedBy: ctx.actor.type === 'user' ? ctx.actor.id : null },
+        data: {
+          hostKeyFingerprint: body.fingerprint,
+          hostKeyApprovedAt: new Date(),
+          hostKeyApprovedBy: ctx.actor.type === 'user' ? ctx.actor.id : null,
+        },
       });
       await this.audit.record(
         ctx,

@@ -5,5 +5,10 @@ import { TargetsService } from './targets.service.js';
 import { HostKeyController } from './host-key.controller.js';
 import { HostKeyService } from './host-key.service.js';
 
-@Module({ imports: [EnvironmentsModule], controllers: [TargetsController, HostKeyController], providers: [TargetsService, HostKeyService], exports: [TargetsService] })
+@Module({
+  imports: [EnvironmentsModule],
+  controllers: [TargetsController, HostKeyController],
+  providers: [TargetsService, HostKeyService],
+  exports: [TargetsService],
+})
 export class TargetsModule {}

@@ -66,7 +66,12 @@ export class DeployWorker {
     const graceMs = this.config.WHARF_SHUTDOWN_GRACE_SECONDS * 1000;
     const closing = this.worker.close();
     const timer = setTimeout(() => {
-      this.logger.event('warn', 'shutdown grace period over; stopping running deployments', { active: this.runner.activeCount }, 'DeployWorker');
+      this.logger.event(
+        'warn',
+        'shutdown grace period over; stopping running deployments',
+        { active: this.runner.activeCount },
+        'DeployWorker',
+      );
       this.runner.abortAll('worker shutting down');
     }, graceMs);
     await closing;

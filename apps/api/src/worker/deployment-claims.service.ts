@@ -71,7 +71,11 @@ export class DeploymentClaims {
   }
 
   /** Settles targets that never reached a final state. */
-  async settleOpenTargets(deploymentId: string, state: 'failed' | 'skipped' | 'cancelled', error: string | null): Promise<void> {
+  async settleOpenTargets(
+    deploymentId: string,
+    state: 'failed' | 'skipped' | 'cancelled',
+    error: string | null,
+  ): Promise<void> {
     await this.prisma.deploymentTarget.updateMany({
       where: { deploymentId, state: { in: ['pending', 'running'] } },
       data: { state, error, finishedAt: new Date() },

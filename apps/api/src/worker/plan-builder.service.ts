@@ -66,7 +66,10 @@ export class PlanBuilder {
         continue;
       }
       if (!t.hostKeyFingerprint) {
-        refused.push({ targetId: t.id, reason: `host key of ${t.name} is not approved yet: use "Test connection" and approve its fingerprint` });
+        refused.push({
+          targetId: t.id,
+          reason: `host key of ${t.name} is not approved yet: use "Test connection" and approve its fingerprint`,
+        });
         continue;
       }
       if (!t.credentialId) {
