@@ -17,7 +17,8 @@ import { DeploymentClaims, type ClaimResult } from './deployment-claims.service.
 import { PlanBuilder } from './plan-builder.service.js';
 import { withRetry } from './retry.js';
 
-const HEARTBEAT_MS = 5_000;
+/** At most this long between heartbeats; shorter when the watchdog's timeout is short. */
+const MAX_HEARTBEAT_MS = 5_000;
 
 type FinalState = 'succeeded' | 'failed' | 'cancelled';
 
@@ -56,7 +57,9 @@ export class DeploymentRunner {
     const abort = new AbortController();
     this.active.set(deploymentId, abort);
     const stopWatching = this.cancels.watch(deploymentId, (reason) => abort.abort(new Error(reason)));
-    const heartbeat = setInterval(() => void this.beat(deploymentId, abort), HEARTBEAT_MS);
+    // Several heartbeats fit in one watchdog timeout, so a single slow one never looks like death.
+    const heartbeatMs = Math.min(MAX_HEARTBEAT_MS, (this.config.WHARF_HEARTBEAT_TIMEOUT_SECONDS * 1000) / 4);
+    const heartbeat = setInterval(() => void this.beat(deploymentId, abort), heartbeatMs);
     const system = { actor: { type: 'system' as const, label: `worker:${this.workerId}` }, ip: null } satisfies RequestContext;
 
     let sink: LogSink | null = null;
