@@ -3,6 +3,7 @@
 // BullMQ's redelivery of the stalled job never runs the deployment a second time.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,7 @@ afterAll(async () => {
   if (child?.pid && child.exitCode === null) child.kill('SIGKILL');
   await survivor?.stop();
   await f?.hosts.stop();
+  if (f) await rm(f.workDir, { recursive: true, force: true });
   await t?.close();
 });
 
