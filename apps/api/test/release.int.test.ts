@@ -1,8 +1,7 @@
 // Releases through the whole platform: API → Postgres → BullMQ → worker → real sshd + pm2
 // hosts on 127.0.0.x, with the sample app answering its version over HTTP.
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAlive } from '@wharf/test-hosts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -36,7 +36,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
   if (!template) {
-    await run('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], { cwd: repoRoot, env: { ...process.env, DATABASE_URL: url } });
+    await run('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: url },
+    });
   }
   return {
     url,
@@ -65,7 +68,10 @@ export interface StartTestAppOptions {
 }
 
 /** Boots the real HTTP app on a random loopback port against a fresh database. */
-export async function startTestApp(overrides: Record<string, string> = {}, opts: StartTestAppOptions = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  opts: StartTestAppOptions = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'wharf-test-'));
   const prefix = `wharf-test-${randomBytes(6).toString('hex')}`;

@@ -8,8 +8,14 @@ const bool = z
 
 const envSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
-  WHARF_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('wharf'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  WHARF_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/)
+    .default('wharf'),
   WHARF_HOST: z.string().default('127.0.0.1'),
   WHARF_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   WHARF_DATA_DIR: z.string().min(1).default('.wharf-data'),
@@ -17,10 +23,20 @@ const envSchema = z.object({
   WHARF_SECRET_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded as base64'),
-  WHARF_MAX_ARTIFACT_MB: z.coerce.number().int().min(1).max(1024 * 1024).default(2048),
+  WHARF_MAX_ARTIFACT_MB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024)
+    .default(2048),
   WHARF_ADMIN_EMAIL: z.email().optional(),
   WHARF_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
-  WHARF_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  WHARF_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   WHARF_COOKIE_SECURE: bool.default(false),
   /** Where the built dashboard lives; served as static files when it exists. */
   WHARF_WEB_DIST: z.string().optional(),
@@ -34,9 +50,19 @@ const envSchema = z.object({
   /** Per-deployment log cap; beyond it lines are dropped (with a marker) except a failed step's tail. */
   WHARF_LOG_MAX_MB: z.coerce.number().int().min(1).max(10_000).default(50),
   /** How long a worker waits for running deployments to finish on SIGTERM. */
-  WHARF_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(24 * 3600).default(300),
+  WHARF_SHUTDOWN_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600)
+    .default(300),
   /** A queued deployment with no live job (e.g. Redis lost it) is re-queued once this old. */
-  WHARF_REQUEUE_AFTER_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(30),
+  WHARF_REQUEUE_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .default(30),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -60,7 +60,10 @@ export class DeploymentRunner {
     // Several heartbeats fit in one watchdog timeout, so a single slow one never looks like death.
     const heartbeatMs = Math.min(MAX_HEARTBEAT_MS, (this.config.WHARF_HEARTBEAT_TIMEOUT_SECONDS * 1000) / 4);
     const heartbeat = setInterval(() => void this.beat(deploymentId, abort), heartbeatMs);
-    const system = { actor: { type: 'system' as const, label: `worker:${this.workerId}` }, ip: null } satisfies RequestContext;
+    const system = {
+      actor: { type: 'system' as const, label: `worker:${this.workerId}` },
+      ip: null,
+    } satisfies RequestContext;
 
     let sink: LogSink | null = null;
     let state: FinalState = 'failed';
@@ -79,14 +82,36 @@ export class DeploymentRunner {
       const built = await this.plans.build(deploymentId);
       projectId = built.projectId;
       sink = await this.openSink(deploymentId, built.secrets);
-      const timeout = setTimeout(() => abort.abort(new Error(`deployment timed out after ${built.timeoutMinutes} min`)), built.timeoutMinutes * 60_000);
+      const timeout = setTimeout(
+        () => abort.abort(new Error(`deployment timed out after ${built.timeoutMinutes} min`)),
+        built.timeoutMinutes * 60_000,
+      );
       timeout.unref();
-      await this.audit.record(system, { action: 'deployment.started', subjectType: 'deployment', subjectId: deploymentId, projectId, data: { worker: this.workerId } });
-      sink.write({ targetId: null, stream: 'system', text: `Releasing ${built.plan.version} to ${built.environmentName}: ${built.plan.targets.length + built.refused.length} target(s), worker ${this.workerId}` });
+      await this.audit.record(system, {
+        action: 'deployment.started',
+        subjectType: 'deployment',
+        subjectId: deploymentId,
+        projectId,
+        data: { worker: this.workerId },
+      });
+      sink.write({
+        targetId: null,
+        stream: 'system',
+        text: `Releasing ${built.plan.version} to ${built.environmentName}: ${built.plan.targets.length + built.refused.length} target(s), worker ${this.workerId}`,
+      });
 
       for (const r of built.refused) {
         sink.write({ targetId: r.targetId, stream: 'system', text: `refused: ${r.reason}` });
-        targetWrites.push(this.claims.updateTarget(deploymentId, { targetId: r.targetId, state: 'failed', batch: 0, startedAt: null, finishedAt: new Date(), error: { code: 'refused', message: r.reason } }));
+        targetWrites.push(
+          this.claims.updateTarget(deploymentId, {
+            targetId: r.targetId,
+            state: 'failed',
+            batch: 0,
+            startedAt: null,
+            finishedAt: new Date(),
+            error: { code: 'refused', message: r.reason },
+          }),
+        );
       }
 
       let result: DeployResult | null = null;
@@ -114,14 +139,44 @@ export class DeploymentRunner {
     }
 
     await Promise.allSettled(targetWrites);
-    const onRetry = (err: unknown) => this.logger.event('warn', 'retrying after a database error', { deploymentId, error: String(err) }, 'DeploymentRunner');
-    await withRetry('settling targets', () => this.claims.settleOpenTargets(deploymentId, state === 'cancelled' ? 'cancelled' : 'skipped', state === 'cancelled' ? 'cancelled' : 'not run'), { onRetry });
+    const onRetry = (err: unknown) =>
+      this.logger.event(
+        'warn',
+        'retrying after a database error',
+        { deploymentId, error: String(err) },
+        'DeploymentRunner',
+      );
+    await withRetry(
+      'settling targets',
+      () =>
+        this.claims.settleOpenTargets(
+          deploymentId,
+          state === 'cancelled' ? 'cancelled' : 'skipped',
+          state === 'cancelled' ? 'cancelled' : 'not run',
+        ),
+      { onRetry },
+    );
     sink ??= await this.openSink(deploymentId, []);
     sink.write({ targetId: null, stream: 'system', text: `Deployment ${state}${error ? `: ${error}` : ''}` });
     await sink.close();
-    const finished = await withRetry('finishing the deployment', () => this.claims.finish(deploymentId, this.workerId, state, error), { onRetry });
+    const finished = await withRetry(
+      'finishing the deployment',
+      () => this.claims.finish(deploymentId, this.workerId, state, error),
+      { onRetry },
+    );
     if (finished) {
-      await withRetry('recording the audit event', () => this.audit.record(system, { action: `deployment.${state}`, subjectType: 'deployment', subjectId: deploymentId, projectId, data: { error } }), { onRetry });
+      await withRetry(
+        'recording the audit event',
+        () =>
+          this.audit.record(system, {
+            action: `deployment.${state}`,
+            subjectType: 'deployment',
+            subjectId: deploymentId,
+            projectId,
+            data: { error },
+          }),
+        { onRetry },
+      );
     }
     await this.events.statusChanged(deploymentId);
     return 'done';
@@ -139,11 +194,22 @@ export class DeploymentRunner {
     }).open();
   }
 
-  private async recordTarget(deploymentId: string, projectId: string, u: TargetUpdate, system: RequestContext): Promise<void> {
+  private async recordTarget(
+    deploymentId: string,
+    projectId: string,
+    u: TargetUpdate,
+    system: RequestContext,
+  ): Promise<void> {
     await withRetry('recording a target result', () => this.claims.updateTarget(deploymentId, u));
     if (u.error?.code === 'host_key_mismatch') {
       await withRetry('recording the audit event', () =>
-        this.audit.record(system, { action: 'host_key.rejected', subjectType: 'target', subjectId: u.targetId, projectId, data: { deploymentId, error: u.error!.message } }),
+        this.audit.record(system, {
+          action: 'host_key.rejected',
+          subjectType: 'target',
+          subjectId: u.targetId,
+          projectId,
+          data: { deploymentId, error: u.error!.message },
+        }),
       );
     }
     await this.events.statusChanged(deploymentId);
@@ -164,7 +230,11 @@ function isCancel(signal: AbortSignal): boolean {
   return signal.reason instanceof Error && signal.reason.message === 'cancel requested';
 }
 
-function summarize(result: DeployResult | null, refused: number, signal: AbortSignal): { state: FinalState; error: string | null } {
+function summarize(
+  result: DeployResult | null,
+  refused: number,
+  signal: AbortSignal,
+): { state: FinalState; error: string | null } {
   if (signal.aborted) {
     const reason = signal.reason instanceof Error ? signal.reason.message : 'aborted';
     return isCancel(signal) ? { state: 'cancelled', error: 'cancelled' } : { state: 'failed', error: reason };

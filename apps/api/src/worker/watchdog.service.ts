@@ -49,7 +49,8 @@ export class Watchdog implements OnModuleDestroy {
       try {
         await this.prisma.$queryRaw`SELECT 1`;
         this.databaseUpSince ??= Date.now();
-        if (Date.now() - this.databaseUpSince >= this.config.WHARF_HEARTBEAT_TIMEOUT_SECONDS * 1000) await this.failLostDeployments();
+        if (Date.now() - this.databaseUpSince >= this.config.WHARF_HEARTBEAT_TIMEOUT_SECONDS * 1000)
+          await this.failLostDeployments();
       } catch (err) {
         this.databaseUpSince = null;
         throw err;
@@ -83,21 +84,39 @@ export class Watchdog implements OnModuleDestroy {
         maxBytes: this.config.WHARF_LOG_MAX_MB * 1024 * 1024,
         secrets: [],
       }).open();
-      sink.write({ targetId: null, stream: 'system', text: `Deployment failed: ${reason} (worker ${d.workerId ?? 'unknown'}). Hosts that were not switched keep their previous version.` });
+      sink.write({
+        targetId: null,
+        stream: 'system',
+        text: `Deployment failed: ${reason} (worker ${d.workerId ?? 'unknown'}). Hosts that were not switched keep their previous version.`,
+      });
       await sink.close();
       await this.audit.record(
         { actor: { type: 'system', label: 'watchdog' }, ip: null },
-        { action: 'deployment.failed', subjectType: 'deployment', subjectId: d.id, projectId: d.projectId, data: { error: reason, worker: d.workerId } },
+        {
+          action: 'deployment.failed',
+          subjectType: 'deployment',
+          subjectId: d.id,
+          projectId: d.projectId,
+          data: { error: reason, worker: d.workerId },
+        },
       );
       await this.events.statusChanged(d.id);
-      this.logger.event('warn', 'failed a deployment whose worker was lost', { deploymentId: d.id, worker: d.workerId }, 'Watchdog');
+      this.logger.event(
+        'warn',
+        'failed a deployment whose worker was lost',
+        { deploymentId: d.id, worker: d.workerId },
+        'Watchdog',
+      );
     }
     return lost.map((d) => d.id);
   }
 
   private async requeueOrphans(): Promise<void> {
     const queued = await this.prisma.deployment.findMany({
-      where: { state: 'queued', createdAt: { lt: new Date(Date.now() - this.config.WHARF_REQUEUE_AFTER_SECONDS * 1000) } },
+      where: {
+        state: 'queued',
+        createdAt: { lt: new Date(Date.now() - this.config.WHARF_REQUEUE_AFTER_SECONDS * 1000) },
+      },
       select: { id: true },
       take: 500,
     });
@@ -109,7 +128,12 @@ export class Watchdog implements OnModuleDestroy {
       if (state === 'missing' || state === 'failed' || state === 'completed' || state === 'unknown') {
         if (job) await job.remove().catch(() => undefined);
         await this.queue.enqueueDeployment(d.id);
-        this.logger.event('info', 're-queued a queued deployment that had no live job', { deploymentId: d.id, jobState: state }, 'Watchdog');
+        this.logger.event(
+          'info',
+          're-queued a queued deployment that had no live job',
+          { deploymentId: d.id, jobState: state },
+          'Watchdog',
+        );
       }
     }
   }
