@@ -119,7 +119,8 @@ describe('deployment page', () => {
     // A fresh page for the new deployment: its own log and live subscription, from seq 0.
     await screen.findByTestId('deployment-queued');
     const first = live.opened[0]!;
-    expect(first.closed).toBe(true);
+    // The old page's socket closes in an effect cleanup, which may land a tick later.
+    await waitFor(() => expect(first.closed).toBe(true));
     const conn = live.latest();
     expect(conn).not.toBe(first);
     act(() => conn.serverConnect());
