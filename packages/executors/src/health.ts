@@ -5,20 +5,48 @@ import { sh, trustedCommand, type ShellCommand } from './shell-quote.js';
 import type { TargetSession } from './target-session.js';
 import type { HealthCheck, HealthSettings } from './types.js';
 
-// Uses the host's node (pm2 hosts always have one) so no curl is required. Prints one line.
+// Fallback probe: the host's node (pm2 hosts always have one) for hosts without curl. It
+// starts much slower than curl (~1 s), so curl is preferred. Prints one line.
 const HTTP_PROBE = `const [u, e, t] = process.argv.slice(1);
 fetch(u, { signal: AbortSignal.timeout(Number(t)), redirect: 'manual' }).then(
   async (r) => { const b = (await r.text()).slice(0, 200).replace(/\\s+/g, ' ');
     console.log('HTTP ' + r.status + ' ' + b); process.exit(r.status === Number(e) ? 0 : 1); },
   (err) => { console.log('request failed: ' + ((err.cause && err.cause.code) || err.name || err.message)); process.exit(1); });`;
 
-export function healthCommand(check: Exclude<HealthCheck, { type: 'none' }>, timeoutMs: number): ShellCommand {
+export type HttpProbeTool = 'curl' | 'node';
+
+/**
+ * Same semantics as HTTP_PROBE: no redirects followed, no proxy, the first 200 characters
+ * of the body on one line, exit 0 only on the expected status. `-q` skips ~/.curlrc.
+ */
+function curlProbe(url: string, expectStatus: number, timeoutMs: number): ShellCommand {
+  const curl = sh`curl -q -sS --noproxy '*' --max-time ${timeoutMs / 1000} -w '\n%{http_code}' --url ${url}`;
+  return sh`if __o=$(${curl} 2>&1); then __c=$(printf '%s\n' "$__o" | tail -n 1); \
+printf 'HTTP %s %s\n' "$__c" "$(printf '%s\n' "$__o" | sed '$d' | tr -s '[:space:]' ' ' | cut -c1-200)"; \
+[ "$__c" = ${expectStatus} ]; else printf 'request failed: %s\n' "$(printf '%s\n' "$__o" | grep '^curl:' | tail -n 1)"; exit 1; fi`;
+}
+
+export function healthCommand(
+  check: Exclude<HealthCheck, { type: 'none' }>,
+  timeoutMs: number,
+  tool: HttpProbeTool = 'node',
+): ShellCommand {
   switch (check.type) {
     case 'http':
+      if (tool === 'curl') return curlProbe(check.url, check.expectStatus, timeoutMs);
       return sh`node -e ${HTTP_PROBE} ${check.url} ${check.expectStatus} ${timeoutMs}`;
     case 'command':
       return trustedCommand(check.command);
   }
+}
+
+/** curl if the host has it, else node; asked once per session (one host, one deployment). */
+export async function httpProbeTool(s: TargetSession): Promise<HttpProbeTool> {
+  if (s.httpProbeTool === undefined) {
+    const r = await s.capture('check for curl', sh`command -v curl >/dev/null 2>&1`);
+    s.httpProbeTool = r.exitCode === 0 ? 'curl' : 'node';
+  }
+  return s.httpProbeTool;
 }
 
 /** Retries the check until it passes or attempts run out; announces each attempt. */
@@ -27,14 +55,16 @@ export async function runHealthGate(s: TargetSession, check: HealthCheck, cfg: H
     s.system('health check: none configured, relying on pm2 status');
     return;
   }
-  const what = check.type === 'http' ? `GET ${check.url} expecting ${check.expectStatus}` : 'health command';
+  const tool = check.type === 'http' ? await httpProbeTool(s) : 'node';
+  const what =
+    check.type === 'http' ? `GET ${check.url} expecting ${check.expectStatus} (via ${tool})` : 'health command';
   let last = 'no attempt made';
   for (let attempt = 1; attempt <= cfg.attempts; attempt++) {
     if (s.signal.aborted) throw new CancelledError('health check');
     s.system(`health check attempt ${attempt}/${cfg.attempts}: ${what}`);
     try {
       // The command gets a little longer than the request timeout to start node and report.
-      const r = await s.capture('health check', healthCommand(check, cfg.timeoutMs), {
+      const r = await s.capture('health check', healthCommand(check, cfg.timeoutMs, tool), {
         timeoutMs: cfg.timeoutMs + 5000,
       });
       last = (r.stdout || r.stderr).split('\n').filter(Boolean).pop() ?? `exit code ${r.exitCode}`;

@@ -1,7 +1,7 @@
 // End-to-end releases against three real sshd hosts with real pm2 (from @wharf/test-hosts).
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,12 +13,13 @@ import {
 } from '@wharf/test-hosts';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { releasePaths, prepareHost, uploadAndUnpack, switchCurrent } from './deploy-steps.js';
-import { PlanValidationError } from './errors.js';
+import { HealthCheckFailedError, PlanValidationError } from './errors.js';
+import { httpProbeTool, runHealthGate } from './health.js';
 import { MASK } from './masking.js';
-import { sh } from './shell-quote.js';
+import { sh, type ShellCommand } from './shell-quote.js';
 import { connectSsh } from './ssh-connection.js';
 import { createSshExecutor } from './ssh.executor.js';
-import { TargetSession } from './target-session.js';
+import { TargetSession, type RunOptions } from './target-session.js';
 import type { DeployResult, LogLine, SshDeployPlan, SshDeploySettings, TargetUpdate } from './types.js';
 
 let th: TestHosts;
@@ -157,6 +158,9 @@ describe('ssh executor against real sshd + pm2', () => {
       ).toBe(true);
     }
     expect(updates.filter((u) => u.targetId === 't-host-2').map((u) => u.state)).toEqual(['running', 'succeeded']);
+    // The hosts have curl, so the health probe uses it instead of starting node.
+    expect(text).toContain('expecting 200 (via curl)');
+    expect(text).not.toContain('(via node)');
   });
 
   it('deploys v2: every host answers v2 after the reload', async () => {
@@ -356,6 +360,46 @@ describe('ssh executor against real sshd + pm2', () => {
     }
     expect(await findNamed(h.baseDir, 'PWNED')).toEqual([]);
     expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe('health probe on a host without curl', () => {
+  it('finds no curl on PATH and probes with node instead; passes and fails like curl', async () => {
+    const h = th.hosts[0]!;
+    // PATH with only node on it: `command -v curl` fails there, as on a host without curl.
+    const bin = join(work, 'node-only-bin');
+    await mkdir(bin, { recursive: true });
+    await symlink(process.execPath, join(bin, 'node'));
+    class NodeOnlySession extends TargetSession {
+      override capture(step: string, cmd: ShellCommand, opts?: RunOptions): ReturnType<TargetSession['capture']> {
+        return super.capture(step, sh`PATH=${bin}; export PATH; ${cmd}`, opts);
+      }
+    }
+    const conn = await connectSsh({
+      host: h.address,
+      port: h.port,
+      username: h.user,
+      privateKey: th.clientPrivateKey,
+      pinnedHostKey: h.hostKeyFingerprint,
+    });
+    const lines: string[] = [];
+    try {
+      const s = new NodeOnlySession(conn, (_, t) => lines.push(t), new AbortController().signal, {}, 60_000);
+      const cfg = { intervalMs: 0, timeoutMs: 2000, attempts: 1 };
+      await runHealthGate(s, { type: 'http', url: `http://${h.address}:${h.appPort}/health`, expectStatus: 200 }, cfg);
+      expect(s.httpProbeTool).toBe('node');
+      await expect(
+        runHealthGate(s, { type: 'http', url: `http://${h.address}:${h.appPort}/health`, expectStatus: 204 }, cfg),
+      ).rejects.toBeInstanceOf(HealthCheckFailedError);
+      // The same host with its normal PATH has curl.
+      const plain = new TargetSession(conn, () => {}, new AbortController().signal, {}, 60_000);
+      expect(await httpProbeTool(plain)).toBe('curl');
+    } finally {
+      conn.close();
+    }
+    expect(lines.filter((l) => l.includes('(via node)'))).toHaveLength(2);
+    expect(lines).toContainEqual(expect.stringMatching(/^health check attempt 1: passed \(HTTP 200 /));
+    expect(lines).toContainEqual(expect.stringMatching(/^health check attempt 1: failed \(HTTP 200 /));
   });
 });
 

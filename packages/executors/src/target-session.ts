@@ -17,6 +17,9 @@ export interface RunOptions {
 }
 
 export class TargetSession {
+  /** Which HTTP client the health probe uses on this host; found out once (see health.ts). */
+  httpProbeTool: 'curl' | 'node' | undefined;
+
   constructor(
     readonly conn: SshConnection,
     private readonly emit: (stream: LogStream, text: string) => void,
