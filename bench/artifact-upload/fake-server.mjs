@@ -63,8 +63,11 @@ async function upload(req, res, slug, query) {
   }
   const sha256 = hash.digest('hex');
   await rm(file, { force: true });
-  if (query.get('sha256') && query.get('sha256') !== sha256) {
-    return fail(res, 400, 'Bad Request', 'sha256 does not match the uploaded bytes');
+  // Like the API: the sha256 query and/or the X-Checksum-Sha256 trailer (read after the body ended).
+  for (const claimed of [query.get('sha256'), req.trailers['x-checksum-sha256']]) {
+    if (claimed && claimed !== sha256) {
+      return fail(res, 400, 'Bad Request', 'sha256 does not match the uploaded bytes');
+    }
   }
   versions.add(version);
   send(res, 201, {

@@ -1,6 +1,7 @@
 // Artifact store against the real app: real Postgres, real files under WHARF_DATA_DIR, real
 // streaming HTTP clients. The cap is 1 MB here so oversized uploads are cheap to produce.
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactView, Page } from '@wharf/shared';
@@ -56,6 +57,38 @@ async function sampleTarball(label = randomBytes(4).toString('hex')): Promise<Bu
     { name: 'package/index.js', body: `console.log(${JSON.stringify(label)})\n` },
     { name: 'package/current', type: 'symlink', linkname: 'index.js' },
   ]);
+}
+
+/** A one-pass client: chunked body, X-Content-Length, sha256 as the X-Checksum-Sha256 trailer. */
+function pushWithTrailer(
+  slug: string,
+  version: string,
+  body: Buffer,
+  trailerSha256: string,
+): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(t.url + pushUrl(slug, { version }), {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${ci.token}`,
+        'content-type': 'application/gzip',
+        'transfer-encoding': 'chunked',
+        trailer: 'X-Checksum-Sha256',
+        'x-content-length': String(body.length),
+      },
+    });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }));
+      res.on('error', reject);
+    });
+    // Several writes, so the body really arrives as more than one chunk before the trailer.
+    for (const chunk of chunksOf(body)) req.write(chunk);
+    req.addTrailers({ 'X-Checksum-Sha256': trailerSha256 });
+    req.end();
+  });
 }
 
 const tmpDir = () => join(t.dataDir, 'artifacts', 'tmp');
@@ -214,6 +247,30 @@ describe('tarball push', () => {
     expect(await listFiles(t.dataDir)).toEqual(filesBefore);
     expect((await api.get(`${artifactsPath(project.slug)}/bad-sum-1`)).status).toBe(404);
   });
+
+  it('accepts a chunked push whose X-Checksum-Sha256 trailer matches, with 201', async () => {
+    const tgz = await sampleTarball();
+    const res = await pushWithTrailer(project.slug, 'trailer-ok-1', tgz, sha256Hex(tgz));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ version: 'trailer-ok-1', sha256: sha256Hex(tgz), sizeBytes: tgz.length });
+    expect(await readFile(storedPath(project.id, sha256Hex(tgz)))).toEqual(tgz);
+  });
+
+  it('refuses a chunked push with a wrong or malformed trailer with 400 and keeps nothing', async () => {
+    const filesBefore = await listFiles(t.dataDir);
+    const tgz = await sampleTarball();
+    const wrong = await pushWithTrailer(project.slug, 'trailer-bad-1', tgz, 'f'.repeat(64));
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.message).toMatch(/^sha256 mismatch/);
+    expect(wrong.body.message).toContain('X-Checksum-Sha256');
+    const malformed = await pushWithTrailer(project.slug, 'trailer-bad-2', tgz, 'not-a-hash');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toMatch(/X-Checksum-Sha256 trailer/);
+    expect(await listFiles(t.dataDir)).toEqual(filesBefore);
+    expect(await stat(storedPath(project.id, sha256Hex(tgz))).catch(() => null)).toBeNull();
+    expect((await api.get(`${artifactsPath(project.slug)}/trailer-bad-1`)).status).toBe(404);
+    expect((await api.get(`${artifactsPath(project.slug)}/trailer-bad-2`)).status).toBe(404);
+  });
 });
 
 describe('hostile input', () => {
@@ -302,6 +359,21 @@ describe('size cap (WHARF_MAX_ARTIFACT_MB=1)', () => {
     const upload = startUpload(t.url + pushUrl(project.slug, { version: 'too-big-2' }), {
       token: ci.token,
       headers: { 'content-length': String(3 * 1024 * 1024) },
+    });
+    await upload.write(Buffer.alloc(1024));
+    const outcome = await upload.response;
+    expect(outcome.status).toBe(413);
+    expect(outcome.bodyEnded).toBe(false);
+    expect(outcome.headers.connection).toBe('close');
+    expect(await eventually(async () => upload.closedByServer)).toBe(true);
+    upload.close();
+    expect(await readdir(tmpDir())).toEqual([]);
+  });
+
+  it('refuses a declared X-Content-Length over the cap before reading a chunked body', async () => {
+    const upload = startUpload(t.url + pushUrl(project.slug, { version: 'too-big-3' }), {
+      token: ci.token,
+      headers: { 'x-content-length': String(3 * 1024 * 1024) },
     });
     await upload.write(Buffer.alloc(1024));
     const outcome = await upload.response;

@@ -1,32 +1,8 @@
-// First pass over the file: sha256 while streaming, so the server can verify the upload
-// against `?sha256=` without the CLI ever holding the file in memory.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { CliError, EXIT } from './errors.js';
-
+// Upload read size. The sha256 is computed while the file is sent (http-client.ts), in the
+// same single pass, and travels as the X-Checksum-Sha256 trailer.
 export const CHUNK_BYTES = 1024 * 1024;
 
-export async function sha256File(
-  path: string,
-  expectedSize: number,
-  onProgress: (bytes: number) => void = () => {},
-): Promise<string> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
-      hash.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
-      onProgress(bytes);
-    }
-  } catch (err) {
-    throw new CliError(EXIT.usage, `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? 'read error'}`);
-  }
-  if (bytes !== expectedSize) {
-    throw new CliError(
-      EXIT.usage,
-      'the file changed while it was being read; push it once the build has finished writing it',
-    );
-  }
-  return hash.digest('hex');
-}
+/** Trailer carrying the body's sha256 (lower-case hex), sent after the last chunk. */
+export const CHECKSUM_TRAILER = 'X-Checksum-Sha256';
+/** Declared body size: Content-Length can't be combined with trailers (chunked encoding). */
+export const DECLARED_LENGTH_HEADER = 'X-Content-Length';

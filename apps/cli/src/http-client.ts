@@ -1,11 +1,13 @@
 // Minimal HTTP client over node:http/https. Uploads pipe a file stream into the request
-// (backpressure from the socket pauses the file reads), so memory stays flat for any size.
+// (backpressure from the socket pauses the file reads), so memory stays flat for any size,
+// and hash it on the way: one read of the file, the sha256 goes out as an HTTP trailer.
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import http, { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { ServerConfig } from './config.js';
 import { CliError, EXIT } from './errors.js';
-import { CHUNK_BYTES } from './hash-file.js';
+import { CHECKSUM_TRAILER, CHUNK_BYTES, DECLARED_LENGTH_HEADER } from './hash-file.js';
 import { CLI_VERSION } from './version.js';
 
 export interface HttpResponse {
@@ -51,34 +53,46 @@ export class WharfHttpClient {
   }
 
   /**
-   * Streams `file` (exactly `size` bytes) as the request body. `onProgress` gets the bytes
-   * handed to the socket so far; `onBodySent` fires once the whole body has been written.
+   * Streams `file` (exactly `size` bytes) as a chunked request body, hashing it as it goes,
+   * and sends its sha256 as the X-Checksum-Sha256 trailer after the last chunk (trailers
+   * rule out Content-Length, so the size goes in X-Content-Length). `onProgress` gets the
+   * bytes handed to the socket so far; `onBodySent` fires with the sha256 once the whole
+   * body and the trailer have been written.
    */
   async uploadFile(
     url: URL,
     file: { path: string; size: number },
     contentType: string,
     onProgress: (bytes: number) => void,
-    onBodySent: () => void,
+    onBodySent: (sha256: string) => void,
   ): Promise<HttpResponse> {
     const headers = {
       Accept: 'application/json',
       'Content-Type': contentType,
-      'Content-Length': file.size,
+      'Transfer-Encoding': 'chunked',
+      Trailer: CHECKSUM_TRAILER,
+      [DECLARED_LENGTH_HEADER]: file.size,
     };
     return this.send(
       'POST',
       url,
       headers,
       (req, hooks) => {
-        if (file.size === 0) {
+        const hash = createHash('sha256');
+        const finish = () => {
+          const sha256 = hash.digest('hex');
+          req.addTrailers({ [CHECKSUM_TRAILER]: sha256 });
           req.end();
-          onBodySent();
+          onBodySent(sha256);
+        };
+        if (file.size === 0) {
+          finish();
           return;
         }
         const source = createReadStream(file.path, { highWaterMark: CHUNK_BYTES, start: 0, end: file.size - 1 });
         let sent = 0;
         source.on('data', (chunk) => {
+          hash.update(chunk as Buffer);
           sent += chunk.length;
           onProgress(sent);
         });
@@ -95,14 +109,15 @@ export class WharfHttpClient {
             );
             return;
           }
-          onBodySent();
+          finish();
         });
         // The server may answer before reading everything (e.g. 409, 413): stop sending then.
         hooks.onResponse(() => {
           source.unpipe(req);
           source.destroy();
         });
-        source.pipe(req);
+        // end: false: the request is ended by finish(), after the trailer is added.
+        source.pipe(req, { end: false });
       },
       true,
     );

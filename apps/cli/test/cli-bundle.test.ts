@@ -120,9 +120,14 @@ describe('wharf artifact push (bundle)', () => {
     expect(req.method).toBe('POST');
     expect(req.path).toBe('/api/v1/projects/shop/artifacts/tarball');
     expect(req.headers['content-type']).toBe('application/gzip');
-    expect(req.headers['content-length']).toBe(String(8 * 1024 * 1024 + 123));
+    // One pass: chunked body, size declared in a header, sha256 in the trailer (not the query).
+    expect(req.headers['content-length']).toBeUndefined();
+    expect(req.headers['transfer-encoding']).toBe('chunked');
+    expect(req.headers.trailer).toBe('X-Checksum-Sha256');
+    expect(req.headers['x-content-length']).toBe(String(8 * 1024 * 1024 + 123));
     expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
-    expect(req.query.get('sha256')).toBe(expectedSha);
+    expect(req.query.has('sha256')).toBe(false);
+    expect(req.trailers?.['x-checksum-sha256']).toBe(expectedSha);
     expect(req.bodySha256).toBe(expectedSha);
     expect(Buffer.compare(await readFile(req.bodyFile!), await readFile(file))).toBe(0);
     expect(Object.fromEntries(req.query)).toMatchObject({

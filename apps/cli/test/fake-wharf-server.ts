@@ -15,10 +15,11 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
-  /** Uploads only: where the body was stored, its size and sha256 as received. */
+  /** Uploads only: where the body was stored, its size and sha256 as received, and trailers. */
   bodyFile?: string;
   bodyBytes?: number;
   bodySha256?: string;
+  trailers?: IncomingMessage['trailers'];
   /** JSON requests only. */
   json?: unknown;
 }
@@ -28,7 +29,7 @@ export interface FakeOptions {
   tempDir: string;
   /** Versions that already exist: pushing one gets 409 before the body is read. */
   existing?: Set<string>;
-  /** Content-Length above this gets 413 before the body is read. */
+  /** Content-Length (or X-Content-Length) above this gets 413 before the body is read. */
   maxBytes?: number;
   /** Artifacts returned by the list route. */
   artifacts?: ArtifactView[];
@@ -142,7 +143,7 @@ export class FakeWharfServer {
     if (this.options.existing?.has(version)) {
       return error(res, 409, 'Conflict', `version ${version} already exists`);
     }
-    const length = Number(req.headers['content-length'] ?? 0);
+    const length = Number(req.headers['content-length'] ?? req.headers['x-content-length'] ?? 0);
     if (this.options.maxBytes !== undefined && length > this.options.maxBytes) {
       return error(res, 413, 'Payload Too Large', `artifact is larger than the ${this.options.maxBytes} byte limit`);
     }
@@ -161,10 +162,21 @@ export class FakeWharfServer {
     record.bodyFile = file;
     record.bodyBytes = bytes;
     record.bodySha256 = hash.digest('hex');
+    // Read once the body has ended: only then are the trailers parsed.
+    record.trailers = { ...req.trailers };
     this.options.onBodyReceived?.();
 
-    if (query.get('sha256') !== record.bodySha256) {
-      return error(res, 400, 'Bad Request', 'sha256 does not match the uploaded bytes');
+    // Like the real API: the X-Checksum-Sha256 trailer and/or the sha256 query, each verified.
+    const claimed = [req.trailers['x-checksum-sha256'], query.get('sha256') ?? undefined].filter(
+      (v): v is string => v !== undefined,
+    );
+    if (claimed.length === 0) return error(res, 400, 'Bad Request', 'no sha256 trailer or query');
+    if (claimed.some((sha) => sha !== record.bodySha256)) {
+      return error(res, 400, 'Bad Request', 'sha256 mismatch');
+    }
+    const declared = req.headers['x-content-length'];
+    if (declared !== undefined && Number(declared) !== bytes) {
+      return error(res, 400, 'Bad Request', 'size mismatch');
     }
     return send(
       res,

@@ -51,11 +51,16 @@ export class ArtifactsController {
     summary: 'Push a .tar.gz (streamed request body)',
     description:
       '409 if the version exists, 413 over WHARF_MAX_ARTIFACT_MB, 422 if the tarball is unreadable or holds an ' +
-      'unsafe entry (absolute path, "..", escaping symlink, hard link, device, FIFO), 400 on a sha256 mismatch.',
+      'unsafe entry (absolute path, "..", escaping symlink, hard link, device, FIFO), 400 on a sha256 mismatch. ' +
+      'The sha256 may be sent as the `sha256` query or, with a chunked body, as the X-Checksum-Sha256 trailer ' +
+      '(declare the size in X-Content-Length then).',
   })
   @ApiZodQuery(tarballUploadQuerySchema)
   @ApiConsumes('application/gzip')
-  @ApiBody({ description: 'The raw .tar.gz; Content-Length optional.', schema: { type: 'string', format: 'binary' } })
+  @ApiBody({
+    description: 'The raw .tar.gz; Content-Length (or X-Content-Length when chunked) optional.',
+    schema: { type: 'string', format: 'binary' },
+  })
   async pushTarball(@Ctx() ctx: RequestContext, @Query() query: unknown, @Req() req: Request): Promise<ArtifactView> {
     try {
       // Validated here rather than by a parameter pipe, so a refusal still closes the upload below.
@@ -121,8 +126,13 @@ function assertUploadType(req: Request): void {
   }
 }
 
+/**
+ * Content-Length, or X-Content-Length for a chunked upload with a checksum trailer (the two
+ * can't be combined): used for the early 413 and checked against the bytes received.
+ */
 function declaredLength(req: Request): number | null {
-  const raw = req.headers['content-length'];
+  const header = req.headers['content-length'] ?? req.headers['x-content-length'];
+  const raw = Array.isArray(header) ? header[0] : header;
   if (raw === undefined || !/^\d+$/.test(raw)) return null;
   return Number(raw);
 }

@@ -12,6 +12,7 @@ import {
 import type { ArtifactView, Page, RegisterImageBody, TarballUploadQuery } from '@wharf/shared';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { AuditService } from '../audit/audit.service.js';
 import type { RequestContext } from '../auth/request-context.js';
@@ -76,10 +77,23 @@ export class ArtifactsService {
       }).catch((err: unknown) => {
         throw this.uploadError(err);
       });
-      if (q.sha256 && q.sha256 !== received.sha256) {
+      // Declared size (Content-Length, or X-Content-Length on a chunked upload): must match.
+      if (contentLength !== null && contentLength !== received.sizeBytes) {
         throw new BadRequestException(
-          `sha256 mismatch: the upload hashes to ${received.sha256}, the request said ${q.sha256}`,
+          `size mismatch: the upload is ${received.sizeBytes} bytes, the request declared ${contentLength}`,
         );
+      }
+      // The sha256 may come as a query parameter and/or, from a one-pass client, as the
+      // X-Checksum-Sha256 trailer (parsed only now that the body has fully ended).
+      for (const [claimed, from] of [
+        [q.sha256, 'the request'],
+        [checksumTrailer(body), 'the X-Checksum-Sha256 trailer'],
+      ] as const) {
+        if (claimed && claimed !== received.sha256) {
+          throw new BadRequestException(
+            `sha256 mismatch: the upload hashes to ${received.sha256}, ${from} said ${claimed}`,
+          );
+        }
       }
 
       const storageKey = this.storage.storageKey(project.id, received.sha256);
@@ -282,4 +296,16 @@ function uploader(ctx: RequestContext): { uploadedByTokenId: string | null; uplo
     uploadedByTokenId: ctx.actor.type === 'token' ? ctx.actor.id : null,
     uploadedByUserId: ctx.actor.type === 'user' ? ctx.actor.id : null,
   };
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** The X-Checksum-Sha256 trailer of a fully read request body, if sent; malformed → 400. */
+function checksumTrailer(body: Readable): string | undefined {
+  const value = (body as Partial<Pick<IncomingMessage, 'trailers'>>).trailers?.['x-checksum-sha256'];
+  if (value === undefined) return undefined;
+  if (!SHA256_HEX.test(value)) {
+    throw new BadRequestException('the X-Checksum-Sha256 trailer must be 64 lower-case hex characters');
+  }
+  return value;
 }

@@ -1,5 +1,6 @@
-// `wharf artifact push <file>`: hash the file (first pass), then stream it to
-// POST /api/v1/projects/:slug/artifacts/tarball?version=..&sha256=.. so the server verifies it.
+// `wharf artifact push <file>`: one pass over the file: stream it to
+// POST /api/v1/projects/:slug/artifacts/tarball?version=.. while hashing it, and send the
+// sha256 as the X-Checksum-Sha256 trailer so the server verifies it before storing.
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ArtifactView } from '@wharf/shared';
@@ -7,7 +8,6 @@ import { expectJson, requireFields } from '../api-response.js';
 import type { PushOptions } from '../args.js';
 import { resolveServer } from '../config.js';
 import { CliError, EXIT, oneLine } from '../errors.js';
-import { sha256File } from '../hash-file.js';
 import { WharfHttpClient, type Query } from '../http-client.js';
 import { chooseMode, formatBytes, formatRate, ProgressReporter } from '../progress.js';
 import { warnIfPlainHttp, type CommandContext } from './context.js';
@@ -59,11 +59,6 @@ export async function artifactPush(opts: PushOptions, ctx: CommandContext): Prom
   };
   const name = oneLine(basename(opts.file), 80);
 
-  const hashing = new ProgressReporter(ctx.stderr, mode === 'bar' ? 'bar' : 'none', `sha256 ${name}`, size);
-  const sha256 = await sha256File(opts.file, size, (n) => hashing.update(n));
-  hashing.finish();
-  log(`sha256 ${sha256}  ${name} (${formatBytes(size)})`);
-
   let message = opts.message;
   if (message !== undefined) {
     const fitted = fitMessage(message);
@@ -72,7 +67,6 @@ export async function artifactPush(opts: PushOptions, ctx: CommandContext): Prom
   }
   const query: Query = {
     version: opts.version,
-    sha256,
     ref: opts.ref,
     commit: opts.commit,
     message,
@@ -84,14 +78,17 @@ export async function artifactPush(opts: PushOptions, ctx: CommandContext): Prom
   const started = performance.now();
   const upload = new ProgressReporter(ctx.stderr, mode, `uploading ${name}`, size);
   let res;
+  let sha256 = '';
   try {
     res = await client.uploadFile(
       url,
       { path: opts.file, size },
       'application/gzip',
       (n) => upload.update(n),
-      () => {
+      (hex) => {
+        sha256 = hex;
         upload.finish();
+        log(`sha256 ${sha256}  ${name} (${formatBytes(size)})`);
         log('upload sent, waiting for the server to verify it');
       },
     );
@@ -101,6 +98,7 @@ export async function artifactPush(opts: PushOptions, ctx: CommandContext): Prom
   const seconds = (performance.now() - started) / 1000;
 
   const json = expectJson(res, 201, 'upload');
+  if (sha256 === '') throw new CliError(EXIT.server, 'upload: the server answered before the whole file was sent');
   const view = requireFields<ArtifactView>(json, ['version', 'sha256'], 'upload');
   if (view.sha256 !== null && view.sha256 !== sha256) {
     throw new CliError(
