@@ -16,11 +16,10 @@ import { Ctx, ProjectAccess, ProjectOrTokenAccess } from '../auth/access.decorat
 import type { RequestContext } from '../auth/request-context.js';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
+import { projectCtx } from '../projects/projects.service.js';
 import { DeploymentsService } from './deployments.service.js';
 
 const idPipe = new ZodPipe(z.uuid('id must be a UUID'));
-type ProjectCtx = Parameters<DeploymentsService['create']>[0];
-const projectCtx = (ctx: RequestContext) => ctx as ProjectCtx;
 
 @ApiTags('deployments')
 @Controller('projects/:slug')

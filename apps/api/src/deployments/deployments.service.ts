@@ -18,18 +18,14 @@ import {
   type Page,
 } from '@wharf/shared';
 import { AuditService } from '../audit/audit.service.js';
-import { actorLabel, type RequestContext } from '../auth/request-context.js';
+import { actorLabel } from '../auth/request-context.js';
 import { JsonLogger } from '../common/json-logger.js';
 import type { Environment } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import type { ProjectCtx } from '../projects/projects.service.js';
 import { DeployQueue } from '../queue/deploy-queue.service.js';
 import { DeploymentEvents } from './deployment-events.js';
 import { deploymentViewInclude, toDeploymentView } from './deployment.views.js';
-
-type ProjectCtx = RequestContext & {
-  project: NonNullable<RequestContext['project']>;
-  role: NonNullable<RequestContext['role']>;
-};
 
 interface NewDeployment {
   environment: Environment;
