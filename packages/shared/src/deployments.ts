@@ -1,64 +1,6 @@
-// Releases: environment deploy settings, deployment requests, views, and log lines.
+// Releases: deployment requests, views, and log lines (deploy settings: deploy-settings.ts).
 import { z } from 'zod';
-import { envVarNameSchema, versionSchema } from './validators.js';
-
-/** How an environment deploys (stored as Environment.settings). Every field has a default. */
-export const deploySettingsSchema = z.object({
-  /** null = auto: `npm ci --omit=dev` when a lockfile is present, else skip. */
-  installCommand: z.string().max(1000).nullable().default(null),
-  reload: z
-    .discriminatedUnion('mode', [
-      z.object({
-        mode: z.literal('startOrReload'),
-        ecosystemFile: z
-          .string()
-          .regex(/^[A-Za-z0-9._-][A-Za-z0-9._/-]{0,200}$/)
-          .default('ecosystem.config.cjs'),
-      }),
-      z.object({ mode: z.literal('reload'), name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/) }),
-    ])
-    .default({ mode: 'startOrReload', ecosystemFile: 'ecosystem.config.cjs' }),
-  health: z
-    .object({
-      intervalMs: z.number().int().min(100).max(600_000).default(2000),
-      timeoutMs: z.number().int().min(100).max(600_000).default(5000),
-      attempts: z.number().int().min(1).max(1000).default(15),
-    })
-    .default({ intervalMs: 2000, timeoutMs: 5000, attempts: 15 }),
-  keepReleases: z.number().int().min(1).max(100).default(5),
-  preCommand: z.string().max(1000).nullable().default(null),
-  postCommand: z.string().max(1000).nullable().default(null),
-  /** Targets per batch: a count or a percentage such as "25%". */
-  batchSize: z
-    .union([z.number().int().min(1).max(1000), z.string().regex(/^([1-9][0-9]?|100)%$/, 'use a count or "NN%"')])
-    .default(1),
-  onFailure: z.enum(['stop', 'continue']).default('stop'),
-  /** Whole-deployment limit; the deployment fails with a timeout after it. */
-  timeoutMinutes: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60)
-    .default(60),
-});
-export type DeploySettings = z.infer<typeof deploySettingsSchema>;
-export const updateDeploySettingsSchema = deploySettingsSchema.partial();
-
-export const setVariableSchema = z.object({
-  name: envVarNameSchema,
-  value: z.string().max(32 * 1024),
-  secret: z.boolean().default(false),
-});
-export type SetVariableBody = z.infer<typeof setVariableSchema>;
-
-export interface VariableView {
-  id: string;
-  name: string;
-  secret: boolean;
-  /** null for secret variables: they are write-only. */
-  value: string | null;
-  updatedAt: string;
-}
+import { versionSchema } from './validators.js';
 
 export const createDeploymentSchema = z.object({
   environmentId: z.uuid(),

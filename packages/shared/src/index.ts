@@ -4,5 +4,7 @@ export * from './targets.js';
 export * from './dto.js';
 export * from './views.js';
 export * from './deployments.js';
+export * from './deploy-settings.js';
+export * from './variables.js';
 export * from './jobs.js';
 export * from './live.js';

@@ -1,6 +1,6 @@
 // Typed per-kind target configuration. The API stores it as JSON and validates it here.
 import { z } from 'zod';
-import { absolutePathSchema, hostSchema, targetNameSchema } from './validators.js';
+import { absolutePathSchema, hostSchema, safeText, shellCommandSchema, targetNameSchema } from './validators.js';
 
 export const TARGET_KINDS = ['ssh', 'kubernetes', 'consul'] as const;
 export const targetKindSchema = z.enum(TARGET_KINDS);
@@ -8,22 +8,68 @@ export type TargetKind = z.infer<typeof targetKindSchema>;
 
 const httpUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
+export const HEALTH_CHECK_TYPES = ['none', 'http', 'command'] as const;
+export const EXPECT_BODY_MAX = 200;
+
+/** Run on the host after each reload; the release only counts when it passes. */
 export const healthCheckSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('none') }),
   z.object({
     type: z.literal('http'),
     /** URL as seen from the host itself, e.g. http://127.0.0.1:3000/health */
     url: httpUrlSchema,
     expectStatus: z.number().int().min(100).max(599).default(200),
+    /** Text the response body must contain (plain substring, case-sensitive). */
+    expectBody: safeText(EXPECT_BODY_MAX, { min: 1 }).optional(),
   }),
-  z.object({ type: z.literal('none') }),
+  z.object({
+    type: z.literal('command'),
+    /** Shell command run by the SSH user in the release directory with the deploy variables; exit 0 = healthy. */
+    command: shellCommandSchema,
+  }),
 ]);
 export type HealthCheck = z.infer<typeof healthCheckSchema>;
+
+/**
+ * Directories a deploy root must not be, or (for the system trees) lie inside: Wharf
+ * creates releases/ and current there and prunes old releases, so a root here could clobber
+ * the OS. Parents such as /home or /srv are refused themselves but allowed as parents.
+ */
+export const FORBIDDEN_BASE_DIR_TREES = [
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/proc',
+  '/run',
+  '/sbin',
+  '/sys',
+  '/usr',
+] as const;
+export const FORBIDDEN_BASE_DIRS = ['/', '/home', '/media', '/mnt', '/opt', '/root', '/srv', '/tmp', '/var'] as const;
+
+/** A target's deploy root: absolute, normalized, and not a system directory. */
+export const baseDirSchema = absolutePathSchema
+  .refine(
+    (p) => p === '/' || (!p.endsWith('/') && !p.includes('//') && !p.split('/').includes('.')),
+    'baseDir must be normalized: no "//", "." segment or trailing "/"',
+  )
+  .refine(
+    (p) =>
+      !(FORBIDDEN_BASE_DIRS as readonly string[]).includes(p) &&
+      !FORBIDDEN_BASE_DIR_TREES.some((dir) => p === dir || p.startsWith(`${dir}/`)),
+    'baseDir must not be / or a system directory (such as /etc, /usr or /var); use e.g. /srv/my-app',
+  );
 
 export const sshTargetConfigSchema = z.object({
   host: hostSchema,
   port: z.number().int().min(1).max(65535).default(22),
   user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'user must be a valid unix user name'),
-  baseDir: absolutePathSchema,
+  baseDir: baseDirSchema,
   appName: targetNameSchema,
   healthCheck: healthCheckSchema.default({ type: 'none' }),
 });

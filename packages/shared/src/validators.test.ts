@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { roleAtLeast } from './roles.js';
 import { createTargetSchema } from './targets.js';
 import { absolutePathSchema, gitRefSchema, slugSchema, versionSchema } from './validators.js';
-import { deploySettingsSchema } from './deployments.js';
+import { deploySettingsSchema } from './deploy-settings.js';
 
 const hostile = ['$(id)', '`id`', '../x', '-rf', '.hidden', 'a b', 'a;b', "a'b", 'a\nb', '', 'a'.repeat(129)];
 

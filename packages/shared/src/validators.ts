@@ -34,6 +34,45 @@ export const commitShaSchema = z.string().regex(/^[0-9a-f]{7,64}$/, 'commit must
 
 export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex characters');
 
+/** A UTF-16 surrogate that is not part of a pair. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Free text that is stored or sent on (descriptions, commands, variable values): no NUL
+ * (Postgres text refuses it, C programs cut at it), no lone surrogates (not valid UTF-8),
+ * at most `max` characters.
+ */
+export function safeText(max: number, opts: { min?: number } = {}) {
+  const base = z.string().max(max, `must be at most ${max} characters`);
+  return (
+    opts.min
+      ? base.min(opts.min, opts.min === 1 ? 'must not be empty' : `must be at least ${opts.min} characters`)
+      : base
+  ).refine((s) => !s.includes('\0') && !LONE_SURROGATE.test(s), 'must not contain NUL characters or unpaired surrogates');
+}
+
+/**
+ * A maintainer's own shell command (install, pre/post, health): run as written by the SSH
+ * user on the host, like a CI script, so only the text rule applies.
+ */
+export const shellCommandSchema = safeText(1000, { min: 1 });
+
+/**
+ * Path relative to a release directory (e.g. a pm2 ecosystem file): segments of letters,
+ * digits, ".", "_", "-"; no leading "/", no "..", no ".", no empty segment, no backslash.
+ */
+export const relativePathSchema = z
+  .string()
+  .max(255)
+  .regex(
+    /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/,
+    'path must be relative and hold only letters, digits, ".", "_", "-" separated by single "/"',
+  )
+  .refine(
+    (p) => !p.split('/').some((seg) => seg === '.' || seg === '..'),
+    'path must not contain "." or ".." segments',
+  );
+
 /** Absolute POSIX path without `..`, spaces or shell metacharacters. */
 export const absolutePathSchema = z
   .string()

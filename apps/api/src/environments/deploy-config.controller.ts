@@ -6,9 +6,9 @@ import {
   updateDeploySettingsSchema,
   type DeploySettings,
   type SetVariableBody,
+  type UpdateDeploySettingsBody,
   type VariableView,
 } from '@wharf/shared';
-import type { z } from 'zod';
 import { Ctx, ProjectAccess } from '../auth/access.decorators.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { ApiZodBody } from '../common/openapi.js';
@@ -37,12 +37,8 @@ export class DeployConfigController {
   updateSettings(
     @Ctx() ctx: RequestContext,
     @Param('envId', uuidParam('environment id')) envId: string,
-    @Body() raw: unknown,
+    @Body(new ZodPipe(updateDeploySettingsSchema)) patch: UpdateDeploySettingsBody,
   ): Promise<DeploySettings> {
-    const parsed: z.infer<typeof updateDeploySettingsSchema> = new ZodPipe(updateDeploySettingsSchema).transform(raw);
-    // Keep only the fields the caller sent: zod fills in defaults for the omitted ones.
-    const sentKeys = new Set(Object.keys(raw && typeof raw === 'object' ? raw : {}));
-    const patch = Object.fromEntries(Object.entries(parsed).filter(([k]) => sentKeys.has(k)));
     return this.config.updateSettings(projectCtx(ctx), envId, patch);
   }
 

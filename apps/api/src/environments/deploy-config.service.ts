@@ -1,8 +1,14 @@
 // How an environment deploys: its settings (install command, reload, health gate, batches)
 // and its variables. Variable values are sealed at rest; secret ones are write-only.
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { deploySettingsSchema, type DeploySettings, type SetVariableBody, type VariableView } from '@wharf/shared';
-import { z } from 'zod';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  applyDeploySettingsPatch,
+  readDeploySettings,
+  type DeploySettings,
+  type SetVariableBody,
+  type UpdateDeploySettingsBody,
+  type VariableView,
+} from '@wharf/shared';
 import { AuditService } from '../audit/audit.service.js';
 import { SecretBoxService } from '../credentials/secret-box.service.js';
 import type { EnvironmentVariable, Prisma } from '../generated/prisma/client.js';
@@ -21,19 +27,22 @@ export class DeployConfigService {
 
   async settings(ctx: ProjectCtx, envId: string): Promise<DeploySettings> {
     const env = await this.environments.find(ctx, envId);
-    return deploySettingsSchema.parse(env.settings ?? {});
+    return readDeploySettings(env.settings);
   }
 
-  async updateSettings(
-    ctx: ProjectCtx,
-    envId: string,
-    patch: Partial<z.input<typeof deploySettingsSchema>>,
-  ): Promise<DeploySettings> {
+  /** Applies a deep partial: only the fields named change (see applyDeploySettingsPatch). */
+  async updateSettings(ctx: ProjectCtx, envId: string, patch: UpdateDeploySettingsBody): Promise<DeploySettings> {
     return this.prisma.$transaction(async (tx) => {
       const env = await this.environments.find(ctx, envId, tx);
-      const current = deploySettingsSchema.parse(env.settings ?? {});
-      const next = deploySettingsSchema.parse({ ...current, ...patch });
-      await tx.environment.update({ where: { id: env.id }, data: { settings: next as Prisma.InputJsonValue } });
+      // Row lock, then read: two concurrent PATCHes of different fields must both land.
+      const [locked] = await tx.$queryRaw<{ settings: unknown }[]>`
+        SELECT "settings" FROM "Environment" WHERE "id" = ${env.id}::uuid FOR UPDATE`;
+      const current = readDeploySettings(locked?.settings);
+      const r = applyDeploySettingsPatch(current, patch);
+      if (!r.success) {
+        throw new BadRequestException({ message: `${r.issues[0]!.path}: ${r.issues[0]!.message}`, issues: r.issues });
+      }
+      await tx.environment.update({ where: { id: env.id }, data: { settings: r.data as Prisma.InputJsonValue } });
       await this.audit.record(
         ctx,
         {
@@ -41,11 +50,11 @@ export class DeployConfigService {
           subjectType: 'environment',
           subjectId: env.id,
           projectId: ctx.project.id,
-          data: { environment: env.name, changed: Object.keys(patch) },
+          data: { environment: env.name, changed: r.changed },
         },
         tx,
       );
-      return next;
+      return r.data;
     });
   }
 

@@ -1,15 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { DeploySettings, SetVariableBody, VariableView } from '@wharf/shared';
+import type { DeploySettings, SetVariableBody, UpdateDeploySettingsBody, VariableView } from '@wharf/shared';
 import { api, seg } from '../client';
 import { deployConfigKeys } from './keys';
 
 const base = (slug: string, envId: string) => `/projects/${seg(slug)}/environments/${seg(envId)}`;
 
-/** PATCH: the API keeps the fields not sent. Answers with the whole, merged settings. */
+/** PATCH: a deep partial; the API keeps every field not sent. Answers with the whole, merged settings. */
 export function useUpdateDeploySettings(slug: string, envId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: Partial<DeploySettings>) =>
+    mutationFn: (body: UpdateDeploySettingsBody) =>
       api<DeploySettings>(`${base(slug, envId)}/settings`, { method: 'PATCH', body }),
     onSuccess: (settings) => qc.setQueryData(deployConfigKeys.settings(slug, envId), settings),
   });
