@@ -7,4 +7,5 @@ export * from './deployments.js';
 export * from './deploy-settings.js';
 export * from './variables.js';
 export * from './jobs.js';
+export * from './webhooks.js';
 export * from './live.js';
