@@ -1,10 +1,13 @@
 // Inspects a .tar.gz as it streams past, without ever writing an entry anywhere: gunzip,
-// parse every tar header, drain (never collect) the contents. It refuses entries that could
-// write outside the release directory or create something other than files, dirs and safe
-// symlinks when the tarball is later unpacked on a target.
-import { posix } from 'node:path';
+// read every tar header strictly (tar-parser.ts), drain (never collect) the contents, and
+// replay the entries into a model of the tree they build (release-tree.ts). It refuses
+// anything that GNU tar on a host could read differently, anything but files, directories
+// and symlinks, and any entry or link that would land outside the release directory.
 import { createGunzip, type Gunzip } from 'node:zlib';
-import { extract as tarExtract, type Extract, type Header } from 'tar-stream';
+import { ReleaseTree, TreeRefusal } from './release-tree.js';
+import { entryError, TarFormatError, TarParser, type TarEntry } from './tar-parser.js';
+
+export { displayName } from './tar-parser.js';
 
 /** The tarball is unacceptable (422). `entry` names the offending entry when there is one. */
 export class TarballRejectedError extends Error {
@@ -28,20 +31,11 @@ export interface InspectionResult {
 export interface InspectorOptions {
   /** Stop a gzip bomb: refuse once the uncompressed stream exceeds this many bytes. */
   maxUnpackedBytes?: number;
-  /** Symlink paths are remembered (to refuse entries written through them); bound that set. */
+  /** The tree model remembers every symlink; bound how many there may be. */
   maxSymlinks?: number;
 }
 
 const DEFAULT_MAX_SYMLINKS = 100_000;
-
-/** The part of tar-stream's entry stream used here (a streamx Readable). */
-type EntryStream = Pick<NodeJS.EventEmitter, 'on'> & { resume(): unknown };
-
-/** Entry names are shown in error messages: keep them printable and short. */
-export function displayName(name: string): string {
-  const clean = Array.from(name, (c) => (c.charCodeAt(0) < 0x20 || c === '\u007f' ? '?' : c)).join('');
-  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
-}
 
 /**
  * Normalises an entry path (drops `.` and empty segments) or explains why it is refused.
@@ -55,66 +49,6 @@ export function normalizeEntryPath(name: string): { path: string } | { reason: s
   return { path: segments.join('/') };
 }
 
-/** Where a relative symlink target lands, relative to the tree root (null if it escapes). */
-export function resolveSymlinkTarget(entryPath: string, linkname: string): string | null {
-  if (linkname.startsWith('/')) return null;
-  const resolved = posix.normalize(posix.join(posix.dirname(entryPath), linkname));
-  if (resolved === '..' || resolved.startsWith('../')) return null;
-  return resolved;
-}
-
-type EntryVerdict = { ok: true; path: string } | { ok: false; reason: string };
-
-/** The header fields the checks use. At run time tar-stream gives null for unknown types. */
-export interface EntryHeader {
-  name: string;
-  type?: Header['type'] | null;
-  linkname?: string | null;
-}
-
-/** Decides on one header. `symlinks` holds the normalised paths of symlinks seen so far. */
-export function checkEntry(header: EntryHeader, symlinks: ReadonlySet<string>): EntryVerdict {
-  const normalized = normalizeEntryPath(header.name);
-  if ('reason' in normalized) return { ok: false, reason: normalized.reason };
-  const path = normalized.path;
-  const type = header.type ?? null;
-  if (path === '' && type !== 'directory') return { ok: false, reason: 'has an empty name' };
-
-  // An entry below a symlink would be written wherever that link points; the lexical checks
-  // on its own name cannot see that, so such entries are refused.
-  const segments = path.split('/');
-  for (let i = 1; i < segments.length; i++) {
-    const parent = segments.slice(0, i).join('/');
-    if (symlinks.has(parent)) return { ok: false, reason: `is inside the symlink ${displayName(parent)}` };
-  }
-
-  switch (type) {
-    case 'file':
-    case 'contiguous-file':
-    case 'directory':
-      return { ok: true, path };
-    case 'symlink': {
-      const target = header.linkname ?? '';
-      if (target === '') return { ok: false, reason: 'is a symlink without a target' };
-      if (target.includes('\0')) return { ok: false, reason: 'is a symlink with a NUL byte in its target' };
-      if (resolveSymlinkTarget(path, target) === null) {
-        return { ok: false, reason: `is a symlink that points outside the tarball (-> ${displayName(target)})` };
-      }
-      return { ok: true, path };
-    }
-    case 'link':
-      return { ok: false, reason: 'is a hard link (not allowed)' };
-    case 'character-device':
-      return { ok: false, reason: 'is a character device (not allowed)' };
-    case 'block-device':
-      return { ok: false, reason: 'is a block device (not allowed)' };
-    case 'fifo':
-      return { ok: false, reason: 'is a FIFO (not allowed)' };
-    default:
-      return { ok: false, reason: `has an unsupported entry type (${String(type)})` };
-  }
-}
-
 /**
  * Push-style inspector: feed it the raw gzip bytes with `write` (await each call: that is
  * the backpressure), then `end()` for the verdict. Fails fast: the first bad entry rejects
@@ -122,10 +56,9 @@ export function checkEntry(header: EntryHeader, symlinks: ReadonlySet<string>): 
  */
 export class TarballInspector {
   private readonly gunzip: Gunzip = createGunzip();
-  private readonly extract: Extract = tarExtract();
-  private readonly symlinks = new Set<string>();
+  private readonly parser = new TarParser((entry) => this.onEntry(entry));
+  private readonly tree: ReleaseTree;
   private readonly maxUnpackedBytes: number;
-  private readonly maxSymlinks: number;
   private entries = 0;
   private unpackedBytes = 0;
   private hasNodeModules = false;
@@ -140,7 +73,7 @@ export class TarballInspector {
 
   constructor(opts: InspectorOptions = {}) {
     this.maxUnpackedBytes = opts.maxUnpackedBytes ?? Number.POSITIVE_INFINITY;
-    this.maxSymlinks = opts.maxSymlinks ?? DEFAULT_MAX_SYMLINKS;
+    this.tree = new ReleaseTree(opts.maxSymlinks ?? DEFAULT_MAX_SYMLINKS);
     this.done = new Promise((resolve, reject) => {
       this.resolveDone = resolve;
       this.rejectDone = reject;
@@ -152,13 +85,7 @@ export class TarballInspector {
       this.fail(new TarballRejectedError(`the upload is not a readable gzip stream (${err.message})`));
     });
     this.gunzip.on('data', (chunk: Buffer) => this.onUnpacked(chunk));
-    this.gunzip.on('end', () => this.extract.end(null));
-
-    this.extract.on('error', (err: Error) => {
-      this.fail(new TarballRejectedError(`the upload is not a readable tar archive (${err.message})`));
-    });
-    this.extract.on('entry', (header, stream, next) => this.onEntry(header, stream, next));
-    this.extract.on('finish', () => this.onFinish());
+    this.gunzip.on('end', () => this.onFinish());
   }
 
   /** Resolves when the inspector can take more input; rejects once the tarball is refused. */
@@ -197,7 +124,6 @@ export class TarballInspector {
     this.rejectDone(err);
     for (const listener of [...this.failListeners]) listener(err);
     this.gunzip.destroy();
-    this.extract.destroy();
   }
 
   private onUnpacked(chunk: Buffer): void {
@@ -208,38 +134,36 @@ export class TarballInspector {
       this.fail(new TarballRejectedError(`the tarball unpacks to more than ${mb} MB`));
       return;
     }
-    // Backpressure from the tar parser pauses gunzip, which in turn stops accepting input.
-    if (!this.extract.write(chunk)) {
-      this.gunzip.pause();
-      this.extract.once('drain', () => this.gunzip.resume());
+    // The parser is synchronous and keeps at most one header block and one metadata record.
+    this.guard(() => this.parser.write(chunk));
+  }
+
+  /** Runs a parser step; a refusal of the tarball settles the inspection. */
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      if (err instanceof TarFormatError) this.fail(new TarballRejectedError(err.message, err.entry));
+      else this.fail(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
-  private onEntry(header: EntryHeader, stream: EntryStream, next: () => void): void {
-    if (this.settled) return;
-    const verdict = checkEntry(header, this.symlinks);
-    if (!verdict.ok) {
-      const name = displayName(header.name);
-      this.fail(new TarballRejectedError(`tarball entry ${JSON.stringify(name)} ${verdict.reason}`, name));
-      return;
+  private onEntry(entry: TarEntry): void {
+    const normalized = normalizeEntryPath(entry.name);
+    if ('reason' in normalized) throw entryError(entry.name, normalized.reason);
+    try {
+      this.tree.add(normalized.path, entry.type, entry.linkname);
+    } catch (err) {
+      if (err instanceof TreeRefusal) throw entryError(entry.name, err.message);
+      throw err;
     }
     this.entries++;
-    if (verdict.path.split('/').includes('node_modules')) this.hasNodeModules = true;
-    if (header.type === 'symlink') {
-      if (this.symlinks.size >= this.maxSymlinks) {
-        this.fail(new TarballRejectedError(`the tarball holds more than ${this.maxSymlinks} symlinks`));
-        return;
-      }
-      this.symlinks.add(verdict.path);
-    }
-    // Drain the contents: read and drop, so memory stays flat whatever the entry size.
-    // A parse error also destroys the entry stream; the extractor reports it, not the entry.
-    stream.on('error', () => undefined);
-    stream.on('end', () => next());
-    stream.resume();
+    if (normalized.path.split('/').includes('node_modules')) this.hasNodeModules = true;
   }
 
   private onFinish(): void {
+    if (this.settled) return;
+    this.guard(() => this.parser.end());
     if (this.settled) return;
     if (this.entries === 0) {
       this.fail(new TarballRejectedError('the tarball holds no entries'));

@@ -106,8 +106,14 @@ export class DeploymentsService {
   }
 
   async cancel(ctx: ProjectCtx, deploymentId: string): Promise<DeploymentView> {
-    const d = await this.prisma.deployment.findFirst({ where: { id: deploymentId, projectId: ctx.project.id } });
+    const d = await this.prisma.deployment.findFirst({
+      where: { id: deploymentId, projectId: ctx.project.id },
+      include: { environment: true },
+    });
     if (!d) throw new NotFoundException('deployment not found');
+    // Stopping a release can break an environment as surely as starting one: same role.
+    // No typed name, though: a cancel is often urgent, and it starts nothing new.
+    this.assertRoleFor(ctx, d.environment, 'cancelling a release there');
     const by = actorLabel(ctx.actor);
     // A queued one is cancelled right here; a running one is asked to stop by its worker.
     const fromQueue = await this.prisma.deployment.updateMany({
@@ -245,15 +251,23 @@ export class DeploymentsService {
 
   /** Protected environments: maintainers only, and the person types the environment's name. */
   private assertMayDeploy(ctx: ProjectCtx, environment: Environment, confirm: string | undefined): void {
+    this.assertRoleFor(ctx, environment, 'releasing to it');
     if (!environment.protected) return;
-    if (!roleAtLeast(ctx.role, 'maintainer')) {
-      throw new ForbiddenException(`${environment.name} is protected: releasing to it needs the maintainer role`);
-    }
     if (confirm !== environment.name) {
       throw new BadRequestException({
         message: `${environment.name} is protected: type its name to confirm`,
         issues: [{ path: 'confirm', message: `type "${environment.name}" to confirm` }],
       });
+    }
+  }
+
+  /**
+   * Every action on a protected environment's deployments (release, retry, rollback, cancel)
+   * needs the maintainer role; CI tokens act as deployers, so they never pass.
+   */
+  private assertRoleFor(ctx: ProjectCtx, environment: Environment, action: string): void {
+    if (environment.protected && !roleAtLeast(ctx.role, 'maintainer')) {
+      throw new ForbiddenException(`${environment.name} is protected: ${action} needs the maintainer role`);
     }
   }
 
