@@ -22,6 +22,8 @@ export async function createHttpApp(
     logger,
     bodyParser: false,
   });
+  // req.ip (login throttling, audit) is the socket's peer unless proxies are trusted explicitly.
+  app.set('trust proxy', config.WHARF_TRUST_PROXY);
   app.use(cookieParser());
   // JSON bodies only; artifact uploads are raw streams read by their controller.
   app.use(express.json({ limit: '256kb', type: ['application/json'] }));

@@ -30,6 +30,22 @@ export const createUserSchema = z.object({
 });
 export type CreateUserBody = z.infer<typeof createUserSchema>;
 
+/** Changing one's own password: the current one proves it is really them. */
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, 'current password is required').max(1024),
+    newPassword: passwordSchema,
+  })
+  .refine((b) => b.newPassword !== b.currentPassword, {
+    path: ['newPassword'],
+    message: 'new password must differ from the current one',
+  });
+export type ChangePasswordBody = z.infer<typeof changePasswordSchema>;
+
+/** An administrator sets someone's password; without one, the server generates it. */
+export const resetPasswordSchema = z.object({ password: passwordSchema.optional() });
+export type ResetPasswordBody = z.infer<typeof resetPasswordSchema>;
+
 // --- projects and members ---------------------------------------------------
 export const createProjectSchema = z.object({
   slug: slugSchema,

@@ -16,6 +16,14 @@ export interface MeView extends UserView {
   memberships: { projectId: string; projectSlug: string; role: ProjectRole }[];
 }
 
+/** Answer to an administrator's password reset. */
+export interface PasswordResetView {
+  /** The generated password, shown once; null when the administrator chose it. */
+  generatedPassword: string | null;
+  /** Sessions of that user that were signed out. */
+  sessionsRevoked: number;
+}
+
 export interface ProjectView {
   id: string;
   slug: string;

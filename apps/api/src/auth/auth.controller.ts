@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UnauthorizedException, UseFilters } from '@nestjs/common';
 import {
   createUserSchema,
   loginSchema,
@@ -13,8 +13,10 @@ import { ZodPipe } from '../common/zod.pipe.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { AdminOnly, Ctx, Public, SignedIn } from './access.decorators.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
+import { LoginThrottledFilter } from './login-throttled.filter.js';
 import { PasswordService } from './password.service.js';
 import { userActor, type RequestContext } from './request-context.js';
+import { setSessionCookie } from './session-cookie.js';
 import { SESSION_COOKIE, SessionService } from './session.service.js';
 import { toUserView, UsersService } from './users.service.js';
 import { Inject } from '@nestjs/common';
@@ -25,6 +27,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9sTbSlTio3Biev89thdrlKKiCaYsjjYVJxGAL3swxpQ';
 
 @Controller()
+@UseFilters(LoginThrottledFilter)
 export class AuthController {
   constructor(
     private readonly prisma: PrismaService,
@@ -45,23 +48,25 @@ export class AuthController {
     @Res({ passthrough: true }) res: Response,
     @Ctx() ctx: RequestContext,
   ): Promise<MeView> {
-    await this.limiter.assertAllowed(ctx.ip, body.email);
+    const attempt = await this.limiter.begin(ctx.ip, body.email);
     const user = await this.prisma.user.findUnique({ where: { email: body.email } });
     const ok = await this.passwords.verify(user?.passwordHash ?? DUMMY_HASH, body.password);
-    if (!user || !ok || user.disabledAt) {
-      await this.limiter.recordFailure(ctx.ip, body.email);
+    const refuse = async () => {
+      await this.limiter.failed(attempt);
       await this.audit.record(ctx, { action: 'auth.login_failed', subjectType: 'user', data: { email: body.email } });
-      throw new UnauthorizedException('email or password is wrong');
-    }
-    await this.limiter.reset(ctx.ip, body.email);
+      return new UnauthorizedException('email or password is wrong');
+    };
+    if (!user || !ok || user.disabledAt) throw await refuse();
     const token = await this.sessions.create(user.id, ctx.ip, req.get('user-agent') ?? null);
-    res.cookie(SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.config.WHARF_COOKIE_SECURE,
-      path: '/',
-      maxAge: this.sessions.ttlMs,
-    });
+    // A password change that lands between the check above and this session's creation
+    // would miss the new session when it signs the user out everywhere: look again.
+    const now = await this.prisma.user.findUnique({ where: { id: user.id } });
+    if (now?.passwordHash !== user.passwordHash || now.disabledAt) {
+      await this.sessions.destroy(token);
+      throw await refuse();
+    }
+    await this.limiter.succeeded(attempt);
+    setSessionCookie(res, token, this.config, this.sessions.ttlMs);
     const actor = { type: 'user' as const, id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
     await this.audit.record({ actor, ip: ctx.ip }, { action: 'auth.login', subjectType: 'user', subjectId: user.id });
     return this.users.me(user.id);

@@ -5,12 +5,13 @@ import { AdminBootstrapService } from './admin-bootstrap.service.js';
 import { AuthController } from './auth.controller.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { PasswordService } from './password.service.js';
+import { PasswordsController } from './passwords.controller.js';
 import { SessionService } from './session.service.js';
 import { UsersService } from './users.service.js';
 
 @Global()
 @Module({
-  controllers: [AuthController],
+  controllers: [AuthController, PasswordsController],
   providers: [
     { provide: APP_GUARD, useClass: AccessGuard },
     AdminBootstrapService,

@@ -44,4 +44,10 @@ export class SessionService {
   async destroy(token: string): Promise<void> {
     await this.prisma.session.deleteMany({ where: { tokenHash: hashSecret(token) } });
   }
+
+  /** Signs the user out everywhere (password changed or reset); returns how many sessions ended. */
+  async destroyAllOf(userId: string): Promise<number> {
+    const { count } = await this.prisma.session.deleteMany({ where: { userId } });
+    return count;
+  }
 }

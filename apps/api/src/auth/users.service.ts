@@ -1,4 +1,4 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { CreateUserBody, MeView, UserView } from '@wharf/shared';
 import type { User } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -25,6 +25,19 @@ export class UsersService {
         isAdmin: body.isAdmin,
         passwordHash: await this.passwords.hash(body.password),
       },
+    });
+  }
+
+  async findById(userId: string): Promise<User> {
+    const user = await this.prisma.user.findUnique({ where: { id: userId } });
+    if (!user) throw new NotFoundException('user not found');
+    return user;
+  }
+
+  async setPassword(userId: string, password: string): Promise<void> {
+    await this.prisma.user.update({
+      where: { id: userId },
+      data: { passwordHash: await this.passwords.hash(password) },
     });
   }
 

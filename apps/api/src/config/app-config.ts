@@ -1,10 +1,24 @@
 // The one place that reads the process environment. Parsed once at boot; a bad value
 // stops the process with a message naming the variable.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const NAMED_PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An entry Express' `trust proxy` understands: a named range, an address, or a CIDR. */
+function isProxyAddress(entry: string): boolean {
+  if (NAMED_PROXY_RANGES.has(entry)) return true;
+  const [addr = '', bits, ...rest] = entry.split('/');
+  const family = isIP(addr);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const max = family === 4 ? 32 : 128;
+  return /^[0-9]{1,3}$/.test(bits) && Number(bits) <= max;
+}
 
 const envSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
@@ -44,7 +58,41 @@ const envSchema = z.object({
   WHARF_CLI_BUNDLE: z.string().optional(),
   WHARF_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   WHARF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Failed sign-ins allowed per client address and account in one window. */
   WHARF_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Failed sign-ins allowed per client address, over all accounts, in one window. */
+  WHARF_LOGIN_MAX_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(30),
+  WHARF_LOGIN_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .default(15 * 60),
+  /**
+   * Which proxies may set X-Forwarded-For (Express `trust proxy`): off by default, else a hop
+   * count or a comma-separated list of addresses/CIDRs (or loopback, linklocal, uniquelocal).
+   * `true` is refused: it would let any client pick its own address and dodge the login limiter.
+   */
+  WHARF_TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((v, ctx): false | number | string[] => {
+      if (v === '' || v === 'false' || v === '0') return false;
+      if (/^[0-9]+$/.test(v)) return Number(v);
+      const list = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (list.length === 0 || !list.every(isProxyAddress)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be false, a hop count, or a comma-separated list of proxy addresses/CIDRs',
+        });
+        return z.NEVER;
+      }
+      return list;
+    }),
   /** A running deployment whose worker has not checked in for this long is failed ("worker lost"). */
   WHARF_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** Per-deployment log cap; beyond it lines are dropped (with a marker) except a failed step's tail. */
