@@ -4,7 +4,11 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { healthCommand, type HttpProbeTool } from './health.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BODY_MISMATCH, healthCommand, type HttpProbeTool } from './health.js';
+import type { ShellCommand } from './shell-quote.js';
 
 let server: Server;
 let base = '';
@@ -21,10 +25,20 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-function probe(tool: HttpProbeTool, url: string, expectStatus = 200): Promise<{ code: number; out: string }> {
-  const cmd = healthCommand({ type: 'http', url, expectStatus }, 2000, tool);
+function probe(
+  tool: HttpProbeTool,
+  url: string,
+  expectStatus = 200,
+  expectBody?: string,
+): Promise<{ code: number; out: string }> {
+  return runLocal(
+    healthCommand({ type: 'http', url, expectStatus, ...(expectBody ? { expectBody } : {}) }, 2000, tool),
+  );
+}
+
+function runLocal(cmd: ShellCommand, env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile('sh', ['-c', cmd.text], (err, stdout) => {
+    execFile('sh', ['-c', cmd.text], { env: { ...process.env, ...env } }, (err, stdout) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, out: stdout.trim() });
     });
@@ -59,8 +73,44 @@ describe.each(['curl', 'node'] as const)('http probe via %s', (tool) => {
     expect(r.out).toMatch(/^request failed: \S/);
   });
 
+  it('with expected text: passes only when the body contains it, literally', async () => {
+    const ok = `${base}/ok`;
+    expect(await probe(tool, ok, 200, 'body of /ok')).toMatchObject({ code: 0 });
+    expect(await probe(tool, ok, 200, "'quotes' $(touch /tmp/x)")).toMatchObject({ code: 0 });
+    expect(await probe(tool, ok, 200, '/ok\n  with')).toMatchObject({ code: 0 });
+    const missing = await probe(tool, ok, 200, 'healthy');
+    expect(missing.code).toBe(1);
+    expect(missing.out.split('\n')).toEqual([`HTTP 200 body of /ok with 'quotes' $(touch /tmp/x)`, BODY_MISMATCH]);
+    // Not a pattern: glob and regex characters match only themselves.
+    for (const notThere of ['*', 'body*ok', '[b]ody', '.*', '?ody']) {
+      expect((await probe(tool, ok, 200, notThere)).code, notThere).toBe(1);
+    }
+    // A wrong status fails before the body is looked at.
+    const down = await probe(tool, `${base}/down`, 200, 'body of');
+    expect([down.code, down.out.split('\n').length]).toEqual([1, 1]);
+    expect(down.out).toMatch(/^HTTP 503 /);
+  });
+
   it('keeps a hostile URL one literal argument', async () => {
     const r = await probe(tool, `${base}/ok'; exit 0; '`);
     expect(r.code).toBe(1);
+  });
+});
+
+describe('command check', () => {
+  it('runs the command in the given directory with the environment, exit 0 = healthy', async () => {
+    const dir = await mkdtemp(join(tmpdir(), "wharf health 'dir' "));
+    try {
+      await writeFile(join(dir, 'ready'), 'yes\n');
+      const check = { type: 'command' as const, command: 'test "$(cat ready)" = yes && echo "ready for $WHO"' };
+      expect(await runLocal(healthCommand(check, 2000, 'node', dir), { WHO: 'wharf' })).toEqual({
+        code: 0,
+        out: 'ready for wharf',
+      });
+      expect((await runLocal(healthCommand(check, 2000, 'node', tmpdir()))).code).not.toBe(0);
+      expect((await runLocal(healthCommand({ type: 'command', command: 'exit 3' }, 2000, 'node', dir))).code).toBe(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,38 +5,56 @@ import { sh, trustedCommand, type ShellCommand } from './shell-quote.js';
 import type { TargetSession } from './target-session.js';
 import type { HealthCheck, HealthSettings } from './types.js';
 
+/** Last line of a probe whose status matched but whose body lacks the expected text. */
+export const BODY_MISMATCH = 'expected text not found in the response body';
+
 // Fallback probe: the host's node (pm2 hosts always have one) for hosts without curl. It
-// starts much slower than curl (~1 s), so curl is preferred. Prints one line.
-const HTTP_PROBE = `const [u, e, t] = process.argv.slice(1);
+// starts much slower than curl (~1 s), so curl is preferred. argv: url status timeout [text].
+const HTTP_PROBE = `const [u, e, t, x] = process.argv.slice(1);
 fetch(u, { signal: AbortSignal.timeout(Number(t)), redirect: 'manual' }).then(
-  async (r) => { const b = (await r.text()).slice(0, 200).replace(/\\s+/g, ' ');
-    console.log('HTTP ' + r.status + ' ' + b); process.exit(r.status === Number(e) ? 0 : 1); },
+  async (r) => { const body = await r.text(); const b = body.slice(0, 200).replace(/\\s+/g, ' ');
+    console.log('HTTP ' + r.status + ' ' + b); if (r.status !== Number(e)) process.exit(1);
+    if (x !== undefined && !body.includes(x)) { console.log(${JSON.stringify(BODY_MISMATCH)}); process.exit(1); }
+    process.exit(0); },
   (err) => { console.log('request failed: ' + ((err.cause && err.cause.code) || err.name || err.message)); process.exit(1); });`;
 
 export type HttpProbeTool = 'curl' | 'node';
 
 /**
  * Same semantics as HTTP_PROBE: no redirects followed, no proxy, the first 200 characters
- * of the body on one line, exit 0 only on the expected status. `-q` skips ~/.curlrc.
+ * of the body on one line, exit 0 only on the expected status and, if given, with the
+ * expected text in the body (a quoted `case` pattern matches it literally). `-q` skips
+ * ~/.curlrc.
  */
-function curlProbe(url: string, expectStatus: number, timeoutMs: number): ShellCommand {
+function curlProbe(url: string, expectStatus: number, timeoutMs: number, expectBody?: string): ShellCommand {
   const curl = sh`curl -q -sS --noproxy '*' --max-time ${timeoutMs / 1000} -w '\n%{http_code}' --url ${url}`;
-  return sh`if __o=$(${curl} 2>&1); then __c=$(printf '%s\n' "$__o" | tail -n 1); \
-printf 'HTTP %s %s\n' "$__c" "$(printf '%s\n' "$__o" | sed '$d' | tr -s '[:space:]' ' ' | cut -c1-200)"; \
-[ "$__c" = ${expectStatus} ]; else printf 'request failed: %s\n' "$(printf '%s\n' "$__o" | grep '^curl:' | tail -n 1)"; exit 1; fi`;
+  const bodyCheck =
+    expectBody === undefined
+      ? sh`true`
+      : sh`case "$__b" in *${expectBody}*) true ;; *) printf '%s\n' ${BODY_MISMATCH}; exit 1 ;; esac`;
+  return sh`if __o=$(${curl} 2>&1); then __c=$(printf '%s\n' "$__o" | tail -n 1); __b=$(printf '%s\n' "$__o" | sed '$d'); \
+printf 'HTTP %s %s\n' "$__c" "$(printf '%s' "$__b" | tr -s '[:space:]' ' ' | cut -c1-200)"; \
+[ "$__c" = ${expectStatus} ] || exit 1; ${bodyCheck}; else printf 'request failed: %s\n' "$(printf '%s\n' "$__o" | grep '^curl:' | tail -n 1)"; exit 1; fi`;
 }
 
+/**
+ * The probe for one attempt. A command check runs in `dir` (the current release) and gets
+ * the deploy variables from the caller (withEnv); it is the maintainer's own command.
+ */
 export function healthCommand(
   check: Exclude<HealthCheck, { type: 'none' }>,
   timeoutMs: number,
   tool: HttpProbeTool = 'node',
+  dir = '.',
 ): ShellCommand {
   switch (check.type) {
-    case 'http':
-      if (tool === 'curl') return curlProbe(check.url, check.expectStatus, timeoutMs);
-      return sh`node -e ${HTTP_PROBE} ${check.url} ${check.expectStatus} ${timeoutMs}`;
+    case 'http': {
+      if (tool === 'curl') return curlProbe(check.url, check.expectStatus, timeoutMs, check.expectBody);
+      const text = check.expectBody === undefined ? [] : [check.expectBody];
+      return sh`node -e ${HTTP_PROBE} ${check.url} ${check.expectStatus} ${timeoutMs} ${text}`;
+    }
     case 'command':
-      return trustedCommand(check.command);
+      return sh`cd -- ${dir} && ${trustedCommand(check.command)}`;
   }
 }
 
@@ -49,23 +67,34 @@ export async function httpProbeTool(s: TargetSession): Promise<HttpProbeTool> {
   return s.httpProbeTool;
 }
 
-/** Retries the check until it passes or attempts run out; announces each attempt. */
-export async function runHealthGate(s: TargetSession, check: HealthCheck, cfg: HealthSettings): Promise<void> {
+/**
+ * Retries the check until it passes or attempts run out; announces each attempt. `dir` is
+ * where a command check runs (the release being checked, via `current`).
+ */
+export async function runHealthGate(
+  s: TargetSession,
+  check: HealthCheck,
+  cfg: HealthSettings,
+  dir: string,
+): Promise<void> {
   if (check.type === 'none') {
     s.system('health check: none configured, relying on pm2 status');
     return;
   }
   const tool = check.type === 'http' ? await httpProbeTool(s) : 'node';
   const what =
-    check.type === 'http' ? `GET ${check.url} expecting ${check.expectStatus} (via ${tool})` : 'health command';
+    check.type === 'http'
+      ? `GET ${check.url} expecting ${check.expectStatus}${check.expectBody === undefined ? '' : ' and the expected text'} (via ${tool})`
+      : `health command in ${dir}`;
   let last = 'no attempt made';
   for (let attempt = 1; attempt <= cfg.attempts; attempt++) {
     if (s.signal.aborted) throw new CancelledError('health check');
     s.system(`health check attempt ${attempt}/${cfg.attempts}: ${what}`);
     try {
       // The command gets a little longer than the request timeout to start node and report.
-      const r = await s.capture('health check', healthCommand(check, cfg.timeoutMs, tool), {
+      const r = await s.capture('health check', healthCommand(check, cfg.timeoutMs, tool, dir), {
         timeoutMs: cfg.timeoutMs + 5000,
+        withEnv: check.type === 'command',
       });
       last = (r.stdout || r.stderr).split('\n').filter(Boolean).pop() ?? `exit code ${r.exitCode}`;
       s.system(`health check attempt ${attempt}: ${r.exitCode === 0 ? 'passed' : 'failed'} (${last})`);

@@ -45,8 +45,10 @@ function issuesOf(mutate: (p: SshDeployPlan) => void): string[] {
 }
 
 describe('validatePlan', () => {
-  it('accepts a valid plan', () => {
-    expect(() => validatePlan(base())).not.toThrow();
+  it('accepts a valid plan and fills in the shared defaults', () => {
+    const valid = validatePlan(base());
+    expect(valid.settings).toMatchObject({ keepReleases: 5, preCommand: null, postCommand: null });
+    expect(valid.targets[0]).toMatchObject({ env: {}, secretEnv: {}, port: 22 });
   });
 
   it.each([
@@ -65,6 +67,36 @@ describe('validatePlan', () => {
     ],
     ['hostile app name', (p: SshDeployPlan) => void (p.targets[0]!.appName = 'web;id'), 'appName'],
     ['duplicate target ids', (p: SshDeployPlan) => void p.targets.push({ ...p.targets[0]! }), 'unique'],
+    // Issue 6 item 13: what the API now refuses, the executor refuses too (and vice versa).
+    [
+      'ecosystem path from the issue',
+      (p: SshDeployPlan) => void (p.settings.reload = { mode: 'startOrReload', ecosystemFile: '../../etc/evil.cjs' }),
+      'settings.reload.ecosystemFile',
+    ],
+    [
+      'absolute ecosystem path',
+      (p: SshDeployPlan) => void (p.settings.reload = { mode: 'startOrReload', ecosystemFile: '/etc/evil.cjs' }),
+      'settings.reload.ecosystemFile',
+    ],
+    ['baseDir /', (p: SshDeployPlan) => void (p.targets[0]!.baseDir = '/'), 'targets.0.baseDir'],
+    ['baseDir /etc', (p: SshDeployPlan) => void (p.targets[0]!.baseDir = '/etc/app'), 'targets.0.baseDir'],
+    ['NUL in a variable', (p: SshDeployPlan) => void (p.settings.env = { A: 'x\0y' }), 'settings.env.A'],
+    ['NUL in a secret', (p: SshDeployPlan) => void (p.settings.secretEnv = { A: '\0' }), 'settings.secretEnv.A'],
+    [
+      'NUL in a target override',
+      (p: SshDeployPlan) => void (p.targets[0]!.env = { PORT: '1\0' }),
+      'targets.0.env.PORT',
+    ],
+    [
+      'bad target override name',
+      (p: SshDeployPlan) => void (p.targets[0]!.secretEnv = { 'A B': 'x' }),
+      'targets.0.secretEnv',
+    ],
+    [
+      'empty health command',
+      (p: SshDeployPlan) => void (p.targets[0]!.healthCheck = { type: 'command', command: '' }),
+      'targets.0.healthCheck.command',
+    ],
   ])('rejects %s', (_label, mutate, needle) => {
     const issues = issuesOf(mutate);
     expect(issues.join('\n')).toContain(needle);

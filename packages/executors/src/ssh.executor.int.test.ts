@@ -386,11 +386,12 @@ describe('health probe on a host without curl', () => {
     try {
       const s = new NodeOnlySession(conn, (_, t) => lines.push(t), new AbortController().signal, {}, 60_000);
       const cfg = { intervalMs: 0, timeoutMs: 2000, attempts: 1 };
-      await runHealthGate(s, { type: 'http', url: `http://${h.address}:${h.appPort}/health`, expectStatus: 200 }, cfg);
+      const url = `http://${h.address}:${h.appPort}/health`;
+      await runHealthGate(s, { type: 'http', url, expectStatus: 200 }, cfg, h.baseDir);
       expect(s.httpProbeTool).toBe('node');
-      await expect(
-        runHealthGate(s, { type: 'http', url: `http://${h.address}:${h.appPort}/health`, expectStatus: 204 }, cfg),
-      ).rejects.toBeInstanceOf(HealthCheckFailedError);
+      await expect(runHealthGate(s, { type: 'http', url, expectStatus: 204 }, cfg, h.baseDir)).rejects.toBeInstanceOf(
+        HealthCheckFailedError,
+      );
       // The same host with its normal PATH has curl.
       const plain = new TargetSession(conn, () => {}, new AbortController().signal, {}, 60_000);
       expect(await httpProbeTool(plain)).toBe('curl');

@@ -27,9 +27,10 @@ import type {
   LogStream,
   RunContext,
   SshDeployPlan,
-  SshTargetPlan,
   TargetResult,
   TargetUpdate,
+  ValidSshDeployPlan,
+  ValidSshTargetPlan,
 } from './types.js';
 
 const DEFAULT_CONNECT_MS = 15_000;
@@ -47,8 +48,8 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
   const connect = options.connect ?? connectSsh;
 
   async function runTarget(
-    plan: SshDeployPlan,
-    t: SshTargetPlan,
+    plan: ValidSshDeployPlan,
+    t: ValidSshTargetPlan,
     batch: number,
     ctx: RunContext,
     emit: Emit,
@@ -75,8 +76,15 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       WHARF_VERSION: version,
       WHARF_DEPLOYMENT_ID: plan.deploymentId,
     });
-    // Deploy variables first, WHARF_* last so a project variable cannot redirect the release.
-    const env = { ...settings.env, ...settings.secretEnv, ...wharfEnv(p.release, plan.version) };
+    // Environment variables, then this target's overrides, then WHARF_* last so no variable
+    // can redirect the release.
+    const env = {
+      ...settings.env,
+      ...settings.secretEnv,
+      ...t.env,
+      ...t.secretEnv,
+      ...wharfEnv(p.release, plan.version),
+    };
 
     let conn: SshConnection | null = null;
     let previous: string | null = null;
@@ -125,10 +133,10 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       const appName = settings.reload.mode === 'reload' ? settings.reload.name : t.appName;
       emit('system', `checking pm2 status of ${appName}`);
       await confirmOnline(s, appName);
-      await runHealthGate(s, t.healthCheck, settings.health);
+      await runHealthGate(s, t.healthCheck, settings.health, p.current);
       emit('system', `${t.name} is serving ${plan.version}`);
       if (settings.postCommand) await runHook(s, 'post-command', p.current, settings.postCommand, {});
-      await pruneReleases(s, p, settings.keepReleases ?? 5);
+      await pruneReleases(s, p, settings.keepReleases);
 
       const finishedAt = new Date();
       update({ state: 'succeeded', startedAt, finishedAt });
@@ -150,12 +158,12 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
   /** Points `current` back at the previous release and reloads, so the host keeps serving it. */
   async function revert(
     conn: SshConnection,
-    t: SshTargetPlan,
+    t: ValidSshTargetPlan,
     p: ReleasePaths,
     previous: string | null,
     env: Record<string, string>,
     wharfEnv: (dir: string, version: string) => Record<string, string>,
-    settings: SshDeployPlan['settings'],
+    settings: ValidSshDeployPlan['settings'],
     emit: Emit,
     rand: string,
   ): Promise<void> {
@@ -172,7 +180,7 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       await reloadPm2(s, p, settings.reload);
       const appName = settings.reload.mode === 'reload' ? settings.reload.name : t.appName;
       await confirmOnline(s, appName);
-      await runHealthGate(s, t.healthCheck, settings.health);
+      await runHealthGate(s, t.healthCheck, settings.health, p.current);
       emit('system', `reverted to ${prevVersion}; it is healthy again`);
     } catch (err) {
       emit('system', `revert failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -180,11 +188,12 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
   }
 
   return {
-    async run(plan, ctx) {
-      validatePlan(plan);
+    async run(input: SshDeployPlan, ctx) {
+      const plan = validatePlan(input);
       const mask = createMasker([
         ...plan.targets.flatMap((t) => [t.credential.privateKey, t.credential.passphrase]),
         ...Object.values(plan.settings.secretEnv),
+        ...plan.targets.flatMap((t) => Object.values(t.secretEnv)),
       ]);
       const logFor =
         (targetId: string | null): Emit =>

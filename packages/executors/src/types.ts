@@ -1,74 +1,25 @@
 // The executor contract: a plan in, log lines and per-target results out. No DB, no queue.
-import type { HealthCheck as SharedHealthCheck } from '@wharf/shared';
+// Plan types are inferred from plan.schema.ts, which composes the shared schemas.
+import type { HealthCheck, HealthGateSettings, ReloadSettings } from '@wharf/shared';
+import type { z } from 'zod';
+import type { sshDeployPlanSchema, sshDeploySettingsSchema, sshTargetPlanSchema } from './plan.schema.js';
 
-/** Health check run from the host itself: HTTP (via the host's node), a command, or none. */
-export type HealthCheck = SharedHealthCheck | { type: 'command'; command: string };
+/** What callers pass; fields with a default in the shared schemas may be left out. */
+export type SshDeployPlan = z.input<typeof sshDeployPlanSchema>;
+export type SshTargetPlan = z.input<typeof sshTargetPlanSchema>;
+export type SshDeploySettings = z.input<typeof sshDeploySettingsSchema>;
+
+/** A plan after validatePlan: every default filled in. The steps work with these. */
+export type ValidSshDeployPlan = z.output<typeof sshDeployPlanSchema>;
+export type ValidSshTargetPlan = z.output<typeof sshTargetPlanSchema>;
+export type ValidSshDeploySettings = z.output<typeof sshDeploySettingsSchema>;
+
+export type { HealthCheck, ReloadSettings };
+export type HealthSettings = HealthGateSettings;
 
 export interface SshCredential {
   privateKey: string;
   passphrase?: string;
-}
-
-export interface SshTargetPlan {
-  id: string;
-  name: string;
-  host: string;
-  port: number;
-  user: string;
-  /** Deploy root on the host: releases/<version>, current -> releases/<version>. */
-  baseDir: string;
-  /** pm2 app name (exported as WHARF_APP_NAME for the ecosystem file). */
-  appName: string;
-  /** `SHA256:...` host key fingerprint recorded when the target was added. */
-  pinnedHostKey: string;
-  credential: SshCredential;
-  healthCheck: HealthCheck;
-}
-
-export type ReloadSettings = { mode: 'startOrReload'; ecosystemFile: string } | { mode: 'reload'; name: string };
-
-export interface HealthSettings {
-  /** Pause between attempts. */
-  intervalMs: number;
-  /** Per-attempt timeout. */
-  timeoutMs: number;
-  attempts: number;
-}
-
-export interface TimeoutSettings {
-  /** TCP + SSH handshake + auth. Default 15 s. */
-  connectMs?: number;
-  /** Any single remote command (install included). Default 10 min. */
-  commandMs?: number;
-  /** Whole per-target run; the target fails with a timeout after this. Default none. */
-  targetMs?: number;
-}
-
-export interface SshDeploySettings {
-  /** null = auto: `npm ci --omit=dev` when package-lock.json exists, else skip. */
-  installCommand: string | null;
-  /** Plain variables, visible in logs if a command prints them. */
-  env: Record<string, string>;
-  /** Secret variables: delivered via stdin, masked in every log line. */
-  secretEnv: Record<string, string>;
-  reload: ReloadSettings;
-  health: HealthSettings;
-  /** How many releases to keep on each host (the current one always stays). Default 5. */
-  keepReleases?: number;
-  preCommand?: string | null;
-  postCommand?: string | null;
-  /** Targets per batch: a count, or a percentage such as '25%'. */
-  batchSize: number | `${number}%`;
-  onFailure: 'stop' | 'continue';
-  timeouts?: TimeoutSettings;
-}
-
-export interface SshDeployPlan {
-  deploymentId: string;
-  version: string;
-  artifact: { path: string; sha256: string };
-  targets: SshTargetPlan[];
-  settings: SshDeploySettings;
 }
 
 export type LogStream = 'stdout' | 'stderr' | 'system';

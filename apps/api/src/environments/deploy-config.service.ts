@@ -15,6 +15,7 @@ import type { EnvironmentVariable, Prisma } from '../generated/prisma/client.js'
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { ProjectCtx } from '../projects/projects.service.js';
 import { EnvironmentsService } from './environments.service.js';
+import { toVariableView } from './variable-view.js';
 
 @Injectable()
 export class DeployConfigService {
@@ -112,12 +113,6 @@ export class DeployConfigService {
   }
 
   private toView(v: EnvironmentVariable): VariableView {
-    return {
-      id: v.id,
-      name: v.name,
-      secret: v.secret,
-      value: v.secret ? null : this.box.open(v.value),
-      updatedAt: v.updatedAt.toISOString(),
-    };
+    return toVariableView(v, this.box);
   }
 }

@@ -1,13 +1,16 @@
 // Turns a deployment row into a self-contained executor plan: artifact file, targets with
-// decrypted credentials and pinned host keys, environment variables and settings.
+// decrypted credentials and pinned host keys, variables (environment, then per-target
+// overrides) and settings.
 // The executor never touches the database.
 import { Injectable } from '@nestjs/common';
-import type { SshDeployPlan, SshTargetPlan } from '@wharf/executors';
+import type { SshDeployPlan } from '@wharf/executors';
 import { deploySettingsSchema, sshTargetConfigSchema } from '@wharf/shared';
+import type { z } from 'zod';
 import { ArtifactStorage } from '../artifacts/artifact-storage.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { SecretBoxService } from '../credentials/secret-box.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { composeSshPlan, type OpenedVariable, type TargetSource } from './plan-compose.js';
 
 export interface BuiltPlan {
   plan: SshDeployPlan;
@@ -35,27 +38,28 @@ export class PlanBuilder {
       include: {
         artifact: true,
         environment: { include: { variables: true } },
-        targets: { include: { target: true } },
+        targets: { include: { target: { include: { variables: true } } } },
       },
     });
     if (d.artifact.kind !== 'tarball' || !d.artifact.storageKey || !d.artifact.sha256) {
       throw new Error(`version ${d.artifact.version} has no tarball to deploy`);
     }
-    const settings = deploySettingsSchema.parse(d.environment.settings ?? {});
-    const secrets: string[] = [];
-    const env: Record<string, string> = {};
-    const secretEnv: Record<string, string> = {};
-    for (const v of d.environment.variables) {
-      const value = this.box.open(v.value);
-      if (v.secret) {
-        secretEnv[v.name] = value;
-        secrets.push(value);
-      } else {
-        env[v.name] = value;
-      }
+    // Rows stored before a rule was tightened may not pass it any more: say which field,
+    // rather than sending the executor something it refuses as "deploy plan is invalid".
+    const parsedSettings = deploySettingsSchema.safeParse(d.environment.settings ?? {});
+    if (!parsedSettings.success) {
+      throw new Error(
+        `deploy settings of ${d.environment.name} are invalid (${describeIssues(parsedSettings.error)}); fix them in the environment's settings`,
+      );
     }
+    const settings = parsedSettings.data;
+    const open = (v: { name: string; secret: boolean; value: Uint8Array }): OpenedVariable => ({
+      name: v.name,
+      secret: v.secret,
+      value: this.box.open(v.value),
+    });
 
-    const targets: SshTargetPlan[] = [];
+    const targets: TargetSource[] = [];
     const refused: BuiltPlan['refused'] = [];
     for (const dt of d.targets) {
       const t = dt.target;
@@ -76,47 +80,44 @@ export class PlanBuilder {
         refused.push({ targetId: t.id, reason: `${t.name} has no SSH key credential` });
         continue;
       }
-      const cfg = sshTargetConfigSchema.parse(t.config);
+      const cfg = sshTargetConfigSchema.safeParse(t.config);
+      if (!cfg.success) {
+        refused.push({
+          targetId: t.id,
+          reason: `config of ${t.name} is invalid (${describeIssues(cfg.error)}); edit the target`,
+        });
+        continue;
+      }
       const cred = await this.credentials.openCredential(d.projectId, t.credentialId);
-      secrets.push(cred.value, ...(cred.passphrase ? [cred.passphrase] : []));
       targets.push({
         id: t.id,
         name: t.name,
-        host: cfg.host,
-        port: cfg.port,
-        user: cfg.user,
-        baseDir: cfg.baseDir,
-        appName: cfg.appName,
+        config: cfg.data,
         pinnedHostKey: t.hostKeyFingerprint,
         credential: { privateKey: cred.value, ...(cred.passphrase ? { passphrase: cred.passphrase } : {}) },
-        healthCheck: cfg.healthCheck,
+        variables: t.variables.map(open),
       });
     }
 
+    const { plan, secrets } = composeSshPlan({
+      deploymentId: d.id,
+      version: d.artifact.version,
+      artifact: { path: this.storage.pathOf(d.artifact.storageKey), sha256: d.artifact.sha256 },
+      settings,
+      variables: d.environment.variables.map(open),
+      targets,
+    });
     return {
-      plan: {
-        deploymentId: d.id,
-        version: d.artifact.version,
-        artifact: { path: this.storage.pathOf(d.artifact.storageKey), sha256: d.artifact.sha256 },
-        targets,
-        settings: {
-          installCommand: settings.installCommand,
-          env,
-          secretEnv,
-          reload: settings.reload,
-          health: settings.health,
-          keepReleases: settings.keepReleases,
-          preCommand: settings.preCommand,
-          postCommand: settings.postCommand,
-          batchSize: settings.batchSize as SshDeployPlan['settings']['batchSize'],
-          onFailure: settings.onFailure,
-        },
-      },
-      secrets: secrets.filter((s) => s.length > 0),
+      plan,
+      secrets,
       refused,
       environmentName: d.environment.name,
       projectId: d.projectId,
       timeoutMinutes: settings.timeoutMinutes,
     };
   }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
