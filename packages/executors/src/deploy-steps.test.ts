@@ -8,7 +8,10 @@ describe('releasePaths', () => {
       releases: '/srv/app/releases',
       release: '/srv/app/releases/v2',
       current: '/srv/app/current',
-      marker: '/srv/app/releases/v2/.wharf-release',
+      // Wharf's markers live beside the releases, where no tarball entry can reach.
+      state: '/srv/app/.wharf',
+      owned: '/srv/app/.wharf/v2.owned',
+      complete: '/srv/app/.wharf/v2.complete',
     });
   });
 });

@@ -1,5 +1,6 @@
 // The steps of one host's release, each a small function over a TargetSession. Every
 // remote command is built with `sh` (quoted values) or is a maintainer's own command.
+import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChecksumMismatchError, ExecutorError } from './errors.js';
@@ -8,35 +9,85 @@ import { uploadFile } from './sftp-upload.js';
 import type { RunOptions, TargetSession } from './target-session.js';
 import type { ReloadSettings } from './types.js';
 
-export const RELEASE_MARKER = '.wharf-release';
+/**
+ * Wharf's own bookkeeping on a host lives in `<base>/.wharf/`, never inside a release: a
+ * release directory is the tarball's, and anything there (a symlink named like a marker
+ * included) is the tarball's to decide. Per release Wharf made: `<version>.owned` (written
+ * just before the release directory is moved into place) and `<version>.complete` (the
+ * artifact's sha256, written after install).
+ */
+export const STATE_DIR = '.wharf';
+/** Where releases before this layout kept their marker; read once to adopt them. */
+const LEGACY_MARKER = '.wharf-release';
 
 export interface ReleasePaths {
   base: string;
   releases: string;
   release: string;
   current: string;
-  marker: string;
+  /** `<base>/.wharf`: Wharf's markers, out of every tarball's reach. */
+  state: string;
+  /** Marks `releases/<version>` as made by Wharf (only such releases are ever removed). */
+  owned: string;
+  /** Holds the sha256 of the artifact once the release is unpacked and installed. */
+  complete: string;
 }
 
 export function releasePaths(baseDir: string, version: string): ReleasePaths {
   const base = posix.normalize(baseDir).replace(/\/+$/, '') || '/';
   const releases = posix.join(base, 'releases');
-  const release = posix.join(releases, version);
-  return { base, releases, release, current: posix.join(base, 'current'), marker: posix.join(release, RELEASE_MARKER) };
+  const state = posix.join(base, STATE_DIR);
+  return {
+    base,
+    releases,
+    release: posix.join(releases, version),
+    current: posix.join(base, 'current'),
+    state,
+    owned: posix.join(state, `${version}.owned`),
+    complete: posix.join(state, `${version}.complete`),
+  };
 }
 
-/** Creates releases/ and removes leftovers (temp dirs, partial uploads) of interrupted runs. */
+/** Fails unless `dir` is a real directory (not a symlink to one). */
+const realDir = (dir: string): ShellCommand =>
+  sh`{ [ -d ${dir} ] && [ ! -L ${dir} ] || { echo ${`${dir} is not a directory (or is a symlink)`} >&2; exit 3; }; }`;
+
+/**
+ * Writes a file of Wharf's own without following any link at its path: a fresh name in the
+ * state directory (noclobber), then rename(2) over the target, which replaces a link there
+ * instead of writing through it.
+ */
+function writeStateFile(file: string, content: string, rand: string): ShellCommand {
+  const tmp = posix.join(posix.dirname(file), `.tmp-${rand}`);
+  return sh`( umask 077 && set -C && printf '%s\\n' ${content} > ${tmp} ) && mv -fT -- ${tmp} ${file}`;
+}
+
+/**
+ * Creates releases/ and the state dir, removes leftovers (temp dirs, partial uploads, temp
+ * markers) of interrupted runs, and adopts releases marked the old way (a regular
+ * `.wharf-release` file inside) so they can still be pruned and reused.
+ */
 export async function prepareHost(s: TargetSession, p: ReleasePaths): Promise<void> {
   s.system(`preparing ${p.releases}`);
   await s.run(
     'prepare',
-    sh`mkdir -p -- ${p.releases} && find ${p.releases} -mindepth 1 -maxdepth 1 '(' -name '.tmp-*' -o -name '.upload-*' ')' -exec rm -rf -- {} +`,
+    join([
+      sh`mkdir -p -- ${p.releases} ${p.state}`,
+      realDir(p.state),
+      sh`find ${p.releases} -mindepth 1 -maxdepth 1 '(' -name '.tmp-*' -o -name '.upload-*' ')' -exec rm -rf -- {} +`,
+      sh`find ${p.state} -mindepth 1 -maxdepth 1 -name '.tmp-*' -exec rm -f -- {} +`,
+      sh`cd -- ${p.releases}`,
+      sh`for d in */; do n="\${d%/}"; m="$n"/${LEGACY_MARKER}; if [ -f "$m" ] && [ ! -L "$m" ] && [ ! -e ${p.state}/"$n".owned ]; then : > ${p.state}/"$n".owned && head -c 100 -- "$m" > ${p.state}/"$n".complete; fi; done`,
+    ]),
   );
 }
 
-/** A release is complete when its marker holds the artifact's sha256 (written after install). */
+/** A release is complete when Wharf's marker holds the artifact's sha256 (written after install). */
 export async function isReleaseComplete(s: TargetSession, p: ReleasePaths, sha256: string): Promise<boolean> {
-  const r = await s.capture('check release', sh`if [ -f ${p.marker} ]; then cat -- ${p.marker}; fi`);
+  const r = await s.capture(
+    'check release',
+    sh`if [ -d ${p.release} ] && [ -f ${p.owned} ] && [ -f ${p.complete} ] && [ ! -L ${p.complete} ]; then cat -- ${p.complete}; fi`,
+  );
   return r.exitCode === 0 && r.stdout.trim() === sha256;
 }
 
@@ -47,8 +98,24 @@ export interface UploadInput {
   rand: string;
 }
 
+/** A directory at the release path that Wharf did not make is left alone: the release fails. */
+async function refuseForeignRelease(s: TargetSession, p: ReleasePaths): Promise<void> {
+  const r = await s.capture(
+    'check release owner',
+    sh`if [ -e ${p.release} ] || [ -L ${p.release} ]; then if [ -f ${p.owned} ]; then echo ours; else echo foreign; fi; else echo none; fi`,
+  );
+  if (r.exitCode !== 0) throw new ExecutorError('prepare', 'could not check the release directory');
+  if (r.stdout.trim() === 'foreign') {
+    throw new ExecutorError(
+      'release_not_wharfs',
+      `${p.release} exists but was not made by Wharf; move it away (Wharf never replaces or prunes it)`,
+    );
+  }
+}
+
 /** SFTP to a temp file, verify sha256 on the host, unpack to a temp dir, then move into place. */
 export async function uploadAndUnpack(s: TargetSession, p: ReleasePaths, a: UploadInput): Promise<void> {
+  await refuseForeignRelease(s, p);
   const upload = posix.join(p.releases, `.upload-${a.version}-${a.rand}.tar.gz`);
   const tmp = posix.join(p.releases, `.tmp-${a.version}-${a.rand}`);
   try {
@@ -72,13 +139,19 @@ export async function uploadAndUnpack(s: TargetSession, p: ReleasePaths, a: Uplo
     const actual = r.stdout.trim().split(/\s+/)[0] ?? '';
     if (r.exitCode !== 0 || actual !== a.sha256) throw new ChecksumMismatchError(a.sha256, actual || 'unreadable');
     s.system(`unpacking into ${tmp}, then moving to ${p.release}`);
+    // --no-same-owner: files belong to the ssh user, whatever uid the tarball names.
+    // --no-same-permissions with umask 022: no setuid/setgid/sticky or world-writable bits
+    // (root would otherwise keep them). --no-overwrite-dir: the tarball's "./" entry cannot
+    // change the mode of the directory Wharf made for it.
     await s.run(
       'unpack',
       join([
+        sh`umask 022`,
         sh`mkdir -- ${tmp}`,
-        sh`tar -xzf ${upload} -C ${tmp} --no-same-owner`,
+        sh`tar -xzf ${upload} -C ${tmp} --no-same-owner --no-same-permissions --no-overwrite-dir`,
         sh`rm -f -- ${upload}`,
         sh`rm -rf -- ${p.release}`,
+        writeStateFile(p.owned, a.version, `${a.rand}-owned`),
         sh`mv -T -- ${tmp} ${p.release}`,
       ]),
     );
@@ -113,8 +186,10 @@ export async function install(
   await s.run('install', sh`cd -- ${p.release} && ${cmd}`, { withEnv: true, extraEnv });
 }
 
+/** Records the sha256 in Wharf's state dir; never writes inside the release (see STATE_DIR). */
 export async function markComplete(s: TargetSession, p: ReleasePaths, sha256: string): Promise<void> {
-  await s.run('mark release complete', sh`printf '%s\\n' ${sha256} > ${p.marker}`);
+  const rand = randomBytes(6).toString('hex');
+  await s.run('mark release complete', join([realDir(p.state), writeStateFile(p.complete, sha256, rand)]));
 }
 
 export async function runHook(
@@ -221,31 +296,54 @@ export async function confirmOnline(s: TargetSession, appName: string): Promise<
 }
 
 /**
- * Keeps the newest `keep` complete releases (by activation time); the current release always
- * stays. Partial releases (no marker: an interrupted upload or install) are always removed.
+ * Keeps the newest `keep` complete releases (by activation time) among those Wharf made; the
+ * current release always stays. Wharf's partial releases (owned, never completed: an
+ * interrupted upload or install) are removed. A directory Wharf did not make is never touched.
  */
 export async function pruneReleases(s: TargetSession, p: ReleasePaths, keep: number): Promise<void> {
   const current = await readCurrent(s, p);
   const currentName = current ? posix.basename(current) : null;
   const r = await s.capture(
     'list releases',
-    sh`cd -- ${p.releases} && ls -1t && echo --- && for d in */; do [ -f "$d"${RELEASE_MARKER} ] && printf '%s\\n' "\${d%/}"; done; true`,
+    sh`cd -- ${p.releases} && ls -1t && echo --- && cd -- ${p.state} && for f in *.owned *.complete; do [ -f "$f" ] && [ ! -L "$f" ] && printf '%s\\n' "$f"; done; true`,
   );
   if (r.exitCode !== 0) throw new ExecutorError('prune', 'could not list releases');
   const lines = r.stdout.split('\n');
   const sep = lines.indexOf('---');
-  const complete = new Set(lines.slice(sep + 1).filter(Boolean));
-  const names = lines.slice(0, Math.max(0, sep)).filter((n) => n && !n.startsWith('.'));
+  const markers = lines.slice(sep + 1).filter(Boolean);
+  const owned = new Set(markers.filter((m) => m.endsWith('.owned')).map((m) => m.slice(0, -'.owned'.length)));
+  const complete = new Set(markers.filter((m) => m.endsWith('.complete')).map((m) => m.slice(0, -'.complete'.length)));
+  const names = [...new Set(lines.slice(0, Math.max(0, sep)).filter((n) => n && !n.startsWith('.')))];
   const others = names.filter((n) => n !== currentName);
-  const partial = others.filter((n) => !complete.has(n));
-  const old = others.filter((n) => complete.has(n)).slice(Math.max(0, keep - (currentName ? 1 : 0)));
+  const foreign = others.filter((n) => !owned.has(n));
+  const ours = others.filter((n) => owned.has(n));
+  const partial = ours.filter((n) => !complete.has(n));
+  const old = ours.filter((n) => complete.has(n)).slice(Math.max(0, keep - (currentName ? 1 : 0)));
   const remove = [...partial, ...old];
-  if (remove.length === 0) {
-    s.system(`prune: ${names.length} release(s) on host, keeping up to ${keep}`);
+  // Markers of releases that are gone (removed by hand, or a prune cut short) go too.
+  const present = new Set(names);
+  const stale = [...new Set([...owned, ...complete])].filter((n) => !present.has(n));
+  if (foreign.length) s.system(`prune: leaving ${foreign.join(', ')} alone (not made by Wharf)`);
+  if (remove.length === 0 && stale.length === 0) {
+    s.system(`prune: ${ours.length + (currentName ? 1 : 0)} Wharf release(s) on host, keeping up to ${keep}`);
     return;
   }
-  s.system(
-    `prune: removing ${remove.join(', ')} (keeping ${keep}${partial.length ? `; ${partial.length} partial` : ''})`,
+  if (remove.length) {
+    s.system(
+      `prune: removing ${remove.join(', ')} (keeping ${keep}${partial.length ? `; ${partial.length} partial` : ''})`,
+    );
+  }
+  const markerFiles = [...remove, ...stale].flatMap((n) => [
+    posix.join(p.state, `${n}.owned`),
+    posix.join(p.state, `${n}.complete`),
+  ]);
+  // Directories first: a prune cut short leaves a marker without a directory (cleaned next
+  // time), never a Wharf release without its marker (which would then count as foreign).
+  await s.run(
+    'prune',
+    join([
+      ...(remove.length ? [sh`rm -rf -- ${remove.map((n) => posix.join(p.releases, n))}`] : []),
+      sh`rm -f -- ${markerFiles}`,
+    ]),
   );
-  await s.run('prune', sh`rm -rf -- ${remove.map((n) => posix.join(p.releases, n))}`);
 }
