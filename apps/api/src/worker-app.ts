@@ -4,6 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { JsonLogger } from './common/json-logger.js';
 import type { AppConfig } from './config/app-config.js';
 import { DeployWorker } from './worker/deploy-worker.service.js';
+import { RetentionSweeper } from './worker/retention-sweeper.service.js';
 import { Watchdog } from './worker/watchdog.service.js';
 import { WorkerModule } from './worker/worker.module.js';
 
@@ -20,6 +21,7 @@ export async function startWorker(
   const worker = app.get(DeployWorker);
   worker.start();
   app.get(Watchdog).start();
+  app.get(RetentionSweeper).start();
   return {
     app,
     async stop() {

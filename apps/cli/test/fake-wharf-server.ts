@@ -54,6 +54,7 @@ export function artifactView(overrides: Partial<ArtifactView> = {}): ArtifactVie
     commitAuthor: null,
     uploadedBy: 'token:ci',
     createdAt: '2026-11-28T08:40:00.000Z',
+    deleted: null,
     ...overrides,
   };
 }

@@ -9,3 +9,4 @@ export * from './variables.js';
 export * from './jobs.js';
 export * from './webhooks.js';
 export * from './live.js';
+export * from './retention.js';

@@ -2,6 +2,7 @@
 import type { ProjectRole } from './roles.js';
 import type { TargetKind } from './targets.js';
 import type { CredentialKind } from './dto.js';
+import type { ArtifactDeletionView } from './retention.js';
 
 export interface UserView {
   id: string;
@@ -100,6 +101,8 @@ export interface ArtifactView {
   commitAuthor: string | null;
   uploadedBy: string | null;
   createdAt: string;
+  /** Set once the version is deleted: its file is gone, the record and name stay. */
+  deleted: ArtifactDeletionView | null;
 }
 
 export interface Page<T> {

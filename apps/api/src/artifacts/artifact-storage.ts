@@ -55,6 +55,11 @@ export class ArtifactStorage implements OnModuleInit {
     return path;
   }
 
+  /** Removes a stored file (already gone is fine; other errors are thrown). */
+  async remove(storageKey: string): Promise<void> {
+    await rm(this.pathOf(storageKey), { force: true });
+  }
+
   async removeQuietly(path: string): Promise<void> {
     await rm(path, { force: true }).catch(() => undefined);
   }

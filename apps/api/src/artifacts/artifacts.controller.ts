@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   Param,
   Post,
@@ -22,10 +23,12 @@ import {
   versionSchema,
 } from '@wharf/shared';
 import type { Request, Response } from 'express';
-import { Ctx, ProjectOrTokenAccess } from '../auth/access.decorators.js';
+import { Ctx, ProjectAccess, ProjectOrTokenAccess } from '../auth/access.decorators.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
+import { projectCtx } from '../projects/projects.service.js';
+import { ArtifactDeletion } from './artifact-deletion.service.js';
 import { ArtifactsService } from './artifacts.service.js';
 
 const UPLOAD_TYPES = new Set(['application/gzip', 'application/x-gzip', 'application/octet-stream']);
@@ -35,7 +38,10 @@ const CLOSE_GRACE_MS = 5_000;
 @ApiTags('artifacts')
 @Controller('projects/:slug/artifacts')
 export class ArtifactsController {
-  constructor(private readonly artifacts: ArtifactsService) {}
+  constructor(
+    private readonly artifacts: ArtifactsService,
+    private readonly deletion: ArtifactDeletion,
+  ) {}
 
   @Get()
   @ProjectOrTokenAccess('viewer')
@@ -92,6 +98,23 @@ export class ArtifactsController {
     @Param('version', new ZodPipe(versionSchema)) version: string,
   ): Promise<ArtifactView> {
     return this.artifacts.get(projectId(ctx), version);
+  }
+
+  @Delete(':version')
+  @ProjectAccess('maintainer')
+  @ApiOperation({
+    summary: 'Delete a version: its file is removed, its record stays (history and audit name it)',
+    description:
+      '409 naming the reason while an environment runs it, is deploying it or would roll back to it; 410 if it ' +
+      'is already deleted. The version name stays taken: pushing it again is refused.',
+  })
+  async remove(
+    @Ctx() ctx: RequestContext,
+    @Param('version', new ZodPipe(versionSchema)) version: string,
+  ): Promise<ArtifactView> {
+    const pctx = projectCtx(ctx);
+    await this.deletion.deleteByHand(pctx, version);
+    return this.artifacts.get(pctx.project.id, version);
   }
 
   @Get(':version/download')

@@ -19,6 +19,7 @@ import type { RequestContext } from '../auth/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { lockStorageKey, versionGone } from './artifact-locks.js';
 import { ArtifactStorage } from './artifact-storage.js';
 import { type ArtifactRow, decodeCursor, encodeCursor, toArtifactView } from './artifacts.views.js';
 import { TarballRejectedError } from './tarball-inspector.js';
@@ -134,7 +135,10 @@ export class ArtifactsService {
             tx,
           );
           // Last step before commit: if the rename fails, the row rolls back. (A failed
-          // commit after it leaves a content-addressed file that a re-push reuses.)
+          // commit after it leaves a content-addressed file that a re-push reuses.) The
+          // key's lock keeps a deletion of a version with the same content from removing
+          // the file between this rename and the commit.
+          await lockStorageKey(tx, storageKey);
           await this.storage.moveIntoPlace(tempPath, storageKey);
           return created;
         })
@@ -209,9 +213,10 @@ export class ArtifactsService {
     return this.toView(await this.findRow(projectId, version));
   }
 
-  /** For the worker: where a tarball version is on disk. Throws if it is unknown or an image. */
+  /** Where a tarball version is on disk. Throws if it is unknown, an image, or deleted (410). */
   async resolveArtifactFile(projectId: string, version: string): Promise<ArtifactFile> {
     const row = await this.findRow(projectId, version);
+    if (row.deletedAt) throw versionGone(version, row);
     if (row.kind !== 'tarball' || !row.storageKey || !row.sha256 || row.sizeBytes === null) {
       throw new NotFoundException(`artifact ${version} is an image; it has no file`);
     }
@@ -232,9 +237,9 @@ export class ArtifactsService {
   private async assertVersionFree(project: ProjectRef, version: string): Promise<void> {
     const existing = await this.prisma.artifact.findUnique({
       where: { projectId_version: { projectId: project.id, version } },
-      select: { id: true },
+      select: { deletedAt: true },
     });
-    if (existing) throw this.versionExists(project, version);
+    if (existing) throw this.versionExists(project, version, existing.deletedAt !== null);
   }
 
   private async findRow(projectId: string, version: string): Promise<ArtifactRow> {
@@ -251,7 +256,9 @@ export class ArtifactsService {
   }
 
   private async userEmails(rows: ArtifactRow[]): Promise<Map<string, string>> {
-    const ids = [...new Set(rows.map((r) => r.uploadedByUserId).filter((id): id is string => id !== null))];
+    const ids = [
+      ...new Set(rows.flatMap((r) => [r.uploadedByUserId, r.deletedById]).filter((id): id is string => id !== null)),
+    ];
     if (ids.length === 0) return new Map();
     const users = await this.prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } });
     return new Map(users.map((u) => [u.id, u.email]));
@@ -266,9 +273,11 @@ export class ArtifactsService {
     } satisfies Partial<Prisma.ArtifactUncheckedCreateInput>;
   }
 
-  private versionExists(project: ProjectRef, version: string): ConflictException {
+  private versionExists(project: ProjectRef, version: string, deleted = false): ConflictException {
     return new ConflictException(
-      `version ${version} already exists in ${project.slug}; versions are immutable, push a new one`,
+      deleted
+        ? `version ${version} of ${project.slug} was deleted, and a version name is never reused; push a new one`
+        : `version ${version} already exists in ${project.slug}; versions are immutable, push a new one`,
     );
   }
 

@@ -5,7 +5,7 @@ import type { Artifact } from '../generated/prisma/client.js';
 
 export type ArtifactRow = Artifact & { uploadedByToken: { prefix: string } | null };
 
-/** `userEmails` maps uploadedByUserId → email (the column has no relation to User). */
+/** `userEmails` maps uploadedByUserId / deletedById → email (the columns have no relation to User). */
 export function toArtifactView(a: ArtifactRow, userEmails: ReadonlyMap<string, string>): ArtifactView {
   let uploadedBy: string | null = null;
   if (a.uploadedByToken) uploadedBy = `token:${a.uploadedByToken.prefix}`;
@@ -25,6 +25,14 @@ export function toArtifactView(a: ArtifactRow, userEmails: ReadonlyMap<string, s
     commitAuthor: a.commitAuthor,
     uploadedBy,
     createdAt: a.createdAt.toISOString(),
+    deleted:
+      a.deletedAt && a.deleteReason
+        ? {
+            at: a.deletedAt.toISOString(),
+            by: a.deletedById ? (userEmails.get(a.deletedById) ?? null) : null,
+            reason: a.deleteReason,
+          }
+        : null,
   };
 }
 

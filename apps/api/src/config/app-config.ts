@@ -111,6 +111,13 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 3600)
     .default(30),
+  /** How often each worker applies the projects' artifact retention (and removes unneeded files). */
+  WHARF_RETENTION_SWEEP_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .default(3600),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

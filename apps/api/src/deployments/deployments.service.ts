@@ -17,6 +17,7 @@ import {
   type EnvironmentStatusView,
   type Page,
 } from '@wharf/shared';
+import { lockLiveArtifactForRelease, versionGone } from '../artifacts/artifact-locks.js';
 import { AuditService } from '../audit/audit.service.js';
 import { actorLabel } from '../auth/request-context.js';
 import { JsonLogger } from '../common/json-logger.js';
@@ -56,6 +57,7 @@ export class DeploymentsService {
       where: { projectId_version: { projectId: ctx.project.id, version: body.version } },
     });
     if (!artifact) throw new NotFoundException(`version ${body.version} not found in this project`);
+    if (artifact.deletedAt) throw versionGone(artifact.version, artifact);
     return this.enqueueNew(ctx, { environment, artifactId: artifact.id, trigger });
   }
 
@@ -290,6 +292,8 @@ export class DeploymentsService {
     });
     const label = actorLabel(ctx.actor);
     const deployment = await this.prisma.$transaction(async (tx) => {
+      // Holds the version until this deployment commits, so it cannot be deleted meanwhile.
+      await lockLiveArtifactForRelease(tx, artifact.id, artifact.version);
       const d = await tx.deployment.create({
         data: {
           projectId: ctx.project.id,

@@ -13,9 +13,10 @@ import { DeploymentClaims } from './deployment-claims.service.js';
 import { DeploymentRunner } from './deployment-runner.service.js';
 import { DeployWorker } from './deploy-worker.service.js';
 import { PlanBuilder } from './plan-builder.service.js';
+import { RetentionSweeper } from './retention-sweeper.service.js';
 import { Watchdog } from './watchdog.service.js';
 
-/** The worker role: queue consumers and the watchdog, no HTTP. */
+/** The worker role: queue consumers, the watchdog and the retention sweeper, no HTTP. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
@@ -32,6 +33,7 @@ export class WorkerModule {
         DeploymentRunner,
         DeployWorker,
         PlanBuilder,
+        RetentionSweeper,
         Watchdog,
       ],
       exports: [APP_CONFIG, JsonLogger],

@@ -30,7 +30,29 @@ describe('artifact table', () => {
       commitAuthor: null,
       uploadedBy: null,
       createdAt: '2026-11-28T08:40:12.345Z',
+      deleted: null,
     });
     expect(row).toEqual(['1.2.3', 'tarball', '1.07 GB', 'main', '01234567', '2026-11-28 08:40Z', 'Title ]0;pwned']);
+  });
+
+  it('marks a deleted version', () => {
+    const row = artifactRow({
+      id: 'id',
+      version: '1.2.3',
+      kind: 'tarball',
+      sha256: 'a'.repeat(64),
+      sizeBytes: 1024,
+      imageRef: null,
+      imageDigest: null,
+      hasNodeModules: false,
+      gitRef: null,
+      commitSha: null,
+      commitMessage: null,
+      commitAuthor: null,
+      uploadedBy: null,
+      createdAt: '2026-11-28T08:40:12.345Z',
+      deleted: { at: '2026-11-29T08:00:00.000Z', by: null, reason: 'retention' },
+    });
+    expect(row.slice(0, 3)).toEqual(['1.2.3 (deleted)', 'tarball', '-']);
   });
 });

@@ -16,10 +16,12 @@ function cell(value: string | null | undefined, max: number): string {
 }
 
 export function artifactRow(a: ArtifactView): string[] {
+  // A deleted version keeps its record (and its name) but has no file any more.
+  const deleted = Boolean(a.deleted);
   return [
-    cell(a.version, 40),
+    deleted ? `${cell(a.version, 40)} (deleted)` : cell(a.version, 40),
     cell(a.kind, 8),
-    a.kind === 'tarball' && typeof a.sizeBytes === 'number' ? formatBytes(a.sizeBytes) : '-',
+    !deleted && a.kind === 'tarball' && typeof a.sizeBytes === 'number' ? formatBytes(a.sizeBytes) : '-',
     cell(a.gitRef, 30),
     cell(a.commitSha?.slice(0, 8), 8),
     // ISO 8601 in UTC, minutes precision: 2026-11-28 08:40Z

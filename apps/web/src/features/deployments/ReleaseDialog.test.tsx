@@ -21,6 +21,7 @@ const artifact = (version: string): ArtifactView => ({
   commitMessage: null,
   commitAuthor: null,
   uploadedBy: 'ci',
+  deleted: null,
   createdAt: '2025-06-01T10:00:00.000Z',
 });
 

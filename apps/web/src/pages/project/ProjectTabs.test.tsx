@@ -29,6 +29,7 @@ const artifact = (version: string, extra: Partial<ArtifactView> = {}): ArtifactV
   commitAuthor: 'dev',
   uploadedBy: 'ci:gitlab',
   createdAt: new Date(Date.now() - 3_600_000).toISOString(),
+  deleted: null,
   ...extra,
 });
 
