@@ -2,6 +2,7 @@ import { Navigate, type RouteObject } from 'react-router';
 import { AppLayout } from './components/AppLayout';
 import { RequireAdmin } from './components/RequireAdmin';
 import { RequireAuth } from './components/RequireAuth';
+import { AccountPasswordPage } from './pages/AccountPasswordPage';
 import { AdminAuditPage } from './pages/admin/AdminAuditPage';
 import { UsersPage } from './pages/admin/UsersPage';
 import { LoginPage } from './pages/LoginPage';
@@ -30,6 +31,7 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <Navigate to="/projects" replace /> },
       { path: 'projects', element: <ProjectsPage /> },
+      { path: 'account/password', element: <AccountPasswordPage /> },
       {
         path: 'projects/:slug',
         element: <ProjectPage />,

@@ -39,6 +39,11 @@ export function AppLayout() {
               {me.isAdmin && <span className="badge badge-info">{t('user.admin')}</span>}
             </span>
           )}
+          {me && (
+            <NavLink to="/account/password" className="btn btn-small" data-testid="change-password-link">
+              {t('header.changePassword')}
+            </NavLink>
+          )}
           <button
             type="button"
             className="btn btn-small"

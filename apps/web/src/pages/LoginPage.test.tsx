@@ -27,7 +27,7 @@ describe('login', () => {
     });
     renderApp('/login');
     await fillAndSubmit('a@example.com', 'secret');
-    expect(await screen.findByTestId('login-error')).toHaveTextContent('Too many attempts');
+    expect(await screen.findByTestId('login-error')).toHaveTextContent('Too many failed attempts');
   });
 
   it('says wrong email or password on 401 and stays on the page', async () => {

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { LoginBody, MeView } from '@wharf/shared';
+import type { ChangePasswordBody, LoginBody, MeView } from '@wharf/shared';
 import { api } from '../client';
 import { authKeys } from './keys';
 
@@ -23,5 +23,12 @@ export function useLogout() {
       qc.clear();
       qc.setQueryData(authKeys.me(), null);
     },
+  });
+}
+
+/** Changes the signed-in user's password; the server ends every other session and renews this one's cookie. */
+export function useChangePassword() {
+  return useMutation({
+    mutationFn: (body: ChangePasswordBody) => api<void>('/auth/password', { method: 'POST', body }),
   });
 }

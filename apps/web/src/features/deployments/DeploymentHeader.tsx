@@ -33,6 +33,9 @@ export function DeploymentHeader({
   const retryable =
     (d.state === 'failed' || d.state === 'cancelled') &&
     d.targets.some((x) => x.state !== 'succeeded' && x.targetId !== null);
+  // Same rule as the API: on a protected environment only maintainers act on releases
+  // (and until the environment's status has loaded, we do not know it is unprotected).
+  const mayAct = can(isProtected || !envStatus ? 'maintainer' : 'deployer');
   const now = useNow(active);
   const ms = elapsed(d, now);
   const base = `/projects/${encodeURIComponent(d.projectSlug)}`;
@@ -47,7 +50,7 @@ export function DeploymentHeader({
         {isProtected && <Badge tone="warn">{t('environments.protected')}</Badge>}
         <VersionChange from={d.previousVersion} to={d.version} testIdPrefix="deployment" />
         <span className="deployment-actions">
-          {can('deployer') && active && (
+          {mayAct && active && (
             <button
               type="button"
               className="btn btn-danger-ghost"
@@ -58,7 +61,7 @@ export function DeploymentHeader({
               {d.cancelRequested || cancel.isPending ? t('deployment.cancelling') : t('deployment.cancel')}
             </button>
           )}
-          {can('deployer') && retryable && (
+          {mayAct && retryable && (
             <button type="button" className="btn" onClick={() => setRetrying(true)} data-testid="retry-deployment">
               {t('deployment.retryFailed')}
             </button>

@@ -1,4 +1,7 @@
+import type { UserView } from '@wharf/shared';
 import { useState } from 'react';
+import { Link } from 'react-router';
+import { useMe } from '../../api/auth/queries';
 import { useUsers } from '../../api/users/queries';
 import { Badge } from '../../components/Badge';
 import { EmptyState } from '../../components/EmptyState';
@@ -7,12 +10,15 @@ import { PageHeader } from '../../components/PageHeader';
 import { Spinner } from '../../components/Spinner';
 import { TimeAgo } from '../../components/TimeAgo';
 import { CreateUserForm } from '../../features/users/CreateUserForm';
+import { ResetPasswordDialog } from '../../features/users/ResetPasswordDialog';
 import { useI18n } from '../../i18n/useI18n';
 
 export function UsersPage() {
   const { t } = useI18n();
   const users = useUsers();
+  const me = useMe().data;
   const [creating, setCreating] = useState(false);
+  const [resetting, setResetting] = useState<UserView | null>(null);
 
   return (
     <>
@@ -49,6 +55,7 @@ export function UsersPage() {
               <th>{t('field.email')}</th>
               <th>{t('users.admin')}</th>
               <th>{t('field.created')}</th>
+              <th>{t('common.actions')}</th>
             </tr>
           </thead>
           <tbody>
@@ -60,11 +67,28 @@ export function UsersPage() {
                 <td>
                   <TimeAgo iso={u.createdAt} />
                 </td>
+                <td>
+                  {u.id === me?.id ? (
+                    <Link to="/account/password" className="btn btn-small" data-testid="user-change-own-password">
+                      {t('header.changePassword')}
+                    </Link>
+                  ) : (
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => setResetting(u)}
+                      data-testid={`user-reset-${u.email}`}
+                    >
+                      {t('users.reset.action')}
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {resetting && <ResetPasswordDialog user={resetting} onClose={() => setResetting(null)} />}
     </>
   );
 }

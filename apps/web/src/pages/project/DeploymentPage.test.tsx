@@ -135,6 +135,29 @@ describe('deployment page', () => {
     expect(screen.queryByTestId('rollback-production')).not.toBeInTheDocument();
   });
 
+  it('offers a deployer no cancel on a protected environment, as the API refuses it', async () => {
+    setup(deploymentView(), { role: 'deployer' });
+    await screen.findByText('Protected'); // the environment's status has loaded
+    expect(screen.queryByTestId('cancel-deployment')).not.toBeInTheDocument();
+  });
+
+  it('offers a deployer no retry of a failed release on a protected environment', async () => {
+    setup(deploymentView({ state: 'failed', finishedAt: '2025-06-01T12:01:00.000Z' }), { role: 'deployer' });
+    await screen.findByText('Protected');
+    expect(screen.getByTestId('deployment-state')).toHaveTextContent(/^failed$/);
+    expect(screen.queryByTestId('retry-deployment')).not.toBeInTheDocument();
+  });
+
+  it('lets a deployer cancel on an unprotected environment', async () => {
+    setup(deploymentView(), {
+      role: 'deployer',
+      routes: {
+        'GET /api/v1/projects/shop/environment-status': () => json([envStatus('production', { protected: false })]),
+      },
+    });
+    expect(await screen.findByTestId('cancel-deployment')).toBeEnabled();
+  });
+
   it('cancels a running deployment', async () => {
     const { calls } = setup(deploymentView(), {
       routes: { [`POST ${API}/cancel`]: () => json(deploymentView({ cancelRequested: true })) },
