@@ -158,8 +158,29 @@ describe('release requests', () => {
     const cancelled = (await admin.get(`${base()}/deployments?state=cancelled`)).body;
     expect(cancelled.items.length).toBeGreaterThan(0);
     expect(cancelled.items.every((d: any) => d.state === 'cancelled')).toBe(true);
+    // The environment filter: a fresh release of each environment, then exactly that
+    // environment's rows, newest first (an empty list must not pass).
+    const newProd = await admin.post(`${base()}/deployments`, {
+      environmentId: prodId,
+      version: '1.0.0',
+      confirm: 'prod',
+    });
+    const newDev = await admin.post(`${base()}/deployments`, { environmentId: devId, version: '1.0.0' });
+    expect([newProd.status, newDev.status]).toEqual([201, 201]);
+    const prodRows = await t.app.get(PrismaService).deployment.findMany({
+      where: { environmentId: prodId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { id: true },
+    });
+    expect(prodRows.length).toBeGreaterThanOrEqual(2); // this one and the protected-environment test's
     const prod = (await admin.get(`${base()}/deployments?environmentId=${prodId}`)).body;
+    expect(prod.items[0].id).toBe(newProd.body.id);
+    expect(prod.items.map((d: any) => d.id)).toEqual(prodRows.map((d) => d.id));
     expect(prod.items.every((d: any) => d.environmentName === 'prod')).toBe(true);
+    const dev = (await admin.get(`${base()}/deployments?environmentId=${devId}`)).body;
+    expect(dev.items[0].id).toBe(newDev.body.id);
+    expect(dev.items.every((d: any) => d.environmentName === 'dev')).toBe(true);
+    expect(prod.items.map((d: any) => d.id)).not.toContain(newDev.body.id);
   });
 
   it('has nothing to roll back to before two versions succeeded', async () => {

@@ -4,6 +4,20 @@ import type { LoggerService } from '@nestjs/common';
 const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 type Level = keyof typeof levels;
 
+/**
+ * Nest's own boot chatter ("Mapped {/api/v1/..., GET} route" for every route, "XModule
+ * dependencies initialized", ...): some 60 lines at every start that bury the URL and the
+ * sign-in details. Their info lines are debug here; their warnings and errors stay.
+ */
+export const NEST_BOOT_CONTEXTS: ReadonlySet<string> = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'WebSocketsController',
+  'NestApplication',
+]);
+
 export class JsonLogger implements LoggerService {
   constructor(private readonly minLevel: Level = 'info') {}
 
@@ -20,7 +34,7 @@ export class JsonLogger implements LoggerService {
   }
 
   log(message: unknown, context?: string): void {
-    this.write('info', message, context);
+    this.write(context !== undefined && NEST_BOOT_CONTEXTS.has(context) ? 'debug' : 'info', message, context);
   }
   error(message: unknown, trace?: string, context?: string): void {
     this.write('error', message, context, trace ? { trace } : undefined);
