@@ -42,7 +42,8 @@ const server = http.createServer((req, res) => {
   const path = (req.url || '/').split('?')[0];
   if (req.method === 'GET' && (path === '/' || path === '/health')) {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ version: VERSION, status: 'ok' }));
+    // instance: a per-host value (e.g. a target variable override), null when unset.
+    res.end(JSON.stringify({ version: VERSION, status: 'ok', instance: process.env.INSTANCE_NAME || null }));
     return;
   }
   res.writeHead(404, { 'content-type': 'application/json' });
