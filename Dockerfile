@@ -22,7 +22,7 @@ RUN pnpm build
 # ---- prune: production dependencies only (the Prisma CLI stays: the api runs -----------
 # `prisma migrate deploy` on start), from the store the build stage already filled.
 FROM build AS prune
-RUN rm -rf node_modules apps/*/node_modules packages/*/node_modules e2e/node_modules bench/node_modules .turbo \
+RUN rm -rf node_modules apps/*/node_modules packages/*/node_modules e2e/node_modules bench/node_modules scripts/node_modules .turbo \
     && pnpm install --prod --offline --frozen-lockfile
 
 # ---- runtime --------------------------------------------------------------------------

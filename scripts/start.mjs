@@ -3,7 +3,10 @@
 // - Redis: REDIS_URL, or 127.0.0.1:6379, or a private redis-server from PATH.
 // - WHARF_SECRET_KEY: configured, or generated once and kept in WHARF_DATA_DIR.
 // Then applies migrations and runs the API (and the worker, when built) as children.
-// Ctrl-C / SIGTERM stops the children, then the services it started, each by pid.
+// A child, or a PostgreSQL / redis-server started here, that dies is restarted with backoff
+// (lib/supervisor.mjs); one that keeps dying right after it starts stops Wharf with its
+// last output. Only Ctrl-C / SIGTERM stops Wharf otherwise: the children, then the
+// services it started, each by pid.
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +18,8 @@ import { runCapture, spawnDaemon, stopPid, stopStalePidFile, writePidFile } from
 import { startEmbeddedPostgres } from './lib/embedded-postgres.mjs';
 import { resolveRedis } from './lib/redis.mjs';
 import { migrationsUpToDate } from './lib/migrations.mjs';
+import { forwardLines, OutputTail } from './lib/output-tail.mjs';
+import { Supervisor } from './lib/supervisor.mjs';
 
 const DEFAULT_ADMIN_EMAIL = 'admin@wharf.local';
 const API_ENTRY = join(repoRoot, 'apps/api/dist/main.js');
@@ -31,16 +36,15 @@ const shown = (p) => (p.startsWith(repoRoot) ? relative(repoRoot, p) : p);
 
 /** Everything started so far, stopped in reverse order. */
 const cleanups = [];
-const children = [];
+/** Supervised processes in start order (PostgreSQL, Redis, API, worker); stopped in reverse. */
+const supervised = [];
 let stopping = false;
 
 async function stopAll() {
-  for (const child of children.slice().reverse()) {
-    if (child.name === 'worker' && !child.daemon.exited)
+  for (const s of supervised.splice(0).reverse()) {
+    if (s.name === 'worker' && s.current)
       note('waiting for the worker to finish running deployments (Ctrl-C again to force)');
-    await stopPid(child.pid, 'SIGTERM', child.graceMs);
-    await rm(child.pidFile, { force: true });
-    children.splice(children.indexOf(child), 1);
+    await s.stop().catch(() => {});
   }
   for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => {});
 }
@@ -57,15 +61,92 @@ async function shutdown(code, reason) {
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     if (!stopping) return void shutdown(0, `${sig}: stopping Wharf`);
-    // A second signal: do not wait for the children any longer.
-    for (const child of children) {
-      try {
-        if (!child.daemon.exited) process.kill(child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    // A second signal: do not wait for the API and the worker any longer.
+    for (const s of supervised) if (s.name === 'api' || s.name === 'worker') s.kill();
   });
+}
+
+/** A process that cannot be kept running stops Wharf, with its last output as the reason. */
+function giveUp(reason, lastLines) {
+  if (stopping) return;
+  process.stderr.write(`\n==> ${reason}\n`);
+  if (lastLines.length) {
+    process.stderr.write('    its last output:\n');
+    for (const line of lastLines) process.stderr.write(`      ${line}\n`);
+  }
+  void shutdown(1, 'stopping Wharf');
+}
+
+const restartNote = (message) => {
+  if (!stopping) step(message);
+};
+
+/** The last lines of a service's log file. */
+async function logTail(file, count = 20) {
+  try {
+    return (await readFile(file, 'utf8')).trimEnd().split('\n').slice(-count);
+  } catch {
+    return [];
+  }
+}
+
+/** Registers a started supervisor; one that started while Wharf was stopping is stopped. */
+async function track(supervisor) {
+  await supervisor.start();
+  supervised.push(supervisor);
+  if (stopping) {
+    await supervisor.stop();
+    throw new Error('stopping');
+  }
+  return supervisor;
+}
+
+/** Supervises a service this script started (it has restart() and exitPromise). */
+function superviseService(name, server) {
+  let first = true;
+  return track(
+    new Supervisor({
+      name,
+      say: restartNote,
+      onGiveUp: giveUp,
+      lastLines: () => logTail(server.logFile),
+      start: async () => {
+        // The first run is already up; later ones start it again on the same port.
+        if (!first) await server.restart();
+        first = false;
+        return { pid: server.pid, exitPromise: server.exitPromise, stop: () => server.stop() };
+      },
+    }),
+  );
+}
+
+/** Runs `entry` under supervision, its output passed through line by line. */
+function superviseChild(name, entry, env, graceMs) {
+  if (stopping) throw new Error('stopping');
+  const tail = new OutputTail(20);
+  const pidFile = join(runDir, `${name}.pid`);
+  const supervisor = new Supervisor({
+    name,
+    say: restartNote,
+    onGiveUp: giveUp,
+    lastLines: () => tail.last(),
+    start: async () => {
+      tail.clear(); // the last run's output explains a give-up best
+      const daemon = spawnDaemon(process.execPath, [entry], { env, cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+      forwardLines(daemon.child.stdout, (l) => process.stdout.write(l), tail);
+      forwardLines(daemon.child.stderr, (l) => process.stderr.write(l), tail);
+      return {
+        pid: daemon.pid,
+        exitPromise: daemon.exitPromise,
+        stop: async () => {
+          await stopPid(daemon.pid, 'SIGTERM', graceMs);
+          await rm(pidFile, { force: true });
+        },
+      };
+    },
+    onStarted: (run) => writePidFile(pidFile, run.pid),
+  });
+  return track(supervisor);
 }
 
 async function secretKey() {
@@ -76,13 +157,6 @@ async function secretKey() {
   await writeFile(file, `${key}\n`, { mode: 0o600 });
   note(`generated WHARF_SECRET_KEY, kept in ${shown(file)} (back it up: it encrypts stored credentials)`);
   return key;
-}
-
-function startChild(name, entry, env, graceMs) {
-  const daemon = spawnDaemon(process.execPath, [entry], { env, cwd: repoRoot });
-  const record = { name, pid: daemon.pid, pidFile: join(runDir, `${name}.pid`), daemon, graceMs };
-  children.push(record);
-  return record;
 }
 
 async function main() {
@@ -114,7 +188,7 @@ async function main() {
       passwordFile: join(dataDir, 'postgres-password'),
       logFile: join(logDir, 'postgres.log'),
     });
-    cleanups.push(() => pg.stop());
+    await superviseService('PostgreSQL', pg);
     if (pg.clusterDir !== join(dataDir, 'postgres'))
       note(`the postgres user cannot reach ${shown(dataDir)}, so the cluster is in ${pg.clusterDir}`);
     await pg.ensureDatabase('wharf');
@@ -123,7 +197,8 @@ async function main() {
   }
 
   const redis = await resolveRedis({ configured: settings.redisUrl, privateDir: join(dataDir, 'redis') });
-  cleanups.push(() => redis.stop());
+  if (redis.source === 'private') await superviseService('Redis', redis);
+  else cleanups.push(() => redis.stop());
   const redisNote = {
     configured: 'using REDIS_URL',
     local: 'using the server on 127.0.0.1:6379',
@@ -155,17 +230,15 @@ async function main() {
   const hadPasswordFile = existsSync(passwordFile);
 
   step('starting the API');
-  const api = startChild('api', API_ENTRY, env, 15_000);
-  await writePidFile(api.pidFile, api.pid);
-  let worker;
+  const api = await superviseChild('api', API_ENTRY, env, 15_000);
   if (existsSync(WORKER_ENTRY)) {
     step('starting the worker');
-    worker = startChild('worker', WORKER_ENTRY, env, (settings.workerGraceSeconds + 15) * 1000);
-    await writePidFile(worker.pidFile, worker.pid);
+    await superviseChild('worker', WORKER_ENTRY, env, (settings.workerGraceSeconds + 15) * 1000);
   }
 
   const url = `http://${checkHost}:${settings.port}`;
-  await waitForHttp(`${url}/api/health`, { isDead: () => api.daemon.exited });
+  // A crashed API is restarted meanwhile; only giving up on it ends the wait.
+  await waitForHttp(`${url}/api/health`, { isDead: () => api.gaveUp });
 
   const email = settings.adminEmail ?? DEFAULT_ADMIN_EMAIL;
   let login;
@@ -177,21 +250,14 @@ async function main() {
     `\n  Wharf is running at ${url}   (ready in ${((Date.now() - startedAt) / 1000).toFixed(0)} s)\n  Sign in as ${login}\n  Data: ${shown(dataDir)}   Stop: Ctrl-C\n\n`,
   );
 
-  // A child that dies takes the whole run down: a half-running Wharf helps nobody.
-  const exited = await Promise.race(
-    [api, worker].filter(Boolean).map((c) => c.daemon.exitPromise.then((info) => ({ c, info }))),
-  );
-  if (!stopping) {
-    const how = exited.info.signal ? `signal ${exited.info.signal}` : `code ${exited.info.code}`;
-    await shutdown(1, `the ${exited.c.name} exited (${how}): stopping Wharf`);
-  }
+  // From here the supervisors keep everything running until Ctrl-C / SIGTERM.
 }
 
 main().catch(async (err) => {
+  // Already stopping (a signal, or a process given up on): shutdown() finishes and exits.
+  if (stopping) return;
   failure('npm start failed', err);
-  if (!stopping) {
-    stopping = true;
-    await stopAll();
-  }
+  stopping = true;
+  await stopAll();
   process.exit(1);
 });

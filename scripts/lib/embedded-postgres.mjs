@@ -148,7 +148,7 @@ async function waitUntilReady(url, daemon, logFile) {
  * - persistent: `clusterDir` keeps its data across runs; the superuser password is kept in
  *   `passwordFile` (mode 600).
  * - otherwise the cluster lives in a temp dir that stop() removes.
- * Resolves { adminUrl, urlFor(db), ensureDatabase(db), stop(), pid, clusterDir }.
+ * Resolves { adminUrl, urlFor(db), ensureDatabase(db), stop(), restart(), pid, exitPromise, clusterDir, logFile }.
  */
 export async function startEmbeddedPostgres({ clusterDir, passwordFile, logFile, persistent = true }) {
   const ids = postgresUser();
@@ -182,40 +182,52 @@ export async function startEmbeddedPostgres({ clusterDir, passwordFile, logFile,
   const port = await freePort('127.0.0.1');
   const logPath = logFile ?? join(tempParent ?? dirname(dir), 'postgres.log');
   await mkdir(dirname(logPath), { recursive: true });
-  const fd = openSync(logPath, 'a');
-  let daemon;
-  try {
-    daemon = spawnDaemon(
-      bins.postgres,
-      [
-        '-D',
-        dir,
-        '-p',
-        String(port),
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        'unix_socket_directories=',
-        '-c',
-        'fsync=' + (persistent ? 'on' : 'off'),
-      ],
-      { ...ids, stdio: ['ignore', fd, fd], env: { ...process.env, LC_ALL: 'C' } },
-    );
-  } finally {
-    closeSync(fd);
-  }
   const urlFor = (db) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
-  try {
-    await waitUntilReady(urlFor('postgres'), daemon, logPath);
-  } catch (err) {
-    await stopPid(daemon.pid, 'SIGINT', 30_000);
-    throw err;
-  }
+  /** Runs the server on `port` and waits until it accepts connections. */
+  const spawnServer = async () => {
+    const fd = openSync(logPath, 'a');
+    let started;
+    try {
+      started = spawnDaemon(
+        bins.postgres,
+        [
+          '-D',
+          dir,
+          '-p',
+          String(port),
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'unix_socket_directories=',
+          '-c',
+          'fsync=' + (persistent ? 'on' : 'off'),
+        ],
+        { ...ids, stdio: ['ignore', fd, fd], env: { ...process.env, LC_ALL: 'C' } },
+      );
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      await waitUntilReady(urlFor('postgres'), started, logPath);
+    } catch (err) {
+      await stopPid(started.pid, 'SIGINT', 30_000);
+      throw err;
+    }
+    return started;
+  };
+  let daemon = await spawnServer();
 
   return {
-    pid: daemon.pid,
+    get pid() {
+      return daemon.pid;
+    },
+    /** Settles when the current server process exits. */
+    get exitPromise() {
+      return daemon.exitPromise;
+    },
     clusterDir: dir,
     port,
+    logFile: logPath,
     adminUrl: urlFor('postgres'),
     urlFor,
     async ensureDatabase(name) {
@@ -227,6 +239,11 @@ export async function startEmbeddedPostgres({ clusterDir, passwordFile, logFile,
       } finally {
         await client.end();
       }
+    },
+    /** Starts the server again on the same port and data (after it died). */
+    async restart() {
+      await stopPid(daemon.pid, 'SIGINT', 30_000);
+      daemon = await spawnServer();
     },
     async stop() {
       // SIGINT = PostgreSQL's "fast" shutdown: disconnects clients, checkpoints, exits.

@@ -32,42 +32,60 @@ export async function startPrivateRedis({ dir, logFile } = {}) {
   const persistence = dir
     ? ['--save', '60 1', '--appendonly', 'no', '--dbfilename', 'dump.rdb']
     : ['--save', '', '--appendonly', 'no'];
-  const fd = openSync(logFile ?? join(workDir, 'redis.log'), 'a');
-  let daemon;
-  try {
-    daemon = spawnDaemon(
-      'redis-server',
-      [
-        '--bind',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--protected-mode',
-        'yes',
-        '--dir',
-        workDir,
-        '--daemonize',
-        'no',
-        ...persistence,
-      ],
-      { stdio: ['ignore', fd, fd] },
-    );
-  } finally {
-    closeSync(fd);
-  }
-  await writePidFile(pidFile, daemon.pid);
+  const log = logFile ?? join(workDir, 'redis.log');
   const url = `redis://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (!(await redisAnswers(url))) {
-    if (daemon.exited || Date.now() > deadline) {
-      await stopPid(daemon.pid);
-      throw new Error(`redis-server did not start (see ${join(workDir, 'redis.log')})`);
+  /** Runs redis-server on `port` and waits until it answers. */
+  const spawnServer = async () => {
+    const fd = openSync(log, 'a');
+    let started;
+    try {
+      started = spawnDaemon(
+        'redis-server',
+        [
+          '--bind',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--protected-mode',
+          'yes',
+          '--dir',
+          workDir,
+          '--daemonize',
+          'no',
+          ...persistence,
+        ],
+        { stdio: ['ignore', fd, fd] },
+      );
+    } finally {
+      closeSync(fd);
     }
-    await sleep(100);
-  }
+    await writePidFile(pidFile, started.pid);
+    const deadline = Date.now() + 30_000;
+    while (!(await redisAnswers(url))) {
+      if (started.exited || Date.now() > deadline) {
+        await stopPid(started.pid);
+        throw new Error(`redis-server did not start (see ${log})`);
+      }
+      await sleep(100);
+    }
+    return started;
+  };
+  let daemon = await spawnServer();
   return {
     url,
-    pid: daemon.pid,
+    get pid() {
+      return daemon.pid;
+    },
+    /** Settles when the current redis-server exits. */
+    get exitPromise() {
+      return daemon.exitPromise;
+    },
+    logFile: log,
+    /** Starts redis-server again on the same port and data (after it died). */
+    async restart() {
+      await stopPid(daemon.pid, 'SIGTERM', 30_000);
+      daemon = await spawnServer();
+    },
     async stop() {
       // SIGTERM: Redis saves a snapshot (when configured) and exits.
       await stopPid(daemon.pid, 'SIGTERM', 30_000);
@@ -91,6 +109,6 @@ export async function resolveRedis({ configured, privateDir, defaultUrl = 'redis
   if (await redisAnswers(defaultUrl)) return { url: defaultUrl, source: 'local', stop: async () => {} };
   if (!redisServerOnPath())
     throw new Error(`no Redis answers on 127.0.0.1:6379 and redis-server is not installed: ${REDIS_INSTALL_HINT}`);
-  const redis = await startPrivateRedis({ dir: privateDir });
-  return { ...redis, source: 'private' };
+  // Not spread: pid and exitPromise follow restarts.
+  return Object.assign(await startPrivateRedis({ dir: privateDir }), { source: 'private' });
 }
