@@ -8,6 +8,7 @@ import { TokensModule } from './tokens/tokens.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { LiveModule } from './live/live.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export const FEATURE_MODULES: Type[] = [
   ProjectsModule,
@@ -18,4 +19,5 @@ export const FEATURE_MODULES: Type[] = [
   DeploymentsModule,
   ArtifactsModule,
   LiveModule,
+  WebhooksModule,
 ];

@@ -3,9 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { JsonLogger } from './common/json-logger.js';
 import type { AppConfig } from './config/app-config.js';
+import { AutoDeploySweeper } from './worker/auto-deploy-sweeper.service.js';
 import { DeployWorker } from './worker/deploy-worker.service.js';
 import { RetentionSweeper } from './worker/retention-sweeper.service.js';
 import { Watchdog } from './worker/watchdog.service.js';
+import { WebhookWorker } from './worker/webhook-worker.service.js';
 import { WorkerModule } from './worker/worker.module.js';
 
 export interface RunningWorker {
@@ -21,10 +23,14 @@ export async function startWorker(
   const worker = app.get(DeployWorker);
   worker.start();
   app.get(Watchdog).start();
+  const webhooks = app.get(WebhookWorker);
+  webhooks.start();
+  app.get(AutoDeploySweeper).start();
   app.get(RetentionSweeper).start();
   return {
     app,
     async stop() {
+      await webhooks.stop();
       await worker.stop();
       await app.close();
     },

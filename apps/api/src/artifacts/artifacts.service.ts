@@ -20,6 +20,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { lockStorageKey, versionGone } from './artifact-locks.js';
+import { ArtifactCommits } from '../webhooks/artifact-commits.service.js';
 import { ArtifactStorage } from './artifact-storage.js';
 import { type ArtifactRow, decodeCursor, encodeCursor, toArtifactView } from './artifacts.views.js';
 import { TarballRejectedError } from './tarball-inspector.js';
@@ -48,6 +49,7 @@ export class ArtifactsService {
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
     private readonly storage: ArtifactStorage,
+    private readonly commits: ArtifactCommits,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -134,6 +136,7 @@ export class ArtifactsService {
             },
             tx,
           );
+          await this.commits.record(tx, project.id, q);
           // Last step before commit: if the rename fails, the row rolls back. (A failed
           // commit after it leaves a content-addressed file that a re-push reuses.) The
           // key's lock keeps a deletion of a version with the same content from removing
@@ -145,6 +148,8 @@ export class ArtifactsService {
         .catch((err: unknown) => {
           throw isUniqueViolation(err) ? this.versionExists(project, q.version) : err;
         });
+      // Auto-deploys waiting for an artifact built from this commit can go now.
+      void this.commits.arrived(project.id, row.id, row.commitSha);
       return this.toView(row);
     } finally {
       await this.storage.removeQuietly(tempPath);
@@ -178,11 +183,13 @@ export class ArtifactsService {
           },
           tx,
         );
+        await this.commits.record(tx, project.id, body);
         return created;
       })
       .catch((err: unknown) => {
         throw isUniqueViolation(err) ? this.versionExists(project, body.version) : err;
       });
+    void this.commits.arrived(project.id, row.id, row.commitSha);
     return this.toView(row);
   }
 

@@ -111,6 +111,19 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 3600)
     .default(30),
+  /** GitLab webhook deliveries older than this are deleted by the worker. */
+  WHARF_WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Largest webhook body read (GitLab push payloads list at most 20 commits); above it: 413. */
+  WHARF_WEBHOOK_MAX_BODY_KB: z.coerce
+    .number()
+    .int()
+    .min(16)
+    .max(64 * 1024)
+    .default(1024),
+  /** An auto-deploy waits this long after its delivery, so a burst of pushes releases only the newest. */
+  WHARF_AUTO_DEPLOY_SETTLE_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  /** How often the worker re-checks waiting auto-deploys and deliveries no job picked up. */
+  WHARF_AUTO_DEPLOY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   /** How often each worker applies the projects' artifact retention (and removes unneeded files). */
   WHARF_RETENTION_SWEEP_SECONDS: z.coerce
     .number()

@@ -21,7 +21,7 @@ import { lockLiveArtifactForRelease, versionGone } from '../artifacts/artifact-l
 import { AuditService } from '../audit/audit.service.js';
 import { actorLabel } from '../auth/request-context.js';
 import { JsonLogger } from '../common/json-logger.js';
-import type { Environment } from '../generated/prisma/client.js';
+import type { Environment, Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { ProjectCtx } from '../projects/projects.service.js';
 import { DeployQueue } from '../queue/deploy-queue.service.js';
@@ -34,6 +34,8 @@ interface NewDeployment {
   trigger: DeploymentTrigger;
   targetIds?: string[];
   retryOfId?: string;
+  /** Runs in the transaction that creates the deployment; throwing undoes the deployment. */
+  inTx?: (tx: Prisma.TransactionClient, deploymentId: string) => Promise<void>;
 }
 
 @Injectable()
@@ -59,6 +61,20 @@ export class DeploymentsService {
     if (!artifact) throw new NotFoundException(`version ${body.version} not found in this project`);
     if (artifact.deletedAt) throw versionGone(artifact.version, artifact);
     return this.enqueueNew(ctx, { environment, artifactId: artifact.id, trigger });
+  }
+
+  /**
+   * A release asked for by a GitLab webhook (an auto-deploy rule). `claim` runs in the
+   * transaction that creates the deployment, so both commit together or neither does.
+   */
+  async createForWebhook(
+    project: ProjectCtx['project'],
+    environment: Environment,
+    artifactId: string,
+    claim: (tx: Prisma.TransactionClient, deploymentId: string) => Promise<void>,
+  ): Promise<DeploymentView> {
+    const ctx: ProjectCtx = { actor: { type: 'system', label: 'webhook' }, ip: null, project, role: 'deployer' };
+    return this.enqueueNew(ctx, { environment, artifactId, trigger: 'webhook', inTx: claim });
   }
 
   async rollback(ctx: ProjectCtx, environmentId: string, confirm: string | undefined): Promise<DeploymentView> {
@@ -324,6 +340,7 @@ export class DeploymentsService {
         },
         tx,
       );
+      await n.inTx?.(tx, d.id);
       return d;
     });
     try {

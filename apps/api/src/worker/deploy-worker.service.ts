@@ -1,7 +1,7 @@
-// The BullMQ consumer. Jobs are looked up in the registry (packages/shared JOBS); the
-// worker refuses to start if a registered job name has no processor here.
+// The BullMQ consumer of the deployments queue. Jobs are looked up in the registry (packages/
+// shared JOBS); the worker refuses to start if a job of this queue has no processor here.
 import { Inject, Injectable } from '@nestjs/common';
-import { DEPLOY_QUEUE, JOB_NAMES, JOBS, type JobName } from '@wharf/shared';
+import { DEPLOY_QUEUE, JOBS, jobNamesOn, type JobNameOn } from '@wharf/shared';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import { JsonLogger } from '../common/json-logger.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -23,7 +23,7 @@ export class DeployWorker {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private readonly processors: Record<JobName, Processor> = {
+  private readonly processors: Record<JobNameOn<typeof DEPLOY_QUEUE>, Processor> = {
     'deployment.run': async (job, token) => {
       const { deploymentId } = JOBS['deployment.run'].parse(job.data);
       const outcome = await this.runner.run(deploymentId);
@@ -36,12 +36,12 @@ export class DeployWorker {
   };
 
   start(): void {
-    const missing = JOB_NAMES.filter((name) => typeof this.processors[name] !== 'function');
+    const missing = jobNamesOn(DEPLOY_QUEUE).filter((name) => typeof this.processors[name] !== 'function');
     if (missing.length > 0) throw new Error(`no processor for job(s): ${missing.join(', ')}`);
     this.worker = new Worker(
       DEPLOY_QUEUE,
       async (job, token) => {
-        const processor = this.processors[job.name as JobName];
+        const processor = this.processors[job.name as JobNameOn<typeof DEPLOY_QUEUE>];
         if (!processor) throw new Error(`unknown job ${job.name}`);
         await processor(job, token);
       },

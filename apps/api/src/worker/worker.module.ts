@@ -5,9 +5,13 @@ import { JsonLogger } from '../common/json-logger.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CredentialsModule } from '../credentials/credentials.module.js';
 import { DeploymentEvents } from '../deployments/deployment-events.js';
+import { DeploymentsService } from '../deployments/deployments.service.js';
 import { PrismaModule } from '../prisma/prisma.module.js';
 import { QueueModule } from '../queue/queue.module.js';
 import { RedisModule } from '../redis/redis.module.js';
+import { AutoDeployer } from '../webhooks/auto-deployer.service.js';
+import { CommitsModule } from '../webhooks/commits.module.js';
+import { AutoDeploySweeper } from './auto-deploy-sweeper.service.js';
 import { CancelListener } from './cancel-listener.service.js';
 import { DeploymentClaims } from './deployment-claims.service.js';
 import { DeploymentRunner } from './deployment-runner.service.js';
@@ -15,6 +19,7 @@ import { DeployWorker } from './deploy-worker.service.js';
 import { PlanBuilder } from './plan-builder.service.js';
 import { RetentionSweeper } from './retention-sweeper.service.js';
 import { Watchdog } from './watchdog.service.js';
+import { WebhookWorker } from './webhook-worker.service.js';
 
 /** The worker role: queue consumers, the watchdog and the retention sweeper, no HTTP. */
 @Module({})
@@ -23,18 +28,22 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      imports: [PrismaModule, RedisModule, QueueModule, AuditModule, CredentialsModule, ArtifactsModule],
+      imports: [PrismaModule, RedisModule, QueueModule, AuditModule, CredentialsModule, ArtifactsModule, CommitsModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
+        AutoDeployer,
+        AutoDeploySweeper,
         CancelListener,
         DeploymentClaims,
         DeploymentEvents,
+        DeploymentsService,
         DeploymentRunner,
         DeployWorker,
         PlanBuilder,
         RetentionSweeper,
         Watchdog,
+        WebhookWorker,
       ],
       exports: [APP_CONFIG, JsonLogger],
     };
