@@ -1,16 +1,24 @@
 // Builds the HTTP role: REST under /api/v1, health, OpenAPI at /api/docs, the CLI bundle
 // and the dashboard's static files. Shared by main.ts and the integration tests.
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { JsonLogger } from './common/json-logger.js';
 import type { AppConfig } from './config/app-config.js';
+import { LiveIoAdapter } from './live/live-io.adapter.js';
+import { acceptedOrigins } from './security/accepted-origins.js';
+import { ContentTypeGuard } from './security/content-type.guard.js';
+import { deferContinueUntilRead } from './security/expect-continue.js';
+import { JsonBodyInterceptor } from './security/json-body.interceptor.js';
+import { originPolicy } from './security/origin-policy.middleware.js';
+import { securityHeaders } from './security/security-headers.middleware.js';
 import { defaultWebDist } from './static/paths.js';
 import { WHARF_VERSION } from './version.js';
 
@@ -24,10 +32,19 @@ export async function createHttpApp(
   });
   // req.ip (login throttling, audit) is the socket's peer unless proxies are trusted explicitly.
   app.set('trust proxy', config.WHARF_TRUST_PROXY);
+  const origins = acceptedOrigins(config.WHARF_PUBLIC_URL);
+  app.disable('x-powered-by');
+  app.use(securityHeaders(config.WHARF_PUBLIC_URL, origins));
+  // Cross-site refusals happen before routing and before any body is read.
+  app.use(originPolicy(origins));
   app.use(cookieParser());
-  // JSON bodies only; artifact uploads are raw streams read by their controller.
-  app.use(express.json({ limit: '256kb', type: ['application/json'] }));
-  app.use(jsonBodyErrors);
+  // Then, per route: the Content-Type check before authentication, and JSON bodies are read
+  // only after every guard passed (artifact uploads are raw streams read by their controller).
+  const reflector = app.get(Reflector);
+  app.useGlobalGuards(new ContentTypeGuard(reflector));
+  app.useGlobalInterceptors(new JsonBodyInterceptor(reflector));
+  deferContinueUntilRead(app.getHttpServer() as Server);
+  app.useWebSocketAdapter(new LiveIoAdapter(app, origins));
   app.setGlobalPrefix('api/v1', { exclude: ['api/health', 'cli/wharf.mjs'] });
   app.useGlobalFilters(new HttpExceptionFilter(logger));
   app.enableShutdownHooks();
@@ -46,21 +63,6 @@ export async function createHttpApp(
 
   serveDashboard(app, config.WHARF_WEB_DIST ?? defaultWebDist());
   return app;
-}
-
-/**
- * Body-parser errors get a fixed message: the parser's own one quotes the body, which may
- * hold a secret (a credential being created).
- */
-function jsonBodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
-  const type = (err as { type?: string } | null)?.type;
-  if (type === 'entity.parse.failed') {
-    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: 'request body is not valid JSON' });
-  } else if (type === 'entity.too.large') {
-    res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message: 'request body is too large' });
-  } else {
-    next(err);
-  }
 }
 
 function serveDashboard(app: NestExpressApplication, dist: string): void {

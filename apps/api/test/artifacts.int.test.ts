@@ -322,12 +322,19 @@ describe('hostile input', () => {
     expect(await readdir(tmpDir())).toEqual([]);
   });
 
-  it('refuses a Content-Type other than gzip', async () => {
+  it('refuses a Content-Type other than gzip, or none, with 415', async () => {
     const res = await api.request('POST', pushUrl(project.slug, { version: 'text-1' }), 'hello', {
       'content-type': 'text/plain',
     });
-    expect(res.status).toBe(400);
-    expect(res.body.message).toMatch(/Content-Type/);
+    expect(res.status).toBe(415);
+    expect(res.body.message).toMatch(/^Content-Type must be application\/gzip or .* \(got text\/plain\)$/);
+    const none = await fetch(t.url + pushUrl(project.slug, { version: 'text-2' }), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ci.token}` },
+      body: await sampleTarball(),
+    });
+    expect(none.status).toBe(415);
+    expect(((await none.json()) as { message: string }).message).toMatch(/none was sent/);
   });
 });
 

@@ -23,9 +23,11 @@ export class TestClient {
     if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
     let payload: string | Uint8Array | undefined;
     if (body instanceof Uint8Array || typeof body === 'string') payload = body;
-    else if (body !== undefined) {
+    else if (body !== undefined) payload = JSON.stringify(body);
+    // As the dashboard does: every state-changing request declares JSON, bodyless ones too
+    // (the API refuses any other Content-Type on JSON routes). Raw bodies name their own type.
+    if (method !== 'GET' && !Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) {
       h['content-type'] = 'application/json';
-      payload = JSON.stringify(body);
     }
     const res = await fetch(this.baseUrl + path, { method, headers: h, body: payload, redirect: 'manual' });
     const setCookie = res.headers.get('set-cookie');

@@ -84,9 +84,11 @@ export async function addMember(
   await t.app.get(PrismaService).membership.create({ data: { userId, projectId, role } });
 }
 
-/** A request carrying the session cookie. */
+/** A request carrying the session cookie; state-changing ones declare JSON, as the dashboard does. */
 export function fetchAs(t: TestApp, cookie: string, path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(t.url + path, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
+  const json: Record<string, string> =
+    init.method && init.method !== 'GET' ? { 'content-type': 'application/json' } : {};
+  return fetch(t.url + path, { ...init, headers: { ...json, ...(init.headers as Record<string, string>), cookie } });
 }
 
 /** A socket.io client of the /live namespace that records every line it receives. */

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { freePort } from '@wharf/test-hosts';
 import { loadConfig, type AppConfig } from '../src/config/app-config.js';
 import { createHttpApp } from '../src/http-app.js';
 import { JsonLogger } from '../src/common/json-logger.js';
@@ -67,7 +68,10 @@ export interface StartTestAppOptions {
   databaseUrl?: (url: string) => string;
 }
 
-/** Boots the real HTTP app on a random loopback port against a fresh database. */
+/**
+ * Boots the real HTTP app on a free loopback port against a fresh database. The port is known
+ * before boot, so the default WHARF_PUBLIC_URL is the app's real address (`url`).
+ */
 export async function startTestApp(
   overrides: Record<string, string> = {},
   opts: StartTestAppOptions = {},
@@ -83,18 +87,17 @@ export async function startTestApp(
     WHARF_SECRET_KEY: randomBytes(32).toString('base64'),
     WHARF_ADMIN_EMAIL: TEST_ADMIN.email,
     WHARF_ADMIN_PASSWORD: TEST_ADMIN.password,
-    WHARF_PORT: '0',
+    WHARF_PORT: String(await freePort('127.0.0.1')),
     WHARF_LOG_LEVEL: 'warn',
     ...overrides,
   });
   const app = await createHttpApp(config, new JsonLogger('error'));
   const { AdminBootstrapService } = await import('../src/auth/admin-bootstrap.service.js');
   await app.get(AdminBootstrapService).ensureAdmin();
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
+  await app.listen(config.WHARF_PORT, '127.0.0.1');
   return {
     app,
-    url: `http://127.0.0.1:${address.port}`,
+    url: `http://127.0.0.1:${config.WHARF_PORT}`,
     config,
     db,
     dataDir,

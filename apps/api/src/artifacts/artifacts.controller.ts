@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-  StreamableFile,
-  BadRequestException,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   type ArtifactView,
@@ -27,13 +15,12 @@ import { Ctx, ProjectAccess, ProjectOrTokenAccess } from '../auth/access.decorat
 import type { RequestContext } from '../auth/request-context.js';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
+import { StreamBody } from '../security/body-policy.js';
 import { projectCtx } from '../projects/projects.service.js';
 import { ArtifactDeletion } from './artifact-deletion.service.js';
 import { ArtifactsService } from './artifacts.service.js';
 
-const UPLOAD_TYPES = new Set(['application/gzip', 'application/x-gzip', 'application/octet-stream']);
-/** After answering an unfinished upload, give Node this long to close the socket itself. */
-const CLOSE_GRACE_MS = 5_000;
+const UPLOAD_TYPES = ['application/gzip', 'application/x-gzip', 'application/octet-stream'];
 
 @ApiTags('artifacts')
 @Controller('projects/:slug/artifacts')
@@ -63,20 +50,15 @@ export class ArtifactsController {
   })
   @ApiZodQuery(tarballUploadQuerySchema)
   @ApiConsumes('application/gzip')
+  @StreamBody(...UPLOAD_TYPES)
   @ApiBody({
     description: 'The raw .tar.gz; Content-Length (or X-Content-Length when chunked) optional.',
     schema: { type: 'string', format: 'binary' },
   })
   async pushTarball(@Ctx() ctx: RequestContext, @Query() query: unknown, @Req() req: Request): Promise<ArtifactView> {
-    try {
-      // Validated here rather than by a parameter pipe, so a refusal still closes the upload below.
-      const q = new ZodPipe(tarballUploadQuerySchema).transform(query);
-      assertUploadType(req);
-      return await this.artifacts.pushTarball(ctx, q, req, declaredLength(req));
-    } catch (err) {
-      if (!req.complete) stopReadingAfterResponse(req);
-      throw err;
-    }
+    // A refusal before the body is read in full closes the connection (HttpExceptionFilter).
+    const q = new ZodPipe(tarballUploadQuerySchema).transform(query);
+    return await this.artifacts.pushTarball(ctx, q, req, declaredLength(req));
   }
 
   @Post('image')
@@ -142,13 +124,6 @@ function projectId(ctx: RequestContext): string {
   return ctx.project.id;
 }
 
-function assertUploadType(req: Request): void {
-  const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-  if (type && !UPLOAD_TYPES.has(type)) {
-    throw new BadRequestException(`Content-Type must be application/gzip (got ${type.slice(0, 100)})`);
-  }
-}
-
 /**
  * Content-Length, or X-Content-Length for a chunked upload with a checksum trailer (the two
  * can't be combined): used for the early 413 and checked against the bytes received.
@@ -158,21 +133,4 @@ function declaredLength(req: Request): number | null {
   const raw = Array.isArray(header) ? header[0] : header;
   if (raw === undefined || !/^\d+$/.test(raw)) return null;
   return Number(raw);
-}
-
-/**
- * The upload was refused before its end while the client may still be sending. Ask Node to
- * close the connection after the error response (a keep-alive server would otherwise read
- * the whole remaining body), and discard what arrives meanwhile so the client is never
- * stalled on a full TCP window before it reads the answer.
- */
-function stopReadingAfterResponse(req: Request): void {
-  const res = req.res;
-  if (res && !res.headersSent) res.setHeader('Connection', 'close');
-  req.resume();
-  res?.once('finish', () => {
-    setTimeout(() => {
-      if (!req.socket.destroyed) req.socket.destroy();
-    }, CLOSE_GRACE_MS).unref();
-  });
 }

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AccessEvents } from './access-events.js';
 import { AccessGuard } from './access.guard.js';
 import { AdminBootstrapService } from './admin-bootstrap.service.js';
 import { AuthController } from './auth.controller.js';
@@ -14,12 +15,13 @@ import { UsersService } from './users.service.js';
   controllers: [AuthController, PasswordsController],
   providers: [
     { provide: APP_GUARD, useClass: AccessGuard },
+    AccessEvents,
     AdminBootstrapService,
     LoginRateLimiter,
     PasswordService,
     SessionService,
     UsersService,
   ],
-  exports: [PasswordService, SessionService, UsersService, AdminBootstrapService],
+  exports: [AccessEvents, PasswordService, SessionService, UsersService, AdminBootstrapService],
 })
 export class AuthModule {}

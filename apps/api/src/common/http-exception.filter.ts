@@ -2,7 +2,8 @@
 // says nothing about internals (the log has the details).
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { ErrorView } from '@wharf/shared';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { closeIfBodyUnread } from '../security/close-after-refusal.js';
 import type { JsonLogger } from './json-logger.js';
 
 const reasonPhrases: Record<number, string> = {
@@ -13,6 +14,7 @@ const reasonPhrases: Record<number, string> = {
   409: 'Conflict',
   410: 'Gone',
   413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -36,6 +38,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
+    // A refusal before the body was read (sign-in, size, content type) ends the connection.
+    closeIfBodyUnread(host.switchToHttp().getRequest<Request>(), res);
     res.status(view.statusCode).json(view);
   }
 

@@ -32,6 +32,25 @@ const envSchema = z.object({
     .default('wharf'),
   WHARF_HOST: z.string().default('127.0.0.1'),
   WHARF_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /**
+   * The address people open Wharf at (scheme, host and port; no path). Browsers may change
+   * state and open live-log sockets only from this origin. Default: http://WHARF_HOST:WHARF_PORT
+   * (127.0.0.1 when binding to every interface), what `npm start` prints.
+   */
+  WHARF_PUBLIC_URL: z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      const origin = httpOrigin(v);
+      if (origin === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be an http(s) origin such as https://wharf.example.com' });
+        return z.NEVER;
+      }
+      return origin;
+    })
+    .optional(),
+  /** How often live-log sockets re-check their session and project access (revocations also apply at once). */
+  WHARF_LIVE_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   WHARF_DATA_DIR: z.string().min(1).default('.wharf-data'),
   /** 32 random bytes, base64: encrypts credentials at rest (AES-256-GCM). */
   WHARF_SECRET_KEY: z
@@ -133,7 +152,7 @@ const envSchema = z.object({
     .default(3600),
 });
 
-export type AppConfig = z.infer<typeof envSchema>;
+export type AppConfig = ReturnType<typeof withDerivedDefaults>;
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export class ConfigError extends Error {}
@@ -144,5 +163,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return parsed.data;
+  return withDerivedDefaults(parsed.data);
+}
+
+/** Settings whose default depends on other settings. */
+function withDerivedDefaults(env: z.infer<typeof envSchema>) {
+  return { ...env, WHARF_PUBLIC_URL: env.WHARF_PUBLIC_URL ?? defaultPublicUrl(env.WHARF_HOST, env.WHARF_PORT) };
+}
+
+/** `scheme://host[:port]` when `value` is an http(s) URL with nothing after the host but "/". */
+function httpOrigin(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) return null;
+  return url.origin;
+}
+
+function defaultPublicUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
 }

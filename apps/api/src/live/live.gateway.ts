@@ -14,8 +14,10 @@ import {
 import { LIVE_NAMESPACE, LiveEvents, subscribeSchema, type LinesPayload, type LogLineView } from '@wharf/shared';
 import type { Redis } from 'ioredis';
 import type { Namespace, Socket } from 'socket.io';
+import { accessRevokedChannel } from '../auth/access-events.js';
 import { SessionService } from '../auth/session.service.js';
 import { JsonLogger } from '../common/json-logger.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { deploymentChannels } from '../deployments/deployment-events.js';
 import { DeploymentsService } from '../deployments/deployments.service.js';
 import { RedisService } from '../redis/redis.module.js';
@@ -27,6 +29,8 @@ import { liveSocketData, sessionMiddleware } from './socket-auth.js';
 interface Subscription {
   socket: Socket;
   deploymentId: string;
+  /** The deployment's project: access is re-checked against it while the subscription lives. */
+  projectId: string;
   /** Highest seq sent to this socket; the next line it gets is delivered + 1. */
   delivered: number;
   /** false while catching up from Postgres; the shared tail skips it meanwhile. */
@@ -42,6 +46,8 @@ export type SubscribeAck = { ok: true } | { ok: false; message: string };
 
 const roomName = (deploymentId: string) => `deployment:${deploymentId}`;
 const REFUSED = 'deployment not found';
+const SIGNED_OUT = 'sign in required';
+const REVOKED = 'access to this deployment was revoked';
 
 @WebSocketGateway({ namespace: LIVE_NAMESPACE, path: '/socket.io', serveClient: false })
 export class LiveGateway
@@ -51,6 +57,8 @@ export class LiveGateway
   private readonly rooms = new Map<string, Room>();
   private readonly subsBySocket = new Map<string, Map<string, Subscription>>();
   private statusSubscriber: Redis | null = null;
+  private recheckTimer: NodeJS.Timeout | null = null;
+  private periodicRecheck: Promise<void> | null = null;
 
   constructor(
     private readonly sessions: SessionService,
@@ -58,6 +66,7 @@ export class LiveGateway
     private readonly deployments: DeploymentsService,
     private readonly redis: RedisService,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   afterInit(nsp: Namespace): void {
@@ -71,16 +80,24 @@ export class LiveGateway
     const sub = this.dedicatedConnection();
     this.statusSubscriber = sub;
     const channel = deploymentChannels(this.redis.prefix).status;
-    sub.on('message', (ch: string, deploymentId: string) => {
-      if (ch === channel) void this.onStatusChanged(deploymentId);
+    const revoked = accessRevokedChannel(this.redis.prefix);
+    sub.on('message', (ch: string, payload: string) => {
+      if (ch === channel) void this.onStatusChanged(payload);
+      else if (ch === revoked) void this.recheck(payload);
     });
     // Not awaited: with Redis down the app must still boot; ioredis subscribes on connect.
-    sub.subscribe(channel).catch((err: unknown) => {
+    sub.subscribe(channel, revoked).catch((err: unknown) => {
       this.logger.event('warn', 'live status subscription failed', { error: String(err) }, 'LiveGateway');
     });
+    // The safety net behind the revocation messages: sessions also expire, and a message can be missed.
+    this.recheckTimer = setInterval(() => {
+      this.periodicRecheck ??= this.recheck().finally(() => (this.periodicRecheck = null));
+    }, this.config.WHARF_LIVE_RECHECK_SECONDS * 1000);
+    this.recheckTimer.unref();
   }
 
   onModuleDestroy(): void {
+    if (this.recheckTimer) clearInterval(this.recheckTimer);
     for (const room of this.rooms.values()) room.tail.stop();
     this.rooms.clear();
     this.subsBySocket.clear();
@@ -106,9 +123,9 @@ export class LiveGateway
       // The session may have ended since the handshake; check it again.
       const user = await this.sessions.resolve(data.sessionToken);
       if (!user) {
-        this.refuse(socket, deploymentId, 'sign in required');
+        this.refuse(socket, deploymentId, SIGNED_OUT);
         socket.disconnect(true);
-        return { ok: false, message: 'sign in required' };
+        return { ok: false, message: SIGNED_OUT };
       }
       data.user = user;
       allowed = await this.store.readableProject(user, deploymentId);
@@ -126,7 +143,7 @@ export class LiveGateway
     }
     const previous = subs.get(deploymentId);
     if (previous) this.removeSub(previous);
-    const sub: Subscription = { socket, deploymentId, delivered: afterSeq, live: false };
+    const sub: Subscription = { socket, deploymentId, projectId: allowed, delivered: afterSeq, live: false };
     subs.set(deploymentId, sub);
     const room = this.roomFor(deploymentId);
     room.subs.add(sub);
@@ -154,6 +171,57 @@ export class LiveGateway
     let subscriptions = 0;
     for (const r of this.rooms.values()) subscriptions += r.subs.size;
     return { rooms: this.rooms.size, subscriptions };
+  }
+
+  /**
+   * Ends what this instance's sockets may no longer see (only `userId`'s sockets when given): a
+   * socket whose session ended (signed out, expired, user disabled) is told and disconnected;
+   * a subscription whose project membership is gone is ended. Two queries, however many sockets.
+   */
+  private async recheck(userId?: string): Promise<void> {
+    const sockets = [...(this.nsp?.sockets.values() ?? [])].filter(
+      (s) => userId === undefined || liveSocketData(s).user.id === userId,
+    );
+    if (sockets.length === 0) return;
+    try {
+      const users = await this.sessions.resolveMany([...new Set(sockets.map((s) => liveSocketData(s).sessionToken))]);
+      const toCheck: Subscription[] = [];
+      for (const socket of sockets) {
+        const data = liveSocketData(socket);
+        const user = users.get(data.sessionToken);
+        if (!user) {
+          this.endSocket(socket, SIGNED_OUT);
+          continue;
+        }
+        data.user = user;
+        // Admins read every project; a demoted admin is checked like anyone else.
+        if (!user.isAdmin) toCheck.push(...(this.subsBySocket.get(socket.id)?.values() ?? []));
+      }
+      const members = await this.store.memberships(
+        toCheck.map((sub) => ({ userId: liveSocketData(sub.socket).user.id, projectId: sub.projectId })),
+      );
+      for (const sub of toCheck) {
+        if (!members.has(`${liveSocketData(sub.socket).user.id}:${sub.projectId}`) && this.isCurrent(sub)) {
+          this.endSubscription(sub, REVOKED);
+        }
+      }
+    } catch (err) {
+      this.logger.event('warn', 'live access re-check failed', { error: String(err) }, 'LiveGateway');
+    }
+  }
+
+  private endSocket(socket: Socket, message: string): void {
+    for (const deploymentId of this.subsBySocket.get(socket.id)?.keys() ?? [])
+      this.refuse(socket, deploymentId, message);
+    socket.disconnect(true);
+  }
+
+  private endSubscription(sub: Subscription, message: string): void {
+    this.subsBySocket.get(sub.socket.id)?.delete(sub.deploymentId);
+    this.removeSub(sub);
+    // Status pushes go to the room: leave it too.
+    void sub.socket.leave(roomName(sub.deploymentId));
+    this.refuse(sub.socket, sub.deploymentId, message);
   }
 
   private refuse(socket: Socket, deploymentId: string | undefined, message: string): SubscribeAck {

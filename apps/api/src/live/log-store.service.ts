@@ -51,6 +51,19 @@ export class LogStoreService {
     return m ? d.projectId : null;
   }
 
+  /** Which of these (user, project) pairs are still memberships, as `userId:projectId` keys. */
+  async memberships(pairs: readonly { userId: string; projectId: string }[]): Promise<Set<string>> {
+    if (pairs.length === 0) return new Set();
+    const rows = await this.prisma.membership.findMany({
+      where: {
+        userId: { in: [...new Set(pairs.map((p) => p.userId))] },
+        projectId: { in: [...new Set(pairs.map((p) => p.projectId))] },
+      },
+      select: { userId: true, projectId: true },
+    });
+    return new Set(rows.map((r) => `${r.userId}:${r.projectId}`));
+  }
+
   /** The deployment if it belongs to the project (REST routes resolve the project first). */
   async inProject(projectId: string, deploymentId: string): Promise<{ id: string } | null> {
     return this.prisma.deployment.findFirst({ where: { id: deploymentId, projectId }, select: { id: true } });

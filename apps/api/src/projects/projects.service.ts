@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { CreateProjectBody, MemberView, ProjectView, UpdateProjectBody, UpsertMemberBody } from '@wharf/shared';
 import { AuditService } from '../audit/audit.service.js';
+import { AccessEvents } from '../auth/access-events.js';
 import { userActor, type RequestContext, type UserActor } from '../auth/request-context.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { isPrismaError } from './db-errors.js';
@@ -27,6 +28,7 @@ export class ProjectsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
+    private readonly accessEvents: AccessEvents,
   ) {}
 
   async listVisible(actor: UserActor): Promise<ProjectView[]> {
@@ -188,6 +190,8 @@ export class ProjectsService {
         tx,
       );
     });
+    // Committed: the user's live-log sockets on this project end now.
+    await this.accessEvents.revoked(userId);
   }
 }
 

@@ -57,6 +57,22 @@ describe('api()', () => {
     expect(calls[0]).toMatchObject({ method: 'PATCH', credentials: 'same-origin', body: { name: 'x' } });
   });
 
+  it('declares JSON on every state-changing request, bodyless ones too, and never on GET', async () => {
+    const { calls } = installFakeApi({
+      'POST /api/v1/auth/logout': () => new Response(null, { status: 204 }),
+      'DELETE /api/v1/projects/x': () => new Response(null, { status: 204 }),
+      'GET /api/v1/projects': () => json([]),
+    });
+    await api('/auth/logout', { method: 'POST' });
+    await api('/projects/x', { method: 'DELETE' });
+    await api('/projects');
+    expect(calls.map((c) => [c.method, c.headers['Content-Type']])).toEqual([
+      ['POST', 'application/json'],
+      ['DELETE', 'application/json'],
+      ['GET', undefined],
+    ]);
+  });
+
   it('returns undefined for 204', async () => {
     installFakeApi({ 'DELETE /api/v1/projects/x': () => new Response(null, { status: 204 }) });
     await expect(api('/projects/x', { method: 'DELETE' })).resolves.toBeUndefined();

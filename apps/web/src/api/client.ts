@@ -100,12 +100,15 @@ export function buildUrl(path: string, query?: Query): string {
 export const seg = (s: string): string => encodeURIComponent(s);
 
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const method = opts.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  // Every state-changing request declares JSON, bodyless ones too: the API refuses any other
+  // Content-Type there, since a cross-site form or beacon cannot send JSON without a preflight.
+  if (method !== 'GET') headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
     res = await fetch(buildUrl(path, opts.query), {
-      method: opts.method ?? 'GET',
+      method,
       headers,
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       credentials: 'same-origin',

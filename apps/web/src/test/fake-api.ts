@@ -17,12 +17,20 @@ export function errorResponse(
 }
 
 export function installFakeApi(routes: Record<string, Handler>) {
-  const calls: { method: string; path: string; search: string; body: unknown; credentials?: RequestCredentials }[] = [];
+  const calls: {
+    method: string;
+    path: string;
+    search: string;
+    body: unknown;
+    credentials?: RequestCredentials;
+    headers: Record<string, string>;
+  }[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(String(input), 'http://wharf.test');
     const method = (init?.method ?? 'GET').toUpperCase();
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-    calls.push({ method, path: url.pathname, search: url.search, body, credentials: init?.credentials });
+    const headers = { ...(init?.headers as Record<string, string> | undefined) };
+    calls.push({ method, path: url.pathname, search: url.search, body, credentials: init?.credentials, headers });
     const handler = routes[`${method} ${url.pathname}`];
     if (!handler) return errorResponse(404, `no fake route for ${method} ${url.pathname}`);
     return handler({ url, body });
