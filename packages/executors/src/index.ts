@@ -3,6 +3,8 @@ export type { SshExecutorOptions } from './ssh.executor.js';
 export type * from './types.js';
 export { validatePlan, sshDeployPlanSchema } from './plan.schema.js';
 export { connectSsh, probeHostKey } from './ssh-connection.js';
+export { runPreflight } from './preflight.js';
+export type { PreflightInput, PreflightResult } from './preflight.js';
 export type { SshConnectOptions, SshConnection, HostKeyProbe } from './ssh-connection.js';
 export { execRemote, execChecked, execCapture, killRemoteGroup, envScript } from './remote-exec.js';
 export type { RemoteExecOptions, RemoteExecResult, CapturedOutput } from './remote-exec.js';

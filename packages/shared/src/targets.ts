@@ -134,3 +134,33 @@ export const updateTargetSchema = z.object({
   credentialId: z.uuid().nullable().optional(),
 });
 export type UpdateTarget = z.infer<typeof updateTargetSchema>;
+
+/** "Test connection": the checks run against an SSH target, in order. */
+export const PREFLIGHT_CHECKS = ['reachable', 'host_key', 'login', 'commands', 'base_dir'] as const;
+export type PreflightCheckName = (typeof PREFLIGHT_CHECKS)[number];
+/** `skipped`: not tried, because an earlier check failed (the message says which). */
+export type PreflightStatus = 'passed' | 'failed' | 'skipped';
+
+export interface PreflightCheckView {
+  name: PreflightCheckName;
+  status: PreflightStatus;
+  /** What was found, in English; names the failing part (never a secret). */
+  message: string;
+}
+
+/** The answer to "Test connection": every check, plus the host key the host offers now. */
+export interface HostPreflightView {
+  targetId: string;
+  host: string;
+  port: number;
+  /** Every check passed: a release can reach this host. */
+  ok: boolean;
+  checks: PreflightCheckView[];
+  /** What the host offers right now; null when no host key could be read. */
+  fingerprint: string | null;
+  keyType: string | null;
+  /** What is pinned (approved), if anything. */
+  pinned: string | null;
+  /** null when nothing is pinned yet or no key could be read. */
+  matches: boolean | null;
+}

@@ -18,6 +18,8 @@ export interface StartSshHostsOptions {
   baseAddress?: string;
   /** Client key used for authentication. Default ed25519 without passphrase. */
   clientKey?: { type?: KeyType; passphrase?: string };
+  /** Remote shells get a PATH without pm2, as on a server where it was never installed. */
+  withoutPm2?: boolean;
 }
 
 export interface TestHost {
@@ -79,10 +81,10 @@ interface HostState {
   keyGeneration: number;
 }
 
-function sshdConfig(h: HostState, authorizedKeys: string, binDir: string): string {
+function sshdConfig(h: HostState, authorizedKeys: string, binDir: string | null): string {
   const env = [
     'SHLVL=1', // bash then skips root's ~/.bashrc (pyenv init), as on a clean server
-    `PATH=${binDir}:/usr/local/bin:/usr/bin:/bin`,
+    `PATH=${binDir === null ? '' : `${binDir}:`}/usr/local/bin:/usr/bin:/bin`,
     `PM2_HOME=${h.pm2Home}`,
     'PM2_DISCRETE_MODE=true',
     `PORT=${h.appPort}`,
@@ -142,6 +144,7 @@ export async function startSshHosts(opts: StartSshHostsOptions): Promise<TestHos
     await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
     const binDir = join(rootDir, 'bin');
     await linkPm2Bin(binDir);
+    const pathBin = opts.withoutPm2 ? null : binDir;
     const client = await generateKey(join(rootDir, 'client_key'), {
       type: opts.clientKey?.type ?? 'ed25519',
       ...(opts.clientKey?.passphrase !== undefined ? { passphrase: opts.clientKey.passphrase } : {}),
@@ -175,7 +178,7 @@ export async function startSshHosts(opts: StartSshHostsOptions): Promise<TestHos
       // A free port can be taken between probing and binding: retry with a new one.
       for (let attempt = 1; ; attempt++) {
         h.port = await freePort(address);
-        await writeFile(configPath, sshdConfig(h, authorizedKeys, binDir));
+        await writeFile(configPath, sshdConfig(h, authorizedKeys, pathBin));
         try {
           await spawnSshd(h, configPath);
           break;
@@ -214,7 +217,7 @@ export async function startSshHosts(opts: StartSshHostsOptions): Promise<TestHos
         h.hostKey = await generateKey(keyPath, { comment: `${h.name}-rotated` });
         await stopSshd(h);
         const configPath = join(h.dir, 'sshd_config');
-        await writeFile(configPath, sshdConfig(h, authorizedKeys, binDir));
+        await writeFile(configPath, sshdConfig(h, authorizedKeys, pathBin));
         await spawnSshd(h, configPath);
         await writeKnownHosts();
         return h.hostKey.fingerprint;
