@@ -32,15 +32,20 @@ export function useFieldErrors(mutation: MutationLike) {
   const { reset } = mutation;
 
   return {
-    /** Parses `input`; on failure shows the issues and returns null. */
-    validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> | null {
+    /**
+     * Parses `input`; on failure shows the issues and returns null. `messages` replaces the
+     * schema's (English) message for the paths it names, e.g. with a localized rule.
+     */
+    validate<S extends z.ZodType>(schema: S, input: unknown, messages: FieldErrors = {}): z.output<S> | null {
       const result = schema.safeParse(input);
       if (result.success) {
         setClient({});
         return result.data;
       }
       reset();
-      setClient(zodFieldErrors(result.error));
+      const errors = zodFieldErrors(result.error);
+      for (const path of Object.keys(errors)) if (messages[path]) errors[path] = messages[path];
+      setClient(errors);
       return null;
     },
     error(path: string): string | undefined {

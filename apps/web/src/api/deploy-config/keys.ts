@@ -2,5 +2,4 @@ import { environmentKeys } from '../environments/keys';
 
 export const deployConfigKeys = {
   settings: (slug: string, envId: string) => [...environmentKeys.list(slug), envId, 'settings'] as const,
-  variables: (slug: string, envId: string) => [...environmentKeys.list(slug), envId, 'variables'] as const,
 };

@@ -33,7 +33,7 @@ export function EnvironmentSettingsPanel({
       ) : (
         <DeploySettingsForm key={env.id} slug={slug} envId={env.id} settings={settings.data} readOnly={false} />
       )}
-      <VariablesEditor slug={slug} envId={env.id} />
+      <VariablesEditor slug={slug} scope={{ kind: 'environment', envId: env.id }} />
     </div>
   );
 }

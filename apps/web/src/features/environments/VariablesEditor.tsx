@@ -1,7 +1,8 @@
 import { setVariableSchema, type VariableView } from '@wharf/shared';
 import { useState, type FormEvent } from 'react';
-import { useDeleteVariable, useSetVariable } from '../../api/deploy-config/mutations';
-import { useVariables } from '../../api/deploy-config/queries';
+import type { VariableScope } from '../../api/variables/keys';
+import { useDeleteVariable, useSetVariable } from '../../api/variables/mutations';
+import { useVariables } from '../../api/variables/queries';
 import { Badge } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { EmptyState } from '../../components/EmptyState';
@@ -14,18 +15,31 @@ import { useI18n } from '../../i18n/useI18n';
 
 const MASK = '••••••••';
 
-/** Environment variables of one environment. Secret values are write-only: shown masked, replaceable. */
-export function VariablesEditor({ slug, envId }: { slug: string; envId: string }) {
+/**
+ * Variables of one environment, or one target's overrides of them. Secret values are
+ * write-only: shown masked, replaceable.
+ */
+export function VariablesEditor({
+  slug,
+  scope,
+  targetName = '',
+}: {
+  slug: string;
+  scope: VariableScope;
+  /** Shown in the title of a target's overrides. */
+  targetName?: string;
+}) {
   const { t } = useI18n();
-  const vars = useVariables(slug, envId);
-  const remove = useDeleteVariable(slug, envId);
+  const vars = useVariables(slug, scope);
+  const remove = useDeleteVariable(slug, scope);
+  const forTarget = scope.kind === 'target';
   const [adding, setAdding] = useState(false);
   const [replacing, setReplacing] = useState<string | null>(null);
 
   return (
-    <div className="variables" data-testid="variables">
+    <div className="variables" data-testid={forTarget ? 'target-variables' : 'variables'}>
       <div className="section-head">
-        <h3>{t('variables.title')}</h3>
+        <h3>{forTarget ? t('targetVariables.title', { name: targetName }) : t('variables.title')}</h3>
         {!adding && (
           <button
             type="button"
@@ -37,15 +51,18 @@ export function VariablesEditor({ slug, envId }: { slug: string; envId: string }
           </button>
         )}
       </div>
-      <p className="muted small">{t('variables.help')}</p>
-      {adding && <VariableForm slug={slug} envId={envId} onDone={() => setAdding(false)} />}
+      <p className="muted small">{forTarget ? t('targetVariables.help') : t('variables.help')}</p>
+      {adding && <VariableForm slug={slug} scope={scope} onDone={() => setAdding(false)} />}
       {vars.isPending ? (
         <Spinner />
       ) : vars.isError ? (
         <ErrorNotice error={vars.error} onRetry={() => void vars.refetch()} />
       ) : vars.data.length === 0 ? (
-        <EmptyState testId="variables-empty" title={t('variables.empty.title')}>
-          {t('variables.empty.body')}
+        <EmptyState
+          testId="variables-empty"
+          title={forTarget ? t('targetVariables.empty.title') : t('variables.empty.title')}
+        >
+          {forTarget ? t('targetVariables.empty.body') : t('variables.empty.body')}
         </EmptyState>
       ) : (
         <table className="table" data-testid="variables-table">
@@ -62,7 +79,7 @@ export function VariablesEditor({ slug, envId }: { slug: string; envId: string }
               replacing === v.name ? (
                 <tr key={v.id} data-testid={`variable-row-${v.name}`} className="row-form">
                   <td colSpan={4}>
-                    <VariableForm slug={slug} envId={envId} existing={v} onDone={() => setReplacing(null)} />
+                    <VariableForm slug={slug} scope={scope} existing={v} onDone={() => setReplacing(null)} />
                   </td>
                 </tr>
               ) : (
@@ -121,22 +138,22 @@ export function VariablesEditor({ slug, envId }: { slug: string; envId: string }
 /** Adds a variable, or replaces the value of `existing` (a secret's old value is never shown). */
 function VariableForm({
   slug,
-  envId,
+  scope,
   existing,
   onDone,
 }: {
   slug: string;
-  envId: string;
+  scope: VariableScope;
   existing?: VariableView;
   onDone: () => void;
 }) {
   const { t } = useI18n();
-  const save = useSetVariable(slug, envId);
+  const save = useSetVariable(slug, scope);
   const form = useFieldErrors(save);
   const [name, setName] = useState(existing?.name ?? '');
   const [value, setValue] = useState(existing && !existing.secret ? (existing.value ?? '') : '');
   const [secret, setSecret] = useState(existing?.secret ?? false);
-  const idp = `var-${envId}-${existing?.name ?? 'new'}`;
+  const idp = `var-${scope.kind === 'environment' ? scope.envId : scope.targetId}-${existing?.name ?? 'new'}`;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();

@@ -14,7 +14,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field, TextField } from '../../components/Field';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useI18n } from '../../i18n/useI18n';
-import { buildConfig, initialValues, TARGET_FIELDS, visibleFields } from './target-fields';
+import { buildConfig, initialValues, TARGET_FIELDS, visibleFields, type TargetFieldDef } from './target-fields';
 
 interface Props {
   slug: string;
@@ -45,21 +45,27 @@ export function TargetForm({ slug, environmentId, target, credentials, onDone }:
     form.clear();
   };
 
+  // The shared schema's messages are English; fields with a localized rule show that instead.
+  const localized = Object.fromEntries(
+    TARGET_FIELDS[kind].flatMap((f) => (f.invalid ? [[`config.${f.path}`, t(f.invalid)]] : [])),
+  );
+
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const input = { name, config: buildConfig(kind, values), credentialId: credentialId || null };
     if (target) {
       // The update schema takes any config record; check it against the kind's schema too.
       const schema = updateTargetSchema.extend({ config: targetConfigSchemas[target.kind] });
-      const body = form.validate(schema, input);
+      const body = form.validate(schema, input, localized);
       if (body) update.mutate({ id: target.id, body }, { onSuccess: () => onDone() });
     } else {
-      const body = form.validate(createTargetSchema, { kind, ...input });
+      const body = form.validate(createTargetSchema, { kind, ...input }, localized);
       if (body) create.mutate({ environmentId, body }, { onSuccess: () => onDone() });
     }
   };
 
   const fields = visibleFields(kind, values);
+  const fieldError = (f: TargetFieldDef): string | undefined => form.error(`config.${f.path}`);
   const known = ['kind', 'name', 'credentialId', ...TARGET_FIELDS[kind].map((f) => `config.${f.path}`)];
 
   return (
@@ -117,17 +123,11 @@ export function TargetForm({ slug, environmentId, target, credentials, onDone }:
             const set = (v: string) => setValues((prev) => ({ ...prev, [f.path]: v }));
             if (f.type === 'select') {
               return (
-                <Field
-                  key={f.path}
-                  id={id}
-                  name={`config.${f.path}`}
-                  label={t(f.label)}
-                  error={form.error(`config.${f.path}`)}
-                >
+                <Field key={f.path} id={id} name={`config.${f.path}`} label={t(f.label)} error={fieldError(f)}>
                   <select id={id} value={value} data-testid={testId} onChange={(e) => set(e.target.value)}>
                     {(f.options ?? []).map((o) => (
-                      <option key={o} value={o}>
-                        {o === 'none' ? t('target.healthNone') : t('target.healthHttp')}
+                      <option key={o.value} value={o.value}>
+                        {t(o.label)}
                       </option>
                     ))}
                   </select>
@@ -142,7 +142,7 @@ export function TargetForm({ slug, environmentId, target, credentials, onDone }:
                 label={t(f.label)}
                 value={value}
                 onChange={set}
-                error={form.error(`config.${f.path}`)}
+                error={fieldError(f)}
                 hint={f.hint ? t(f.hint) : undefined}
                 placeholder={f.placeholder}
                 type={f.type === 'number' ? 'number' : 'text'}

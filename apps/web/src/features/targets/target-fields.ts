@@ -10,28 +10,42 @@ export interface TargetFieldDef {
   label: MessageKey;
   hint?: MessageKey;
   type?: 'text' | 'number' | 'select';
-  options?: readonly string[];
+  options?: readonly { value: string; label: MessageKey }[];
   placeholder?: string;
   initial: string;
   /** Blank means "use the schema default" (the key is left out). */
   optional?: boolean;
   showIf?: (values: Record<string, string>) => boolean;
+  /** Localized message shown instead of the schema's (English) one when the value is refused. */
+  invalid?: MessageKey;
 }
 
 const httpCheck = (v: Record<string, string>) => v['healthCheck.type'] === 'http';
+const commandCheck = (v: Record<string, string>) => v['healthCheck.type'] === 'command';
 
 export const TARGET_FIELDS: Record<TargetKind, TargetFieldDef[]> = {
   ssh: [
     { path: 'host', label: 'target.host', placeholder: '10.0.0.12', initial: '' },
     { path: 'port', label: 'target.port', type: 'number', initial: '22', optional: true },
     { path: 'user', label: 'target.user', placeholder: 'deploy', initial: '' },
-    { path: 'baseDir', label: 'target.baseDir', hint: 'target.baseDirHint', placeholder: '/srv/my-app', initial: '' },
+    {
+      path: 'baseDir',
+      label: 'target.baseDir',
+      hint: 'target.baseDirHint',
+      placeholder: '/srv/my-app',
+      initial: '',
+      invalid: 'target.baseDirInvalid',
+    },
     { path: 'appName', label: 'target.appName', hint: 'target.appNameHint', placeholder: 'my-app', initial: '' },
     {
       path: 'healthCheck.type',
       label: 'target.healthCheck',
       type: 'select',
-      options: ['none', 'http'],
+      options: [
+        { value: 'none', label: 'target.healthNone' },
+        { value: 'http', label: 'target.healthHttp' },
+        { value: 'command', label: 'target.healthCommand' },
+      ],
       initial: 'none',
     },
     {
@@ -41,6 +55,7 @@ export const TARGET_FIELDS: Record<TargetKind, TargetFieldDef[]> = {
       placeholder: 'http://127.0.0.1:3000/health',
       initial: '',
       showIf: httpCheck,
+      invalid: 'target.healthUrlInvalid',
     },
     {
       path: 'healthCheck.expectStatus',
@@ -49,6 +64,26 @@ export const TARGET_FIELDS: Record<TargetKind, TargetFieldDef[]> = {
       initial: '200',
       optional: true,
       showIf: httpCheck,
+      invalid: 'target.expectStatusInvalid',
+    },
+    {
+      path: 'healthCheck.expectBody',
+      label: 'target.expectBody',
+      hint: 'target.expectBodyHint',
+      placeholder: '"status":"ok"',
+      initial: '',
+      optional: true,
+      showIf: httpCheck,
+      invalid: 'target.expectBodyInvalid',
+    },
+    {
+      path: 'healthCheck.command',
+      label: 'target.healthCommandField',
+      hint: 'target.healthCommandHint',
+      placeholder: 'curl -fsS http://127.0.0.1:3000/ready',
+      initial: '',
+      showIf: commandCheck,
+      invalid: 'target.healthCommandInvalid',
     },
   ],
   kubernetes: [

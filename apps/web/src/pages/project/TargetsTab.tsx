@@ -15,6 +15,7 @@ import { Spinner } from '../../components/Spinner';
 import { TimeAgo } from '../../components/TimeAgo';
 import { useProjectContext } from '../../features/projects/project-context';
 import { HostKeyProbeResult, HostKeyStatus } from '../../features/targets/HostKey';
+import { VariablesEditor } from '../../features/environments/VariablesEditor';
 import { TargetForm } from '../../features/targets/TargetForm';
 import { targetSummary } from '../../features/targets/target-fields';
 import { useI18n } from '../../i18n/useI18n';
@@ -80,6 +81,7 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
   const [probes, setProbes] = useState<Record<string, HostKeyProbeView>>({});
   const [creating, setCreating] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
+  const [variablesOf, setVariablesOf] = useState<string | null>(null);
   const credName = (id: string | null) =>
     id === null ? null : (credentials.data?.find((c) => c.id === id)?.name ?? t('targets.credentialSet'));
 
@@ -178,6 +180,17 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
                                 : t('hostKey.test')}
                             </button>
                           )}
+                          {target.kind === 'ssh' && (
+                            <button
+                              type="button"
+                              className="btn btn-small"
+                              data-testid={`target-variables-${target.name}`}
+                              aria-expanded={variablesOf === target.id}
+                              onClick={() => setVariablesOf((id) => (id === target.id ? null : target.id))}
+                            >
+                              {t('targetVariables.button')}
+                            </button>
+                          )}
                           <button
                             type="button"
                             className="btn btn-small"
@@ -214,6 +227,17 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
                             isAdmin={isAdmin}
                           />
                         )}
+                      </td>
+                    </tr>
+                  )}
+                  {canEdit && variablesOf === target.id && (
+                    <tr className="row-form">
+                      <td colSpan={7}>
+                        <VariablesEditor
+                          slug={slug}
+                          scope={{ kind: 'target', targetId: target.id }}
+                          targetName={target.name}
+                        />
                       </td>
                     </tr>
                   )}
