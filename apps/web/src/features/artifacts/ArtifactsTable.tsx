@@ -13,7 +13,7 @@ export function ArtifactsTable({
   artifacts: ArtifactView[];
   actions?: (a: ArtifactView) => ReactNode;
 }) {
-  const { t, bytes } = useI18n();
+  const { t, bytes, relative } = useI18n();
   return (
     <div className="table-scroll">
       <table className="table" data-testid="artifacts-table">
@@ -32,11 +32,32 @@ export function ArtifactsTable({
         </thead>
         <tbody>
           {artifacts.map((a) => (
-            <tr key={a.id} data-testid={`artifact-row-${a.version}`} data-version={a.version}>
+            <tr
+              key={a.id}
+              data-testid={`artifact-row-${a.version}`}
+              data-version={a.version}
+              className={a.deleted ? 'row-dim' : undefined}
+            >
               <td>
                 <span className="mono strong" data-testid="artifact-version">
                   {a.version}
                 </span>
+                {a.deleted && (
+                  <>
+                    {' '}
+                    <Badge tone="neutral" testId="deleted-badge">
+                      {t('artifacts.deleted')}
+                    </Badge>
+                    <div className="muted small" data-testid="deleted-note">
+                      {a.deleted.reason === 'retention'
+                        ? t('artifacts.deletedByRetention', { when: relative(a.deleted.at) })
+                        : t('artifacts.deletedBy', {
+                            when: relative(a.deleted.at),
+                            who: a.deleted.by ?? t('artifacts.deletedByUnknown'),
+                          })}
+                    </div>
+                  </>
+                )}
                 {a.hasNodeModules && (
                   <>
                     {' '}

@@ -8,6 +8,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
 import { Spinner } from '../../components/Spinner';
+import { RetentionSection } from '../../features/artifacts/RetentionSection';
 import { EnvironmentStatusCard } from '../../features/deployments/EnvironmentStatusCard';
 import { EditProjectForm } from '../../features/projects/EditProjectForm';
 import { useProjectContext } from '../../features/projects/project-context';
@@ -117,6 +118,7 @@ export function OverviewTab() {
           </p>
         )}
       </Section>
+      <RetentionSection slug={project.slug} canEdit={can('maintainer')} />
     </div>
   );
 }

@@ -1,12 +1,15 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { useDeleteArtifact } from '../../api/artifacts/mutations';
 import { useArtifacts } from '../../api/artifacts/queries';
 import { CodeBlock } from '../../components/CodeBlock';
+import { ConfirmButton } from '../../components/ConfirmButton';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadMore } from '../../components/LoadMore';
 import { Spinner } from '../../components/Spinner';
 import { ArtifactsTable } from '../../features/artifacts/ArtifactsTable';
+import { StorageSummary } from '../../features/artifacts/StorageSummary';
 import { gitlabCiSnippet, pushCommand } from '../../features/artifacts/push-snippets';
 import { ReleaseDialog } from '../../features/deployments/ReleaseDialog';
 import { useProjectContext } from '../../features/projects/project-context';
@@ -17,6 +20,7 @@ export function VersionsTab() {
   const { project, can } = useProjectContext();
   const artifacts = useArtifacts(project.slug);
   const [releasing, setReleasing] = useState<string | null>(null);
+  const remove = useDeleteArtifact(project.slug);
 
   if (artifacts.isPending) return <Spinner />;
   if (artifacts.isLoadingError) return <ErrorNotice error={artifacts.error} onRetry={() => void artifacts.refetch()} />;
@@ -46,20 +50,35 @@ export function VersionsTab() {
   }
   return (
     <>
+      <StorageSummary slug={project.slug} />
+      <ErrorNotice error={remove.error} testId="delete-error" />
       <ArtifactsTable
         artifacts={items}
         actions={
           can('deployer')
-            ? (a) => (
-                <button
-                  type="button"
-                  className="btn btn-small btn-primary"
-                  onClick={() => setReleasing(a.version)}
-                  data-testid={`release-button-${a.version}`}
-                >
-                  {t('release.button')}
-                </button>
-              )
+            ? (a) =>
+                a.deleted ? null : (
+                  <span className="row-actions">
+                    <button
+                      type="button"
+                      className="btn btn-small btn-primary"
+                      onClick={() => setReleasing(a.version)}
+                      data-testid={`release-button-${a.version}`}
+                    >
+                      {t('release.button')}
+                    </button>
+                    {can('maintainer') && (
+                      <ConfirmButton
+                        question={t('artifacts.deleteConfirm', { version: a.version })}
+                        onConfirm={() => remove.mutate(a.version)}
+                        pending={remove.isPending && remove.variables === a.version}
+                        testId={`delete-button-${a.version}`}
+                      >
+                        {t('common.delete')}
+                      </ConfirmButton>
+                    )}
+                  </span>
+                )
             : undefined
         }
       />
