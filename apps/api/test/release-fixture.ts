@@ -20,7 +20,11 @@ export interface ReleaseFixture {
   targetIds: string[];
   token: string;
   workDir: string;
-  push(version: string, opts?: { crashOnStart?: boolean; slowInstall?: boolean | number }): Promise<void>;
+  /** `commit`: the commit the version was built from (as CI's `wharf artifact push` says). */
+  push(
+    version: string,
+    opts?: { crashOnStart?: boolean; slowInstall?: boolean | number; commit?: string },
+  ): Promise<void>;
   release(version: string, confirm?: string): Promise<DeploymentView>;
   waitFinished(id: string, timeoutMs?: number): Promise<DeploymentView>;
   waitFor(id: string, pred: (d: DeploymentView) => boolean, timeoutMs?: number): Promise<DeploymentView>;
@@ -86,11 +90,11 @@ export async function setupRelease(
     targetIds,
     token,
     workDir,
-    async push(version, o = {}) {
+    async push(version, { commit, ...o } = {}) {
       const tarball = await buildSampleTarball({ version, outDir: workDir, ...o });
       const size = (await stat(tarball.path)).size;
       const res = await fetch(
-        `${t.url}/api/v1/projects/${opts.slug}/artifacts/tarball?version=${encodeURIComponent(version)}&sha256=${tarball.sha256}`,
+        `${t.url}/api/v1/projects/${opts.slug}/artifacts/tarball?version=${encodeURIComponent(version)}&sha256=${tarball.sha256}${commit ? `&commit=${commit}` : ''}`,
         {
           method: 'POST',
           headers: {

@@ -10,7 +10,13 @@ import { ACCESS_KEY, type AccessRule } from '../src/auth/access.decorators.js';
 import { createProject } from './fixtures.js';
 import { startTestApp, TEST_ADMIN, type TestApp } from './test-env.js';
 
-const PUBLIC_ROUTES = new Set(['GET /api/health', 'POST /api/v1/auth/login', 'GET /cli/wharf.mjs']);
+const PUBLIC_ROUTES = new Set([
+  'GET /api/health',
+  'POST /api/v1/auth/login',
+  'GET /cli/wharf.mjs',
+  // Authenticated by its own X-Gitlab-Token (test/webhooks-ingest.int.test.ts).
+  'POST /api/v1/hooks/gitlab/:slug',
+]);
 const EXCLUDED_FROM_PREFIX = new Set(['api/health', 'cli/wharf.mjs']);
 
 interface RouteInfo {

@@ -4,13 +4,15 @@ import { AutoDeployRules } from './auto-deploy-rules.service.js';
 import { ChangelogController } from './changelog.controller.js';
 import { ChangelogService } from './changelog.service.js';
 import { CommitsModule } from './commits.module.js';
+import { GitlabHookController } from './gitlab-hook.controller.js';
+import { WebhookIngest } from './webhook-ingest.service.js';
 import { WebhookSettingsController } from './webhook-settings.controller.js';
 import { WebhookSettings } from './webhook-settings.service.js';
 
-/** GitLab webhooks (HTTP role): settings and deliveries, auto-deploy rules, changelogs. */
+/** GitLab webhooks (HTTP role): the endpoint, its settings and deliveries, rules, changelogs. */
 @Module({
   imports: [CommitsModule],
-  controllers: [WebhookSettingsController, AutoDeployRulesController, ChangelogController],
-  providers: [WebhookSettings, AutoDeployRules, ChangelogService],
+  controllers: [GitlabHookController, WebhookSettingsController, AutoDeployRulesController, ChangelogController],
+  providers: [WebhookIngest, WebhookSettings, AutoDeployRules, ChangelogService],
 })
 export class WebhooksModule {}

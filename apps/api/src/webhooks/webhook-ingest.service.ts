@@ -1,0 +1,154 @@
+// The fast path of a GitLab delivery: check the token, record the delivery once (the
+// idempotency key makes GitLab's retries and parallel copies harmless), hand it to the worker.
+// Nothing here waits for more than about a second: GitLab stops waiting after 10 s, and a
+// 503 makes it retry later, which the idempotency key keeps safe.
+import { Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import { SLUG_PATTERN, type WebhookAckView, type WebhookEventKind } from '@wharf/shared';
+import { randomUUID } from 'node:crypto';
+import { JsonLogger } from '../common/json-logger.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import { WebhookQueue } from '../queue/webhook-queue.service.js';
+import { evaluateRules } from './auto-deploy-rules.js';
+import type { GitlabEvent } from './gitlab-payloads.js';
+import { webhookTokenMatches } from './webhook-token.js';
+
+/** Longest a database step of the fast path may take before the answer is 503. */
+const DB_TIMEOUT_MS = 1_500;
+
+/** The delivery's headers, cleaned (what identifies it, whatever its body holds). */
+export interface DeliveryMeta {
+  /** X-Gitlab-Event as sent. */
+  event: string;
+  idempotencyKey: string;
+  eventUuid: string | null;
+}
+
+/** One answer for a wrong token, a missing one, and an unknown project. */
+export function invalidToken(): UnauthorizedException {
+  return new UnauthorizedException('invalid webhook token');
+}
+
+@Injectable()
+export class WebhookIngest {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly queue: WebhookQueue,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  /** The project whose webhook token this is; the same 401 (and the same work) otherwise. */
+  async authenticate(slug: string, token: string | undefined): Promise<{ projectId: string }> {
+    const rows = SLUG_PATTERN.test(slug)
+      ? await this.db(
+          this.prisma.$queryRaw<{ projectId: string; tokenHash: string | null }[]>`
+            SELECT p."id" AS "projectId", w."tokenHash"
+              FROM "Project" p LEFT JOIN "ProjectWebhook" w ON w."projectId" = p."id"
+             WHERE p."slug" = ${slug}`,
+        )
+      : [];
+    const row = rows[0];
+    if (!webhookTokenMatches(token, row?.tokenHash ?? null) || !row) throw invalidToken();
+    return { projectId: row.projectId };
+  }
+
+  /**
+   * Records an accepted delivery and queues it. A copy of one already recorded creates
+   * nothing; it is queued again only if no worker has looked at the original yet.
+   */
+  async accept(projectId: string, meta: DeliveryMeta, event: GitlabEvent): Promise<WebhookAckView> {
+    // Events Wharf does not use are settled here; the rest waits for the worker and the rules.
+    const settled = event.kind === 'other' ? evaluateRules(event, [], meta.event).ignoredBecause : null;
+    const inserted = await this.insert(
+      projectId,
+      meta,
+      event,
+      settled ? { outcome: 'ignored', reason: settled } : null,
+    );
+    const delivery = inserted ?? (await this.existing(projectId, meta.idempotencyKey));
+    const status = inserted ? 'accepted' : 'duplicate';
+    if (delivery.outcome === 'pending') {
+      try {
+        await this.queue.deliveryRecorded(delivery.id);
+      } catch (err) {
+        // Recorded but not queued: the sweeper would find it, but GitLab's retry is faster.
+        this.logger.event(
+          'warn',
+          'webhook delivery recorded but not queued; answering 503',
+          { deliveryId: delivery.id, error: String(err) },
+          'WebhookIngest',
+        );
+        throw unavailable('Wharf cannot reach Redis');
+      }
+    }
+    return { status, deliveryId: delivery.id };
+  }
+
+  /** Records a delivery refused for its body (too large, not JSON, not the announced event). */
+  async reject(projectId: string, meta: DeliveryMeta, kind: WebhookEventKind, reason: string): Promise<void> {
+    const none: GitlabEvent = {
+      kind,
+      ref: null,
+      refType: null,
+      refName: null,
+      sha: null,
+      commitAt: null,
+      actor: null,
+      details: {},
+    };
+    await this.insert(projectId, meta, none, { outcome: 'rejected', reason });
+  }
+
+  private async insert(
+    projectId: string,
+    meta: DeliveryMeta,
+    e: GitlabEvent,
+    settled: { outcome: 'ignored' | 'rejected'; reason: string } | null,
+  ): Promise<{ id: string; outcome: string } | null> {
+    const rows = await this.db(
+      this.prisma.$queryRaw<{ id: string; outcome: string }[]>`
+        INSERT INTO "WebhookDelivery"
+          ("id", "projectId", "event", "kind", "ref", "sha", "commitAt", "actor", "idempotencyKey",
+           "eventUuid", "outcome", "reason", "details", "processedAt")
+        VALUES (${randomUUID()}::uuid, ${projectId}::uuid, ${meta.event}, ${e.kind}::"WebhookEventKind",
+           ${e.ref}, ${e.sha}, ${e.commitAt}, ${e.actor}, ${meta.idempotencyKey}, ${meta.eventUuid},
+           ${settled?.outcome ?? 'pending'}::"WebhookOutcome", ${settled?.reason ?? null},
+           ${JSON.stringify(e.details)}::jsonb, ${settled ? new Date() : null})
+        ON CONFLICT ("projectId", "idempotencyKey") DO NOTHING
+        RETURNING "id", "outcome"::text AS "outcome"`,
+    );
+    return rows[0] ?? null;
+  }
+
+  private async existing(projectId: string, idempotencyKey: string): Promise<{ id: string; outcome: string }> {
+    const rows = await this.db(
+      this.prisma.$queryRaw<{ id: string; outcome: string }[]>`
+        SELECT "id", "outcome"::text AS "outcome" FROM "WebhookDelivery"
+         WHERE "projectId" = ${projectId}::uuid AND "idempotencyKey" = ${idempotencyKey}`,
+    );
+    // Pruned between the conflict and this read (it was old): let GitLab try again.
+    if (!rows[0]) throw unavailable('the delivery changed while it was recorded');
+    return rows[0];
+  }
+
+  /** A database step with a deadline: slow or down is answered 503, and GitLab retries. */
+  private async db<T>(p: Promise<T>): Promise<T> {
+    p.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`database did not answer within ${DB_TIMEOUT_MS} ms`)), DB_TIMEOUT_MS);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([p, deadline]);
+    } catch (err) {
+      this.logger.event('warn', 'webhook delivery: database unavailable', { error: String(err) }, 'WebhookIngest');
+      throw unavailable('Wharf cannot reach its database');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function unavailable(what: string): ServiceUnavailableException {
+  return new ServiceUnavailableException(`${what}; GitLab will retry the delivery`);
+}
