@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { approveHostKeySchema, type ApproveHostKeyBody, type HostKeyProbeView, type TargetView } from '@wharf/shared';
+import { approveHostKeySchema, type ApproveHostKeyBody, type HostPreflightView, type TargetView } from '@wharf/shared';
 import { Ctx, ProjectAccess } from '../auth/access.decorators.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { ApiZodBody } from '../common/openapi.js';
@@ -15,15 +15,19 @@ import { HostKeyService } from './host-key.service.js';
 export class HostKeyController {
   constructor(private readonly hostKeys: HostKeyService) {}
 
-  /** Connects without authenticating and reports the host key the server offers. */
+  /**
+   * Preflight: TCP, the host key on offer (vs the approved one), login with the target's
+   * credential (only with an approved, matching key), required commands, base dir writable.
+   * 200 with every check's outcome, whichever failed.
+   */
   @Post('test-connection')
   @ProjectAccess('maintainer')
   @HttpCode(200)
-  probe(
+  preflight(
     @Ctx() ctx: RequestContext,
     @Param('targetId', uuidParam('target id')) targetId: string,
-  ): Promise<HostKeyProbeView> {
-    return this.hostKeys.probe(projectCtx(ctx), targetId);
+  ): Promise<HostPreflightView> {
+    return this.hostKeys.preflight(projectCtx(ctx), targetId);
   }
 
   /** Pins the host key. Administrators only: it decides which machine gets deploy credentials. */

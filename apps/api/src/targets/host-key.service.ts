@@ -1,5 +1,7 @@
-// SSH host key pinning. "Test connection" shows what the host offers; an admin approves
-// that exact fingerprint; deployments then refuse any other key. Never auto-accepted.
+// SSH host key pinning and "Test connection". The test is a preflight (reachable, host key,
+// login, commands, base dir: runPreflight in @wharf/executors) that also shows the key the
+// host offers; an admin approves that exact fingerprint; deployments then refuse any other
+// key. Never auto-accepted, and the target's credential is used only against an approved key.
 import {
   BadGatewayException,
   BadRequestException,
@@ -7,9 +9,10 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import { probeHostKey, ExecutorError } from '@wharf/executors';
-import { sshTargetConfigSchema, type ApproveHostKeyBody, type HostKeyProbeView, type TargetView } from '@wharf/shared';
+import { probeHostKey, runPreflight, ExecutorError } from '@wharf/executors';
+import { sshTargetConfigSchema, type ApproveHostKeyBody, type HostPreflightView, type TargetView } from '@wharf/shared';
 import { AuditService } from '../audit/audit.service.js';
+import { CredentialsService } from '../credentials/credentials.service.js';
 import type { Target } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { ProjectCtx } from '../projects/projects.service.js';
@@ -22,20 +25,37 @@ export class HostKeyService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
+    private readonly credentials: CredentialsService,
   ) {}
 
-  async probe(ctx: ProjectCtx, targetId: string): Promise<HostKeyProbeView> {
+  /** "Test connection": every preflight check, and the host key on offer. */
+  async preflight(ctx: ProjectCtx, targetId: string): Promise<HostPreflightView> {
     const target = await this.sshTarget(ctx, targetId);
-    const { host, port } = sshTargetConfigSchema.parse(target.config);
-    const offered = await this.offeredKey(host, port);
+    const { host, port, user, baseDir } = sshTargetConfigSchema.parse(target.config);
+    const pinned = target.hostKeyFingerprint;
+    // Decrypted only when it can be used: the preflight logs in only to an approved key.
+    const cred =
+      pinned && target.credentialId ? await this.credentials.openCredential(ctx.project.id, target.credentialId) : null;
+    const result = await runPreflight({
+      host,
+      port,
+      user,
+      baseDir,
+      pinnedHostKey: pinned,
+      credential: cred ? { privateKey: cred.value, ...(cred.passphrase ? { passphrase: cred.passphrase } : {}) } : null,
+      timeoutMs: PROBE_TIMEOUT_MS,
+    });
+    const fingerprint = result.offered?.fingerprint ?? null;
     return {
       targetId: target.id,
       host,
       port,
-      fingerprint: offered.fingerprint,
-      keyType: offered.keyType,
-      pinned: target.hostKeyFingerprint,
-      matches: target.hostKeyFingerprint ? target.hostKeyFingerprint === offered.fingerprint : null,
+      ok: result.checks.every((c) => c.status === 'passed'),
+      checks: result.checks,
+      fingerprint,
+      keyType: result.offered?.keyType ?? null,
+      pinned,
+      matches: pinned && fingerprint ? pinned === fingerprint : null,
     };
   }
 
