@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { CreateTarget, HostKeyProbeView, TargetView, UpdateTarget } from '@wharf/shared';
+import type { CreateTarget, HostPreflightView, TargetView, UpdateTarget } from '@wharf/shared';
 import { api, seg } from '../client';
 import { targetKeys } from './keys';
 
@@ -32,11 +32,11 @@ export function useDeleteTarget(slug: string) {
   });
 }
 
-/** Connects to an SSH target without authenticating and reports the host key it offers. */
+/** Runs the preflight checks against an SSH target; also reports the host key it offers. */
 export function useTestConnection(slug: string) {
   return useMutation({
     mutationFn: (id: string) =>
-      api<HostKeyProbeView>(`/projects/${seg(slug)}/targets/${seg(id)}/test-connection`, { method: 'POST' }),
+      api<HostPreflightView>(`/projects/${seg(slug)}/targets/${seg(id)}/test-connection`, { method: 'POST' }),
   });
 }
 

@@ -1,4 +1,4 @@
-import type { HostKeyProbeView, TargetView } from '@wharf/shared';
+import type { HostPreflightView, PreflightCheckView, TargetView } from '@wharf/shared';
 import { useApproveHostKey } from '../../api/targets/mutations';
 import { Badge } from '../../components/Badge';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -29,7 +29,33 @@ export function HostKeyStatus({ target }: { target: TargetView }) {
   );
 }
 
-/** What "Test connection" found, and for admins the button that pins it. */
+const STATUS_TONE = { passed: 'ok', failed: 'danger', skipped: 'neutral' } as const;
+
+/** The preflight's checks in order, each passed / failed / not tried, with what was found. */
+function PreflightChecks({ probe }: { probe: HostPreflightView }) {
+  const { t } = useI18n();
+  const failed: PreflightCheckView | undefined = probe.checks.find((c) => c.status === 'failed');
+  return (
+    <div data-testid="preflight" data-ok={probe.ok ? 'true' : 'false'}>
+      <div className={probe.ok ? 'alert alert-info' : 'alert alert-error'} data-testid="preflight-summary">
+        {probe.ok || !failed
+          ? t('preflight.ok')
+          : t('preflight.failedAt', { check: t(`preflight.check.${failed.name}`) })}
+      </div>
+      <ul className="check-list" aria-label={t('preflight.title')}>
+        {probe.checks.map((c) => (
+          <li key={c.name} data-testid={`preflight-check-${c.name}`} data-status={c.status}>
+            <Badge tone={STATUS_TONE[c.status]}>{t(`preflight.status.${c.status}`)}</Badge>
+            <span className="strong">{t(`preflight.check.${c.name}`)}</span>
+            <span className={c.status === 'failed' ? 'small' : 'muted small'}>{c.message}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** What "Test connection" found: the preflight, the host key, and for admins the button that pins it. */
 export function HostKeyProbeResult({
   slug,
   target,
@@ -38,16 +64,57 @@ export function HostKeyProbeResult({
 }: {
   slug: string;
   target: TargetView;
-  probe: HostKeyProbeView;
+  probe: HostPreflightView;
   isAdmin: boolean;
 }) {
-  const { t } = useI18n();
   const approve = useApproveHostKey(slug);
-  const approvedNow = approve.isSuccess && approve.variables.fingerprint === probe.fingerprint;
+  const offered = probe.fingerprint;
+  const approvedNow = approve.isSuccess && approve.variables.fingerprint === offered;
   const pinnedIsOffered = probe.matches === true || approvedNow;
 
   return (
     <div className="probe" data-testid={`host-key-probe-${target.name}`}>
+      <PreflightChecks probe={probe} />
+      {offered !== null && (
+        <HostKeyOffer
+          target={target}
+          probe={probe}
+          offered={offered}
+          approvedNow={approvedNow}
+          pinnedIsOffered={pinnedIsOffered}
+          isAdmin={isAdmin}
+          approving={approve.isPending}
+          onApprove={() => approve.mutate({ id: target.id, fingerprint: offered })}
+        />
+      )}
+      <ErrorNotice error={approve.error} testId="approve-error" />
+    </div>
+  );
+}
+
+/** The key the host offers, next to the approved one, and the approve button. */
+function HostKeyOffer({
+  target,
+  probe,
+  offered,
+  approvedNow,
+  pinnedIsOffered,
+  isAdmin,
+  approving,
+  onApprove,
+}: {
+  target: TargetView;
+  probe: HostPreflightView;
+  offered: string;
+  approvedNow: boolean;
+  pinnedIsOffered: boolean;
+  isAdmin: boolean;
+  approving: boolean;
+  onApprove: () => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
       <dl className="meta-grid">
         <div>
           <dt>{t('hostKey.host')}</dt>
@@ -64,13 +131,13 @@ export function HostKeyProbeResult({
         <div className="wide">
           <dt>{t('hostKey.offered')}</dt>
           <dd className="mono" data-testid="probe-fingerprint">
-            {probe.fingerprint}
+            {offered}
           </dd>
         </div>
         <div className="wide">
           <dt>{t('hostKey.pinned')}</dt>
           <dd className="mono" data-testid="probe-pinned">
-            {approvedNow ? probe.fingerprint : (probe.pinned ?? <span className="muted">{t('hostKey.none')}</span>)}
+            {approvedNow ? offered : (probe.pinned ?? <span className="muted">{t('hostKey.none')}</span>)}
           </dd>
         </div>
       </dl>
@@ -92,11 +159,11 @@ export function HostKeyProbeResult({
             <button
               type="button"
               className={probe.matches === false ? 'btn btn-danger' : 'btn btn-primary'}
-              disabled={approve.isPending}
-              onClick={() => approve.mutate({ id: target.id, fingerprint: probe.fingerprint })}
+              disabled={approving}
+              onClick={onApprove}
               data-testid={`approve-host-key-${target.name}`}
             >
-              {approve.isPending
+              {approving
                 ? t('common.working')
                 : probe.matches === false
                   ? t('hostKey.approveChanged')
@@ -108,7 +175,6 @@ export function HostKeyProbeResult({
             {t('hostKey.adminsApprove')}
           </p>
         ))}
-      <ErrorNotice error={approve.error} testId="approve-error" />
-    </div>
+    </>
   );
 }

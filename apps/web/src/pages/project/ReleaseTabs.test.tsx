@@ -1,4 +1,11 @@
-import type { DeploySettings, EnvironmentView, HostKeyProbeView, TargetView, VariableView } from '@wharf/shared';
+import type {
+  DeploySettings,
+  EnvironmentView,
+  HostPreflightView,
+  PreflightCheckView,
+  TargetView,
+  VariableView,
+} from '@wharf/shared';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
@@ -239,14 +246,22 @@ describe('targets: host keys', () => {
     hostKey,
     createdAt: '2025-01-03T00:00:00.000Z',
   });
-  const probe = (id: string, pinned: string | null): HostKeyProbeView => ({
+  const checks = (statuses: string, failure = 'it failed'): PreflightCheckView[] =>
+    (['reachable', 'host_key', 'login', 'commands', 'base_dir'] as const).map((name, i) => {
+      const status = ({ p: 'passed', f: 'failed', s: 'skipped' } as const)[statuses[i] as 'p' | 'f' | 's'];
+      return { name, status, message: status === 'failed' ? failure : `${name} ${status}` };
+    });
+  const probe = (id: string, pinned: string | null, over: Partial<HostPreflightView> = {}): HostPreflightView => ({
     targetId: id,
     host: '127.0.0.2',
     port: 22,
+    ok: pinned === FP,
+    checks: checks(pinned === FP ? 'ppppp' : 'pfsss'),
     fingerprint: FP,
     keyType: 'ssh-ed25519',
     pinned,
     matches: pinned === null ? null : pinned === FP,
+    ...over,
   });
 
   function setup(admin: boolean, targets: TargetView[], extra: Record<string, Handler> = {}) {
@@ -314,7 +329,61 @@ describe('targets: host keys', () => {
     expect(within(result).getByTestId('approve-admins-only')).toBeInTheDocument();
   });
 
-  it('shows when the host cannot be reached', async () => {
+  it('lists every preflight check; the failing one says why', async () => {
+    const failure = 'authentication as deploy on 127.0.0.2:22 failed: the server rejected the key';
+    setup(false, [target('web1', { fingerprint: FP, approvedAt: '2025-01-04T00:00:00.000Z' })], {
+      'POST /api/v1/projects/shop/targets/t-web1/test-connection': () =>
+        json(probe('t-web1', FP, { ok: false, checks: checks('ppfss', failure) })),
+    });
+    renderApp('/projects/shop/targets');
+    await userEvent.click(await screen.findByTestId('test-connection-web1'));
+    const result = await screen.findByTestId('host-key-probe-web1');
+    expect(within(result).getByTestId('preflight')).toHaveAttribute('data-ok', 'false');
+    expect(within(result).getByTestId('preflight-summary')).toHaveTextContent(
+      'A release to this host would fail at: Login with the credential.',
+    );
+    const status = (name: string) => within(result).getByTestId(`preflight-check-${name}`);
+    expect(status('reachable')).toHaveAttribute('data-status', 'passed');
+    expect(status('host_key')).toHaveAttribute('data-status', 'passed');
+    expect(status('login')).toHaveAttribute('data-status', 'failed');
+    expect(status('login')).toHaveTextContent(failure);
+    expect(status('commands')).toHaveAttribute('data-status', 'skipped');
+    expect(status('commands')).toHaveTextContent('not tried');
+    expect(within(result).getByTestId('probe-matches')).toHaveAttribute('data-matches', 'true');
+  });
+
+  it('all checks passed', async () => {
+    setup(false, [target('web1', { fingerprint: FP, approvedAt: '2025-01-04T00:00:00.000Z' })], {
+      'POST /api/v1/projects/shop/targets/t-web1/test-connection': () => json(probe('t-web1', FP)),
+    });
+    renderApp('/projects/shop/targets');
+    await userEvent.click(await screen.findByTestId('test-connection-web1'));
+    const result = await screen.findByTestId('host-key-probe-web1');
+    expect(within(result).getByTestId('preflight')).toHaveAttribute('data-ok', 'true');
+    expect(within(result).getByTestId('preflight-summary')).toHaveTextContent('Every check passed');
+  });
+
+  it('an unreachable host: the failed check, no key to approve', async () => {
+    setup(true, [target('web1', null)], {
+      'POST /api/v1/projects/shop/targets/t-web1/test-connection': () =>
+        json(
+          probe('t-web1', null, {
+            checks: checks('fssss', 'cannot open a TCP connection to 127.0.0.2:22: ECONNREFUSED'),
+            fingerprint: null,
+            keyType: null,
+          }),
+        ),
+    });
+    renderApp('/projects/shop/targets');
+    await userEvent.click(await screen.findByTestId('test-connection-web1'));
+    const result = await screen.findByTestId('host-key-probe-web1');
+    expect(within(result).getByTestId('preflight-summary')).toHaveTextContent('fail at: Reachable (TCP)');
+    expect(within(result).getByTestId('preflight-check-reachable')).toHaveTextContent('ECONNREFUSED');
+    expect(within(result).queryByTestId('probe-fingerprint')).not.toBeInTheDocument();
+    expect(within(result).queryByTestId('approve-host-key-web1')).not.toBeInTheDocument();
+  });
+
+  it('shows an error answer', async () => {
     setup(true, [target('web1', null)], {
       'POST /api/v1/projects/shop/targets/t-web1/test-connection': () =>
         errorResponse(502, 'cannot reach 127.0.0.2:22'),

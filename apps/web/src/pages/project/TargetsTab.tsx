@@ -1,4 +1,4 @@
-import type { EnvironmentView, HostKeyProbeView } from '@wharf/shared';
+import type { EnvironmentView, HostPreflightView } from '@wharf/shared';
 import { Fragment, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useCredentials } from '../../api/credentials/queries';
@@ -78,7 +78,7 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
   const remove = useDeleteTarget(slug);
   const testConnection = useTestConnection(slug);
   const isAdmin = useMe().data?.isAdmin ?? false;
-  const [probes, setProbes] = useState<Record<string, HostKeyProbeView>>({});
+  const [probes, setProbes] = useState<Record<string, HostPreflightView>>({});
   const [creating, setCreating] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [variablesOf, setVariablesOf] = useState<string | null>(null);
