@@ -131,7 +131,8 @@ export const en = {
   'retention.reason.current': 'current in {env}',
   'retention.reason.rollback': '{env} would roll back to it',
   'retention.reason.deploying': 'being deployed to {env}',
-  'retention.saveAndDelete': 'Save and delete {count} versions',
+  'retention.saveAndDelete.one': 'Save and delete {count} version',
+  'retention.saveAndDelete.other': 'Save and delete {count} versions',
   'retention.saved': 'Saved. Versions deleted ({count}): {versions}',
   'retention.savedNone': 'Saved. Nothing was deleted.',
 

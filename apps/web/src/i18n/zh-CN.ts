@@ -129,7 +129,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   'retention.reason.current': '{env} 的当前版本',
   'retention.reason.rollback': '{env} 回滚时会用到',
   'retention.reason.deploying': '正在部署到 {env}',
-  'retention.saveAndDelete': '保存并删除 {count} 个版本',
+  'retention.saveAndDelete.one': '保存并删除 {count} 个版本',
+  'retention.saveAndDelete.other': '保存并删除 {count} 个版本',
   'retention.saved': '已保存。已删除 {count} 个版本：{versions}',
   'retention.savedNone': '已保存。没有删除任何版本。',
 

@@ -33,7 +33,7 @@ export function RetentionSettingsForm({
   onSaved: (deleted: string[]) => void;
   onCancel: () => void;
 }) {
-  const { t, bytes } = useI18n();
+  const { t, bytes, locale } = useI18n();
   const update = useUpdateRetention(slug);
   const form = useFieldErrors(update);
   const [keepNewest, setKeepNewest] = useState(current.keepNewest?.toString() ?? '');
@@ -126,7 +126,12 @@ export function RetentionSettingsForm({
           {update.isPending
             ? t('common.saving')
             : doomed.length > 0
-              ? t('retention.saveAndDelete', { count: doomed.length })
+              ? t(
+                  new Intl.PluralRules(locale).select(doomed.length) === 'one'
+                    ? 'retention.saveAndDelete.one'
+                    : 'retention.saveAndDelete.other',
+                  { count: doomed.length },
+                )
               : t('common.save')}
         </button>
         <button type="button" className="btn" onClick={onCancel} disabled={update.isPending}>
