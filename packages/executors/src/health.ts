@@ -91,9 +91,10 @@ export async function runHealthGate(
     if (s.signal.aborted) throw new CancelledError('health check');
     s.system(`health check attempt ${attempt}/${cfg.attempts}: ${what}`);
     try {
-      // The command gets a little longer than the request timeout to start node and report.
+      // An HTTP probe gets a little longer than its request timeout to start node and report;
+      // a command check gets exactly the per-attempt timeout.
       const r = await s.capture('health check', healthCommand(check, cfg.timeoutMs, tool, dir), {
-        timeoutMs: cfg.timeoutMs + 5000,
+        timeoutMs: check.type === 'http' ? cfg.timeoutMs + 5000 : cfg.timeoutMs,
         withEnv: check.type === 'command',
       });
       last = (r.stdout || r.stderr).split('\n').filter(Boolean).pop() ?? `exit code ${r.exitCode}`;

@@ -404,6 +404,36 @@ describe('health probe on a host without curl', () => {
   });
 });
 
+describe('command health check on a host', () => {
+  it('runs in the given directory with the deploy env; a slow command fails its attempt at the timeout', async () => {
+    const h = th.hosts[0]!;
+    const conn = await connectSsh({
+      host: h.address,
+      port: h.port,
+      username: h.user,
+      privateKey: th.clientPrivateKey,
+      pinnedHostKey: h.hostKeyFingerprint,
+    });
+    const lines: string[] = [];
+    try {
+      const env = { WHO: 'wharf', API_TOKEN: secretToken };
+      const s = new TargetSession(conn, (_, t) => lines.push(t), new AbortController().signal, env, 60_000);
+      const cfg = { intervalMs: 100, timeoutMs: 1000, attempts: 2 };
+      const command = 'test -n "$API_TOKEN" && echo "in $(pwd) for $WHO"';
+      await runHealthGate(s, { type: 'command', command }, cfg, h.baseDir);
+      expect(lines).toContain(`health check attempt 1: passed (in ${h.baseDir} for wharf)`);
+
+      const started = Date.now();
+      await expect(runHealthGate(s, { type: 'command', command: 'sleep 20' }, cfg, h.baseDir)).rejects.toThrow(
+        /after 2 attempt\(s\): no answer within 1000 ms/,
+      );
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      conn.close();
+    }
+  });
+});
+
 async function listTree(dir: string): Promise<[string, number][]> {
   const out: [string, number][] = [];
   for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
