@@ -61,11 +61,14 @@ export function HostKeyProbeResult({
   target,
   probe,
   isAdmin,
+  onApproved,
 }: {
   slug: string;
   target: TargetView;
   probe: HostPreflightView;
   isAdmin: boolean;
+  /** Runs the preflight again: with the key approved, the login and host checks can run. */
+  onApproved?: () => void;
 }) {
   const approve = useApproveHostKey(slug);
   const offered = probe.fingerprint;
@@ -84,7 +87,7 @@ export function HostKeyProbeResult({
           pinnedIsOffered={pinnedIsOffered}
           isAdmin={isAdmin}
           approving={approve.isPending}
-          onApprove={() => approve.mutate({ id: target.id, fingerprint: offered })}
+          onApprove={() => approve.mutate({ id: target.id, fingerprint: offered }, { onSuccess: () => onApproved?.() })}
         />
       )}
       <ErrorNotice error={approve.error} testId="approve-error" />

@@ -288,7 +288,8 @@ describe('targets: host keys', () => {
     let targets = [target('web2', null)];
     const { calls } = setup(true, targets, {
       'GET /api/v1/projects/shop/targets': () => json(targets),
-      'POST /api/v1/projects/shop/targets/t-web2/test-connection': () => json(probe('t-web2', null)),
+      'POST /api/v1/projects/shop/targets/t-web2/test-connection': () =>
+        json(probe('t-web2', targets[0]!.hostKey?.fingerprint ?? null)),
       'PUT /api/v1/projects/shop/targets/t-web2/host-key': ({ body }) => {
         targets = [
           target('web2', {
@@ -314,6 +315,14 @@ describe('targets: host keys', () => {
       'true',
     );
     expect(screen.queryByTestId('approve-host-key-web2')).not.toBeInTheDocument();
+    // Approving runs the preflight again: now the login and host checks run and pass.
+    await waitFor(() =>
+      expect(within(screen.getByTestId('host-key-probe-web2')).getByTestId('preflight')).toHaveAttribute(
+        'data-ok',
+        'true',
+      ),
+    );
+    expect(calls.filter((c) => c.method === 'POST' && c.path.endsWith('/test-connection'))).toHaveLength(2);
   });
 
   it('warns about a changed key, and non-admins cannot approve', async () => {

@@ -82,6 +82,8 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
   const [creating, setCreating] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [variablesOf, setVariablesOf] = useState<string | null>(null);
+  const runTest = (id: string) =>
+    testConnection.mutate(id, { onSuccess: (probe) => setProbes((p) => ({ ...p, [id]: probe })) });
   const credName = (id: string | null) =>
     id === null ? null : (credentials.data?.find((c) => c.id === id)?.name ?? t('targets.credentialSet'));
 
@@ -169,11 +171,7 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
                               className="btn btn-small"
                               data-testid={`test-connection-${target.name}`}
                               disabled={testConnection.isPending && testConnection.variables === target.id}
-                              onClick={() =>
-                                testConnection.mutate(target.id, {
-                                  onSuccess: (probe) => setProbes((p) => ({ ...p, [target.id]: probe })),
-                                })
-                              }
+                              onClick={() => runTest(target.id)}
                             >
                               {testConnection.isPending && testConnection.variables === target.id
                                 ? t('hostKey.testing')
@@ -225,6 +223,7 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
                             target={target}
                             probe={probes[target.id]!}
                             isAdmin={isAdmin}
+                            onApproved={() => runTest(target.id)}
                           />
                         )}
                       </td>
