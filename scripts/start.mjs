@@ -236,7 +236,9 @@ async function main() {
     await superviseChild('worker', WORKER_ENTRY, env, (settings.workerGraceSeconds + 15) * 1000);
   }
 
-  const url = `http://${checkHost}:${settings.port}`;
+  const url = `http://${checkHost.includes(':') ? `[${checkHost}]` : checkHost}:${settings.port}`;
+  // The API's WHARF_PUBLIC_URL defaults to this same address; browsers must use the public one.
+  const publicUrl = settings.publicUrl?.replace(/\/+$/, '') ?? url;
   // A crashed API is restarted meanwhile; only giving up on it ends the wait.
   await waitForHttp(`${url}/api/health`, { isDead: () => api.gaveUp });
 
@@ -247,7 +249,7 @@ async function main() {
   else if (settings.adminPasswordSet) login = `${email}, password from WHARF_ADMIN_PASSWORD (unless changed)`;
   else login = 'your existing administrator account';
   process.stdout.write(
-    `\n  Wharf is running at ${url}   (ready in ${((Date.now() - startedAt) / 1000).toFixed(0)} s)\n  Sign in as ${login}\n  Data: ${shown(dataDir)}   Stop: Ctrl-C\n\n`,
+    `\n  Wharf is running at ${publicUrl}   (ready in ${((Date.now() - startedAt) / 1000).toFixed(0)} s)\n  Sign in as ${login}\n  Data: ${shown(dataDir)}   Stop: Ctrl-C\n\n`,
   );
 
   // From here the supervisors keep everything running until Ctrl-C / SIGTERM.

@@ -17,6 +17,8 @@ export function startSettings() {
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(repoRoot, dataDir),
     host: env.WHARF_HOST || '127.0.0.1',
     port: env.WHARF_PORT ? Number(env.WHARF_PORT) : 8080,
+    /** Where browsers reach Wharf, when it is not this host and port (reverse proxy, real name). */
+    publicUrl: env.WHARF_PUBLIC_URL || undefined,
     secretKey: env.WHARF_SECRET_KEY || undefined,
     adminEmail: env.WHARF_ADMIN_EMAIL || undefined,
     adminPasswordSet: Boolean(env.WHARF_ADMIN_PASSWORD),

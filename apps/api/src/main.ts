@@ -15,8 +15,18 @@ async function main(): Promise<void> {
   const server = app.getHttpServer() as import('node:http').Server;
   server.requestTimeout = 0;
   await app.listen(config.WHARF_PORT, config.WHARF_HOST);
-  const url = `http://${config.WHARF_HOST}:${config.WHARF_PORT}`;
-  logger.event('info', 'wharf api listening', { url }, 'Main');
+  const listening = `http://${config.WHARF_HOST.includes(':') ? `[${config.WHARF_HOST}]` : config.WHARF_HOST}:${config.WHARF_PORT}`;
+  // The public address is the one browsers must use: other origins cannot change anything.
+  const url = config.WHARF_PUBLIC_URL;
+  logger.event('info', 'wharf api listening', { listening, publicUrl: url }, 'Main');
+  if (['0.0.0.0', '::'].includes(config.WHARF_HOST) && /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):/.test(url)) {
+    logger.event(
+      'warn',
+      `listening on every interface, but browsers may only use ${url}: set WHARF_PUBLIC_URL to the address people open`,
+      {},
+      'Main',
+    );
+  }
   if (admin?.generatedPassword) {
     // Printed once, plainly, so the person starting Wharf can sign in.
     process.stdout.write(
