@@ -2,7 +2,7 @@
 // and the dashboard's static files. Shared by main.ts and the integration tests.
 import { NestFactory, Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import type { Server } from 'node:http';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { JsonLogger } from './common/json-logger.js';
+import { buildOpenApiDocument } from './common/openapi-document.js';
 import type { AppConfig } from './config/app-config.js';
 import { LiveIoAdapter } from './live/live-io.adapter.js';
 import { acceptedOrigins } from './security/accepted-origins.js';
@@ -49,16 +50,7 @@ export async function createHttpApp(
   app.useGlobalFilters(new HttpExceptionFilter(logger));
   app.enableShutdownHooks();
 
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Wharf API')
-      .setDescription('Projects, environments, targets, credentials, artifacts and releases.')
-      .setVersion(WHARF_VERSION)
-      .addCookieAuth('wharf_session')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Project CI token (wharf_...)' })
-      .build(),
-  );
+  const doc = buildOpenApiDocument(app, WHARF_VERSION);
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
 
   serveDashboard(app, config.WHARF_WEB_DIST ?? defaultWebDist());

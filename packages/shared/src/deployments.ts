@@ -1,16 +1,17 @@
 // Releases: deployment requests, views, and log lines (deploy settings: deploy-settings.ts).
 import { z } from 'zod';
-import { versionSchema } from './validators.js';
+import { timeIdCursorSchema } from './cursors.js';
+import { safeText, versionSchema } from './validators.js';
 
 export const createDeploymentSchema = z.object({
   environmentId: z.uuid(),
   version: versionSchema,
   /** On a protected environment: the environment's name, typed by the person. */
-  confirm: z.string().max(100).optional(),
+  confirm: safeText(100).optional(),
 });
 export type CreateDeploymentBody = z.infer<typeof createDeploymentSchema>;
 
-export const confirmSchema = z.object({ confirm: z.string().max(100).optional() });
+export const confirmSchema = z.object({ confirm: safeText(100).optional() });
 export type ConfirmBody = z.infer<typeof confirmSchema>;
 
 export const DEPLOYMENT_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -25,7 +26,8 @@ export const deploymentListQuerySchema = z.object({
   trigger: z.enum(DEPLOYMENT_TRIGGERS).optional(),
   version: versionSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  /** The `nextCursor` of the previous page. */
+  cursor: timeIdCursorSchema.optional(),
 });
 export type DeploymentListQuery = z.infer<typeof deploymentListQuerySchema>;
 
@@ -81,7 +83,8 @@ export interface LogLineView {
 }
 
 export const logQuerySchema = z.object({
-  afterSeq: z.coerce.number().int().min(0).default(0),
+  /** seq is an int4 column. */
+  afterSeq: z.coerce.number().int().min(0).max(2_147_483_647).default(0),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 

@@ -1,6 +1,8 @@
 // Request bodies and query strings of the REST API (/api/v1), shared by api, web and cli.
 import { z } from 'zod';
+import { idCursorSchema, timeIdCursorSchema } from './cursors.js';
 import { projectRoleSchema } from './roles.js';
+import { apiTokenEnvironmentIdsSchema, apiTokenScopesSchema, DEFAULT_API_TOKEN_SCOPES } from './tokens.js';
 import {
   commitShaSchema,
   emailSchema,
@@ -8,6 +10,7 @@ import {
   gitRefSchema,
   imageDigestSchema,
   imageRefSchema,
+  safeText,
   sha256Schema,
   slugSchema,
   versionSchema,
@@ -16,15 +19,15 @@ import {
 // --- auth and users ---------------------------------------------------------
 export const loginSchema = z.object({
   email: emailSchema,
-  password: z.string().min(1, 'password is required').max(1024),
+  password: safeText(1024).min(1, 'password is required'),
 });
 export type LoginBody = z.infer<typeof loginSchema>;
 
-export const passwordSchema = z.string().min(12, 'password must be at least 12 characters').max(1024);
+export const passwordSchema = safeText(1024).min(12, 'password must be at least 12 characters');
 
 export const createUserSchema = z.object({
   email: emailSchema,
-  name: z.string().trim().min(1).max(120),
+  name: safeText(120).trim().min(1),
   password: passwordSchema,
   isAdmin: z.boolean().default(false),
 });
@@ -33,7 +36,7 @@ export type CreateUserBody = z.infer<typeof createUserSchema>;
 /** Changing one's own password: the current one proves it is really them. */
 export const changePasswordSchema = z
   .object({
-    currentPassword: z.string().min(1, 'current password is required').max(1024),
+    currentPassword: safeText(1024).min(1, 'current password is required'),
     newPassword: passwordSchema,
   })
   .refine((b) => b.newPassword !== b.currentPassword, {
@@ -49,14 +52,14 @@ export type ResetPasswordBody = z.infer<typeof resetPasswordSchema>;
 // --- projects and members ---------------------------------------------------
 export const createProjectSchema = z.object({
   slug: slugSchema,
-  name: z.string().trim().min(1).max(120),
-  description: z.string().max(2000).default(''),
+  name: safeText(120).trim().min(1),
+  description: safeText(2000).default(''),
 });
 export type CreateProjectBody = z.infer<typeof createProjectSchema>;
 
 export const updateProjectSchema = z.object({
-  name: z.string().trim().min(1).max(120).optional(),
-  description: z.string().max(2000).optional(),
+  name: safeText(120).trim().min(1).optional(),
+  description: safeText(2000).optional(),
 });
 export type UpdateProjectBody = z.infer<typeof updateProjectSchema>;
 
@@ -91,12 +94,9 @@ export const createCredentialSchema = z.object({
   name: credentialNameSchema,
   kind: credentialKindSchema,
   /** The secret itself (private key PEM, kubeconfig YAML, token). Write-only. */
-  value: z
-    .string()
-    .min(1, 'value is required')
-    .max(64 * 1024),
+  value: safeText(64 * 1024).min(1, 'value is required'),
   /** Optional passphrase for an encrypted private key. Write-only. */
-  passphrase: z.string().max(1024).optional(),
+  passphrase: safeText(1024).optional(),
 });
 export type CreateCredentialBody = z.infer<typeof createCredentialSchema>;
 
@@ -105,7 +105,11 @@ export type RotateCredentialBody = z.infer<typeof rotateCredentialSchema>;
 
 // --- API tokens -------------------------------------------------------------
 export const createApiTokenSchema = z.object({
-  name: z.string().trim().min(1).max(80),
+  name: safeText(80).trim().min(1),
+  /** Left out: push + release, what every token could do before scopes existed. */
+  scopes: apiTokenScopesSchema.default([...DEFAULT_API_TOKEN_SCOPES]),
+  /** Environments the token may release to; empty or left out: all non-protected ones. */
+  environmentIds: apiTokenEnvironmentIdsSchema.default([]),
 });
 export type CreateApiTokenBody = z.infer<typeof createApiTokenSchema>;
 
@@ -116,8 +120,8 @@ export const tarballUploadQuerySchema = z.object({
   sha256: sha256Schema.optional(),
   ref: gitRefSchema.optional(),
   commit: commitShaSchema.optional(),
-  message: z.string().max(4096).optional(),
-  author: z.string().max(256).optional(),
+  message: safeText(4096).optional(),
+  author: safeText(256).optional(),
 });
 export type TarballUploadQuery = z.infer<typeof tarballUploadQuerySchema>;
 
@@ -127,19 +131,21 @@ export const registerImageSchema = z.object({
   digest: imageDigestSchema.optional(),
   ref: gitRefSchema.optional(),
   commit: commitShaSchema.optional(),
-  message: z.string().max(4096).optional(),
-  author: z.string().max(256).optional(),
+  message: safeText(4096).optional(),
+  author: safeText(256).optional(),
 });
 export type RegisterImageBody = z.infer<typeof registerImageSchema>;
 
 export const pageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Opaque cursor returned as `nextCursor` by the previous page. */
-  cursor: z.string().max(200).optional(),
+  cursor: timeIdCursorSchema.optional(),
 });
 export type PageQuery = z.infer<typeof pageQuerySchema>;
 
 export const auditQuerySchema = pageQuerySchema.extend({
-  action: z.string().max(100).optional(),
+  /** Audit events are keyed by an int8 id: the cursor is the previous page's last id. */
+  cursor: idCursorSchema.optional(),
+  action: safeText(100).optional(),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

@@ -1,4 +1,5 @@
 export * from './validators.js';
+export * from './cursors.js';
 export * from './roles.js';
 export * from './targets.js';
 export * from './dto.js';
@@ -10,3 +11,4 @@ export * from './jobs.js';
 export * from './webhooks.js';
 export * from './live.js';
 export * from './retention.js';
+export * from './tokens.js';

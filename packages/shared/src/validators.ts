@@ -37,6 +37,13 @@ export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 6
 /** A UTF-16 surrogate that is not part of a pair. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+export const SAFE_TEXT_MESSAGE = 'must not contain NUL characters or unpaired surrogates';
+
+/** The text rule without the length: true when `s` can be stored in Postgres and sent as UTF-8. */
+export function isSafeText(s: string): boolean {
+  return !s.includes('\0') && !LONE_SURROGATE.test(s);
+}
+
 /**
  * Free text that is stored or sent on (descriptions, commands, variable values): no NUL
  * (Postgres text refuses it, C programs cut at it), no lone surrogates (not valid UTF-8),
@@ -48,7 +55,7 @@ export function safeText(max: number, opts: { min?: number } = {}) {
     opts.min
       ? base.min(opts.min, opts.min === 1 ? 'must not be empty' : `must be at least ${opts.min} characters`)
       : base
-  ).refine((s) => !s.includes('\0') && !LONE_SURROGATE.test(s), 'must not contain NUL characters or unpaired surrogates');
+  ).refine(isSafeText, SAFE_TEXT_MESSAGE);
 }
 
 /**

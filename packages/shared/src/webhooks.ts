@@ -1,7 +1,8 @@
 // GitLab webhooks, auto-deploy rules and changelogs: request bodies, queries and views shared
 // by api, web and cli, plus the one ref-matching rule both the API and the dashboard apply.
 import { z } from 'zod';
-import { gitRefSchema, versionSchema } from './validators.js';
+import { timeIdCursorSchema } from './cursors.js';
+import { gitRefSchema, safeText, versionSchema } from './validators.js';
 
 export const AUTO_DEPLOY_REF_TYPES = ['branch', 'tag'] as const;
 export type AutoDeployRefType = (typeof AUTO_DEPLOY_REF_TYPES)[number];
@@ -71,7 +72,7 @@ export function rulePatternProblem(refType: AutoDeployRefType, pattern: string):
 
 const ruleFields = {
   refType: z.enum(AUTO_DEPLOY_REF_TYPES),
-  pattern: z.string().min(1, 'pattern is required').max(255),
+  pattern: safeText(255).min(1, 'pattern is required'),
   event: z.enum(AUTO_DEPLOY_EVENTS).default('push'),
   /** How long a push waits for CI to push the artifact built from its commit. */
   waitForArtifactSeconds: z
@@ -128,6 +129,8 @@ export interface WebhookSettingsView {
   configured: boolean;
   /** Path of the endpoint; GitLab needs Wharf's public URL in front of it. */
   path: string;
+  /** The URL to paste into GitLab: WHARF_PUBLIC_URL followed by `path`. */
+  url: string;
   tokenPrefix: string | null;
   createdAt: string | null;
   rotatedAt: string | null;
@@ -173,7 +176,8 @@ export interface WebhookDeliveryView {
 
 export const deliveryListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  /** The `nextCursor` of the previous page: (receivedAt, id) of its last delivery. */
+  cursor: timeIdCursorSchema.optional(),
   outcome: z.enum(WEBHOOK_OUTCOMES).optional(),
 });
 export type DeliveryListQuery = z.infer<typeof deliveryListQuerySchema>;

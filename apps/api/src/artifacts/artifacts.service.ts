@@ -9,7 +9,14 @@ import {
   PayloadTooLargeException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import type { ArtifactView, Page, RegisterImageBody, TarballUploadQuery } from '@wharf/shared';
+import {
+  encodeTimeIdCursor,
+  type ArtifactView,
+  type Page,
+  type RegisterImageBody,
+  type TarballUploadQuery,
+  type TimeIdCursor,
+} from '@wharf/shared';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -22,7 +29,7 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { lockStorageKey, versionGone } from './artifact-locks.js';
 import { ArtifactCommits } from '../webhooks/artifact-commits.service.js';
 import { ArtifactStorage } from './artifact-storage.js';
-import { type ArtifactRow, decodeCursor, encodeCursor, toArtifactView } from './artifacts.views.js';
+import { type ArtifactRow, toArtifactView } from './artifacts.views.js';
 import { TarballRejectedError } from './tarball-inspector.js';
 import { receiveTarball, UploadAbortedError, UploadTooLargeError } from './tarball-receiver.js';
 
@@ -194,8 +201,7 @@ export class ArtifactsService {
   }
 
   /** Newest first; the cursor is the (createdAt, id) of the previous page's last item. */
-  async list(projectId: string, limit: number, cursor?: string): Promise<Page<ArtifactView>> {
-    const after = cursor ? decodeCursor(cursor) : null;
+  async list(projectId: string, limit: number, after?: TimeIdCursor): Promise<Page<ArtifactView>> {
     const rows = await this.prisma.artifact.findMany({
       where: {
         projectId,
@@ -212,7 +218,7 @@ export class ArtifactsService {
     const last = page[page.length - 1];
     return {
       items: page.map((row) => toArtifactView(row, emails)),
-      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      nextCursor: rows.length > limit && last ? encodeTimeIdCursor(last) : null,
     };
   }
 

@@ -1,5 +1,4 @@
-// Artifact row → ArtifactView, and the opaque list cursor (createdAt + id of the last row).
-import { BadRequestException } from '@nestjs/common';
+// Artifact row → ArtifactView. (The list cursor is the shared TimeIdCursor.)
 import type { ArtifactView } from '@wharf/shared';
 import type { Artifact } from '../generated/prisma/client.js';
 
@@ -34,24 +33,4 @@ export function toArtifactView(a: ArtifactRow, userEmails: ReadonlyMap<string, s
           }
         : null,
   };
-}
-
-export interface ArtifactCursor {
-  createdAt: Date;
-  id: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export function encodeCursor(c: ArtifactCursor): string {
-  return Buffer.from(`${c.createdAt.toISOString()}|${c.id}`, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): ArtifactCursor {
-  const invalid = new BadRequestException('cursor is not valid; use the nextCursor of a previous page');
-  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || rest.length || !UUID.test(id)) throw invalid;
-  const createdAt = new Date(at);
-  if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== at) throw invalid;
-  return { createdAt, id };
 }

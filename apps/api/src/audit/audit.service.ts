@@ -40,13 +40,14 @@ export class AuditService {
   async list(
     filter: { projectId?: string; action?: string },
     limit: number,
-    cursor?: string,
+    /** Events with a smaller id (the previous page's last). */
+    cursor?: bigint,
   ): Promise<Page<AuditEventView>> {
     const rows = await this.prisma.auditEvent.findMany({
       where: {
         ...(filter.projectId ? { projectId: filter.projectId } : {}),
         ...(filter.action ? { action: filter.action } : {}),
-        ...(cursor && /^\d+$/.test(cursor) ? { id: { lt: BigInt(cursor) } } : {}),
+        ...(cursor !== undefined ? { id: { lt: cursor } } : {}),
       },
       orderBy: { id: 'desc' },
       take: limit + 1,

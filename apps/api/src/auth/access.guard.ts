@@ -9,7 +9,8 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { roleAtLeast, type ProjectRole } from '@wharf/shared';
+import { roleAtLeast, slugSchema, type ProjectRole } from '@wharf/shared';
+import { ZodPipe } from '../common/zod.pipe.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { ACCESS_KEY, type AccessRule } from './access.decorators.js';
 import type { Actor, RequestContext, TokenActor, WharfRequest } from './request-context.js';
@@ -17,6 +18,7 @@ import { SESSION_COOKIE, SessionService } from './session.service.js';
 import { API_TOKEN_PATTERN, hashSecret } from './tokens.js';
 
 const LAST_USED_RESOLUTION_MS = 60_000;
+const slugParam = new ZodPipe(slugSchema);
 
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -89,8 +91,10 @@ export class AccessGuard implements CanActivate {
     actor: Actor,
     required: ProjectRole,
   ): Promise<void> {
-    const slug = req.params?.slug;
-    if (typeof slug !== 'string') throw new Error('project route without :slug');
+    const raw = req.params?.slug;
+    if (typeof raw !== 'string') throw new Error('project route without :slug');
+    // Guards run before parameter pipes, and this one queries by the slug: check it first.
+    const slug = slugParam.transform(raw, { type: 'param', data: 'slug' });
     const project = await this.prisma.project.findUnique({
       where: { slug },
       select: { id: true, slug: true, name: true },

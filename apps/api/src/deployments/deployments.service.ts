@@ -9,6 +9,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import {
+  encodeTimeIdCursor,
   roleAtLeast,
   type CreateDeploymentBody,
   type DeploymentListQuery,
@@ -188,7 +189,6 @@ export class DeploymentsService {
   }
 
   async list(projectId: string, q: DeploymentListQuery): Promise<Page<DeploymentView>> {
-    const cursor = q.cursor ? this.decodeCursor(q.cursor) : null;
     const rows = await this.prisma.deployment.findMany({
       where: {
         projectId,
@@ -196,8 +196,13 @@ export class DeploymentsService {
         ...(q.state ? { state: q.state } : {}),
         ...(q.trigger ? { trigger: q.trigger } : {}),
         ...(q.version ? { artifact: { version: q.version } } : {}),
-        ...(cursor
-          ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
+        ...(q.cursor
+          ? {
+              OR: [
+                { createdAt: { lt: q.cursor.createdAt } },
+                { createdAt: q.cursor.createdAt, id: { lt: q.cursor.id } },
+              ],
+            }
           : {}),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -208,10 +213,7 @@ export class DeploymentsService {
     const last = page[page.length - 1];
     return {
       items: page.map(toDeploymentView),
-      nextCursor:
-        rows.length > q.limit && last
-          ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url')
-          : null,
+      nextCursor: rows.length > q.limit && last ? encodeTimeIdCursor(last) : null,
     };
   }
 
@@ -250,13 +252,6 @@ export class DeploymentsService {
         };
       }),
     );
-  }
-
-  private decodeCursor(cursor: string): { createdAt: Date; id: string } {
-    const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-    const createdAt = new Date(at ?? '');
-    if (!id || Number.isNaN(createdAt.getTime())) throw new BadRequestException('cursor is not valid');
-    return { createdAt, id };
   }
 
   private async environmentOf(ctx: ProjectCtx, environmentId: string): Promise<Environment> {

@@ -10,6 +10,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 const iso = (d: Date | null | undefined): string | null => d?.toISOString() ?? null;
 
 export function toSettingsView(
+  publicUrl: string,
   slug: string,
   hook: { tokenPrefix: string; createdAt: Date; rotatedAt: Date | null } | null,
   lastDeliveryAt: Date | null,
@@ -17,6 +18,7 @@ export function toSettingsView(
   return {
     configured: hook !== null,
     path: gitlabHookPath(slug),
+    url: `${publicUrl}${gitlabHookPath(slug)}`,
     tokenPrefix: hook?.tokenPrefix ?? null,
     createdAt: iso(hook?.createdAt),
     rotatedAt: iso(hook?.rotatedAt),
@@ -79,16 +81,4 @@ export function toRuleView(r: RuleRowWithEnv): AutoDeployRuleView {
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };
-}
-
-/** Opaque paging cursor: (receivedAt, id) of the last item of the previous page. */
-export function encodeCursor(d: { receivedAt: Date; id: string }): string {
-  return Buffer.from(`${d.receivedAt.toISOString()}|${d.id}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { receivedAt: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const receivedAt = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(receivedAt.getTime())) return null;
-  return { receivedAt, id };
 }
