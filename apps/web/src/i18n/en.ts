@@ -496,7 +496,7 @@ export const en = {
   'preflight.check.reachable': 'Reachable (TCP)',
   'preflight.check.host_key': 'Host key',
   'preflight.check.login': 'Login with the credential',
-  'preflight.check.commands': 'node, pm2, tar, sha256sum, setsid',
+  'preflight.check.commands': 'Required commands',
   'preflight.check.base_dir': 'Base directory writable',
   'preflight.status.passed': 'passed',
   'preflight.status.failed': 'failed',

@@ -487,7 +487,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'preflight.check.reachable': '可连接（TCP）',
   'preflight.check.host_key': '主机密钥',
   'preflight.check.login': '使用凭据登录',
-  'preflight.check.commands': 'node、pm2、tar、sha256sum、setsid 命令',
+  'preflight.check.commands': '所需命令',
   'preflight.check.base_dir': '基础目录可写',
   'preflight.status.passed': '通过',
   'preflight.status.failed': '失败',
