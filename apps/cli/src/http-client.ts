@@ -21,6 +21,8 @@ export type Query = Record<string, string | number | undefined>;
 
 /** Error responses and JSON views are small; anything bigger is cut, never buffered whole. */
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** How long an upload waits for "100 Continue" before sending anyway (a proxy may swallow it). */
+const CONTINUE_WAIT_MS = 1_000;
 
 export class WharfHttpClient {
   constructor(
@@ -57,7 +59,9 @@ export class WharfHttpClient {
    * and sends its sha256 as the X-Checksum-Sha256 trailer after the last chunk (trailers
    * rule out Content-Length, so the size goes in X-Content-Length). `onProgress` gets the
    * bytes handed to the socket so far; `onBodySent` fires with the sha256 once the whole
-   * body and the trailer have been written.
+   * body and the trailer have been written. With Expect: 100-continue the body only goes
+   * out once the server said so: a refusal (bad token, existing version, too large) comes
+   * back before a single byte of the file is sent.
    */
   async uploadFile(
     url: URL,
@@ -72,55 +76,79 @@ export class WharfHttpClient {
       'Transfer-Encoding': 'chunked',
       Trailer: CHECKSUM_TRAILER,
       [DECLARED_LENGTH_HEADER]: file.size,
+      Expect: '100-continue',
     };
     return this.send(
       'POST',
       url,
       headers,
       (req, hooks) => {
-        const hash = createHash('sha256');
-        const finish = () => {
-          const sha256 = hash.digest('hex');
-          req.addTrailers({ [CHECKSUM_TRAILER]: sha256 });
-          req.end();
-          onBodySent(sha256);
+        // The body goes out on "100 Continue", or after CONTINUE_WAIT_MS without any answer.
+        let started = false;
+        let answered = false;
+        const sendBody = () => {
+          clearTimeout(timer);
+          if (started || answered) return;
+          started = true;
+          this.streamFile(req, hooks, file, onProgress, onBodySent);
         };
-        if (file.size === 0) {
-          finish();
-          return;
-        }
-        const source = createReadStream(file.path, { highWaterMark: CHUNK_BYTES, start: 0, end: file.size - 1 });
-        let sent = 0;
-        source.on('data', (chunk) => {
-          hash.update(chunk as Buffer);
-          sent += chunk.length;
-          onProgress(sent);
-        });
-        source.on('error', (err: NodeJS.ErrnoException) => {
-          hooks.fail(new CliError(EXIT.usage, `cannot read the file: ${err.code ?? 'read error'}`));
-        });
-        source.on('end', () => {
-          if (sent !== file.size) {
-            hooks.fail(
-              new CliError(
-                EXIT.usage,
-                'the file shrank while it was being uploaded; push it once the build has finished',
-              ),
-            );
-            return;
-          }
-          finish();
-        });
-        // The server may answer before reading everything (e.g. 409, 413): stop sending then.
+        const timer = setTimeout(sendBody, CONTINUE_WAIT_MS);
+        req.once('continue', sendBody);
         hooks.onResponse(() => {
-          source.unpipe(req);
-          source.destroy();
+          answered = true;
+          clearTimeout(timer);
         });
-        // end: false: the request is ended by finish(), after the trailer is added.
-        source.pipe(req, { end: false });
+        req.flushHeaders();
       },
       true,
     );
+  }
+
+  /** The upload body: the file's bytes, hashed on the way, then the checksum trailer. */
+  private streamFile(
+    req: ClientRequest,
+    hooks: { fail: (err: Error) => void; onResponse: (fn: () => void) => void },
+    file: { path: string; size: number },
+    onProgress: (bytes: number) => void,
+    onBodySent: (sha256: string) => void,
+  ): void {
+    const hash = createHash('sha256');
+    const finish = () => {
+      const sha256 = hash.digest('hex');
+      req.addTrailers({ [CHECKSUM_TRAILER]: sha256 });
+      req.end();
+      onBodySent(sha256);
+    };
+    if (file.size === 0) {
+      finish();
+      return;
+    }
+    const source = createReadStream(file.path, { highWaterMark: CHUNK_BYTES, start: 0, end: file.size - 1 });
+    let sent = 0;
+    source.on('data', (chunk) => {
+      hash.update(chunk as Buffer);
+      sent += chunk.length;
+      onProgress(sent);
+    });
+    source.on('error', (err: NodeJS.ErrnoException) => {
+      hooks.fail(new CliError(EXIT.usage, `cannot read the file: ${err.code ?? 'read error'}`));
+    });
+    source.on('end', () => {
+      if (sent !== file.size) {
+        hooks.fail(
+          new CliError(EXIT.usage, 'the file shrank while it was being uploaded; push it once the build has finished'),
+        );
+        return;
+      }
+      finish();
+    });
+    // The server may answer before reading everything (e.g. 409, 413): stop sending then.
+    hooks.onResponse(() => {
+      source.unpipe(req);
+      source.destroy();
+    });
+    // end: false: the request is ended by finish(), after the trailer is added.
+    source.pipe(req, { end: false });
   }
 
   private send(
@@ -135,10 +163,10 @@ export class WharfHttpClient {
     uploading = false,
   ): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
-      // A keep-alive agent, not `agent: false`: the latter sends "Connection: close", and a
-      // Node server that answers early (401/409/413) to such a request closes the socket
-      // without reading the rest of the body, so the client's next write gets EPIPE/RST and
-      // the answer is lost. With keep-alive the server drains what is in flight instead.
+      // A keep-alive agent, not `agent: false`: the latter sends "Connection: close", and some
+      // servers that answer early (401/409/413) to such a request reset the connection before
+      // the answer is read. (Wharf itself closes after such an answer anyway; uploads ask for
+      // 100 Continue first, so a refused one has sent nothing.)
       // One agent per request, destroyed when done, so no idle socket keeps the process up.
       const transport = url.protocol === 'https:' ? https : http;
       const agent = new transport.Agent({ keepAlive: true, maxSockets: 1 });

@@ -234,6 +234,44 @@ describe('wharf artifact push (bundle)', () => {
     expect(r.stderr).not.toContain(wrong);
   });
 
+  it('asks for 100 Continue, and sends none of the file when the server refuses instead (401, 409)', async () => {
+    const url = await startFake({ expectContinue: 'wharf', existing: new Set(['1.2.3']) });
+    await randomFile('build.tgz', 8 * 1024 * 1024);
+    const refused = await runCli(['artifact', 'push', 'build.tgz', '--project', 'shop', '--version', '1.0.0', '-q'], {
+      WHARF_URL: url,
+      WHARF_TOKEN: `wharf_${'Z'.repeat(40)}`,
+    });
+    expect(refused.code).toBe(5);
+    const exists = await runCli(['artifact', 'push', 'build.tgz', '--project', 'shop', '--version', '1.2.3', '-q'], {
+      WHARF_URL: url,
+      WHARF_TOKEN: TOKEN,
+    });
+    expect(exists.code).toBe(7);
+    expect(server!.requests.map((r) => r.headers.expect)).toEqual(['100-continue', '100-continue']);
+    // Two request heads, no body: a few KB, where one sent file would be 8 MB.
+    expect(server!.bytesRead).toBeLessThan(16 * 1024);
+
+    // And once the server says 100, the whole file goes.
+    const ok = await runCli(['artifact', 'push', 'build.tgz', '--project', 'shop', '--version', '2.0.0', '-q'], {
+      WHARF_URL: url,
+      WHARF_TOKEN: TOKEN,
+    });
+    expect(ok.code).toBe(0);
+    expect(server!.requests[2]!.bodyBytes).toBe(8 * 1024 * 1024);
+  });
+
+  it('still uploads through a server or proxy that never answers 100 Continue', async () => {
+    const url = await startFake({ expectContinue: 'ignore' });
+    await randomFile('build.tgz', 300_000);
+    const r = await runCli(['artifact', 'push', 'build.tgz', '--project', 'shop', '--version', '1.0.0', '-q'], {
+      WHARF_URL: url,
+      WHARF_TOKEN: TOKEN,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(server!.requests[0]!.bodyBytes).toBe(300_000);
+  });
+
   it('fails locally with exit 3 when WHARF_TOKEN is missing, sending nothing', async () => {
     const url = await startFake();
     await randomFile('build.tgz', 1000);

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -36,6 +36,12 @@ export interface FakeOptions {
   nextCursor?: string | null;
   /** Called once an upload's body has fully arrived, before the answer is sent. */
   onBodyReceived?: () => void;
+  /**
+   * Expect: 100-continue. Default: Node's own (100 at once). `wharf`: like the real API, 100
+   * only once the checks passed and the body is about to be read, refusals instead of 100.
+   * `ignore`: never 100, as some proxies do; the body is read when it comes.
+   */
+  expectContinue?: 'wharf' | 'ignore';
 }
 
 export function artifactView(overrides: Partial<ArtifactView> = {}): ArtifactView {
@@ -83,6 +89,8 @@ export class FakeWharfServer {
   readonly requests: RecordedRequest[] = [];
   private readonly server: Server;
   private uploads = 0;
+  private bytesFromClosed = 0;
+  private readonly sockets = new Set<Socket>();
 
   constructor(private readonly options: FakeOptions) {
     this.server = createServer((req, res) => {
@@ -90,6 +98,26 @@ export class FakeWharfServer {
         if (!res.headersSent) error(res, 500, 'Internal Server Error', String(err));
       });
     });
+    if (options.expectContinue) {
+      // Handling checkContinue means Node sends no 100 by itself.
+      this.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) =>
+        this.server.emit('request', req, res),
+      );
+    }
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => {
+        this.bytesFromClosed += socket.bytesRead;
+        this.sockets.delete(socket);
+      });
+    });
+  }
+
+  /** Every byte the server has read from clients so far (request heads included). */
+  get bytesRead(): number {
+    let open = 0;
+    for (const s of this.sockets) open += s.bytesRead;
+    return this.bytesFromClosed + open;
   }
 
   async start(): Promise<string> {
@@ -149,6 +177,7 @@ export class FakeWharfServer {
       return error(res, 413, 'Payload Too Large', `artifact is larger than the ${this.options.maxBytes} byte limit`);
     }
 
+    if (this.options.expectContinue === 'wharf' && req.headers.expect === '100-continue') res.writeContinue();
     const file = join(this.options.tempDir, `upload-${++this.uploads}.tgz`);
     const hash = createHash('sha256');
     let bytes = 0;

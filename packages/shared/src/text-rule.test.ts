@@ -49,7 +49,7 @@ function stringLeaves(s: Json, path: string[] = [], consts: [string[], unknown][
 /** A value with the leaf set to `value` and the discriminators that reach it. */
 function valueFor(leaf: Leaf, value: unknown): unknown {
   if (leaf.path.length === 0) return value;
-  const root: Record<string, unknown> = {};
+  const root = (/^\d+$/.test(leaf.path[0]!) ? [] : {}) as Record<string, unknown>;
   for (const [path, v] of [...leaf.consts, [leaf.path, value] as [string[], unknown]]) {
     let node = root;
     path.forEach((k, i) => {
@@ -60,9 +60,14 @@ function valueFor(leaf: Leaf, value: unknown): unknown {
   return root;
 }
 
-const schemas = Object.entries(shared).filter(
-  (e): e is [string, z.ZodType] => e[0].endsWith('Schema') && e[1] instanceof z.ZodType,
-);
+const schemas: [string, z.ZodType][] = [];
+for (const [name, value] of Object.entries(shared) as [string, unknown][]) {
+  if (name.endsWith('Schema') && value instanceof z.ZodType) schemas.push([name, value]);
+}
+
+function inputJsonSchema(schema: z.ZodType): Json {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as unknown as Json;
+}
 
 describe('safeText', () => {
   it('refuses NUL and unpaired surrogates, keeps paired ones and ordinary text', () => {
@@ -80,12 +85,12 @@ describe('every string of every exported schema', () => {
   it('finds the schemas and their strings (sanity check of the walk)', () => {
     const names = schemas.map(([n]) => n);
     expect(names).toEqual(expect.arrayContaining(['createProjectSchema', 'tarballUploadQuerySchema']));
-    const leaves = schemas.flatMap(([, s]) => stringLeaves(z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' })));
+    const leaves = schemas.flatMap(([, s]) => stringLeaves(inputJsonSchema(s)));
     expect(leaves.length).toBeGreaterThan(40);
   });
 
   it.each(schemas)('%s refuses NUL and unpaired surrogates in each string, and bounds its length', (_name, schema) => {
-    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
+    const json = inputJsonSchema(schema);
     const failures: string[] = [];
     for (const leaf of stringLeaves(json)) {
       const where = leaf.path.join('.') || '(the value)';
