@@ -219,7 +219,8 @@ describe('ssh executor against real sshd + pm2', () => {
         pgid: number;
       };
       expect(pgids.has(info.pgid)).toBe(false);
-      expect(existsSync(join(h.baseDir, 'releases', 'v4', '.wharf-release'))).toBe(false);
+      expect(existsSync(join(h.baseDir, '.wharf', 'v4.owned'))).toBe(true);
+      expect(existsSync(join(h.baseDir, '.wharf', 'v4.complete'))).toBe(false);
       expect(await currentOf(h)).toBe(join(h.baseDir, 'releases', 'v1'));
       expect(await served(h)).toBe('v1');
     }

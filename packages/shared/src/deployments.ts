@@ -95,16 +95,3 @@ export const approveHostKeySchema = z.object({
     .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'fingerprint must look like SHA256:<43 base64 characters>'),
 });
 export type ApproveHostKeyBody = z.infer<typeof approveHostKeySchema>;
-
-export interface HostKeyProbeView {
-  targetId: string;
-  host: string;
-  port: number;
-  /** What the host offers right now. */
-  fingerprint: string;
-  keyType: string;
-  /** What is pinned (approved), if anything. */
-  pinned: string | null;
-  /** null when nothing is pinned yet. */
-  matches: boolean | null;
-}

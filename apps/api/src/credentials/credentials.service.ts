@@ -1,6 +1,7 @@
 // Project credentials (ssh keys, kubeconfigs, tokens). Write-only over HTTP: the secret is
 // sealed with SecretBoxService before it reaches Postgres and only openCredential() (for
-// the worker, not a route) ever decrypts it. No response, error or audit event holds it.
+// the worker's plans and the Test connection preflight; never returned by a route) ever
+// decrypts it. No response, error or audit event holds it.
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { CreateCredentialBody, CredentialKind, CredentialView, RotateCredentialBody } from '@wharf/shared';
 import { AuditService } from '../audit/audit.service.js';
