@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect } from 'node:net';
 import type { PreflightCheckName, PreflightCheckView } from '@wharf/shared';
 import { ExecutorError } from './errors.js';
+import { createMasker } from './masking.js';
 import { sh, type ShellCommand } from './shell-quote.js';
 import { connectSsh, probeHostKey, type HostKeyProbe, type SshConnection } from './ssh-connection.js';
 
@@ -105,8 +106,10 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   const { host, port } = input;
   const checks: PreflightCheckView[] = [];
   let offered: HostKeyProbe | null = null;
+  // Messages come from ssh2 and the host's shell: never let key material through.
+  const mask = createMasker([input.credential?.privateKey, input.credential?.passphrase]);
   const add = (name: PreflightCheckName, status: PreflightCheckView['status'], message: string): void => {
-    checks.push({ name, status, message });
+    checks.push({ name, status, message: mask(message) });
   };
   const skipRest = (from: PreflightCheckName, why: string): PreflightResult => {
     const names: PreflightCheckName[] = ['reachable', 'host_key', 'login', 'commands', 'base_dir'];
