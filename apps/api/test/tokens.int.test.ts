@@ -84,7 +84,18 @@ describe('tokens as admin', () => {
     expect(list.status).toBe(200);
     const { token: _shownOnce, ...view } = created.body;
     expect(list.body).toEqual([view]);
-    expect(Object.keys(list.body[0]).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt']);
+    expect(Object.keys(list.body[0]).sort()).toEqual([
+      'createdAt',
+      'environmentIds',
+      'id',
+      'lastUsedAt',
+      'name',
+      'prefix',
+      'revokedAt',
+      'scopes',
+    ]);
+    // Created without a choice: what every token could do before scopes existed.
+    expect(list.body[0]).toMatchObject({ scopes: ['artifacts:push', 'release'], environmentIds: [] });
     expect(JSON.stringify(list.body)).not.toContain(token);
 
     expect((await admin.delete(`${P}/tok/tokens/${created.body.id}`)).status).toBe(204);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { idCursorSchema, timeIdCursorSchema } from './cursors.js';
 import { projectRoleSchema } from './roles.js';
+import { apiTokenEnvironmentIdsSchema, apiTokenScopesSchema, DEFAULT_API_TOKEN_SCOPES } from './tokens.js';
 import {
   commitShaSchema,
   emailSchema,
@@ -105,6 +106,10 @@ export type RotateCredentialBody = z.infer<typeof rotateCredentialSchema>;
 // --- API tokens -------------------------------------------------------------
 export const createApiTokenSchema = z.object({
   name: safeText(80).trim().min(1),
+  /** Left out: push + release, what every token could do before scopes existed. */
+  scopes: apiTokenScopesSchema.default([...DEFAULT_API_TOKEN_SCOPES]),
+  /** Environments the token may release to; empty or left out: all non-protected ones. */
+  environmentIds: apiTokenEnvironmentIdsSchema.default([]),
 });
 export type CreateApiTokenBody = z.infer<typeof createApiTokenSchema>;
 

@@ -11,3 +11,4 @@ export * from './jobs.js';
 export * from './webhooks.js';
 export * from './live.js';
 export * from './retention.js';
+export * from './tokens.js';

@@ -3,6 +3,7 @@ import type { ProjectRole } from './roles.js';
 import type { TargetKind } from './targets.js';
 import type { CredentialKind } from './dto.js';
 import type { ArtifactDeletionView } from './retention.js';
+import type { ApiTokenScope } from './tokens.js';
 
 export interface UserView {
   id: string;
@@ -76,6 +77,9 @@ export interface ApiTokenView {
   id: string;
   name: string;
   prefix: string;
+  scopes: ApiTokenScope[];
+  /** Environments it may release to; empty: every non-protected one. */
+  environmentIds: string[];
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;

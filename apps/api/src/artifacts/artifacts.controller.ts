@@ -39,7 +39,7 @@ export class ArtifactsController {
   }
 
   @Post('tarball')
-  @ProjectOrTokenAccess('deployer')
+  @ProjectOrTokenAccess('deployer', 'artifacts:push')
   @ApiOperation({
     summary: 'Push a .tar.gz (streamed request body)',
     description:
@@ -62,7 +62,7 @@ export class ArtifactsController {
   }
 
   @Post('image')
-  @ProjectOrTokenAccess('deployer')
+  @ProjectOrTokenAccess('deployer', 'artifacts:push')
   @ApiOperation({ summary: 'Register a container image as a version (nothing is uploaded)' })
   @ApiZodBody(registerImageSchema)
   registerImage(

@@ -1,7 +1,7 @@
 // Every route declares who may call it. The global AccessGuard refuses any route that
 // declares nothing, so a forgotten decorator fails closed.
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { ProjectRole } from '@wharf/shared';
+import type { ApiTokenScope, ProjectRole } from '@wharf/shared';
 import type { RequestContext, WharfRequest } from './request-context.js';
 
 export const ACCESS_KEY = 'wharf:access';
@@ -10,8 +10,11 @@ export type AccessRule =
   | { kind: 'public' }
   | { kind: 'user' }
   | { kind: 'admin' }
-  /** Needs `role` in the project named by the `:slug` route param. */
-  | { kind: 'project'; role: ProjectRole; allowToken: boolean };
+  /**
+   * Needs `role` in the project named by the `:slug` route param. `tokenScope`: what a CI
+   * token must hold on a token route (null: reading, which any token of the project may do).
+   */
+  | { kind: 'project'; role: ProjectRole; allowToken: boolean; tokenScope: ApiTokenScope | null };
 
 /** No authentication: health, login, and endpoints that verify their own token. */
 export const Public = () => SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies AccessRule);
@@ -21,10 +24,17 @@ export const SignedIn = () => SetMetadata(ACCESS_KEY, { kind: 'user' } satisfies
 export const AdminOnly = () => SetMetadata(ACCESS_KEY, { kind: 'admin' } satisfies AccessRule);
 /** A project member with at least `role`; non-members get 404. */
 export const ProjectAccess = (role: ProjectRole) =>
-  SetMetadata(ACCESS_KEY, { kind: 'project', role, allowToken: false } satisfies AccessRule);
-/** Like ProjectAccess, but a CI token of this project is accepted too (acts as deployer). */
-export const ProjectOrTokenAccess = (role: ProjectRole) =>
-  SetMetadata(ACCESS_KEY, { kind: 'project', role, allowToken: true } satisfies AccessRule);
+  SetMetadata(ACCESS_KEY, { kind: 'project', role, allowToken: false, tokenScope: null } satisfies AccessRule);
+/**
+ * Like ProjectAccess, but a CI token of this project is accepted too (acts as deployer).
+ * Reads (viewer) are open to every token of the project; anything more names the scope a
+ * token needs, so a state-changing token route cannot be declared without one.
+ */
+export function ProjectOrTokenAccess(role: 'viewer'): ReturnType<typeof SetMetadata>;
+export function ProjectOrTokenAccess(role: ProjectRole, tokenScope: ApiTokenScope): ReturnType<typeof SetMetadata>;
+export function ProjectOrTokenAccess(role: ProjectRole, tokenScope: ApiTokenScope | null = null) {
+  return SetMetadata(ACCESS_KEY, { kind: 'project', role, allowToken: true, tokenScope } satisfies AccessRule);
+}
 
 /** The authenticated caller and, on project routes, the resolved project and role. */
 export const Ctx = createParamDecorator((_data: unknown, ctx: ExecutionContext): RequestContext => {

@@ -9,7 +9,14 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { roleAtLeast, slugSchema, type ProjectRole } from '@wharf/shared';
+import {
+  isApiTokenScope,
+  roleAtLeast,
+  slugSchema,
+  tokenHasScope,
+  type ApiTokenScope,
+  type ProjectRole,
+} from '@wharf/shared';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { ACCESS_KEY, type AccessRule } from './access.decorators.js';
@@ -54,7 +61,7 @@ export class AccessGuard implements CanActivate {
         if (!actor.isAdmin) throw new ForbiddenException('administrators only');
         return true;
       case 'project':
-        await this.authorizeProject(req, ctx, actor, rule.role);
+        await this.authorizeProject(req, ctx, actor, rule.role, rule.tokenScope);
         return true;
     }
   }
@@ -82,7 +89,15 @@ export class AccessGuard implements CanActivate {
     if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
     }
-    return { type: 'token', id: row.id, prefix: row.prefix, projectId: row.projectId };
+    return {
+      type: 'token',
+      id: row.id,
+      prefix: row.prefix,
+      projectId: row.projectId,
+      // Unknown values (a scope from a newer Wharf) grant nothing.
+      scopes: (row.scopes ?? []).filter(isApiTokenScope),
+      environmentIds: row.environmentIds ?? [],
+    };
   }
 
   private async authorizeProject(
@@ -90,6 +105,7 @@ export class AccessGuard implements CanActivate {
     ctx: RequestContext,
     actor: Actor,
     required: ProjectRole,
+    tokenScope: ApiTokenScope | null,
   ): Promise<void> {
     const raw = req.params?.slug;
     if (typeof raw !== 'string') throw new Error('project route without :slug');
@@ -106,6 +122,9 @@ export class AccessGuard implements CanActivate {
     let role: ProjectRole;
     if (actor.type === 'token') {
       if (actor.projectId !== project.id) throw notFound;
+      if (tokenScope && !tokenHasScope(actor.scopes, tokenScope)) {
+        throw new ForbiddenException(`this token lacks the ${tokenScope} scope`);
+      }
       role = 'deployer';
     } else if (actor.type === 'user') {
       if (actor.isAdmin) {

@@ -1,4 +1,4 @@
-import type { ProjectRole } from '@wharf/shared';
+import type { ApiTokenScope, ProjectRole } from '@wharf/shared';
 import type { Request } from 'express';
 
 export interface UserActor {
@@ -14,6 +14,9 @@ export interface TokenActor {
   id: string;
   prefix: string;
   projectId: string;
+  scopes: ApiTokenScope[];
+  /** Environments it may release to; empty: every non-protected one. */
+  environmentIds: string[];
 }
 
 /** Background work (worker, watchdog), labelled for the audit trail. */

@@ -27,7 +27,7 @@ export class DeploymentsController {
   constructor(private readonly deployments: DeploymentsService) {}
 
   @Post('deployments')
-  @ProjectOrTokenAccess('deployer')
+  @ProjectOrTokenAccess('deployer', 'release')
   @ApiZodBody(createDeploymentSchema)
   create(
     @Ctx() ctx: RequestContext,
@@ -82,7 +82,7 @@ export class DeploymentsController {
   }
 
   @Get('environment-status')
-  @ProjectAccess('viewer')
+  @ProjectOrTokenAccess('viewer')
   status(@Ctx() ctx: RequestContext): Promise<EnvironmentStatusView[]> {
     return this.deployments.environmentStatus(ctx.project!.id);
   }

@@ -11,6 +11,7 @@ import {
 import {
   encodeTimeIdCursor,
   roleAtLeast,
+  tokenMayReleaseTo,
   type CreateDeploymentBody,
   type DeploymentListQuery,
   type DeploymentTrigger,
@@ -56,6 +57,9 @@ export class DeploymentsService {
   ): Promise<DeploymentView> {
     const environment = await this.environmentOf(ctx, body.environmentId);
     this.assertMayDeploy(ctx, environment, body.confirm);
+    if (ctx.actor.type === 'token' && !tokenMayReleaseTo(ctx.actor.environmentIds, environment.id)) {
+      throw new ForbiddenException(`this token may not release to ${environment.name}`);
+    }
     const artifact = await this.prisma.artifact.findUnique({
       where: { projectId_version: { projectId: ctx.project.id, version: body.version } },
     });

@@ -1,11 +1,12 @@
-// REST access to stored log lines: a page after a seq (for clients without sockets) and the
-// whole log as plain text. The live view uses the socket gateway instead.
+// REST access to stored log lines: a page after a seq (for clients without sockets, such as
+// `wharf release --wait` with a CI token) and the whole log as plain text. The dashboard's
+// live view uses the socket gateway instead.
 import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { logQuerySchema, type LogLineView } from '@wharf/shared';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { Ctx, ProjectAccess } from '../auth/access.decorators.js';
+import { Ctx, ProjectOrTokenAccess } from '../auth/access.decorators.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { ApiZodQuery } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
@@ -20,7 +21,7 @@ export class LogsController {
   constructor(private readonly store: LogStoreService) {}
 
   @Get()
-  @ProjectAccess('viewer')
+  @ProjectOrTokenAccess('viewer')
   @ApiZodQuery(logQuerySchema)
   async list(
     @Ctx() ctx: RequestContext,
@@ -32,7 +33,7 @@ export class LogsController {
   }
 
   @Get('download')
-  @ProjectAccess('viewer')
+  @ProjectOrTokenAccess('viewer')
   @ApiProduces('text/plain')
   async download(@Ctx() ctx: RequestContext, @Param('id', idPipe) id: string, @Res() res: Response): Promise<void> {
     await this.deploymentOf(ctx, id);
