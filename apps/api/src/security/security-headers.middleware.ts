@@ -16,7 +16,8 @@ export function securityHeaders(publicUrl: string, accepted: ReadonlySet<string>
     'img-src': ["'self'", 'data:'],
     'font-src': ["'self'"],
     // 'self' covers ws(s): in current browsers; the explicit origins are for older ones.
-    'connect-src': ["'self'", ...[...accepted].map((o) => o.replace(/^http/, 'ws'))],
+    // CSP cannot name an IPv6 literal ([::1]), so those are left to 'self'.
+    'connect-src': ["'self'", ...[...accepted].filter((o) => !o.includes('[')).map((o) => o.replace(/^http/, 'ws'))],
     'object-src': ["'none'"],
     'base-uri': ["'self'"],
     'form-action': ["'self'"],
