@@ -2,7 +2,14 @@
 // schemas. Everything here runs before any network call, so a hostile value never leaves
 // the machine.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { registerImageSchema, slugSchema, tarballUploadQuerySchema, type RegisterImageBody } from '@wharf/shared';
+import {
+  environmentNameSchema,
+  registerImageSchema,
+  slugSchema,
+  tarballUploadQuerySchema,
+  versionSchema,
+  type RegisterImageBody,
+} from '@wharf/shared';
 import type { z } from 'zod';
 import { UsageError } from './errors.js';
 
@@ -45,6 +52,18 @@ export const COMMANDS = {
     cursor: { type: 'string' },
     json: { type: 'boolean' },
   },
+  release: {
+    ...GLOBAL_OPTIONS,
+    project: { type: 'string' },
+    env: { type: 'string' },
+    version: { type: 'string' },
+    wait: { type: 'boolean' },
+  },
+  status: {
+    ...GLOBAL_OPTIONS,
+    project: { type: 'string' },
+    json: { type: 'boolean' },
+  },
 } as const satisfies Record<string, OptionConfig>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -52,6 +71,8 @@ export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
 
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 export const DEFAULT_LIST_LIMIT = 20;
+/** How long `release --wait` waits for the deployment to finish unless --timeout says otherwise. */
+export const DEFAULT_WAIT_SECONDS = 1800;
 
 export interface GlobalOptions {
   url: string | undefined;
@@ -83,6 +104,19 @@ export interface ListOptions extends GlobalOptions {
   json: boolean;
 }
 
+export interface ReleaseOptions extends GlobalOptions {
+  project: string;
+  env: string;
+  version: string;
+  /** null: request the release and return; else follow it for at most this long. */
+  waitMs: number | null;
+}
+
+export interface StatusOptions extends GlobalOptions {
+  project: string;
+  json: boolean;
+}
+
 export type HelpTopic = 'global' | 'artifact' | CommandName;
 
 export type Invocation =
@@ -90,7 +124,9 @@ export type Invocation =
   | { kind: 'version' }
   | { kind: 'artifact push'; options: PushOptions }
   | { kind: 'artifact register-image'; options: RegisterImageOptions }
-  | { kind: 'artifact list'; options: ListOptions };
+  | { kind: 'artifact list'; options: ListOptions }
+  | { kind: 'release'; options: ReleaseOptions }
+  | { kind: 'status'; options: StatusOptions };
 
 const ALL_OPTIONS: OptionConfig = Object.assign({}, ...Object.values(COMMANDS)) as OptionConfig;
 
@@ -172,11 +208,22 @@ export function parseInvocation(rawArgv: readonly string[]): Invocation {
   }
   if (first === 'version') return { kind: 'version' };
   if (first === 'help') return { kind: 'help', topic: helpTopic([second, ...rest]) };
+  if (first === 'release' || first === 'status') {
+    if (wantsHelp) return { kind: 'help', topic: first };
+    const parsed = strictParse(argv, COMMANDS[first]);
+    rejectRepeats(parsed.tokens);
+    const values = parsed.values as Record<string, string | boolean | undefined>;
+    noPositionals(parsed.positionals.slice(1));
+    const global = parseGlobal(values);
+    return first === 'release'
+      ? { kind: first, options: { ...global, ...parseRelease(values) } }
+      : { kind: first, options: { ...global, project: parseProject(values), json: values.json === true } };
+  }
   if (first !== 'artifact') throw new UsageError(`unknown command "${printable(first)}"`);
   if (second === undefined) return { kind: 'help', topic: 'artifact' };
 
   const name = `artifact ${second}`;
-  if (!isCommandName(name)) throw new UsageError(`unknown command "artifact ${printable(second)}"`);
+  if (!isArtifactCommand(name)) throw new UsageError(`unknown command "artifact ${printable(second)}"`);
   if (wantsHelp) return { kind: 'help', topic: name };
 
   const parsed = strictParse(argv, COMMANDS[name]);
@@ -200,6 +247,7 @@ export function parseInvocation(rawArgv: readonly string[]): Invocation {
 function helpTopic(words: (string | undefined)[]): HelpTopic {
   const [a, b] = words;
   if (a === undefined) return 'global';
+  if (a === 'release' || a === 'status') return a;
   if (a !== 'artifact') throw new UsageError(`no help for "${printable(a)}"`);
   if (b === undefined) return 'artifact';
   const name = `artifact ${b}`;
@@ -209,6 +257,10 @@ function helpTopic(words: (string | undefined)[]): HelpTopic {
 
 function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(COMMANDS, name);
+}
+
+function isArtifactCommand(name: string): name is Extract<CommandName, `artifact ${string}`> {
+  return name.startsWith('artifact ') && isCommandName(name);
 }
 
 function printable(word: string): string {
@@ -323,4 +375,20 @@ function parseList(values: Record<string, unknown>) {
     throw new UsageError('--cursor must be the nextCursor value printed by a previous list');
   }
   return { project, limit, ...(cursor !== undefined && { cursor }), json: values.json === true };
+}
+
+function parseRelease(values: Record<string, unknown>) {
+  const project = parseProject(values);
+  const env = required(values, 'env', 'dev');
+  const envResult = environmentNameSchema.safeParse(env);
+  if (!envResult.success) {
+    throw new UsageError(`invalid --env: ${envResult.error.issues[0]?.message ?? 'not an environment name'}`);
+  }
+  const version = versionSchema.safeParse(required(values, 'version', '1.2.3'));
+  if (!version.success) throw new UsageError(`invalid --version: ${version.error.issues[0]?.message ?? 'invalid'}`);
+  const wait = values.wait === true;
+  // With --wait, --timeout bounds the whole wait; without it, each request (as elsewhere).
+  const timeout = optional(values, 'timeout');
+  const waitMs = wait ? (timeout === undefined ? DEFAULT_WAIT_SECONDS : Number(timeout)) * 1000 : null;
+  return { project, env, version: version.data, waitMs };
 }

@@ -4,6 +4,8 @@ import { artifactList } from './commands/artifact-list.js';
 import { artifactPush } from './commands/artifact-push.js';
 import { artifactRegisterImage } from './commands/artifact-register-image.js';
 import type { CommandContext } from './commands/context.js';
+import { release } from './commands/release.js';
+import { status } from './commands/status.js';
 import { CliError, EXIT, oneLine, redact, UsageError, type ExitCode } from './errors.js';
 import { helpHint, helpText } from './help.js';
 import { CLI_VERSION } from './version.js';
@@ -11,6 +13,7 @@ import { CLI_VERSION } from './version.js';
 /** Best guess at which command a broken command line meant, for the help pointer. */
 function topicOf(argv: readonly string[]): HelpTopic {
   const words = argv.filter((a) => !a.startsWith('-'));
+  if (words[0] === 'release' || words[0] === 'status') return words[0];
   const i = words.indexOf('artifact');
   if (i === -1) return 'global';
   const name = `artifact ${words[i + 1] ?? ''}`;
@@ -35,6 +38,12 @@ export async function run(argv: readonly string[], ctx: CommandContext): Promise
         return EXIT.ok;
       case 'artifact list':
         await artifactList(invocation.options, ctx);
+        return EXIT.ok;
+      case 'release':
+        await release(invocation.options, ctx);
+        return EXIT.ok;
+      case 'status':
+        await status(invocation.options, ctx);
         return EXIT.ok;
     }
   } catch (err) {

@@ -19,6 +19,12 @@ export const EXIT = {
   conflict: 7,
   /** 5xx, a redirect, an unknown route, or a response the CLI cannot understand. */
   server: 8,
+  /** release --wait: the deployment failed (a host failed its install or health gate, ...). */
+  deploymentFailed: 9,
+  /** release --wait: the deployment was cancelled (by a person, or it was queued and cancelled). */
+  deploymentCancelled: 10,
+  /** release --wait: --timeout passed first. The deployment itself keeps going. */
+  waitTimeout: 11,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -18,25 +18,31 @@ const EXIT_CODES = `Exit codes:
   6  rejected: other 4xx (400 bad request or sha256 mismatch, 413 too large, 422 bad tarball)
   7  conflict: 409, e.g. the version already exists
   8  server: 5xx, a redirect, an unknown route, or an answer that is not a Wharf response
+  9  release --wait: the deployment failed
+ 10  release --wait: the deployment was cancelled
+ 11  release --wait: --timeout passed before the deployment finished (it keeps going)
 On failure wharf prints exactly one line to stderr, starting with "wharf: ".`;
 
 const COMMON_FLAGS = `  --url <url>          server address (default: $WHARF_URL)
   --timeout <seconds>  give up when the server is silent this long (default 300)
   -h, --help           show this help`;
 
-const GLOBAL = `wharf ${CLI_VERSION}: push build artifacts to Wharf from CI
+const GLOBAL = `wharf ${CLI_VERSION}: push builds to Wharf from CI, and release them
 
 Usage:
   wharf artifact push <file.tgz> --project <slug> --version <v> [options]
   wharf artifact register-image --project <slug> --version <v> --image <ref> [options]
   wharf artifact list --project <slug> [--limit N] [--json]
+  wharf release --project <slug> --env <name> --version <v> [--wait] [--timeout <s>]
+  wharf status --project <slug> [--json]
   wharf help <command>      wharf <command> --help      wharf version
 
 Examples:
   export WHARF_URL=https://wharf.example.com   # WHARF_TOKEN comes from a masked CI variable
   wharf artifact push build.tgz --project shop --version "$CI_COMMIT_SHORT_SHA" \\
     --ref "$CI_COMMIT_REF_NAME" --commit "$CI_COMMIT_SHA" --message "$CI_COMMIT_TITLE"
-  wharf artifact list --project shop
+  wharf release --project shop --env dev --version "$CI_COMMIT_SHORT_SHA" --wait
+  wharf status --project shop
 
 Without installing anything (Node.js 20+ only):
   curl -fsS "$WHARF_URL/cli/wharf.mjs" -o wharf.mjs && node wharf.mjs artifact list --project shop
@@ -131,6 +137,67 @@ Examples:
 ${ENVIRONMENT}
 `;
 
+const RELEASE = `wharf release: release a version to an environment
+
+Usage:
+  wharf release --project <slug> --env <name> --version <v> [--wait] [--timeout <s>]
+
+Asks Wharf to deploy the version (pushed before with "wharf artifact push") to the
+environment's targets, as the dashboard's Release button does. The token needs the
+"release" scope and, if it lists environments, this one. Protected environments never
+accept a CI token: a maintainer releases there from the dashboard.
+
+Without --wait, wharf prints the deployment's id and dashboard link and exits 0 once the
+release is queued. With --wait it follows the deployment to its end:
+  - stdout: every log line, in order, as the hosts write it ("[target] text" when the
+    environment has several targets). A dropped connection is retried until --timeout,
+    and the log continues after the last line printed: no gap, no line twice.
+  - stderr: what wharf is doing, and one final line with the outcome.
+  - exit code: 0 succeeded, 9 failed, 10 cancelled, 11 --timeout passed first.
+    On a timeout wharf only stops waiting: the deployment keeps going (a CI job
+    cannot take back what it started; cancel it in the dashboard if you must).
+
+Flags:
+  --project <slug>     project slug                                             (required)
+  --env <name>         environment name, e.g. dev                               (required)
+  --version <v>        a version pushed before                                  (required)
+  --wait               follow the deployment; the exit code says how it ended
+  --timeout <seconds>  with --wait: how long to wait in all (default 1800);
+                       without: give up when the server is silent this long (default 300)
+  --url <url>          server address (default: $WHARF_URL)
+  -h, --help           show this help
+
+Examples:
+  wharf release --project shop --env dev --version "$CI_COMMIT_SHORT_SHA" --wait
+  wharf release --project shop --env qa --version 1.4.0 --wait --timeout 600
+
+${ENVIRONMENT}
+
+${EXIT_CODES}
+`;
+
+const STATUS = `wharf status: what each environment runs, and what is queued or running
+
+Usage:
+  wharf status --project <slug> [--json]
+
+Flags:
+  --project <slug>     project slug                                             (required)
+  --json               print a stable JSON document on stdout:
+                       { "project", "environments": [ { "name", "id", "protected",
+                         "running": { "version", "deploymentId", "finishedAt", "actor" } | null,
+                         "inFlight": [ { "deploymentId", "version", "state", "trigger",
+                                         "actor", "createdAt" } ] } ] }
+                       (running first, then queued in the order they will run)
+${COMMON_FLAGS}
+
+Examples:
+  wharf status --project shop
+  wharf status --project shop --json
+
+${ENVIRONMENT}
+`;
+
 export function helpText(topic: HelpTopic): string {
   switch (topic) {
     case 'global':
@@ -143,6 +210,10 @@ export function helpText(topic: HelpTopic): string {
       return REGISTER_IMAGE;
     case 'artifact list':
       return LIST;
+    case 'release':
+      return RELEASE;
+    case 'status':
+      return STATUS;
   }
 }
 
