@@ -14,7 +14,8 @@ export class WharfClient {
 
   async call(method, path, body) {
     const headers = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // Every state-changing call declares JSON, bodyless ones too (the API answers 415 otherwise).
+    if (method !== 'GET') headers['content-type'] = 'application/json';
     if (this.cookie) {
       headers.cookie = this.cookie;
       headers.origin = new URL(this.baseUrl).origin;
