@@ -199,6 +199,11 @@ export interface CommitView {
 export const changelogQuerySchema = z.object({
   environmentId: z.uuid('environmentId must be a UUID'),
   version: versionSchema,
+  /**
+   * Compare with this version instead of what the environment runs now (a deployment's page
+   * shows what it changed: from its previousVersion to its version).
+   */
+  from: versionSchema.optional(),
 });
 export type ChangelogQuery = z.infer<typeof changelogQuerySchema>;
 

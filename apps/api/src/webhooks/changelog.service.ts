@@ -31,11 +31,13 @@ export class ChangelogService {
       select: { version: true, commitSha: true },
     });
     if (!target) throw new NotFoundException(`version ${q.version} not found in this project`);
-    const current = await this.prisma.deployment.findFirst({
-      where: { environmentId: env.id, state: 'succeeded' },
-      orderBy: { finishedAt: 'desc' },
-      select: { artifact: { select: { version: true, commitSha: true } } },
-    });
+    const current = q.from
+      ? await this.versionAt(projectId, q.from)
+      : await this.prisma.deployment.findFirst({
+          where: { environmentId: env.id, state: 'succeeded' },
+          orderBy: { finishedAt: 'desc' },
+          select: { artifact: { select: { version: true, commitSha: true } } },
+        });
     const targetSha = await this.fullSha(projectId, target.commitSha);
     const base = { environmentId: env.id, target: { version: target.version, commitSha: targetSha } };
     if (!current) {
@@ -60,6 +62,16 @@ export class ChangelogService {
       commits: linked.commits.map(toView),
       complete: linked.complete,
     };
+  }
+
+  /** An explicit starting version, shaped like the environment's latest succeeded deployment. */
+  private async versionAt(projectId: string, version: string) {
+    const artifact = await this.prisma.artifact.findUnique({
+      where: { projectId_version: { projectId, version } },
+      select: { version: true, commitSha: true },
+    });
+    if (!artifact) throw new NotFoundException(`version ${version} not found in this project`);
+    return { artifact };
   }
 
   /** Known commits from `sha` back through their parents, newest first. */
