@@ -239,6 +239,21 @@ describe('cross-site requests and body types, on every state-changing route', ()
     expect(reached.length).toBe(routes.length);
   });
 
+  it('documents the accepted body type of every state-changing operation in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${t.url}/api/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { requestBody?: { content?: Record<string, unknown> } }>>;
+    };
+    const wrong: string[] = [];
+    for (const r of stateChanging()) {
+      const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
+      const op = doc.paths[path]?.[r.method.toLowerCase()];
+      const types = Object.keys(op?.requestBody?.content ?? {});
+      const expected = STREAM_ROUTES[r.key] ?? 'application/json';
+      if (!types.includes(expected)) wrong.push(`${r.key}: ${types.join(', ') || 'no request body'}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('accepts the other loopback spellings of a loopback public address', async () => {
     const port = new URL(origin).port;
     for (const o of [`http://localhost:${port}`, `http://[::1]:${port}`, `http://127.0.0.1:${port}`]) {

@@ -21,6 +21,12 @@ import { ZodPipe } from './zod.pipe.js';
 
 export const OPENAPI_VERSION = '3.1.0';
 
+const noFieldsBody = () => ({
+  required: false,
+  description: 'No fields. Send `{}` or no body, but with Content-Type: application/json.',
+  content: { 'application/json': { schema: { type: 'object' } } },
+});
+
 /** Path parameters checked before any pipe runs: the access guard validates :slug. */
 const GUARD_CHECKED_PARAMS: Record<string, z.ZodType> = { slug: slugSchema };
 
@@ -56,9 +62,12 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
   );
   const inputs = routeInputs(app);
   for (const [path, item] of Object.entries(doc.paths)) {
-    for (const op of Object.values(item) as unknown[]) {
+    for (const [method, op] of Object.entries(item) as [string, unknown][]) {
       if (!isOperation(op)) continue;
       describeInputs(path, op, op.operationId ? inputs.get(op.operationId) : undefined);
+      // The API refuses a state-changing request without Content-Type: application/json (415),
+      // bodyless ones too; say so, so that clients and the docs' "Try it out" send it.
+      if (method !== 'get' && !op.requestBody) op.requestBody = noFieldsBody();
     }
   }
   return doc;
