@@ -296,6 +296,7 @@ describe('webhook settings, rules, deliveries, changelog', () => {
     expect(rotated.body).toMatchObject({
       configured: true,
       path: '/api/v1/hooks/gitlab/rotate',
+      url: `${t.config.WHARF_PUBLIC_URL}/api/v1/hooks/gitlab/rotate`,
       tokenPrefix: fresh.slice(0, 10),
     });
     expect(rotated.body.rotatedAt).not.toBeNull();

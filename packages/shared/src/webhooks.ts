@@ -129,6 +129,8 @@ export interface WebhookSettingsView {
   configured: boolean;
   /** Path of the endpoint; GitLab needs Wharf's public URL in front of it. */
   path: string;
+  /** The URL to paste into GitLab: WHARF_PUBLIC_URL followed by `path`. */
+  url: string;
   tokenPrefix: string | null;
   createdAt: string | null;
   rotatedAt: string | null;

@@ -41,22 +41,13 @@ export class AutoDeployer {
     const d = await this.prisma.webhookDelivery.findUnique({ where: { id: deliveryId } });
     if (!d || d.outcome !== 'pending') return;
     const details = (d.details ?? {}) as DeliveryDetails;
-    if (details.commits?.length) await this.commits.record(d.projectId, details.commits);
-    // Tag pushes list no commits: the commit's time may be known from an earlier push.
-    const commitAt =
-      d.commitAt ??
-      (d.sha
-        ? ((
-            await this.prisma.commit.findUnique({
-              where: { projectId_sha: { projectId: d.projectId, sha: d.sha } },
-              select: { authoredAt: true },
-            })
-          )?.authoredAt ?? null)
-        : null);
-    const rules = await this.prisma.autoDeployRule.findMany({
-      where: { projectId: d.projectId },
-      include: { environment: { select: { name: true, protected: true } } },
-    });
+    const [, rules] = await Promise.all([
+      details.commits?.length ? this.commits.record(d.projectId, details.commits) : null,
+      this.prisma.autoDeployRule.findMany({
+        where: { projectId: d.projectId },
+        include: { environment: { select: { name: true, protected: true } } },
+      }),
+    ]);
     const ruleRows: RuleRow[] = rules.map((r) => ({
       id: r.id,
       environmentId: r.environmentId,
@@ -70,14 +61,33 @@ export class AutoDeployer {
     const refType = d.kind === 'push' ? 'branch' : d.kind === 'tag_push' ? 'tag' : refTypeOf(d.ref);
     const refName = d.ref?.replace(/^refs\/(heads|tags)\//, '') ?? null;
     const evaluation = evaluateRules({ kind: d.kind, refType, refName, sha: d.sha, details }, ruleRows, d.event);
+    if (evaluation.ignoredBecause) {
+      // Most deliveries: one conditional update (of two workers looking at it, one wins).
+      await this.prisma.webhookDelivery.updateMany({
+        where: { id: d.id, outcome: 'pending' },
+        data: { outcome: 'ignored', reason: evaluation.ignoredBecause, processedAt: new Date() },
+      });
+      return;
+    }
+    // Tag pushes list no commits: the commit's time may be known from an earlier push.
+    const commitAt =
+      d.commitAt ??
+      (d.sha
+        ? ((
+            await this.prisma.commit.findUnique({
+              where: { projectId_sha: { projectId: d.projectId, sha: d.sha } },
+              select: { authoredAt: true },
+            })
+          )?.authoredAt ?? null)
+        : null);
 
     const waitingEnvironments = await this.prisma.$transaction(async (tx) => {
       // The claim: of two workers looking at one delivery, one goes on.
       const claimed = await tx.webhookDelivery.updateMany({
         where: { id: d.id, outcome: 'pending' },
-        data: { outcome: 'ignored', reason: evaluation.ignoredBecause ?? '', processedAt: new Date() },
+        data: { outcome: 'ignored', reason: '', processedAt: new Date() },
       });
-      if (claimed.count === 0 || evaluation.ignoredBecause) return [];
+      if (claimed.count === 0) return [];
       for (const dec of evaluation.decisions) {
         await tx.autoDeploy.create({
           data: {

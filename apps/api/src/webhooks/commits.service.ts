@@ -14,20 +14,25 @@ const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 export class CommitsService {
   constructor(private readonly prisma: PrismaService) {}
 
-  async record(projectId: string, commits: NormalizedCommit[], db: Db = this.prisma): Promise<void> {
-    for (const c of commits) {
-      await db.$executeRaw`
-        INSERT INTO "Commit" ("projectId", "sha", "parentSha", "title", "authorName", "authorEmail", "authoredAt", "url")
-        VALUES (${projectId}::uuid, ${c.sha}, ${c.parentSha}, ${c.title}, ${c.authorName}, ${c.authorEmail},
-                ${c.authoredAt ? new Date(c.authoredAt) : null}, ${c.url})
-        ON CONFLICT ("projectId", "sha") DO UPDATE SET
-          "parentSha" = COALESCE("Commit"."parentSha", EXCLUDED."parentSha"),
-          "title" = CASE WHEN "Commit"."title" = '' THEN EXCLUDED."title" ELSE "Commit"."title" END,
-          "authorName" = COALESCE("Commit"."authorName", EXCLUDED."authorName"),
-          "authorEmail" = COALESCE("Commit"."authorEmail", EXCLUDED."authorEmail"),
-          "authoredAt" = COALESCE("Commit"."authoredAt", EXCLUDED."authoredAt"),
-          "url" = COALESCE("Commit"."url", EXCLUDED."url")`;
-    }
+  /** One statement for a push's commits (at most 20). */
+  async record(projectId: string, listed: NormalizedCommit[], db: Db = this.prisma): Promise<void> {
+    // One row per commit: Postgres refuses to update a row twice in one statement.
+    const commits = [...new Map(listed.map((c) => [c.sha, c])).values()];
+    if (commits.length === 0) return;
+    const col = <K extends keyof NormalizedCommit>(k: K) => commits.map((c) => c[k]);
+    await db.$executeRaw`
+      INSERT INTO "Commit" ("projectId", "sha", "parentSha", "title", "authorName", "authorEmail", "authoredAt", "url")
+      SELECT ${projectId}::uuid, c.*
+        FROM unnest(${col('sha')}::text[], ${col('parentSha')}::text[], ${col('title')}::text[],
+                    ${col('authorName')}::text[], ${col('authorEmail')}::text[],
+                    ${col('authoredAt')}::timestamp(3)[], ${col('url')}::text[]) AS c
+      ON CONFLICT ("projectId", "sha") DO UPDATE SET
+        "parentSha" = COALESCE("Commit"."parentSha", EXCLUDED."parentSha"),
+        "title" = CASE WHEN "Commit"."title" = '' THEN EXCLUDED."title" ELSE "Commit"."title" END,
+        "authorName" = COALESCE("Commit"."authorName", EXCLUDED."authorName"),
+        "authorEmail" = COALESCE("Commit"."authorEmail", EXCLUDED."authorEmail"),
+        "authoredAt" = COALESCE("Commit"."authoredAt", EXCLUDED."authoredAt"),
+        "url" = COALESCE("Commit"."url", EXCLUDED."url")`;
   }
 
   /** What `wharf artifact push` says about the commit it built (inside the push's transaction). */

@@ -40,11 +40,13 @@ export class WebhookIngest {
   async authenticate(slug: string, token: string | undefined): Promise<{ projectId: string }> {
     const rows = SLUG_PATTERN.test(slug)
       ? await this.db(
-          this.prisma.$queryRaw<{ projectId: string; tokenHash: string | null }[]>`
-            SELECT p."id" AS "projectId", w."tokenHash"
-              FROM "Project" p LEFT JOIN "ProjectWebhook" w ON w."projectId" = p."id"
-             WHERE p."slug" = ${slug}`,
-        )
+          this.prisma.pool.query<{ projectId: string; tokenHash: string | null }>(
+            `SELECT p."id" AS "projectId", w."tokenHash"
+               FROM "Project" p LEFT JOIN "ProjectWebhook" w ON w."projectId" = p."id"
+              WHERE p."slug" = $1`,
+            [slug],
+          ),
+        ).then((r) => r.rows)
       : [];
     const row = rows[0];
     if (!webhookTokenMatches(token, row?.tokenHash ?? null) || !row) throw invalidToken();
@@ -104,26 +106,42 @@ export class WebhookIngest {
     e: GitlabEvent,
     settled: { outcome: 'ignored' | 'rejected'; reason: string } | null,
   ): Promise<{ id: string; outcome: string } | null> {
-    const rows = await this.db(
-      this.prisma.$queryRaw<{ id: string; outcome: string }[]>`
-        INSERT INTO "WebhookDelivery"
-          ("id", "projectId", "event", "kind", "ref", "sha", "commitAt", "actor", "idempotencyKey",
-           "eventUuid", "outcome", "reason", "details", "processedAt")
-        VALUES (${randomUUID()}::uuid, ${projectId}::uuid, ${meta.event}, ${e.kind}::"WebhookEventKind",
-           ${e.ref}, ${e.sha}, ${e.commitAt}, ${e.actor}, ${meta.idempotencyKey}, ${meta.eventUuid},
-           ${settled?.outcome ?? 'pending'}::"WebhookOutcome", ${settled?.reason ?? null},
-           ${JSON.stringify(e.details)}::jsonb, ${settled ? new Date() : null})
-        ON CONFLICT ("projectId", "idempotencyKey") DO NOTHING
-        RETURNING "id", "outcome"::text AS "outcome"`,
+    const { rows } = await this.db(
+      this.prisma.pool.query<{ id: string; outcome: string }>(
+        `INSERT INTO "WebhookDelivery"
+           ("id", "projectId", "event", "kind", "ref", "sha", "commitAt", "actor", "idempotencyKey",
+            "eventUuid", "outcome", "reason", "details", "processedAt")
+         VALUES ($1, $2, $3, $4::"WebhookEventKind", $5, $6, $7, $8, $9, $10, $11::"WebhookOutcome", $12, $13::jsonb, $14)
+         ON CONFLICT ("projectId", "idempotencyKey") DO NOTHING
+         RETURNING "id", "outcome"::text AS "outcome"`,
+        [
+          randomUUID(),
+          projectId,
+          meta.event,
+          e.kind,
+          e.ref,
+          e.sha,
+          e.commitAt,
+          e.actor,
+          meta.idempotencyKey,
+          meta.eventUuid,
+          settled?.outcome ?? 'pending',
+          settled?.reason ?? null,
+          JSON.stringify(e.details),
+          settled ? new Date() : null,
+        ],
+      ),
     );
     return rows[0] ?? null;
   }
 
   private async existing(projectId: string, idempotencyKey: string): Promise<{ id: string; outcome: string }> {
-    const rows = await this.db(
-      this.prisma.$queryRaw<{ id: string; outcome: string }[]>`
-        SELECT "id", "outcome"::text AS "outcome" FROM "WebhookDelivery"
-         WHERE "projectId" = ${projectId}::uuid AND "idempotencyKey" = ${idempotencyKey}`,
+    const { rows } = await this.db(
+      this.prisma.pool.query<{ id: string; outcome: string }>(
+        `SELECT "id", "outcome"::text AS "outcome" FROM "WebhookDelivery"
+          WHERE "projectId" = $1 AND "idempotencyKey" = $2`,
+        [projectId, idempotencyKey],
+      ),
     );
     // Pruned between the conflict and this read (it was old): let GitLab try again.
     if (!rows[0]) throw unavailable('the delivery changed while it was recorded');

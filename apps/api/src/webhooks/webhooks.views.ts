@@ -10,6 +10,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 const iso = (d: Date | null | undefined): string | null => d?.toISOString() ?? null;
 
 export function toSettingsView(
+  publicUrl: string,
   slug: string,
   hook: { tokenPrefix: string; createdAt: Date; rotatedAt: Date | null } | null,
   lastDeliveryAt: Date | null,
@@ -17,6 +18,7 @@ export function toSettingsView(
   return {
     configured: hook !== null,
     path: gitlabHookPath(slug),
+    url: `${publicUrl}${gitlabHookPath(slug)}`,
     tokenPrefix: hook?.tokenPrefix ?? null,
     createdAt: iso(hook?.createdAt),
     rotatedAt: iso(hook?.rotatedAt),

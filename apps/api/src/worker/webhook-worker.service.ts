@@ -9,8 +9,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { bullConnection } from '../queue/redis-options.js';
 import { AutoDeployer } from '../webhooks/auto-deployer.service.js';
 
-/** Decisions are short database work; a few at a time keeps the connection pool free. */
-const CONCURRENCY = 4;
+/** Deliveries are short database work; this many at a time still leaves the pool (10) room. */
+const CONCURRENCY = 8;
 
 type Processor = (job: Job) => Promise<void>;
 
