@@ -109,9 +109,29 @@ describe('targets as admin', () => {
     expect(c.status).toBe(201);
     expect(c.body.config).toEqual({
       consulUrl: 'http://127.0.0.1:8500',
+      agents: [],
       service: 'shop',
       restartPath: '/-/restart',
       healthPath: '/health',
+      minHealthy: null,
+      pollIntervalMs: 10_000,
+      maxPolls: 12,
+      readinessDelaySeconds: 10,
+    });
+    // The readiness delay is 0-120 s: anything else is refused when saved.
+    for (const readinessDelaySeconds of [-1, 121, '10']) {
+      const refused = await admin.patch(`${P}/tg/targets/${c.body.id}`, { config: { readinessDelaySeconds } });
+      expect(refused.status).toBe(400);
+      expect(refused.body.issues[0].path).toBe('config.readinessDelaySeconds');
+    }
+    const saved = await admin.patch(`${P}/tg/targets/${c.body.id}`, {
+      config: { readinessDelaySeconds: 120, agents: ['http://127.0.0.2:8500'], minHealthy: 2 },
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.body.config).toMatchObject({
+      readinessDelaySeconds: 120,
+      agents: ['http://127.0.0.2:8500'],
+      minHealthy: 2,
     });
 
     expect((await admin.get(`${P}/tg/targets?environmentId=${stagingId}`)).body.map((x: any) => x.name)).toEqual([

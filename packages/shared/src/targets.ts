@@ -81,9 +81,25 @@ export const kubernetesTargetConfigSchema = z.object({
   container: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'container must be a DNS label'),
 });
 
+export const READINESS_DELAY_MAX_SECONDS = 120;
+export const CONSUL_AGENTS_MAX = 8;
+
+/** Rolling restart through Consul: find the instances, restart one at a time, health-gated. */
 export const consulTargetConfigSchema = z.object({
   consulUrl: httpUrlSchema,
+  /** More agents of the same cluster, asked in turn when an earlier one does not answer. */
+  agents: z.array(httpUrlSchema).max(CONSUL_AGENTS_MAX).default([]),
   service: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'service must be a Consul service name'),
+  /** Only instances carrying this tag. */
+  tag: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:=/-]{0,127}$/, 'tag must be 1-128 letters, digits or . _ : = / -')
+    .optional(),
+  /** Datacenter to ask about; default: the agent's own. */
+  datacenter: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'datacenter must be 1-64 letters, digits, "_" or "-"')
+    .optional(),
   restartPath: z
     .string()
     .regex(/^\/[A-Za-z0-9._/-]*$/)
@@ -92,6 +108,18 @@ export const consulTargetConfigSchema = z.object({
     .string()
     .regex(/^\/[A-Za-z0-9._/-]*$/)
     .default('/health'),
+  /** Instances that must stay healthy while one restarts; null = all but one. */
+  minHealthy: z.number().int().min(0).max(1000).nullable().default(null),
+  /** Pause between health polls of a restarted instance. */
+  pollIntervalMs: z.number().int().min(100).max(600_000).default(10_000),
+  /** Polls before giving up on a restarted instance. */
+  maxPolls: z.number().int().min(1).max(1000).default(12),
+  /** Wait after an instance is healthy (the orchestrator's readiness probe) before the next; not after the last. */
+  readinessDelaySeconds: z
+    .number()
+    .min(0, 'readinessDelaySeconds must be 0-120')
+    .max(READINESS_DELAY_MAX_SECONDS, 'readinessDelaySeconds must be 0-120')
+    .default(10),
 });
 
 export const targetConfigSchemas = {
