@@ -12,3 +12,4 @@ export * from './webhooks.js';
 export * from './live.js';
 export * from './retention.js';
 export * from './tokens.js';
+export * from './kubernetes.js';

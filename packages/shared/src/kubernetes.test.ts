@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import {
+  imageRepositoryOf,
+  imageToDeploy,
+  kubernetesReleaseSettingsSchema,
+  kubernetesWorkloadSchema,
+} from './kubernetes.js';
+
+describe('kubernetes schemas', () => {
+  it('finds the repository of tags and digests, keeping a registry port', () => {
+    expect(imageRepositoryOf('registry.example.com:5000/group/app:v1.2')).toBe('registry.example.com:5000/group/app');
+    expect(imageRepositoryOf('registry.example.com:5000/group/app')).toBe('registry.example.com:5000/group/app');
+    expect(imageRepositoryOf(`app@sha256:${'a'.repeat(64)}`)).toBe('app');
+    expect(imageRepositoryOf(`reg.io/app:v1@sha256:${'a'.repeat(64)}`)).toBe('reg.io/app');
+  });
+
+  it('releases by digest when the artifact has one, else by tag', () => {
+    const digest = `sha256:${'b'.repeat(64)}`;
+    expect(imageToDeploy({ ref: 'reg.io/app:abc123' })).toBe('reg.io/app:abc123');
+    expect(imageToDeploy({ ref: 'reg.io:5000/app:abc123', digest })).toBe(`reg.io:5000/app@${digest}`);
+  });
+
+  it('defaults a workload to a Deployment and refuses names the API server would', () => {
+    expect(kubernetesWorkloadSchema.parse({ namespace: 'shop', name: 'web', container: 'app' }).kind).toBe(
+      'Deployment',
+    );
+    for (const bad of [
+      { namespace: 'Shop', name: 'web', container: 'app' },
+      { namespace: 'shop', name: 'web/../x', container: 'app' },
+      { namespace: 'shop', name: 'web', container: 'app_1' },
+      { namespace: 'shop', name: 'web', container: 'app', kind: 'CronJob' },
+      { namespace: 'shop', name: 'web', container: 'app', imageRepository: 'reg.io/app:v1' },
+    ]) {
+      expect(kubernetesWorkloadSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it('release settings default to image mode with a 10 minute deadline', () => {
+    expect(kubernetesReleaseSettingsSchema.parse({})).toEqual({ mode: 'image', rolloutTimeoutSeconds: 600 });
+    expect(kubernetesReleaseSettingsSchema.safeParse({ rolloutTimeoutSeconds: 1 }).success).toBe(false);
+  });
+});
