@@ -5,6 +5,7 @@
 import {
   deploySettingsSchema,
   sha256Schema,
+  sshFingerprintSchema,
   sshTargetConfigSchema,
   targetNameSchema,
   variableMapSchema,
@@ -13,15 +14,11 @@ import {
 import { z } from 'zod';
 import { PlanValidationError } from './errors.js';
 
-const fingerprintSchema = z
-  .string()
-  .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'pinnedHostKey must be an OpenSSH SHA256 fingerprint (SHA256:...)');
-
 export const sshTargetPlanSchema = sshTargetConfigSchema.extend({
   id: z.string().min(1),
   name: targetNameSchema,
   /** `SHA256:...` host key fingerprint approved for this target. */
-  pinnedHostKey: fingerprintSchema,
+  pinnedHostKey: sshFingerprintSchema,
   credential: z.object({ privateKey: z.string().min(1), passphrase: z.string().optional() }),
   /** This target's overrides of the environment variables (plain, then secret). */
   env: variableMapSchema.default({}),

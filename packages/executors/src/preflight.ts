@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect } from 'node:net';
 import type { PreflightCheckName, PreflightCheckView } from '@wharf/shared';
+import { BoundedOutput, firstLine } from './bounded-output.js';
 import { ExecutorError } from './errors.js';
 import { createMasker } from './masking.js';
 import { sh, type ShellCommand } from './shell-quote.js';
@@ -70,35 +71,25 @@ function execPlain(
     if (conn.closed) return reject(new Error('the connection closed'));
     conn.client.exec(cmd.text, (err, channel) => {
       if (err) return reject(err);
-      let stdout = '';
-      let stderr = '';
+      const stdout = new BoundedOutput(MAX_OUTPUT);
+      const stderr = new BoundedOutput(MAX_OUTPUT);
       let code: number | null = null;
       const timer = setTimeout(() => {
         channel.close();
         reject(new Error(`no answer within ${timeoutMs} ms`));
       }, timeoutMs);
-      channel.on('data', (b: Buffer) => {
-        if (stdout.length < MAX_OUTPUT) stdout += b.toString('utf8');
-      });
-      channel.stderr.on('data', (b: Buffer) => {
-        if (stderr.length < MAX_OUTPUT) stderr += b.toString('utf8');
-      });
+      channel.on('data', (b: Buffer) => stdout.push(b));
+      channel.stderr.on('data', (b: Buffer) => stderr.push(b));
       channel.on('exit', (c: number | null) => {
         code = c;
       });
       channel.on('close', () => {
         clearTimeout(timer);
-        resolve({ code, stdout, stderr });
+        resolve({ code, stdout: stdout.text(), stderr: stderr.text() });
       });
       channel.end();
     });
   });
-}
-
-/** First line of a command's error output, bounded, for a check's message. */
-function firstLine(text: string): string {
-  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
 export async function runPreflight(input: PreflightInput): Promise<PreflightResult> {
@@ -166,8 +157,8 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   }
   try {
     add('login', 'passed', `logged in as ${input.user} with the target's credential`);
-    await checkCommands(conn, timeoutMs, add);
-    await checkBaseDir(conn, input.baseDir, timeoutMs, add);
+    await checkCommands(conn, timeoutMs, add, mask);
+    await checkBaseDir(conn, input.baseDir, timeoutMs, add, mask);
   } finally {
     conn.close();
   }
@@ -175,8 +166,9 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
 }
 
 type Add = (name: PreflightCheckName, status: PreflightCheckView['status'], message: string) => void;
+type Mask = (text: string) => string;
 
-async function checkCommands(conn: SshConnection, timeoutMs: number, add: Add): Promise<void> {
+async function checkCommands(conn: SshConnection, timeoutMs: number, add: Add, mask: Mask): Promise<void> {
   // `command -v` in the login shell: the same PATH the release's commands get.
   const names = [...REQUIRED_COMMANDS, ...Object.values(ALTERNATIVES)];
   const cmd = sh`for c in ${names}; do if command -v "$c" >/dev/null 2>&1; then echo "found $c"; else echo "missing $c"; fi; done`;
@@ -189,7 +181,8 @@ async function checkCommands(conn: SshConnection, timeoutMs: number, add: Add): 
         .map((l) => l.slice('found '.length)),
     );
     const missing = REQUIRED_COMMANDS.filter((c) => !found.has(c) && !found.has(ALTERNATIVES[c] ?? c));
-    if (r.code !== 0) add('commands', 'failed', `the check exited with code ${String(r.code)}: ${firstLine(r.stderr)}`);
+    if (r.code !== 0)
+      add('commands', 'failed', `the check exited with code ${String(r.code)}: ${firstLine(r.stderr, mask)}`);
     else if (missing.length) add('commands', 'failed', `not found on the host's PATH: ${missing.join(', ')}`);
     else add('commands', 'passed', `found ${REQUIRED_COMMANDS.join(', ')}`);
   } catch (err) {
@@ -197,7 +190,13 @@ async function checkCommands(conn: SshConnection, timeoutMs: number, add: Add): 
   }
 }
 
-async function checkBaseDir(conn: SshConnection, baseDir: string, timeoutMs: number, add: Add): Promise<void> {
+async function checkBaseDir(
+  conn: SshConnection,
+  baseDir: string,
+  timeoutMs: number,
+  add: Add,
+  mask: Mask,
+): Promise<void> {
   const probe = `${baseDir.replace(/\/+$/, '')}/.wharf-preflight-${randomBytes(6).toString('hex')}`;
   const cmd = sh`mkdir -p -- ${baseDir} && ( set -C && : > ${probe} ) && rm -f -- ${probe}`;
   try {
@@ -207,7 +206,7 @@ async function checkBaseDir(conn: SshConnection, baseDir: string, timeoutMs: num
       add(
         'base_dir',
         'failed',
-        `${baseDir} cannot be created or written: ${firstLine(r.stderr) || `exit code ${String(r.code)}`}`,
+        `${baseDir} cannot be created or written: ${firstLine(r.stderr, mask) || `exit code ${String(r.code)}`}`,
       );
   } catch (err) {
     add('base_dir', 'failed', `could not run the check: ${errorText(err)}`);

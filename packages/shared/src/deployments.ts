@@ -1,7 +1,7 @@
 // Releases: deployment requests, views, and log lines (deploy settings: deploy-settings.ts).
 import { z } from 'zod';
 import { timeIdCursorSchema } from './cursors.js';
-import { safeText, versionSchema } from './validators.js';
+import { safeText, sshFingerprintSchema, versionSchema } from './validators.js';
 
 export const createDeploymentSchema = z.object({
   environmentId: z.uuid(),
@@ -90,8 +90,6 @@ export const logQuerySchema = z.object({
 
 /** Approving a host key: the fingerprint the person saw in "Test connection". */
 export const approveHostKeySchema = z.object({
-  fingerprint: z
-    .string()
-    .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'fingerprint must look like SHA256:<43 base64 characters>'),
+  fingerprint: sshFingerprintSchema,
 });
 export type ApproveHostKeyBody = z.infer<typeof approveHostKeySchema>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { roleAtLeast } from './roles.js';
 import { createTargetSchema } from './targets.js';
-import { absolutePathSchema, gitRefSchema, slugSchema, versionSchema } from './validators.js';
+import { absolutePathSchema, gitRefSchema, slugSchema, sshFingerprintSchema, versionSchema } from './validators.js';
 import { deploySettingsSchema } from './deploy-settings.js';
 
 const hostile = ['$(id)', '`id`', '../x', '-rf', '.hidden', 'a b', 'a;b', "a'b", 'a\nb', '', 'a'.repeat(129)];
@@ -32,6 +32,17 @@ describe('other validators', () => {
     expect(absolutePathSchema.safeParse('/srv/app').success).toBe(true);
     for (const p of ['srv/app', '/srv/../etc', '/srv/$(id)', '/srv/a b'])
       expect(absolutePathSchema.safeParse(p).success, p).toBe(false);
+  });
+  it('SSH fingerprints are OpenSSH SHA256 form, unpadded, as ssh-keygen -l prints them', () => {
+    expect(sshFingerprintSchema.safeParse(`SHA256:${'aZ09+/'.repeat(7)}x`).success).toBe(true);
+    for (const f of [
+      `SHA256:${'A'.repeat(43)}=`,
+      `sha256:${'A'.repeat(43)}`,
+      'A'.repeat(43),
+      `SHA256:${'A'.repeat(42)}`,
+      'MD5:aa',
+    ])
+      expect(sshFingerprintSchema.safeParse(f).success, f).toBe(false);
   });
 });
 

@@ -34,6 +34,11 @@ export const commitShaSchema = z.string().regex(/^[0-9a-f]{7,64}$/, 'commit must
 
 export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex characters');
 
+/** An SSH key's OpenSSH fingerprint, as `ssh-keygen -l` prints it (host keys, approved and pinned). */
+export const sshFingerprintSchema = z
+  .string()
+  .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'fingerprint must look like SHA256:<43 base64 characters>');
+
 /** A UTF-16 surrogate that is not part of a pair. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

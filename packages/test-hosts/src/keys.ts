@@ -1,6 +1,6 @@
-// Key generation with the real ssh-keygen, and OpenSSH-style fingerprints computed in-process.
+// Key generation and fingerprints, both from the real ssh-keygen: the fingerprint is an oracle
+// for the one Wharf computes itself (@wharf/executors), so it must not share its code.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
@@ -36,15 +36,15 @@ export async function generateKey(
     privateKeyPath: path,
     privateKey,
     publicKey,
-    fingerprint: fingerprintOfPublicKey(publicKey),
+    fingerprint: await sshKeygenFingerprint(`${path}.pub`),
     ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
   };
 }
 
-/** `SHA256:<unpadded base64>` over the key blob, exactly as `ssh-keygen -l` prints it. */
-export function fingerprintOfPublicKey(publicKeyLine: string): string {
-  const b64 = publicKeyLine.trim().split(/\s+/)[1];
-  if (!b64) throw new Error('public key line must be "<type> <base64>"');
-  const digest = createHash('sha256').update(Buffer.from(b64, 'base64')).digest('base64');
-  return `SHA256:${digest.replace(/=+$/, '')}`;
+/** `SHA256:<unpadded base64>`, exactly as `ssh-keygen -l` prints it. */
+async function sshKeygenFingerprint(publicKeyPath: string): Promise<string> {
+  const { stdout } = await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', publicKeyPath]);
+  const fingerprint = stdout.split(/\s+/)[1];
+  if (!fingerprint?.startsWith('SHA256:')) throw new Error(`unexpected ssh-keygen -l output for ${publicKeyPath}`);
+  return fingerprint;
 }

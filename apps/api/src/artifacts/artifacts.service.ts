@@ -23,6 +23,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { AuditService } from '../audit/audit.service.js';
 import type { RequestContext } from '../auth/request-context.js';
+import { isUniqueViolation } from '../common/db-errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -45,10 +46,6 @@ export interface ArtifactFile {
 }
 
 type ProjectRef = NonNullable<RequestContext['project']>;
-
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === 'P2002';
-}
 
 @Injectable()
 export class ArtifactsService {
@@ -153,7 +150,7 @@ export class ArtifactsService {
           return created;
         })
         .catch((err: unknown) => {
-          throw isUniqueViolation(err) ? this.versionExists(project, q.version) : err;
+          throw isUniqueViolation(err, 'Artifact_projectId_version_key') ? this.versionExists(project, q.version) : err;
         });
       // Auto-deploys waiting for an artifact built from this commit can go now.
       void this.commits.arrived(project.id, row.id, row.commitSha);
@@ -194,7 +191,9 @@ export class ArtifactsService {
         return created;
       })
       .catch((err: unknown) => {
-        throw isUniqueViolation(err) ? this.versionExists(project, body.version) : err;
+        throw isUniqueViolation(err, 'Artifact_projectId_version_key')
+          ? this.versionExists(project, body.version)
+          : err;
       });
     void this.commits.arrived(project.id, row.id, row.commitSha);
     return this.toView(row);

@@ -27,7 +27,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { uuidParam } from '../projects/id-param.js';
+import { uuidParam } from '../common/id-param.js';
 import { AdminOnly, Ctx, SignedIn } from './access.decorators.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { LoginThrottledFilter } from './login-throttled.filter.js';

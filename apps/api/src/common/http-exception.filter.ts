@@ -4,6 +4,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { ErrorView } from '@wharf/shared';
 import type { Request, Response } from 'express';
 import { closeIfBodyUnread } from '../security/close-after-refusal.js';
+import { isConnectionError, isNotFound, isUniqueViolation } from './db-errors.js';
 import type { JsonLogger } from './json-logger.js';
 
 const reasonPhrases: Record<number, string> = {
@@ -54,9 +55,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const message = Array.isArray(b.message) ? b.message.join('; ') : String(b.message ?? error);
       return { statusCode: status, error, message, ...(b.issues ? { issues: b.issues } : {}) };
     }
-    const prismaCode = (exception as { code?: unknown } | null)?.code;
-    if (prismaCode === 'P2002') return { statusCode: 409, error: 'Conflict', message: 'already exists' };
-    if (prismaCode === 'P2025') return { statusCode: 404, error: 'Not Found', message: 'not found' };
+    if (isUniqueViolation(exception)) return { statusCode: 409, error: 'Conflict', message: 'already exists' };
+    if (isNotFound(exception)) return { statusCode: 404, error: 'Not Found', message: 'not found' };
+    // A database restart or failover is brief: "try again", not "Wharf is broken".
+    if (isConnectionError(exception)) {
+      return {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'the database is unavailable; try again shortly',
+      };
+    }
     const status = HttpStatus.INTERNAL_SERVER_ERROR;
     return { statusCode: status, error: reasonPhrases[status]!, message: 'internal error' };
   }

@@ -2,6 +2,7 @@
 // format (what `ssh-keygen -lf` prints), so people can match them with their key files.
 // Messages here never include the secret.
 import { createHash } from 'node:crypto';
+import { fingerprintOfKeyBlob } from '@wharf/executors';
 import type { CredentialKind } from '@wharf/shared';
 import { parseSshKeyOffThread } from './ssh-key-worker.js';
 
@@ -19,7 +20,7 @@ export async function fingerprintCredential(kind: CredentialKind, value: string,
 
 /**
  * Parses the private key with ssh2 (the library the ssh executor connects with, so a key
- * accepted here is a key it can use) and hashes the public key's SSH wire encoding.
+ * accepted here is a key it can use); the fingerprint is the one the executor gives host keys.
  */
 async function sshKeyFingerprint(value: string, passphrase?: string): Promise<string> {
   const parsed = await parseSshKeyOffThread(value, passphrase);
@@ -39,6 +40,5 @@ async function sshKeyFingerprint(value: string, passphrase?: string): Promise<st
   }
   if (parsed.keys !== 1) throw new InvalidCredentialError('value must hold exactly one private key');
   if (!parsed.isPrivate) throw new InvalidCredentialError('value is a public key; send the private key');
-  const digest = createHash('sha256').update(parsed.publicSSH).digest('base64').replace(/=+$/, '');
-  return `SHA256:${digest}`;
+  return fingerprintOfKeyBlob(parsed.publicSSH);
 }

@@ -5,9 +5,9 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { CreateCredentialBody, CredentialKind, CredentialView, RotateCredentialBody } from '@wharf/shared';
 import { AuditService } from '../audit/audit.service.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../common/db-errors.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { isPrismaError } from '../projects/db-errors.js';
 import { plural, type ProjectCtx } from '../projects/projects.service.js';
 import { fingerprintCredential, InvalidCredentialError } from './credential-fingerprint.js';
 import { toCredentialView } from './credentials.views.js';
@@ -74,7 +74,7 @@ export class CredentialsService {
         return toCredentialView(c);
       });
     } catch (err) {
-      if (isPrismaError(err, 'P2002'))
+      if (isUniqueViolation(err, 'Credential_projectId_name_key'))
         throw new ConflictException(`a credential named ${body.name} already exists in this project`);
       throw err;
     }
@@ -143,7 +143,8 @@ export class CredentialsService {
       });
     } catch (err) {
       // A target that started using it concurrently still holds it via its foreign key.
-      if (isPrismaError(err, 'P2003')) throw new ConflictException('credential is used by a target; detach it first');
+      if (isForeignKeyViolation(err, 'Target_credentialId_fkey'))
+        throw new ConflictException('credential is used by a target; detach it first');
       throw err;
     }
   }

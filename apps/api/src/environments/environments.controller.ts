@@ -11,7 +11,7 @@ import { Ctx, ProjectAccess } from '../auth/access.decorators.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
-import { uuidParam } from '../projects/id-param.js';
+import { uuidParam } from '../common/id-param.js';
 import { projectCtx } from '../projects/projects.service.js';
 import { EnvironmentsService } from './environments.service.js';
 

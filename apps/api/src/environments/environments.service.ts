@@ -3,9 +3,9 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { CreateEnvironmentBody, EnvironmentView, UpdateEnvironmentBody } from '@wharf/shared';
 import { AuditService } from '../audit/audit.service.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../common/db-errors.js';
 import type { Environment, Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { isPrismaError } from '../projects/db-errors.js';
 import { plural, type ProjectCtx } from '../projects/projects.service.js';
 import { toEnvironmentView } from './environments.views.js';
 
@@ -58,7 +58,7 @@ export class EnvironmentsService {
         return toEnvironmentView(env);
       });
     } catch (err) {
-      if (isPrismaError(err, 'P2002'))
+      if (isUniqueViolation(err, 'Environment_projectId_name_key'))
         throw new ConflictException(`an environment named ${body.name} already exists in this project`);
       throw err;
     }
@@ -100,7 +100,7 @@ export class EnvironmentsService {
         return toEnvironmentView(env);
       });
     } catch (err) {
-      if (isPrismaError(err, 'P2002'))
+      if (isUniqueViolation(err, 'Environment_projectId_name_key'))
         throw new ConflictException(`an environment named ${body.name} already exists in this project`);
       throw err;
     }
@@ -134,7 +134,7 @@ export class EnvironmentsService {
       });
     } catch (err) {
       // A target or deployment added concurrently still holds the environment via its foreign key.
-      if (isPrismaError(err, 'P2003'))
+      if (isForeignKeyViolation(err))
         throw new ConflictException('environment is in use by targets or deployments and cannot be deleted');
       throw err;
     }

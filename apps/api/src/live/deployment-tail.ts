@@ -5,6 +5,8 @@
 import type { LoggerService } from '@nestjs/common';
 import type { LogLineView } from '@wharf/shared';
 import type { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { retry } from '../common/retry.js';
 import { decodeStreamEntry, seqOfStreamId } from './log-line.js';
 import { BACKFILL_PAGE, type LogStoreService } from './log-store.service.js';
 
@@ -17,7 +19,8 @@ export class DeploymentTail {
   /** Every seq up to this one has been handed to `deliver`, in order. */
   lastSeq = 0;
   readonly ready: Promise<void>;
-  private stopped = false;
+  /** Aborted by stop(): ends a backoff delay at once. */
+  private readonly stopping = new AbortController();
   private lock: Promise<void> = Promise.resolve();
   private readonly conn: Redis;
 
@@ -39,8 +42,12 @@ export class DeploymentTail {
     return !this.stopped;
   }
 
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
   stop(): void {
-    this.stopped = true;
+    this.stopping.abort();
     this.conn.disconnect();
   }
 
@@ -51,39 +58,32 @@ export class DeploymentTail {
 
   /** Starts after what Postgres holds now; later lines arrive through the stream. */
   private async init(): Promise<void> {
-    for (let attempt = 0; !this.stopped; attempt++) {
-      try {
-        this.lastSeq = await this.store.maxSeq(this.deploymentId);
-        return;
-      } catch (err) {
-        if (attempt % 20 === 0)
-          this.logger?.warn(`live tail of ${this.deploymentId} cannot start yet: ${String(err)}`, 'DeploymentTail');
-        await sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)));
-      }
+    try {
+      this.lastSeq = await retry(() => this.store.maxSeq(this.deploymentId), {
+        signal: this.stopping.signal,
+        onRetry: (err, attempt) => {
+          if (attempt % 20 === 1)
+            this.logger?.warn(`live tail of ${this.deploymentId} cannot start yet: ${String(err)}`, 'DeploymentTail');
+        },
+      });
+    } catch {
+      // Only stop() ends the retries: a stopped tail has nothing to start.
     }
   }
 
   private async loop(): Promise<void> {
-    let failures = 0;
     while (!this.stopped) {
       let reply: StreamReply;
       try {
-        reply = (await this.conn.xread(
-          'COUNT',
-          READ_COUNT,
-          'BLOCK',
-          BLOCK_MS,
-          'STREAMS',
-          this.streamKey,
-          `0-${this.lastSeq}`,
-        )) as StreamReply;
-        failures = 0;
-      } catch (err) {
-        if (this.stopped) return;
-        if (failures++ % 20 === 0)
-          this.logger?.warn(`live tail of ${this.deploymentId}: ${String(err)}`, 'DeploymentTail');
-        await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
-        continue;
+        reply = await retry(() => this.read(), {
+          signal: this.stopping.signal,
+          onRetry: (err, attempt) => {
+            if (attempt % 20 === 1)
+              this.logger?.warn(`live tail of ${this.deploymentId}: ${String(err)}`, 'DeploymentTail');
+          },
+        });
+      } catch {
+        return; // stop(): the connection was closed on purpose
       }
       if (this.stopped) return;
       const entries = reply?.[0]?.[1];
@@ -96,6 +96,18 @@ export class DeploymentTail {
         await sleep(500);
       }
     }
+  }
+
+  private async read(): Promise<StreamReply> {
+    return (await this.conn.xread(
+      'COUNT',
+      READ_COUNT,
+      'BLOCK',
+      BLOCK_MS,
+      'STREAMS',
+      this.streamKey,
+      `0-${this.lastSeq}`,
+    )) as StreamReply;
   }
 
   private async advance(entries: [string, string[]][]): Promise<void> {
@@ -149,8 +161,4 @@ export class DeploymentTail {
     this.lock = run.catch(() => undefined);
     return run;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

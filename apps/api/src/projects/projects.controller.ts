@@ -14,7 +14,7 @@ import { AdminOnly, Ctx, ProjectAccess, SignedIn } from '../auth/access.decorato
 import { userActor, type RequestContext } from '../auth/request-context.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
-import { uuidParam } from './id-param.js';
+import { uuidParam } from '../common/id-param.js';
 import { projectCtx, ProjectsService } from './projects.service.js';
 
 @ApiTags('projects')

@@ -11,8 +11,8 @@ import type { CreateProjectBody, MemberView, ProjectView, UpdateProjectBody, Ups
 import { AuditService } from '../audit/audit.service.js';
 import { AccessEvents } from '../auth/access-events.js';
 import { userActor, type RequestContext, type UserActor } from '../auth/request-context.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../common/db-errors.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { isPrismaError } from './db-errors.js';
 import { toMemberView, toProjectView } from './projects.views.js';
 
 /** A project route's context: the guard has resolved the project and the caller's role. */
@@ -65,7 +65,8 @@ export class ProjectsService {
         return toProjectView(p, 'maintainer');
       });
     } catch (err) {
-      if (isPrismaError(err, 'P2002')) throw new ConflictException(`a project with slug ${body.slug} already exists`);
+      if (isUniqueViolation(err, 'Project_slug_key'))
+        throw new ConflictException(`a project with slug ${body.slug} already exists`);
       throw err;
     }
   }
@@ -126,7 +127,7 @@ export class ProjectsService {
       });
     } catch (err) {
       // A deployment created concurrently still blocks the delete through its foreign key.
-      if (isPrismaError(err, 'P2003'))
+      if (isForeignKeyViolation(err))
         throw new ConflictException(`project ${slug} is in use by deployments and cannot be deleted`);
       throw err;
     }

@@ -10,10 +10,10 @@ import {
   type UpdateTarget,
 } from '@wharf/shared';
 import { AuditService } from '../audit/audit.service.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../common/db-errors.js';
 import { EnvironmentsService } from '../environments/environments.service.js';
 import type { Prisma, Target } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { isPrismaError } from '../projects/db-errors.js';
 import type { ProjectCtx } from '../projects/projects.service.js';
 import { toTargetView } from './targets.views.js';
 
@@ -177,10 +177,10 @@ export class TargetsService {
   }
 
   private translate(err: unknown, name: string | undefined): unknown {
-    if (isPrismaError(err, 'P2002'))
+    if (isUniqueViolation(err, 'Target_environmentId_name_key'))
       return new ConflictException(`a target named ${name} already exists in this environment`);
     // The credential was deleted between our check and the write.
-    if (isPrismaError(err, 'P2003')) return badCredential('the credential no longer exists');
+    if (isForeignKeyViolation(err, 'Target_credentialId_fkey')) return badCredential('the credential no longer exists');
     return err;
   }
 }

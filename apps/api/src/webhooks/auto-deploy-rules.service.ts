@@ -8,8 +8,8 @@ import {
   type UpdateAutoDeployRuleBody,
 } from '@wharf/shared';
 import { AuditService } from '../audit/audit.service.js';
+import { isUniqueViolation } from '../common/db-errors.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { isPrismaError } from '../projects/db-errors.js';
 import type { ProjectCtx } from '../projects/projects.service.js';
 import { ruleViewInclude, toRuleView } from './webhooks.views.js';
 
@@ -57,7 +57,8 @@ export class AutoDeployRules {
         return toRuleView(rule);
       });
     } catch (err) {
-      if (isPrismaError(err, 'P2002')) throw this.duplicate(env.name);
+      if (isUniqueViolation(err, 'AutoDeployRule_environmentId_refType_pattern_event_key'))
+        throw this.duplicate(env.name);
       throw err;
     }
   }
@@ -89,7 +90,8 @@ export class AutoDeployRules {
         return toRuleView(rule);
       });
     } catch (err) {
-      if (isPrismaError(err, 'P2002')) throw this.duplicate(before.environment.name);
+      if (isUniqueViolation(err, 'AutoDeployRule_environmentId_refType_pattern_event_key'))
+        throw this.duplicate(before.environment.name);
       throw err;
     }
   }

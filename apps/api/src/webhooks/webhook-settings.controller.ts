@@ -12,7 +12,7 @@ import { Ctx, ProjectAccess } from '../auth/access.decorators.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { ApiZodQuery } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
-import { uuidParam } from '../projects/id-param.js';
+import { uuidParam } from '../common/id-param.js';
 import { projectCtx } from '../projects/projects.service.js';
 import { WebhookSettings } from './webhook-settings.service.js';
 

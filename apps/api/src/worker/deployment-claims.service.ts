@@ -6,6 +6,7 @@
 // BullMQ may deliver a job twice; the second delivery finds the row no longer queued.
 import { Injectable } from '@nestjs/common';
 import type { TargetUpdate } from '@wharf/executors';
+import { isUniqueViolation } from '../common/db-errors.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 
 export type ClaimResult = 'claimed' | 'wait' | 'done';
@@ -27,7 +28,7 @@ export class DeploymentClaims {
       if (claimed === 1) return 'claimed';
     } catch (err) {
       // Another deployment of this environment is running (partial unique index).
-      if (isUniqueViolation(err)) return 'wait';
+      if (isUniqueViolation(err, 'Deployment_one_running_per_environment')) return 'wait';
       throw err;
     }
     const row = await this.prisma.deployment.findUnique({ where: { id: deploymentId }, select: { state: true } });
@@ -81,9 +82,4 @@ export class DeploymentClaims {
       data: { state, error, finishedAt: new Date() },
     });
   }
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; meta?: { code?: string }; message?: string };
-  return e?.code === 'P2002' || e?.meta?.code === '23505' || /23505|unique constraint/i.test(e?.message ?? '');
 }

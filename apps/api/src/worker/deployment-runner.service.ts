@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { JsonLogger } from '../common/json-logger.js';
+import { retry } from '../common/retry.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeploymentEvents } from '../deployments/deployment-events.js';
 import { LogSink } from '../live/log-sink.js';
@@ -15,7 +16,6 @@ import { RedisService } from '../redis/redis.module.js';
 import { CancelListener } from './cancel-listener.service.js';
 import { DeploymentClaims, type ClaimResult } from './deployment-claims.service.js';
 import { PlanBuilder } from './plan-builder.service.js';
-import { withRetry } from './retry.js';
 
 /** At most this long between heartbeats; shorter when the watchdog's timeout is short. */
 const MAX_HEARTBEAT_MS = 5_000;
@@ -139,43 +139,28 @@ export class DeploymentRunner {
     }
 
     await Promise.allSettled(targetWrites);
-    const onRetry = (err: unknown) =>
-      this.logger.event(
-        'warn',
-        'retrying after a database error',
-        { deploymentId, error: String(err) },
-        'DeploymentRunner',
-      );
-    await withRetry(
-      'settling targets',
-      () =>
-        this.claims.settleOpenTargets(
-          deploymentId,
-          state === 'cancelled' ? 'cancelled' : 'skipped',
-          state === 'cancelled' ? 'cancelled' : 'not run',
-        ),
-      { onRetry },
+    await this.persist(deploymentId, 'settling targets', () =>
+      this.claims.settleOpenTargets(
+        deploymentId,
+        state === 'cancelled' ? 'cancelled' : 'skipped',
+        state === 'cancelled' ? 'cancelled' : 'not run',
+      ),
     );
     sink ??= await this.openSink(deploymentId, []);
     sink.write({ targetId: null, stream: 'system', text: `Deployment ${state}${error ? `: ${error}` : ''}` });
     await sink.close();
-    const finished = await withRetry(
-      'finishing the deployment',
-      () => this.claims.finish(deploymentId, this.workerId, state, error),
-      { onRetry },
+    const finished = await this.persist(deploymentId, 'finishing the deployment', () =>
+      this.claims.finish(deploymentId, this.workerId, state, error),
     );
     if (finished) {
-      await withRetry(
-        'recording the audit event',
-        () =>
-          this.audit.record(system, {
-            action: `deployment.${state}`,
-            subjectType: 'deployment',
-            subjectId: deploymentId,
-            projectId,
-            data: { error },
-          }),
-        { onRetry },
+      await this.persist(deploymentId, 'recording the audit event', () =>
+        this.audit.record(system, {
+          action: `deployment.${state}`,
+          subjectType: 'deployment',
+          subjectId: deploymentId,
+          projectId,
+          data: { error },
+        }),
       );
     }
     await this.events.statusChanged(deploymentId);
@@ -200,9 +185,9 @@ export class DeploymentRunner {
     u: TargetUpdate,
     system: RequestContext,
   ): Promise<void> {
-    await withRetry('recording a target result', () => this.claims.updateTarget(deploymentId, u));
+    await this.persist(deploymentId, 'recording a target result', () => this.claims.updateTarget(deploymentId, u));
     if (u.error?.code === 'host_key_mismatch') {
-      await withRetry('recording the audit event', () =>
+      await this.persist(deploymentId, 'recording the audit event', () =>
         this.audit.record(system, {
           action: 'host_key.rejected',
           subjectType: 'target',
@@ -213,6 +198,21 @@ export class DeploymentRunner {
       );
     }
     await this.events.statusChanged(deploymentId);
+  }
+
+  /** Bookkeeping that must survive a database restart: retried for about two minutes. */
+  private persist<T>(deploymentId: string, step: string, fn: () => Promise<T>): Promise<T> {
+    return retry(fn, {
+      attempts: 30,
+      baseMs: 200,
+      onRetry: (err, attempt) =>
+        this.logger.event(
+          'warn',
+          'retrying after a database error',
+          { deploymentId, step, attempt, error: String(err) },
+          'DeploymentRunner',
+        ),
+    });
   }
 
   private async beat(deploymentId: string, abort: AbortController): Promise<void> {
