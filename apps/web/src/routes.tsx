@@ -17,6 +17,7 @@ import { OverviewTab } from './pages/project/OverviewTab';
 import { TargetsTab } from './pages/project/TargetsTab';
 import { TokensTab } from './pages/project/TokensTab';
 import { VersionsTab } from './pages/project/VersionsTab';
+import { WebhookTab } from './pages/project/WebhookTab';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectsPage } from './pages/ProjectsPage';
 
@@ -44,6 +45,7 @@ export const routes: RouteObject[] = [
           { path: 'targets', element: <TargetsTab /> },
           { path: 'credentials', element: <CredentialsTab /> },
           { path: 'tokens', element: <TokensTab /> },
+          { path: 'webhook', element: <WebhookTab /> },
           { path: 'members', element: <MembersTab /> },
           { path: 'audit', element: <AuditTab /> },
         ],

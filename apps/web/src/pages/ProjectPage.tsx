@@ -19,6 +19,7 @@ const TABS: { path: string; label: MessageKey; role: ProjectRole; testId?: strin
   { path: 'targets', label: 'tab.targets', role: 'viewer' },
   { path: 'credentials', label: 'tab.credentials', role: 'maintainer' },
   { path: 'tokens', label: 'tab.tokens', role: 'maintainer' },
+  { path: 'webhook', label: 'tab.webhook', role: 'viewer' },
   { path: 'members', label: 'tab.members', role: 'viewer' },
   { path: 'audit', label: 'tab.audit', role: 'viewer' },
 ];

@@ -8,6 +8,7 @@ import { Modal } from '../../components/Modal';
 import { Spinner } from '../../components/Spinner';
 import { useI18n } from '../../i18n/useI18n';
 import { useProjectContext } from '../projects/project-context';
+import { ChangelogPanel } from './ChangelogPanel';
 import { ConfirmNameField, confirmMatches } from './ConfirmNameField';
 import { VersionChange } from './VersionChange';
 
@@ -104,6 +105,13 @@ export function ReleaseDialog({ version, onClose }: { version: string; onClose: 
             <span className="muted small">{env.environmentName}</span>
             <VersionChange from={env.current?.version ?? null} to={version} testIdPrefix="release" />
           </div>
+          <ChangelogPanel
+            slug={slug}
+            environmentId={env.environmentId}
+            environmentName={env.environmentName}
+            version={version}
+            mode="release"
+          />
           {env.current?.version === version && (
             <p className="muted small" data-testid="release-same-version">
               {t('release.sameVersion', { env: env.environmentName })}

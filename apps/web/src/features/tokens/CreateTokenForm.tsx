@@ -1,8 +1,9 @@
-import { createApiTokenSchema, type CreatedApiTokenView } from '@wharf/shared';
+import { API_TOKEN_SCOPES, createApiTokenSchema, type ApiTokenScope, type CreatedApiTokenView } from '@wharf/shared';
 import { useState, type FormEvent } from 'react';
+import { useEnvironments } from '../../api/environments/queries';
 import { useCreateToken } from '../../api/tokens/mutations';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { TextField } from '../../components/Field';
+import { Field, TextField } from '../../components/Field';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useI18n } from '../../i18n/useI18n';
 
@@ -19,10 +20,23 @@ export function CreateTokenForm({
   const create = useCreateToken(slug);
   const form = useFieldErrors(create);
   const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<ApiTokenScope[]>([...API_TOKEN_SCOPES]);
+  const [environmentIds, setEnvironmentIds] = useState<string[]>([]);
+  const envs = useEnvironments(slug);
+  const toggle = <T,>(list: T[], item: T, on: boolean) => (on ? [...list, item] : list.filter((x) => x !== item));
+  const canRelease = scopes.includes('release');
+  // Issues name a list entry ("environmentIds.1") or the list itself.
+  const envError =
+    form.error('environmentIds') ?? environmentIds.map((_, i) => form.error(`environmentIds.${i}`)).find(Boolean);
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const body = form.validate(createApiTokenSchema, { name });
+    const body = form.validate(
+      createApiTokenSchema,
+      // A token that cannot release has no environment list.
+      { name, scopes, environmentIds: canRelease ? environmentIds : [] },
+      { scopes: t('tokens.scopesRequired') },
+    );
     if (body) create.mutate(body, { onSuccess: (created) => onCreated(created) });
   };
 
@@ -41,7 +55,46 @@ export function CreateTokenForm({
         autoFocus
         testId="token-name"
       />
-      <ErrorNotice error={create.error} fields={['name']} testId="form-error" />
+      <Field id="token-scopes" name="scopes" label={t('tokens.scopes')} error={form.error('scopes')}>
+        <div className="checkbox-group" id="token-scopes">
+          {API_TOKEN_SCOPES.map((s) => (
+            <label key={s} className="checkbox">
+              <input
+                type="checkbox"
+                checked={scopes.includes(s)}
+                onChange={(e) => setScopes(toggle(scopes, s, e.target.checked))}
+                data-testid={`token-scope-${s}`}
+              />{' '}
+              {t(s === 'release' ? 'tokens.scope.release' : 'tokens.scope.push')}
+            </label>
+          ))}
+        </div>
+      </Field>
+      {canRelease && (
+        <Field
+          id="token-envs"
+          name="environmentIds"
+          label={t('tokens.environments')}
+          error={envError}
+          hint={t('tokens.environmentsHint')}
+        >
+          <div className="checkbox-group" id="token-envs" data-testid="token-envs">
+            {(envs.data ?? []).map((env) => (
+              <label key={env.id} className={`checkbox${env.protected ? ' muted' : ''}`}>
+                <input
+                  type="checkbox"
+                  disabled={env.protected}
+                  checked={!env.protected && environmentIds.includes(env.id)}
+                  onChange={(e) => setEnvironmentIds(toggle(environmentIds, env.id, e.target.checked))}
+                  data-testid={`token-env-${env.name}`}
+                />{' '}
+                {env.protected ? t('tokens.envProtected', { name: env.name }) : env.name}
+              </label>
+            ))}
+          </div>
+        </Field>
+      )}
+      <ErrorNotice error={create.error} fields={['name', 'scopes', 'environmentIds']} testId="form-error" />
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={create.isPending} data-testid="token-submit">
           {create.isPending ? t('common.creating') : t('common.create')}

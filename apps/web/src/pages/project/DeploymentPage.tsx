@@ -7,6 +7,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
 import { Spinner } from '../../components/Spinner';
+import { ChangelogPanel } from '../../features/deployments/ChangelogPanel';
 import { DeploymentHeader } from '../../features/deployments/DeploymentHeader';
 import { LogViewer } from '../../features/deployments/LogViewer';
 import { TargetProgress } from '../../features/deployments/TargetProgress';
@@ -61,6 +62,16 @@ function DeploymentDetail({ id }: { id: string }) {
         <span className="mono muted">{dv.id.slice(0, 8)}</span>
       </div>
       <DeploymentHeader deployment={dv} envStatus={envStatus} isProtected={envStatus?.protected ?? false} />
+      <Section title={t('changelog.title')} testId="deployment-changes">
+        <ChangelogPanel
+          slug={slug}
+          environmentId={dv.environmentId}
+          environmentName={dv.environmentName}
+          version={dv.version}
+          from={dv.previousVersion}
+          mode="deployment"
+        />
+      </Section>
       <Section title={t('deployment.targets')}>
         {dv.targets.length === 0 ? (
           <p className="muted">{t('deployment.noTargets')}</p>

@@ -249,6 +249,8 @@ describe('tokens tab', () => {
       id: 'tok1',
       name: 'gitlab-ci',
       prefix: 'wharf_AbCdEf',
+      scopes: ['artifacts:push', 'release'],
+      environmentIds: [],
       createdAt: '2025-01-01T00:00:00Z',
       lastUsedAt: null,
       revokedAt: null,

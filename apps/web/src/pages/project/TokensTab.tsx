@@ -1,5 +1,6 @@
 import type { CreatedApiTokenView } from '@wharf/shared';
 import { useState } from 'react';
+import { useEnvironments } from '../../api/environments/queries';
 import { useRevokeToken } from '../../api/tokens/mutations';
 import { useTokens } from '../../api/tokens/queries';
 import { Badge } from '../../components/Badge';
@@ -21,6 +22,8 @@ export function TokensTab() {
   const allowed = can('maintainer');
   const tokens = useTokens(project.slug, allowed);
   const revoke = useRevokeToken(project.slug);
+  const envs = useEnvironments(project.slug);
+  const envName = (id: string) => envs.data?.find((e) => e.id === id)?.name ?? t('tokens.envDeleted');
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiTokenView | null>(null);
 
@@ -69,6 +72,7 @@ export function TokensTab() {
             <tr>
               <th>{t('field.name')}</th>
               <th>{t('tokens.prefix')}</th>
+              <th>{t('tokens.scopes')}</th>
               <th>{t('field.created')}</th>
               <th>{t('tokens.lastUsed')}</th>
               <th>{t('tokens.status')}</th>
@@ -85,6 +89,16 @@ export function TokensTab() {
               >
                 <td className="strong">{tok.name}</td>
                 <td className="mono">{tok.prefix}…</td>
+                <td data-testid="token-scopes">
+                  {tok.scopes.includes('artifacts:push') && <div>{t('tokens.scope.push')}</div>}
+                  {tok.scopes.includes('release') && (
+                    <div>
+                      {tok.environmentIds.length === 0
+                        ? t('tokens.releaseAnywhere')
+                        : t('tokens.releaseTo', { envs: tok.environmentIds.map(envName).join(', ') })}
+                    </div>
+                  )}
+                </td>
                 <td>
                   <TimeAgo iso={tok.createdAt} />
                 </td>
