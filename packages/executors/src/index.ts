@@ -17,3 +17,4 @@ export { resolveBatchSize, toBatches } from './batching.js';
 export { fingerprintOfKeyBlob, keyTypeOfKeyBlob, normalizeFingerprint } from './host-key.js';
 export { LineSplitter } from './line-splitter.js';
 export * from './errors.js';
+export * from './rolling-restart/index.js';

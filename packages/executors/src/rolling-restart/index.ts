@@ -1,0 +1,10 @@
+export { createRollingRestartExecutor } from './rolling-restart.executor.js';
+export type { RollingRestartExecutor } from './rolling-restart.executor.js';
+export {
+  consulRestartTargetPlanSchema,
+  rollingRestartPlanSchema,
+  validateRollingRestartPlan,
+} from './rolling-restart.plan.js';
+export type { RollingRestartPlan, ValidRollingRestartPlan, ValidConsulRestartTarget } from './rolling-restart.plan.js';
+export type * from './rolling-restart.types.js';
+export { ConsulRefusedError, ConsulUnreachableError } from './consul-health.js';
