@@ -7,6 +7,7 @@
 // The deployment itself comes from DeploymentsService, so locks, queueing and audit are those
 // of any release; the AutoDeploy is marked deployed in the same transaction as the row.
 import { HttpException, Inject, Injectable } from '@nestjs/common';
+import type { WebhookEventKind } from '@wharf/shared';
 import { JsonLogger } from '../common/json-logger.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeploymentsService } from '../deployments/deployments.service.js';
@@ -18,6 +19,19 @@ import { CommitsService } from './commits.service.js';
 import type { DeliveryDetails } from './gitlab-payloads.js';
 
 type Tx = Prisma.TransactionClient;
+
+interface PendingDelivery {
+  id: string;
+  projectId: string;
+  event: string;
+  kind: WebhookEventKind;
+  ref: string | null;
+  sha: string | null;
+  details: unknown;
+  seq: string;
+  commitAt: Date | null;
+  receivedAt: Date;
+}
 
 /** The claim found the decision out of date (another worker, or a newer commit meanwhile). */
 class DecisionStale extends Error {}
@@ -38,35 +52,40 @@ export class AutoDeployer {
   ) {}
 
   async processDelivery(deliveryId: string): Promise<void> {
-    const d = await this.prisma.webhookDelivery.findUnique({ where: { id: deliveryId } });
-    if (!d || d.outcome !== 'pending') return;
+    // Most deliveries match no rule: that path is plain pg (hundreds a second at times).
+    // Timestamps are stored as UTC wall time, read back as such.
+    const [d] = (
+      await this.prisma.pool.query<PendingDelivery>(
+        `SELECT "id", "projectId", "event", "kind"::text AS "kind", "ref", "sha", "details", "seq"::text AS "seq",
+                "commitAt" AT TIME ZONE 'UTC' AS "commitAt", "receivedAt" AT TIME ZONE 'UTC' AS "receivedAt"
+           FROM "WebhookDelivery" WHERE "id" = $1 AND "outcome" = 'pending'`,
+        [deliveryId],
+      )
+    ).rows;
+    if (!d) return;
     const details = (d.details ?? {}) as DeliveryDetails;
     const [, rules] = await Promise.all([
       details.commits?.length ? this.commits.record(d.projectId, details.commits) : null,
-      this.prisma.autoDeployRule.findMany({
-        where: { projectId: d.projectId },
-        include: { environment: { select: { name: true, protected: true } } },
-      }),
+      this.prisma.pool
+        .query<RuleRow>(
+          `SELECT r."id", r."environmentId", e."name" AS "environmentName", e."protected" AS "environmentProtected",
+                  r."refType"::text AS "refType", r."pattern", r."event"::text AS "event", r."waitForArtifactSeconds"
+             FROM "AutoDeployRule" r JOIN "Environment" e ON e."id" = r."environmentId"
+            WHERE r."projectId" = $1`,
+          [d.projectId],
+        )
+        .then((r) => r.rows),
     ]);
-    const ruleRows: RuleRow[] = rules.map((r) => ({
-      id: r.id,
-      environmentId: r.environmentId,
-      environmentName: r.environment.name,
-      environmentProtected: r.environment.protected,
-      refType: r.refType,
-      pattern: r.pattern,
-      event: r.event,
-      waitForArtifactSeconds: r.waitForArtifactSeconds,
-    }));
     const refType = d.kind === 'push' ? 'branch' : d.kind === 'tag_push' ? 'tag' : refTypeOf(d.ref);
     const refName = d.ref?.replace(/^refs\/(heads|tags)\//, '') ?? null;
-    const evaluation = evaluateRules({ kind: d.kind, refType, refName, sha: d.sha, details }, ruleRows, d.event);
+    const evaluation = evaluateRules({ kind: d.kind, refType, refName, sha: d.sha, details }, rules, d.event);
     if (evaluation.ignoredBecause) {
-      // Most deliveries: one conditional update (of two workers looking at it, one wins).
-      await this.prisma.webhookDelivery.updateMany({
-        where: { id: d.id, outcome: 'pending' },
-        data: { outcome: 'ignored', reason: evaluation.ignoredBecause, processedAt: new Date() },
-      });
+      // One conditional update: of two workers looking at it, one wins.
+      await this.prisma.pool.query(
+        `UPDATE "WebhookDelivery" SET "outcome" = 'ignored', "reason" = $2, "processedAt" = $3
+          WHERE "id" = $1 AND "outcome" = 'pending'`,
+        [d.id, evaluation.ignoredBecause, new Date().toISOString()],
+      );
       return;
     }
     // Tag pushes list no commits: the commit's time may be known from an earlier push.
@@ -98,7 +117,7 @@ export class AutoDeployer {
             state: dec.state,
             reason: dec.reason,
             orderAt: commitAt ?? d.receivedAt,
-            seq: d.seq,
+            seq: BigInt(d.seq),
             expiresAt:
               dec.state === 'waiting' ? new Date(d.receivedAt.getTime() + dec.waitForArtifactSeconds * 1000) : null,
             settledAt: dec.state === 'waiting' ? null : new Date(),

@@ -121,14 +121,15 @@ export class WebhookIngest {
           e.kind,
           e.ref,
           e.sha,
-          e.commitAt,
+          // ISO (UTC) strings: the columns hold UTC wall time, whatever this process's zone.
+          e.commitAt?.toISOString() ?? null,
           e.actor,
           meta.idempotencyKey,
           meta.eventUuid,
           settled?.outcome ?? 'pending',
           settled?.reason ?? null,
           JSON.stringify(e.details),
-          settled ? new Date() : null,
+          settled ? new Date().toISOString() : null,
         ],
       ),
     );
