@@ -6,7 +6,7 @@ import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_KEY, type AccessRule } from '../src/auth/access.decorators.js';
+import { ACCESS_KEY, type AccessRule } from '../src/common/access.decorators.js';
 import { createProject } from './fixtures.js';
 import { startTestApp, TEST_ADMIN, type TestApp } from './test-env.js';
 

@@ -7,7 +7,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { API_TOKEN_SCOPES, type ApiTokenScope } from '@wharf/shared';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_KEY, type AccessRule } from '../src/auth/access.decorators.js';
+import { ACCESS_KEY, type AccessRule } from '../src/common/access.decorators.js';
 import { TestClient } from './http-client.js';
 import { startTestApp, TEST_ADMIN, type TestApp } from './test-env.js';
 

@@ -6,7 +6,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_KEY, type AccessRule } from '../src/auth/access.decorators.js';
+import { ACCESS_KEY, type AccessRule } from '../src/common/access.decorators.js';
 import { TestClient } from './http-client.js';
 import { startTestApp, TEST_ADMIN, type TestApp } from './test-env.js';
 

@@ -4,7 +4,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import type { ArtifactDeleteReason, RetentionSettings } from '@wharf/shared';
 import { stat } from 'node:fs/promises';
 import { AuditService } from '../audit/audit.service.js';
-import type { RequestContext } from '../auth/request-context.js';
+import type { RequestContext } from '../common/request-context.js';
 import { JsonLogger } from '../common/json-logger.js';
 import type { Artifact, Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';

@@ -9,8 +9,8 @@ import {
   retentionSettingsSchema,
   type RetentionUpdateView,
 } from '@wharf/shared';
-import { Ctx, ProjectAccess } from '../auth/access.decorators.js';
-import type { RequestContext } from '../auth/request-context.js';
+import { Ctx, ProjectAccess } from '../common/access.decorators.js';
+import type { RequestContext } from '../common/request-context.js';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { projectCtx } from '../projects/projects.service.js';

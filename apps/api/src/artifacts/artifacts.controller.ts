@@ -11,8 +11,8 @@ import {
   versionSchema,
 } from '@wharf/shared';
 import type { Request, Response } from 'express';
-import { Ctx, ProjectAccess, ProjectOrTokenAccess } from '../auth/access.decorators.js';
-import type { RequestContext } from '../auth/request-context.js';
+import { Ctx, ProjectAccess, ProjectOrTokenAccess } from '../common/access.decorators.js';
+import type { RequestContext } from '../common/request-context.js';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { StreamBody } from '../security/body-policy.js';

@@ -22,7 +22,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { AuditService } from '../audit/audit.service.js';
-import type { RequestContext } from '../auth/request-context.js';
+import type { RequestContext } from '../common/request-context.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Prisma } from '../generated/prisma/client.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { auditQuerySchema, type AuditEventView, type AuditQuery, type Page } from '@wharf/shared';
-import { AdminOnly, Ctx, ProjectAccess } from '../auth/access.decorators.js';
-import type { RequestContext } from '../auth/request-context.js';
+import { AdminOnly, Ctx, ProjectAccess } from '../common/access.decorators.js';
+import type { RequestContext } from '../common/request-context.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { AuditService } from './audit.service.js';
 

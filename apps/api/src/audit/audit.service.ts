@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuditEventView, Page } from '@wharf/shared';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { actorLabel, type RequestContext } from '../auth/request-context.js';
+import { actorLabel, type RequestContext } from '../common/request-context.js';
 
 export interface AuditEntry {
   action: string;

@@ -19,8 +19,8 @@ import {
 } from '@wharf/shared';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { ACCESS_KEY, type AccessRule } from './access.decorators.js';
-import type { Actor, RequestContext, TokenActor, WharfRequest } from './request-context.js';
+import { ACCESS_KEY, type AccessRule } from '../common/access.decorators.js';
+import type { Actor, RequestContext, TokenActor, WharfRequest } from '../common/request-context.js';
 import { SESSION_COOKIE, SessionService } from './session.service.js';
 import { API_TOKEN_PATTERN, hashSecret } from './tokens.js';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { AccessEvents } from './access-events.js';
-import type { UserActor } from './request-context.js';
+import type { UserActor } from '../common/request-context.js';
 import { hashSecret, randomBase62 } from './tokens.js';
 
 export const SESSION_COOKIE = 'wharf_session';

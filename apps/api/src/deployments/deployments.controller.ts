@@ -12,8 +12,8 @@ import {
   type Page,
 } from '@wharf/shared';
 import { z } from 'zod';
-import { Ctx, ProjectAccess, ProjectOrTokenAccess } from '../auth/access.decorators.js';
-import type { RequestContext } from '../auth/request-context.js';
+import { Ctx, ProjectAccess, ProjectOrTokenAccess } from '../common/access.decorators.js';
+import type { RequestContext } from '../common/request-context.js';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { projectCtx } from '../projects/projects.service.js';

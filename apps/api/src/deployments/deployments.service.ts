@@ -21,7 +21,7 @@ import {
 } from '@wharf/shared';
 import { lockLiveArtifactForRelease, versionGone } from '../artifacts/artifact-locks.js';
 import { AuditService } from '../audit/audit.service.js';
-import { actorLabel } from '../auth/request-context.js';
+import { actorLabel } from '../common/request-context.js';
 import { JsonLogger } from '../common/json-logger.js';
 import type { Environment, Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';

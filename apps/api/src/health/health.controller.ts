@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { HealthView } from '@wharf/shared';
 import type { Response } from 'express';
-import { Public } from '../auth/access.decorators.js';
+import { Public } from '../common/access.decorators.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { RedisService } from '../redis/redis.module.js';
 import { WHARF_VERSION } from '../version.js';

@@ -3,7 +3,7 @@
 // filled from here.
 import { Injectable } from '@nestjs/common';
 import type { LogLineView } from '@wharf/shared';
-import type { UserActor } from '../auth/request-context.js';
+import type { UserActor } from '../common/request-context.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 
 export const BACKFILL_PAGE = 5000;

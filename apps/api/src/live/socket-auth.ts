@@ -1,7 +1,7 @@
 // socket.io connections authenticate in the handshake, before any event is handled: the
 // same `wharf_session` cookie as the REST API, resolved by SessionService.
 import type { Socket } from 'socket.io';
-import type { UserActor } from '../auth/request-context.js';
+import type { UserActor } from '../common/request-context.js';
 import { SESSION_COOKIE, type SessionService } from '../auth/session.service.js';
 
 export interface LiveSocketData {

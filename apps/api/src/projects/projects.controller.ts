@@ -10,8 +10,8 @@ import {
   type UpdateProjectBody,
   type UpsertMemberBody,
 } from '@wharf/shared';
-import { AdminOnly, Ctx, ProjectAccess, SignedIn } from '../auth/access.decorators.js';
-import { userActor, type RequestContext } from '../auth/request-context.js';
+import { AdminOnly, Ctx, ProjectAccess, SignedIn } from '../common/access.decorators.js';
+import { userActor, type RequestContext } from '../common/request-context.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { uuidParam } from '../common/id-param.js';

@@ -10,7 +10,7 @@ import {
 import type { CreateProjectBody, MemberView, ProjectView, UpdateProjectBody, UpsertMemberBody } from '@wharf/shared';
 import { AuditService } from '../audit/audit.service.js';
 import { AccessEvents } from '../auth/access-events.js';
-import { userActor, type RequestContext, type UserActor } from '../auth/request-context.js';
+import { userActor, type RequestContext, type UserActor } from '../common/request-context.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/db-errors.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { toMemberView, toProjectView } from './projects.views.js';

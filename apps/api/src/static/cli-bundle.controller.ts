@@ -3,7 +3,7 @@ import { Controller, Get, Inject, NotFoundException, Res } from '@nestjs/common'
 import type { Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Public } from '../auth/access.decorators.js';
+import { Public } from '../common/access.decorators.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { defaultCliBundlePath } from './paths.js';
 

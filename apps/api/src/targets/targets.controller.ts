@@ -8,8 +8,8 @@ import {
   type UpdateTarget,
 } from '@wharf/shared';
 import { z } from 'zod';
-import { Ctx, ProjectAccess } from '../auth/access.decorators.js';
-import type { RequestContext } from '../auth/request-context.js';
+import { Ctx, ProjectAccess } from '../common/access.decorators.js';
+import type { RequestContext } from '../common/request-context.js';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { uuidParam } from '../common/id-param.js';

@@ -6,8 +6,8 @@ import {
   type CreateApiTokenBody,
   type CreatedApiTokenView,
 } from '@wharf/shared';
-import { Ctx, ProjectAccess } from '../auth/access.decorators.js';
-import type { RequestContext } from '../auth/request-context.js';
+import { Ctx, ProjectAccess } from '../common/access.decorators.js';
+import type { RequestContext } from '../common/request-context.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { uuidParam } from '../common/id-param.js';

@@ -7,8 +7,8 @@ import {
   type CreateAutoDeployRuleBody,
   type UpdateAutoDeployRuleBody,
 } from '@wharf/shared';
-import { Ctx, ProjectAccess } from '../auth/access.decorators.js';
-import type { RequestContext } from '../auth/request-context.js';
+import { Ctx, ProjectAccess } from '../common/access.decorators.js';
+import type { RequestContext } from '../common/request-context.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { uuidParam } from '../common/id-param.js';

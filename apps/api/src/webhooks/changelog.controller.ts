@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { changelogQuerySchema, type ChangelogQuery, type ChangelogView } from '@wharf/shared';
-import { Ctx, ProjectOrTokenAccess } from '../auth/access.decorators.js';
-import type { RequestContext } from '../auth/request-context.js';
+import { Ctx, ProjectOrTokenAccess } from '../common/access.decorators.js';
+import type { RequestContext } from '../common/request-context.js';
 import { ApiZodQuery } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { projectCtx } from '../projects/projects.service.js';

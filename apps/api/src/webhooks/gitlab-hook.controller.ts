@@ -18,7 +18,7 @@ import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } f
 import type { WebhookAckView, WebhookEventKind } from '@wharf/shared';
 import type { Request, Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
-import { Public } from '../auth/access.decorators.js';
+import { Public } from '../common/access.decorators.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { StreamBody } from '../security/body-policy.js';
 import { closeIfBodyUnread } from '../security/close-after-refusal.js';

@@ -5,7 +5,7 @@ import { createSshExecutor, type DeployResult, type TargetUpdate } from '@wharf/
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
-import type { RequestContext } from '../auth/request-context.js';
+import type { RequestContext } from '../common/request-context.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { retry } from '../common/retry.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';

@@ -1,3 +1,6 @@
+// Who is calling and, on project routes, in which project: set by auth's AccessGuard, read
+// by every feature (audit included). It lives here, not in auth/, so features that auth itself
+// uses (audit) need nothing from auth.
 import type { ApiTokenScope, ProjectRole } from '@wharf/shared';
 import type { Request } from 'express';
 

@@ -1,5 +1,6 @@
-// Every route declares who may call it. The global AccessGuard refuses any route that
-// declares nothing, so a forgotten decorator fails closed.
+// Every route declares who may call it. The global AccessGuard (auth/access.guard.ts) refuses
+// any route that declares nothing, so a forgotten decorator fails closed. The declarations
+// live here so that declaring a rule never makes a feature depend on auth/.
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { ApiTokenScope, ProjectRole } from '@wharf/shared';
 import type { RequestContext, WharfRequest } from './request-context.js';
