@@ -90,7 +90,7 @@ function EnvironmentRules({
       </td>
       <td>
         {env.protected && (
-          <p className="alert alert-warn" data-testid="rules-protected">
+          <p className="alert alert-warn alert-inline" data-testid="rules-protected">
             {t('rules.protected', { env: env.name })}
           </p>
         )}
