@@ -11,6 +11,7 @@ export function pushCommand(origin: string, slug: string): string {
   ].join('\n');
 }
 
+/** The README's pipeline, cut to its Wharf jobs: push every commit, release dev's to dev and wait. */
 export function gitlabCiSnippet(slug: string): string {
   return [
     '# .gitlab-ci.yml: set WHARF_URL and WHARF_TOKEN (masked) under Settings > CI/CD > Variables',
@@ -25,5 +26,14 @@ export function gitlabCiSnippet(slug: string): string {
     `    - node wharf.mjs artifact push build.tgz --project ${slug} --version "$CI_COMMIT_SHORT_SHA"`,
     '        --ref "$CI_COMMIT_REF_NAME" --commit "$CI_COMMIT_SHA"',
     '        --message "$CI_COMMIT_TITLE" --author "$CI_COMMIT_AUTHOR"',
+    '',
+    'wharf-release-dev:',
+    '  stage: deploy',
+    '  image: node:20',
+    '  rules:',
+    '    - if: $CI_COMMIT_BRANCH == "dev"',
+    '  script:',
+    '    - curl -fsS "$WHARF_URL/cli/wharf.mjs" -o wharf.mjs',
+    `    - node wharf.mjs release --project ${slug} --env dev --version "$CI_COMMIT_SHORT_SHA" --wait`,
   ].join('\n');
 }
