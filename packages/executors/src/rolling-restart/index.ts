@@ -8,3 +8,5 @@ export {
 export type { RollingRestartPlan, ValidRollingRestartPlan, ValidConsulRestartTarget } from './rolling-restart.plan.js';
 export type * from './rolling-restart.types.js';
 export { ConsulRefusedError, ConsulUnreachableError } from './consul-health.js';
+export { createSshRollingRestartExecutor, sshRollingRestartPlanSchema } from './ssh-rolling-restart.executor.js';
+export type { SshRollingRestartExecutor, SshRollingRestartPlan } from './ssh-rolling-restart.executor.js';
