@@ -1,0 +1,322 @@
+#!/usr/bin/env node
+// Webhook ingest benchmark: BENCH_RATE GitLab deliveries per second across BENCH_PROJECTS
+// projects for BENCH_SECONDS, sent open-loop (on a fixed schedule, whatever the answers) to a
+// private Wharf (API + worker as child processes) on loopback, BENCH_DUP_PERCENT of them
+// copies of an earlier delivery (same Idempotency-Key, as GitLab retries). Reports p50/p99/max
+// time to answer, checks every delivery is recorded once and exactly the expected deployments
+// were created. See bench/README.md.
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { buildSampleTarball } from '@wharf/test-hosts';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { cpuMeter } from '../ssh-fanout/cpu.mjs';
+import { WharfClient } from '../ssh-fanout/wharf-client.mjs';
+import { ADMIN, startWharfStack } from '../ssh-fanout/wharf-stack.mjs';
+import { loadConfig } from './config.mjs';
+import { deliveryHeaders, pushBody, randomSha, tagPushBody } from './payloads.mjs';
+
+const TARGET_P99_MS = 50;
+const log = (line) => console.error(`webhook-ingest: ${line}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Each project: environment qa with a placeholder target and the rule "branch main deploys". */
+async function setupProjects(client, cfg) {
+  const projects = [];
+  for (let i = 0; i < cfg.projects; i++) {
+    const slug = `hook-${String(i).padStart(3, '0')}`;
+    await client.ok('POST', '/api/v1/projects', { slug, name: slug });
+    const env = await client.ok('POST', `/api/v1/projects/${slug}/environments`, { name: 'qa' });
+    // No credential or approved host key: each deployment is created, then refused fast by the
+    // worker. The benchmark counts deployments created; it does not deploy anything.
+    await client.ok('POST', `/api/v1/projects/${slug}/environments/${env.id}/targets`, {
+      kind: 'ssh',
+      name: 'placeholder',
+      config: { host: '127.0.0.1', port: 1, user: 'deploy', baseDir: '/srv/wharf-bench', appName: 'app' },
+    });
+    await client.ok('POST', `/api/v1/projects/${slug}/environments/${env.id}/auto-deploy-rules`, {
+      refType: 'branch',
+      pattern: 'main',
+    });
+    const hook = await client.ok('POST', `/api/v1/projects/${slug}/webhook/token`, {});
+    const ci = await client.ok('POST', `/api/v1/projects/${slug}/tokens`, { name: 'bench' });
+    projects.push({ slug, hookToken: hook.token, ciToken: ci.token });
+  }
+  return projects;
+}
+
+/**
+ * The schedule: one delivery every 1000/rate ms, round-robin over projects. Most are pushes to
+ * branches without a rule or tag pushes (recorded, ignored); each project also gets
+ * `deploysPerProject` pushes to main, spread out in time (further apart than the settle window),
+ * each of a commit whose artifact exists: exactly those deploy. A share of the slots re-send an
+ * earlier delivery unchanged (same headers and body).
+ */
+function plan(cfg, projects) {
+  const total = cfg.rate * cfg.seconds;
+  const intervalMs = 1000 / cfg.rate;
+  const slots = [];
+  const deploys = [];
+  const sent = [];
+  let minute = 0;
+  const deploySlots = new Map();
+  const perProject = cfg.deploysPerProject;
+  for (let k = 0; k < perProject; k++) {
+    for (let j = 0; j < projects.length; j++) {
+      // Evenly over the run, each project at its own offset.
+      const at = Math.floor(((k + 0.5) / perProject) * total + j * 3) % total;
+      deploySlots.set(at, j);
+    }
+  }
+  for (let i = 0; i < total; i++) {
+    const dueMs = i * intervalMs;
+    if (deploySlots.has(i)) {
+      const project = projects[deploySlots.get(i)];
+      const sha = randomSha();
+      minute++;
+      const body = pushBody('main', sha, new Date(Date.UTC(2026, 0, 1) + minute * 60_000));
+      const d = { project, body, headers: deliveryHeaders('Push Hook', project.hookToken), deploys: true, sha };
+      deploys.push(d);
+      sent.push(d);
+      slots.push({ dueMs, d, duplicate: false });
+      continue;
+    }
+    if (sent.length > 0 && Math.random() * 100 < cfg.dupPercent) {
+      slots.push({ dueMs, d: sent[Math.floor(Math.random() * sent.length)], duplicate: true });
+      continue;
+    }
+    const project = projects[i % projects.length];
+    const sha = randomSha();
+    const tag = i % 10 === 0;
+    const body = tag ? tagPushBody(`build-${i}`, sha) : pushBody(`feature/f-${i}`, sha, new Date());
+    const d = { project, body, headers: deliveryHeaders(tag ? 'Tag Push Hook' : 'Push Hook', project.hookToken) };
+    sent.push(d);
+    slots.push({ dueMs, d, duplicate: false });
+  }
+  return { slots, deploys, unique: sent.length };
+}
+
+/** Pushes the sample tarball as `version`, built from `commit` (as `wharf artifact push` says). */
+async function pushArtifact(url, project, version, commit, tarball) {
+  const size = (await stat(tarball.path)).size;
+  const q = new URLSearchParams({ version, sha256: tarball.sha256, commit });
+  const res = await fetch(`${url}/api/v1/projects/${project.slug}/artifacts/tarball?${q}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${project.ciToken}`,
+      'content-type': 'application/gzip',
+      'content-length': String(size),
+    },
+    body: Readable.toWeb(createReadStream(tarball.path)),
+    duplex: 'half',
+    signal: AbortSignal.timeout(60_000),
+  });
+  if (res.status !== 201) throw new Error(`push ${version} failed: ${res.status} ${(await res.text()).slice(0, 300)}`);
+}
+
+/** One attempt; GitLab's timeout is 10 s. */
+async function attempt(url, slot) {
+  const started = performance.now();
+  try {
+    const res = await fetch(`${url}/api/v1/hooks/gitlab/${slot.d.project.slug}`, {
+      method: 'POST',
+      headers: slot.d.headers,
+      body: slot.d.body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    const body = await res.json().catch(() => null);
+    return { ms: performance.now() - started, status: res.status, body };
+  } catch (err) {
+    return { ms: performance.now() - started, status: 0, error: err.message };
+  }
+}
+
+/**
+ * Like GitLab: a 5xx or a timeout is retried with the same headers and body (so the same
+ * Idempotency-Key), here after 1 s doubling, at most `retries` times. Times are first answers.
+ */
+async function send(url, slot, retries) {
+  const first = await attempt(url, slot);
+  let last = first;
+  let tries = 0;
+  while ((last.status === 0 || last.status >= 500) && tries < retries) {
+    await sleep(1000 * 2 ** tries);
+    tries++;
+    last = await attempt(url, slot);
+  }
+  return { ms: first.ms, firstStatus: first.status, status: last.status, body: last.body, retried: tries };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+async function main() {
+  const cfg = loadConfig();
+  const workDir = await mkdtemp(join(cfg.tmpRoot ?? tmpdir(), 'wharf-bench-hooks-'));
+  let stack = null;
+  const cleanup = async () => {
+    await stack?.stop();
+    if (!cfg.keepLogs) await rm(workDir, { recursive: true, force: true });
+    else log(`logs kept in ${workDir}`);
+  };
+  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  try {
+    stack = await startWharfStack(cfg, workDir, { log });
+    const client = new WharfClient(stack.url);
+    await client.login(ADMIN.email, ADMIN.password);
+    log(`setting up ${cfg.projects} projects`);
+    const projects = await setupProjects(client, cfg);
+    const schedule = plan(cfg, projects);
+    log(`pushing ${schedule.deploys.length} artifacts (the commits that will deploy)`);
+    const tarball = await buildSampleTarball({ version: 'bench', outDir: workDir });
+    for (const [n, d] of schedule.deploys.entries()) {
+      await pushArtifact(stack.url, d.project, `v${n}`, d.sha, tarball);
+    }
+
+    log(
+      `sending ${schedule.slots.length} deliveries: ${cfg.rate}/s for ${cfg.seconds} s over ${cfg.projects} projects`,
+    );
+    const cpuBefore = { api: cpuSeconds(stack.apiPid), worker: cpuSeconds(stack.workerPid) };
+    const machine = cpuMeter();
+    const started = performance.now();
+    const pending = [];
+    for (const slot of schedule.slots) {
+      const wait = started + slot.dueMs - performance.now();
+      if (wait > 1) await sleep(wait);
+      pending.push(
+        send(stack.url, slot, cfg.retries).then((r) => ({
+          ...r,
+          duplicate: slot.duplicate,
+          key: slot.d.headers['idempotency-key'],
+        })),
+      );
+    }
+    const results = await Promise.all(pending);
+    const elapsedS = (performance.now() - started) / 1000;
+    const sentDone = performance.now();
+
+    // Let the worker finish: every delivery looked at, every deployment created.
+    const db = await stack.db();
+    let counts;
+    const deadline = Date.now() + cfg.settleTimeoutMs;
+    for (;;) {
+      const { rows } = await db.query(
+        `SELECT count(*)::int AS deliveries,
+                count(*) FILTER (WHERE outcome IN ('pending', 'waiting'))::int AS unsettled,
+                count(*) FILTER (WHERE outcome = 'deployed')::int AS deployed,
+                (SELECT count(*)::int FROM "Deployment" WHERE trigger = 'webhook') AS deployments
+           FROM "WebhookDelivery"`,
+      );
+      counts = rows[0];
+      if (counts.unsettled === 0 || Date.now() > deadline) break;
+      await sleep(500);
+    }
+    const outcomes = Object.fromEntries(
+      (
+        await db.query(`SELECT outcome::text, count(*)::int AS n FROM "WebhookDelivery" GROUP BY 1 ORDER BY 1`)
+      ).rows.map((r) => [r.outcome, r.n]),
+    );
+    const mainReasons = (
+      await db.query(
+        `SELECT outcome::text, regexp_replace(reason, '[0-9a-f]{8}|v[0-9]+', '…', 'g') AS reason, count(*)::int AS n
+           FROM "WebhookDelivery" WHERE ref = 'refs/heads/main' GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 5`,
+      )
+    ).rows;
+    const settledAfterS = +((performance.now() - sentDone) / 1000).toFixed(1);
+    // CPU per delivery sent (copies included), until everything settled: the machine-independent part.
+    const cpuMsPerDelivery = (pid, before) => +(((cpuSeconds(pid) - before) * 1000) / schedule.slots.length).toFixed(2);
+    const cpu = {
+      apiMsPerDelivery: cpuMsPerDelivery(stack.apiPid, cpuBefore.api),
+      workerMsPerDelivery: cpuMsPerDelivery(stack.workerPid, cpuBefore.worker),
+      ...machine(),
+    };
+    await db.end();
+
+    const ms = results.map((r) => r.ms).sort((a, b) => a - b);
+    const byStatus = {};
+    const firstAnswers = {};
+    for (const r of results) {
+      byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+      firstAnswers[r.firstStatus] = (firstAnswers[r.firstStatus] ?? 0) + 1;
+    }
+    const byKey = new Map();
+    for (const r of results) {
+      const list = byKey.get(r.key) ?? [];
+      list.push(r);
+      byKey.set(r.key, list);
+    }
+    // Per delivery (copies included): at most one 202, every other final answer 200
+    // "duplicate" (a retried delivery may get no 202 at all: its first try was recorded).
+    const wrongDup = [...byKey.values()].filter(
+      (list) =>
+        list.filter((r) => r.status === 202).length > 1 ||
+        list.some((r) => r.status !== 202 && !(r.status === 200 && r.body?.status === 'duplicate')),
+    ).length;
+    const summary = {
+      sent: results.length,
+      uniqueDeliveries: schedule.unique,
+      duplicatesSent: results.filter((r) => r.duplicate).length,
+      achievedRate: Math.round(results.length / elapsedS),
+      firstAnswers,
+      finalAnswers: byStatus,
+      retried: results.filter((r) => r.retried > 0).length,
+      answerMs: { p50: +pct(ms, 50).toFixed(1), p99: +pct(ms, 99).toFixed(1), max: +ms[ms.length - 1].toFixed(1) },
+      recorded: counts.deliveries,
+      unsettled: counts.unsettled,
+      deliveriesDeployed: counts.deployed,
+      deploymentsCreated: counts.deployments,
+      deploymentsExpected: schedule.deploys.length,
+      settledAfterS,
+      cpu,
+      outcomes,
+      mainBranchOutcomes: mainReasons,
+    };
+    const failures = [];
+    if (summary.answerMs.p99 >= TARGET_P99_MS) failures.push(`p99 ${summary.answerMs.p99} ms >= ${TARGET_P99_MS} ms`);
+    if (wrongDup > 0)
+      failures.push(`${wrongDup} deliveries: more than one 202, or a final answer other than 202 / 200 duplicate`);
+    if (counts.deliveries !== schedule.unique) failures.push(`${counts.deliveries} recorded, ${schedule.unique} sent`);
+    // One deploying push per project: each deploys. With more, a later push of the same project
+    // may rightly supersede an earlier one still waiting (only the newest commit runs), so the
+    // count lies between the number of projects and the number of deploying pushes.
+    const minDeploys = Math.min(schedule.deploys.length, new Set(schedule.deploys.map((d) => d.project.slug)).size);
+    if (counts.deployments < minDeploys || counts.deployments > schedule.deploys.length)
+      failures.push(
+        minDeploys === schedule.deploys.length
+          ? `${counts.deployments} deployments, ${schedule.deploys.length} expected`
+          : `${counts.deployments} deployments, expected ${minDeploys}..${schedule.deploys.length}`,
+      );
+    if (counts.unsettled > 0) failures.push(`${counts.unsettled} deliveries not settled`);
+
+    console.log(JSON.stringify(summary, null, 2));
+    await mkdir(dirname(cfg.resultFile), { recursive: true });
+    await writeFile(
+      cfg.resultFile,
+      JSON.stringify(
+        { at: new Date().toISOString(), cfg: { ...cfg, childPath: undefined }, summary, failures },
+        null,
+        2,
+      ),
+    );
+    log(
+      failures.length
+        ? `FAIL: ${failures.join('; ')}`
+        : `PASS: p99 ${summary.answerMs.p99} ms < ${TARGET_P99_MS} ms, nothing lost, nothing duplicated`,
+    );
+    process.exitCode = failures.length ? 3 : 0;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
