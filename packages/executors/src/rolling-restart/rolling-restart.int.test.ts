@@ -202,16 +202,19 @@ describe('rolling restart when instances refuse or never come back', () => {
     await ks.breakNextStart(ks.services[0]!);
     const before = await Promise.all(ks.services.map((s) => ks.starts(s)));
     try {
-      const { result, text } = await runPlan(planFor(sim, 'cart', { maxPolls: 8 }), undefined);
+      const { result, text } = await runPlan(planFor(sim, 'cart', { maxPolls: 40 }), undefined);
       expect(statesByInstance(result)).toEqual({
         'cart-test-cart-1': 'failed',
         'cart-test-cart-2': 'skipped',
         'cart-test-cart-3': 'skipped',
       });
-      expect(result.instances[0]!.polls).toBe(8);
+      expect(result.instances[0]!.polls).toBe(40);
       expect(result.instances[0]!.error?.code).toBe('health_timeout');
-      expect(text).toContain('poll 8/8: http://127.0.0.1:');
-      expect(text).toMatch(/poll 8\/8: .* HTTP 503 .*; Consul: registered again, check not passing yet/);
+      expect(text).toContain('poll 40/40: http://127.0.0.1:');
+      // It came back (a new process, registered again) but never ready.
+      expect(text).toMatch(
+        /poll \d+\/40: \S+ HTTP 503 \{"status":"not_ready".*; Consul: registered again, check not passing yet/,
+      );
       const after = await Promise.all(ks.services.map((s) => ks.starts(s)));
       expect(after.slice(1)).toEqual(before.slice(1));
     } finally {
@@ -241,7 +244,7 @@ describe('rolling restart when instances refuse or never come back', () => {
     await ks.breakNextStart(ks.services[0]!);
     const before = await Promise.all(ks.services.map((s) => ks.starts(s)));
     try {
-      const { result, text } = await runPlan(planFor(sim, 'cart', { maxPolls: 20, minHealthy: 1 }, 'continue'));
+      const { result, text } = await runPlan(planFor(sim, 'cart', { maxPolls: 40, minHealthy: 1 }, 'continue'));
       expect(statesByInstance(result)).toEqual({
         'cart-test-cart-1': 'failed',
         'cart-test-cart-2': 'healthy',
