@@ -285,7 +285,7 @@ function isNewer(a: Pick<AutoDeploy, 'orderAt' | 'seq'>, b: Pick<AutoDeploy, 'or
   return t > 0 || (t === 0 && a.seq > b.seq);
 }
 
-/** The newest artifact built from `sha` (CI may record an abbreviated commit id). */
+/** The newest live (not deleted) artifact built from `sha` (CI may record an abbreviated commit id). */
 async function artifactFor(
   tx: Tx,
   environmentId: string,
@@ -294,7 +294,7 @@ async function artifactFor(
   const rows = await tx.$queryRaw<{ id: string; version: string; createdAt: Date }[]>`
     SELECT a."id", a."version", a."createdAt"
       FROM "Artifact" a JOIN "Environment" e ON e."projectId" = a."projectId"
-     WHERE e."id" = ${environmentId}::uuid
+     WHERE e."id" = ${environmentId}::uuid AND a."deletedAt" IS NULL
        AND (a."commitSha" = ${sha} OR (length(a."commitSha") BETWEEN 7 AND 39 AND ${sha} LIKE a."commitSha" || '%'))
      ORDER BY a."createdAt" DESC
      LIMIT 1`;
