@@ -3,6 +3,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DEPLOY_QUEUE, JOBS, type JobName, type JobPayload } from '@wharf/shared';
 import { Queue } from 'bullmq';
+import { withTimeout } from '../common/with-timeout.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { bullConnection } from './redis-options.js';
 
@@ -45,14 +46,4 @@ export class DeployQueue implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.queue.close();
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  p.catch(() => undefined); // a late failure after the timeout is not unhandled
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-    timer.unref();
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -4,6 +4,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { JOBS, WEBHOOK_QUEUE, type JobNameOn, type JobPayload } from '@wharf/shared';
 import { Queue } from 'bullmq';
+import { withTimeout } from '../common/with-timeout.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { bullConnection } from './redis-options.js';
 
@@ -57,14 +58,4 @@ export class WebhookQueue implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.queue.close();
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  p.catch(() => undefined); // a late failure after the timeout is not unhandled
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-    timer.unref();
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

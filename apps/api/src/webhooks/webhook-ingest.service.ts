@@ -6,6 +6,7 @@ import { Injectable, ServiceUnavailableException, UnauthorizedException } from '
 import { SLUG_PATTERN, type WebhookAckView, type WebhookEventKind } from '@wharf/shared';
 import { randomUUID } from 'node:crypto';
 import { JsonLogger } from '../common/json-logger.js';
+import { withTimeout } from '../common/with-timeout.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { WebhookQueue } from '../queue/webhook-queue.service.js';
 import { evaluateRules } from './auto-deploy-rules.js';
@@ -151,19 +152,11 @@ export class WebhookIngest {
 
   /** A database step with a deadline: slow or down is answered 503, and GitLab retries. */
   private async db<T>(p: Promise<T>): Promise<T> {
-    p.catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`database did not answer within ${DB_TIMEOUT_MS} ms`)), DB_TIMEOUT_MS);
-      timer.unref();
-    });
     try {
-      return await Promise.race([p, deadline]);
+      return await withTimeout(p, DB_TIMEOUT_MS, `database did not answer within ${DB_TIMEOUT_MS} ms`);
     } catch (err) {
       this.logger.event('warn', 'webhook delivery: database unavailable', { error: String(err) }, 'WebhookIngest');
       throw unavailable('Wharf cannot reach its database');
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
