@@ -18,3 +18,4 @@ export { fingerprintOfKeyBlob, keyTypeOfKeyBlob, normalizeFingerprint } from './
 export { LineSplitter } from './line-splitter.js';
 export * from './errors.js';
 export * from './rolling-restart/index.js';
+export * from './kubernetes/index.js';

@@ -133,6 +133,8 @@ export class SimController {
   private nodeCursor = 0;
   /** Per deployment uid: when it last made progress (for progressDeadlineSeconds). */
   private readonly lastProgress = new Map<string, number>();
+  /** Event name by (object, type, reason, message), so a repeat raises its count. */
+  private readonly eventNames = new Map<string, string>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -152,16 +154,17 @@ export class SimController {
   /** One pass of every controller. Public so a test can drive time by hand. */
   tick(): void {
     const now = Date.now();
-    for (const d of this.store.list<Deployment>('deployments')) this.syncDeployment(d, now);
-    for (const rs of this.store.list<ReplicaSet>('replicasets')) this.syncReplicaSet(rs);
-    for (const s of this.store.list<StatefulSet>('statefulsets')) this.syncStatefulSet(s);
-    for (const ds of this.store.list<DaemonSet>('daemonsets')) this.syncDaemonSet(ds);
+    // Read-only snapshots (peek): the sync functions write only through the store.
+    for (const d of this.store.peek<Deployment>('deployments')) this.syncDeployment(d, now);
+    for (const rs of this.store.peek<ReplicaSet>('replicasets')) this.syncReplicaSet(rs);
+    for (const s of this.store.peek<StatefulSet>('statefulsets')) this.syncStatefulSet(s);
+    for (const ds of this.store.peek<DaemonSet>('daemonsets')) this.syncDaemonSet(ds);
     this.collectOrphans();
-    for (const p of this.store.list<Pod>('pods')) this.syncPod(p, now);
-    for (const rs of this.store.list<ReplicaSet>('replicasets')) this.syncReplicaSetStatus(rs);
-    for (const d of this.store.list<Deployment>('deployments')) this.syncDeploymentStatus(d, now);
-    for (const s of this.store.list<StatefulSet>('statefulsets')) this.syncStatefulSetStatus(s);
-    for (const ds of this.store.list<DaemonSet>('daemonsets')) this.syncDaemonSetStatus(ds);
+    for (const p of this.store.peek<Pod>('pods')) this.syncPod(p, now);
+    for (const rs of this.store.peek<ReplicaSet>('replicasets')) this.syncReplicaSetStatus(rs);
+    for (const d of this.store.peek<Deployment>('deployments')) this.syncDeploymentStatus(d, now);
+    for (const s of this.store.peek<StatefulSet>('statefulsets')) this.syncStatefulSetStatus(s);
+    for (const ds of this.store.peek<DaemonSet>('daemonsets')) this.syncDaemonSetStatus(ds);
   }
 
   // --- events ------------------------------------------------------------------------
@@ -169,9 +172,9 @@ export class SimController {
   /** Records an Event like client-go's recorder: repeats of one message raise `count`. */
   recordEvent(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void {
     const ns = obj.metadata.namespace ?? 'default';
-    const existing = this.store
-      .list<KubeEvent>('events', ns)
-      .find((e) => e.involvedObject.uid === obj.metadata.uid && e.reason === reason && e.message === message);
+    const key = `${obj.metadata.uid}\u0000${type}\u0000${reason}\u0000${message}`;
+    const known = this.eventNames.get(key);
+    const existing = known ? this.store.get<KubeEvent>('events', ns, known) : undefined;
     const ts = nowIso();
     if (existing) {
       existing.count += 1;
@@ -203,14 +206,16 @@ export class SimController {
       reportingInstance: '',
     };
     this.store.create('events', ev);
+    this.eventNames.set(key, name);
   }
 
   // --- Deployments ---------------------------------------------------------------------
 
   private ownedReplicaSets(d: Deployment): ReplicaSet[] {
     return this.store
-      .list<ReplicaSet>('replicasets', d.metadata.namespace)
+      .peek<ReplicaSet>('replicasets', d.metadata.namespace)
       .filter((rs) => controlledBy(rs, d))
+      .map((rs) => structuredClone(rs))
       .sort(byCreation);
   }
 
@@ -458,11 +463,7 @@ export class SimController {
     }
     if (!this.lastProgress.has(d.metadata.uid)) this.lastProgress.set(d.metadata.uid, now);
 
-    const fresh = this.store.get<Deployment>('deployments', d.metadata.namespace, d.metadata.name);
-    if (!fresh) return;
-    // Only what this pass saw: a spec change that came in meanwhile is observed next tick.
-    if (fresh.metadata.generation !== d.metadata.generation) return;
-    fresh.status = {
+    const status: Deployment['status'] = {
       observedGeneration: d.metadata.generation,
       replicas,
       updatedReplicas: updated,
@@ -471,17 +472,28 @@ export class SimController {
       ...(specTotal - available > 0 ? { unavailableReplicas: specTotal - available } : {}),
       conditions,
     };
-    if (fresh.status.readyReplicas === 0) delete fresh.status.readyReplicas;
-    if (fresh.status.availableReplicas === 0) delete fresh.status.availableReplicas;
-    if (fresh.status.updatedReplicas === 0) delete fresh.status.updatedReplicas;
-    if (fresh.status.replicas === 0) delete fresh.status.replicas;
-    this.store.update('deployments', fresh);
+    // Zero counts are left out, as the API server's omitempty does.
+    if (status.readyReplicas === 0) delete status.readyReplicas;
+    if (status.availableReplicas === 0) delete status.availableReplicas;
+    if (status.updatedReplicas === 0) delete status.updatedReplicas;
+    if (status.replicas === 0) delete status.replicas;
+    this.writeStatus('deployments', d, status);
+  }
+
+  /** Stores a new status, only when it differs (no copies, no watch event otherwise). */
+  private writeStatus(resource: string, o: KubeObject, status: unknown): void {
+    if (JSON.stringify(o.status) === JSON.stringify(status)) return;
+    const fresh = this.store.get<KubeObject>(resource, o.metadata.namespace, o.metadata.name);
+    // Only what this pass saw: a spec change that came in meanwhile is observed next tick.
+    if (!fresh || fresh.metadata.generation !== o.metadata.generation) return;
+    fresh.status = status;
+    this.store.update(resource, fresh);
   }
 
   // --- ReplicaSets ---------------------------------------------------------------------
 
   private ownedPods(owner: KubeObject): Pod[] {
-    return this.store.list<Pod>('pods', owner.metadata.namespace).filter((p) => controlledBy(p, owner));
+    return this.store.peek<Pod>('pods', owner.metadata.namespace).filter((p) => controlledBy(p, owner));
   }
 
   private syncReplicaSet(rs: ReplicaSet): void {
@@ -515,16 +527,13 @@ export class SimController {
   private syncReplicaSetStatus(rs: ReplicaSet): void {
     const active = this.ownedPods(rs).filter((p) => !isTerminating(p));
     const ready = active.filter(podReady).length;
-    const fresh = this.store.get<ReplicaSet>('replicasets', rs.metadata.namespace, rs.metadata.name);
-    if (!fresh) return;
-    fresh.status = {
+    this.writeStatus('replicasets', rs, {
       replicas: active.length,
       fullyLabeledReplicas: active.length,
       readyReplicas: ready,
       availableReplicas: ready,
-      observedGeneration: fresh.metadata.generation ?? 1,
-    };
-    this.store.update('replicasets', fresh);
+      observedGeneration: rs.metadata.generation ?? 1,
+    });
   }
 
   // --- StatefulSets --------------------------------------------------------------------
@@ -600,14 +609,12 @@ export class SimController {
     const replicas = s.spec.replicas ?? 1;
     const updateRevision = `${s.metadata.name}-${templateHash(s.spec.template, CONTROLLER_REVISION_HASH)}`;
     const pods = this.ownedPods(s).filter((p) => !isTerminating(p));
-    const fresh = this.store.get<StatefulSet>('statefulsets', s.metadata.namespace, s.metadata.name);
-    if (!fresh || fresh.metadata.generation !== s.metadata.generation) return;
     const prevCurrent = s.status?.currentRevision ?? updateRevision;
     const updated = pods.filter((p) => p.metadata.labels?.[CONTROLLER_REVISION_HASH] === updateRevision).length;
     const ready = pods.filter(podReady).length;
     const done = updated === replicas && pods.length === replicas && ready === replicas;
     const currentRevision = done ? updateRevision : prevCurrent;
-    fresh.status = {
+    this.writeStatus('statefulsets', s, {
       observedGeneration: s.metadata.generation ?? 1,
       replicas: pods.length,
       readyReplicas: ready,
@@ -617,8 +624,7 @@ export class SimController {
       currentRevision,
       updateRevision,
       collisionCount: 0,
-    };
-    this.store.update('statefulsets', fresh);
+    });
   }
 
   // --- DaemonSets ----------------------------------------------------------------------
@@ -664,11 +670,9 @@ export class SimController {
   private syncDaemonSetStatus(ds: DaemonSet): void {
     const hash = templateHash(ds.spec.template, CONTROLLER_REVISION_HASH);
     const pods = this.ownedPods(ds).filter((p) => !isTerminating(p));
-    const fresh = this.store.get<DaemonSet>('daemonsets', ds.metadata.namespace, ds.metadata.name);
-    if (!fresh || fresh.metadata.generation !== ds.metadata.generation) return;
     const desired = this.opts.nodes.length;
     const ready = pods.filter(podReady).length;
-    fresh.status = {
+    this.writeStatus('daemonsets', ds, {
       currentNumberScheduled: new Set(pods.map((p) => p.spec.nodeName)).size,
       numberMisscheduled: 0,
       desiredNumberScheduled: desired,
@@ -677,8 +681,7 @@ export class SimController {
       updatedNumberScheduled: pods.filter((p) => p.metadata.labels?.[CONTROLLER_REVISION_HASH] === hash).length,
       numberAvailable: ready,
       ...(desired - ready > 0 ? { numberUnavailable: desired - ready } : {}),
-    };
-    this.store.update('daemonsets', fresh);
+    });
   }
 
   // --- garbage collection ----------------------------------------------------------------
@@ -692,14 +695,14 @@ export class SimController {
         DaemonSet: 'daemonsets',
       }[ref.kind];
       if (!resource) return true;
-      return this.store.get(resource, ns, ref.name)?.metadata.uid === ref.uid;
+      return this.store.peekOne(resource, ns, ref.name)?.metadata.uid === ref.uid;
     };
-    for (const rs of this.store.list<ReplicaSet>('replicasets')) {
+    for (const rs of this.store.peek<ReplicaSet>('replicasets')) {
       const ref = rs.metadata.ownerReferences?.find((r) => r.controller);
       if (ref && !exists(ref, rs.metadata.namespace))
         this.store.delete('replicasets', rs.metadata.namespace, rs.metadata.name);
     }
-    for (const p of this.store.list<Pod>('pods')) {
+    for (const p of this.store.peek<Pod>('pods')) {
       const ref = p.metadata.ownerReferences?.find((r) => r.controller);
       if (ref && !isTerminating(p) && !exists(ref, p.metadata.namespace))
         this.deletePod(p.metadata.namespace!, p.metadata.name);
@@ -817,6 +820,8 @@ export class SimController {
 
   private stepContainer(p: Pod, c: ContainerRuntime, now: number): void {
     const t = this.opts.timing;
+    // Looked up on every step, so a test can change what an image does while pods run it.
+    c.behavior = this.opts.behaviorOf(c.image);
     const b = c.behavior;
     const name = [...(this.pods.get(p.metadata.uid)?.containers.entries() ?? [])].find(([, v]) => v === c)?.[0] ?? '';
     const elapsed = now - c.since;
@@ -848,6 +853,7 @@ export class SimController {
         this.recordEvent(p, 'Warning', 'Failed', 'Error: ImagePullBackOff', 'kubelet');
         return;
       case 'pull-backoff':
+        if (b.kind !== 'pull-error') this.startContainer(p, c, name, now);
         return;
       case 'running':
         if (b.kind === 'ok' && !c.ready && elapsed >= t.podReadyMs) c.ready = true;
@@ -939,10 +945,10 @@ export class SimController {
       if (!c.ready) allReady = false;
       statuses.push({ ...base, state });
     }
-    const fresh = this.store.get<Pod>('pods', p.metadata.namespace, p.metadata.name);
-    if (!fresh || fresh.metadata.deletionTimestamp) return;
-    const ts = fresh.metadata.creationTimestamp;
-    let conditions: Condition[] | undefined = fresh.status.conditions;
+    if (p.metadata.deletionTimestamp) return;
+    const ts = p.metadata.creationTimestamp;
+    let conditions: Condition[] | undefined = p.status.conditions;
+    let status: Pod['status'];
     if (unschedulable) {
       conditions = upsertCondition(
         conditions,
@@ -952,7 +958,7 @@ export class SimController {
         `0/${this.opts.nodes.length} nodes are available: ${this.opts.nodes.length} Insufficient cpu.`,
         ts,
       );
-      fresh.status = { phase: 'Pending', conditions, qosClass: 'BestEffort' };
+      status = { phase: 'Pending', conditions, qosClass: 'BestEffort' };
     } else {
       const ready = allStarted && allReady;
       conditions = upsertCondition(
@@ -991,7 +997,7 @@ export class SimController {
         ts,
       );
       conditions = upsertCondition(conditions, 'PodScheduled', 'True', undefined, undefined, ts);
-      fresh.status = {
+      status = {
         phase: allStarted ? 'Running' : 'Pending',
         conditions,
         hostIP: '127.0.0.1',
@@ -1001,7 +1007,7 @@ export class SimController {
         qosClass: 'BestEffort',
       };
     }
-    this.store.update('pods', fresh);
+    this.writeStatus('pods', p, status);
   }
 }
 

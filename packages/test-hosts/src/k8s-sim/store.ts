@@ -67,6 +67,23 @@ export class ObjectStore {
     );
   }
 
+  /**
+   * The stored objects themselves, not copies: for the controller's many read-only passes.
+   * Callers must not change them (write through update()).
+   */
+  peek<T extends KubeObject>(resource: string, namespace?: string): readonly T[] {
+    const out: T[] = [];
+    for (const o of this.bucket(resource).values()) {
+      if (namespace === undefined || o.metadata.namespace === namespace) out.push(o as T);
+    }
+    return out;
+  }
+
+  /** One stored object itself (not a copy), or undefined; read-only like peek(). */
+  peekOne<T extends KubeObject>(resource: string, namespace: string | undefined, name: string): T | undefined {
+    return this.bucket(resource).get(ObjectStore.key(namespace, name)) as T | undefined;
+  }
+
   /** Stores a new object: uid, resourceVersion, creationTimestamp (and generation 1 for specs). */
   create<T extends KubeObject>(resource: string, obj: T): T {
     const b = this.bucket(resource);
