@@ -1,6 +1,7 @@
 // The Kubernetes executor against the Kubernetes API simulator of @wharf/test-hosts (which
 // the real kubectl accepts): real HTTPS with a verified CA, real watches, real faults.
 import { startK8sSim, type Deployment, type K8sSim, type Pod, type StatefulSet } from '@wharf/test-hosts';
+import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogLine, TargetUpdate } from '../types.js';
 import type { ClusterAccess } from './cluster-access.js';
@@ -76,6 +77,29 @@ describe('runKubernetesRelease against the simulator', () => {
       },
       cluster: cluster(extra.token),
     };
+  }
+
+  /** Someone else (an admin with kubectl, say) changes the image meanwhile. */
+  function setImageAsAdmin(name: string, image: string): Promise<void> {
+    const body = JSON.stringify({ spec: { template: { spec: { containers: [{ name: 'app', image }] } } } });
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${sim.url}/apis/apps/v1/namespaces/shop/deployments/${name}`,
+        {
+          method: 'PATCH',
+          ca: sim.caPem,
+          headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/strategic-merge-patch+json' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve() : reject(new Error(`PATCH answered ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   const imageOf = (resource: string, ns: string, name: string) =>
@@ -282,6 +306,61 @@ describe('runKubernetesRelease against the simulator', () => {
     const created = r.lines.filter((l) => /pod flaky-\S+ created/.test(l.text)).map((l) => l.text.split(' ')[1]);
     expect(new Set(created).size).toBe(created.length);
     expect(created.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('leaves a change someone else makes during the rollout alone: no success claimed, nothing restored over it', async () => {
+    sim.createDeployment({ namespace: 'shop', name: 'shared', image: V1, replicas: 2 });
+    await sim.waitForRollout('deployments', 'shop', 'shared');
+    const hotfix = 'registry.test/shop/web:hotfix';
+    const since = sim.requests.length;
+    const r = run({
+      deploymentId: 'd-10',
+      version: 'v10',
+      image: { ref: 'registry.test/shop/web:never-ready' },
+      targets: [target('t-shared', 'shared')],
+      settings: { batchSize: 1, onFailure: 'stop', kubernetes: { rolloutTimeoutSeconds: 30 } },
+    });
+    await waitUntil(() => r.lines.some((l) => /pod shared-\S+ created/.test(l.text)));
+    await setImageAsAdmin('shared', hotfix);
+    const result = await r.done;
+    expect(result.targets[0]!.state).toBe('failed');
+    expect(result.targets[0]!.error).toEqual({
+      code: 'changed_by_someone_else',
+      message: `the container's image was changed to ${hotfix} by someone else during the rollout; Wharf left it as it is`,
+    });
+    expect(result.targets[0]!.restore).toBeUndefined();
+    expect(imageOf('deployments', 'shop', 'shared')).toBe(hotfix);
+    expect(writes(since).filter((w) => w.user === 'wharf-shop')).toHaveLength(1);
+  });
+
+  it('does not restore over someone else’s image when the rollout then fails', async () => {
+    sim.createDeployment({
+      namespace: 'shop',
+      name: 'shared2',
+      image: V1,
+      replicas: 1,
+      spec: { progressDeadlineSeconds: 1 },
+    });
+    await sim.waitForRollout('deployments', 'shop', 'shared2');
+    const theirs = 'registry.test/shop/web:never-ready-too';
+    sim.setImageBehavior(theirs, { kind: 'never-ready' });
+    const r = run({
+      deploymentId: 'd-11',
+      version: 'v11',
+      image: { ref: 'registry.test/shop/web:never-ready' },
+      targets: [target('t-shared2', 'shared2')],
+      settings: { batchSize: 1, onFailure: 'stop', kubernetes: { rolloutTimeoutSeconds: 30 } },
+    });
+    await waitUntil(() => r.lines.some((l) => /pod shared2-\S+ created/.test(l.text)));
+    await setImageAsAdmin('shared2', theirs);
+    const result = await r.done;
+    const t = result.targets[0]!;
+    expect(t.error?.code).toBe('rollout_failed');
+    expect(t.restore).toEqual({
+      state: 'failed',
+      message: `previous image not restored: the container's image was changed to ${theirs} by someone else meanwhile`,
+    });
+    expect(imageOf('deployments', 'shop', 'shared2')).toBe(theirs);
   });
 
   it('refuses a namespace the token may not touch: the target fails with the API server’s 403, nothing is patched', async () => {

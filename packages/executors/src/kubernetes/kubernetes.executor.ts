@@ -166,6 +166,12 @@ async function releaseTarget(
     watch = undefined;
     if (outcome.kind === 'done') {
       emit('system', outcome.message);
+      // Done counts only if what rolled out is still ours: someone may have changed it since.
+      const other = change ? foreignChange(change, outcome.workload, t.workload.container) : undefined;
+      if (other) {
+        emit('system', `failed: ${other}`);
+        return result('failed', { code: 'changed_by_someone_else', message: other });
+      }
       return result('succeeded');
     }
     emit('system', `${outcomeWord(outcome)}: ${outcome.message}`);
@@ -185,6 +191,20 @@ async function releaseTarget(
     emit('system', `${cancelled ? 'cancelled' : 'failed'}: ${e.message}`);
     return result(cancelled ? 'cancelled' : 'failed', e);
   }
+}
+
+/** Why the rolled-out workload is not the release's change any more, or undefined if it is. */
+function foreignChange(c: Change, w: WorkloadObject, container: string): string | undefined {
+  if (c.mode === 'image') {
+    const now = w.spec?.template?.spec?.containers?.find((x) => x.name === container)?.image;
+    return now === c.to
+      ? undefined
+      : `the container's image was changed to ${now ?? '(none)'} by someone else during the rollout; Wharf left it as it is`;
+  }
+  const now = w.spec?.template?.metadata?.annotations?.[RESTARTED_AT];
+  return now === c.to
+    ? undefined
+    : `the pod template was changed by someone else during the restart; Wharf left it as it is`;
 }
 
 function outcomeWord(o: RolloutOutcome): string {

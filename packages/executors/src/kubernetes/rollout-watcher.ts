@@ -12,7 +12,7 @@ import { WARNINGS, type WorkloadClient } from './workload-client.js';
 import type { EventObject, PodObject, WorkloadObject } from './workload-types.js';
 
 export type RolloutOutcome =
-  | { kind: 'done'; message: string }
+  | { kind: 'done'; message: string; workload: WorkloadObject }
   | { kind: 'failed'; code: string; message: string }
   | { kind: 'timeout'; message: string }
   | { kind: 'cancelled'; message: string };
@@ -91,7 +91,7 @@ export class RolloutWatch {
       this.reporter.workload(w);
       const s = rolloutStatus(client.ref.kind, w);
       if (s.error) return finish({ kind: 'failed', code: 'rollout_failed', message: s.error });
-      if (s.done) return finish({ kind: 'done', message: s.message });
+      if (s.done) return finish({ kind: 'done', message: s.message, workload: w });
       lastMessage = s.message;
     };
     const workloadWatch = new ResilientWatch<WorkloadObject>({
