@@ -1,0 +1,124 @@
+// Rolling restart under load: Wharf's rolling-restart executor with @wharf/service-kit
+// services, against the article's script and service pattern (shared/seed), on the same
+// machine in the same run. Both restart N instances under pm2, registered in the Consul
+// simulator, while clients send requests through a Consul-aware load balancer.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRollingRestartExecutor } from '@wharf/executors';
+import { startConsulLb, startConsulSim, startLoad } from '@wharf/test-hosts/consul-sim';
+import { articleRestart } from './article-restart.mjs';
+import { loadConfig } from './config.mjs';
+import { SECRET, startServices } from './services.mjs';
+
+const cfg = loadConfig();
+const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
+const SERVICE = 'shop';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const progress = (text) => process.stderr.write(`${text}\n`);
+
+async function side(kind) {
+  progress(`${kind}: starting ${cfg.instances} services under pm2`);
+  const sim = await startConsulSim({ agents: 2 });
+  const services = await startServices({ kind, count: cfg.instances, sim, service: SERVICE, graceMs: cfg.graceMs });
+  const lb = await startConsulLb({ consulUrl: sim.agents[1].url, service: SERVICE, wait: '5s' });
+  try {
+    await lb.waitForBackends((b) => b.length === cfg.instances);
+    const startsBefore = await services.starts();
+    const count = (passing) => new Set(sim.health(SERVICE, { passing }).map((e) => e.Service.ID)).size;
+    let minPassing = Infinity;
+    let minRegistered = Infinity;
+    const sampler = setInterval(() => {
+      minPassing = Math.min(minPassing, count(true));
+      minRegistered = Math.min(minRegistered, count(false));
+    }, 5);
+    const load = startLoad({ url: lb.url, concurrency: cfg.concurrency });
+    await sleep(300);
+    progress(`${kind}: restarting under load`);
+    const t0 = performance.now();
+    let outcome;
+    if (kind === 'kit') {
+      const result = await createRollingRestartExecutor().run(
+        {
+          deploymentId: 'bench',
+          version: 'v1',
+          restartSecret: SECRET,
+          settings: { onFailure: 'continue', requestTimeoutMs: 2000 },
+          targets: [
+            {
+              id: 't',
+              name: 'consul',
+              consulUrl: sim.agents[0].url,
+              agents: [sim.agents[1].url],
+              service: SERVICE,
+              pollIntervalMs: cfg.pollMs,
+              maxPolls: cfg.maxPolls,
+              readinessDelaySeconds: 0,
+            },
+          ],
+        },
+        { log: () => {} },
+      );
+      outcome = result.state;
+    } else {
+      await articleRestart({
+        consulUrl: sim.agents[0].url,
+        service: SERVICE,
+        pollMs: cfg.pollMs,
+        maxPolls: cfg.maxPolls,
+        log: () => {},
+      });
+      outcome = 'done';
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    await sleep(1500); // the last instance comes back
+    clearInterval(sampler);
+    const stats = await load.stop();
+    return {
+      kind,
+      outcome,
+      seconds: Number(seconds.toFixed(2)),
+      requests: stats.total,
+      failed: stats.failed,
+      firstFailures: stats.failures.slice(0, 3),
+      restarts: (await services.starts()) - startsBefore,
+      minPassing,
+      minRegistered,
+      registeredAtEnd: count(false),
+    };
+  } finally {
+    await lb.stop();
+    await services.stop();
+    await sim.stop();
+  }
+}
+
+const wharf = await side('kit');
+const article = await side('article');
+const n = cfg.instances;
+const checks = [
+  ['Wharf: no failed request', wharf.failed === 0],
+  [`Wharf: every instance restarted once (${n})`, wharf.restarts === n],
+  [`Wharf: at least ${n - 1} instances registered throughout`, wharf.minRegistered >= n - 1],
+  [`Wharf: all ${n} registered at the end`, wharf.registeredAtEnd === n],
+];
+console.log(`rolling restart of ${n} instances, poll every ${cfg.pollMs} ms, ${cfg.concurrency} clients\n`);
+console.log('| | Wharf + service kit | article script + pattern |');
+console.log('| --- | --- | --- |');
+for (const [label, key] of [
+  ['restart time (s)', 'seconds'],
+  ['requests', 'requests'],
+  ['failed requests', 'failed'],
+  ['process restarts', 'restarts'],
+  ['fewest passing instances', 'minPassing'],
+  ['fewest registered instances', 'minRegistered'],
+  ['registered at the end', 'registeredAtEnd'],
+]) {
+  console.log(`| ${label} | ${wharf[key]} | ${article[key]} |`);
+}
+console.log('');
+for (const [label, ok] of checks) console.log(`${ok ? 'PASS' : 'FAIL'} ${label}`);
+await mkdir(RESULTS, { recursive: true });
+await writeFile(join(RESULTS, 'rolling-restart.json'), `${JSON.stringify({ config: cfg, wharf, article }, null, 2)}\n`);
+process.exit(checks.every(([, ok]) => ok) ? 0 : 1);
