@@ -40,3 +40,22 @@ describe('kubernetes schemas', () => {
     expect(kubernetesReleaseSettingsSchema.safeParse({ rolloutTimeoutSeconds: 1 }).success).toBe(false);
   });
 });
+
+describe('kubernetes target config', () => {
+  it('takes exactly the workload names the API server and the executor take', async () => {
+    const { kubernetesTargetConfigSchema } = await import('./targets.js');
+    const base = { apiUrl: 'https://k8s.example.com:6443', namespace: 'shop', container: 'app' };
+    for (const name of ['web', 'a', `a${'b'.repeat(252)}`, 'web.v2', 'my-app.shop-1']) {
+      expect(kubernetesTargetConfigSchema.safeParse({ ...base, deployment: name }).success, name).toBe(true);
+      expect(kubernetesWorkloadSchema.safeParse({ namespace: 'shop', name, container: 'app' }).success, name).toBe(
+        true,
+      );
+    }
+    for (const name of ['a..b', 'a.-b', 'a-.b', '-a', 'a-', 'Web', `a${'b'.repeat(253)}`, '.a']) {
+      expect(kubernetesTargetConfigSchema.safeParse({ ...base, deployment: name }).success, name).toBe(false);
+      expect(kubernetesWorkloadSchema.safeParse({ namespace: 'shop', name, container: 'app' }).success, name).toBe(
+        false,
+      );
+    }
+  });
+});

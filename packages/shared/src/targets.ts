@@ -77,7 +77,13 @@ export const sshTargetConfigSchema = z.object({
 export const kubernetesTargetConfigSchema = z.object({
   apiUrl: httpUrlSchema,
   namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'namespace must be a DNS label'),
-  deployment: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'deployment must be a DNS name'),
+  /** The workload's name: a DNS subdomain, as the API server requires (no "..", no ".-"). */
+  deployment: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+      'deployment must be a DNS name',
+    ),
   container: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'container must be a DNS label'),
 });
 
