@@ -158,13 +158,31 @@ describe('credentials', () => {
     const res = await admin.post(`${P}/creds/credentials`, { name: 'gitlab', kind: 'token', value });
     expect(res.status).toBe(201);
     expect(res.body.fingerprint).toBe(`sha256:${createHash('sha256').update(value).digest('hex').slice(0, 16)}`);
+    const ca = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n').toString('base64');
     const kube =
-      'apiVersion: v1\nkind: Config\nusers:\n- name: ci\n  user:\n    token: KUBE-SECRET-abcdef0123456789abcdef0123456789\n';
+      'apiVersion: v1\nkind: Config\ncurrent-context: ci\ncontexts: [{name: ci, context: {cluster: k, user: ci}}]\n' +
+      `clusters:\n- name: k\n  cluster:\n    server: https://k8s.example.com:6443\n    certificate-authority-data: ${ca}\n` +
+      'users:\n- name: ci\n  user:\n    token: KUBE-SECRET-abcdef0123456789abcdef0123456789\n';
     remember(kube, 'KUBE-SECRET-abcdef0123456789abcdef0123456789');
     const k = await admin.post(`${P}/creds/credentials`, { name: 'kube', kind: 'kubeconfig', value: kube });
     expect(k.status).toBe(201);
     expect(k.body.fingerprint).toMatch(/^sha256:[0-9a-f]{16}$/);
     expectNoSecrets('responses', JSON.stringify([res.body, k.body]));
+
+    // A kubeconfig a release could not use (here: one that runs a program) is refused at once.
+    const exec = kube.replace(
+      '    token: KUBE-SECRET-abcdef0123456789abcdef0123456789',
+      '    exec: {command: /bin/sh, args: [-c, KUBE-SECRET-abcdef0123456789abcdef0123456789]}',
+    );
+    const refused = await admin.post(`${P}/creds/credentials`, { name: 'kube-exec', kind: 'kubeconfig', value: exec });
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues).toEqual([
+      { path: 'value', message: 'exec (running a program to get a token) is refused: use a service account token' },
+    ]);
+    expectNoSecrets('refusal', JSON.stringify(refused.body));
+    const rotated = await admin.put(`${P}/creds/credentials/${k.body.id}/secret`, { value: exec });
+    expect(rotated.status).toBe(400);
+    expectNoSecrets('refusal', JSON.stringify(rotated.body));
   });
 
   it('rotates the secret in place: same id, new fingerprint, rotatedAt set, audited', async () => {

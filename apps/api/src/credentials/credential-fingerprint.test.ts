@@ -103,7 +103,52 @@ describe('fingerprintCredential', () => {
   it('uses sha256: + 16 hex of the value for kubeconfigs and tokens', async () => {
     const expected = `sha256:${createHash('sha256').update('tok-123').digest('hex').slice(0, 16)}`;
     expect(await fingerprintCredential('token', 'tok-123')).toBe(expected);
-    expect(await fingerprintCredential('kubeconfig', 'tok-123')).toBe(expected);
     expect(await fingerprintCredential('token', 'tok-124')).not.toBe(expected);
+    const kube = kubeconfig('    token: kube-SECRET-123');
+    expect(await fingerprintCredential('kubeconfig', kube)).toBe(
+      `sha256:${createHash('sha256').update(kube).digest('hex').slice(0, 16)}`,
+    );
+  });
+
+  it('takes only kubeconfigs a release can use, naming the field and never the secret', async () => {
+    const refused: [string, RegExp][] = [
+      ['tok-123', /kubeconfig must be a YAML mapping/],
+      [kubeconfig('    exec: {command: /bin/sh, args: [-c, kube-SECRET-123]}'), /exec .* is refused/],
+      [kubeconfig('    token-file: /var/run/kube-SECRET-123'), /token-file \(a file path\) is refused/],
+      [
+        kubeconfig('    token: kube-SECRET-123', '    insecure-skip-tls-verify: true'),
+        /insecure-skip-tls-verify is refused/,
+      ],
+      [kubeconfig('    token: kube-SECRET-123', null), /certificate-authority-data is required/],
+    ];
+    for (const [value, message] of refused) {
+      const err = await fingerprintCredential('kubeconfig', value).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidCredentialError);
+      expect((err as Error).message).toMatch(message);
+      expect((err as Error).message).not.toContain('SECRET');
+    }
   });
 });
+
+/** A kubeconfig with the given user lines; `clusterExtra` null leaves the CA data out. */
+function kubeconfig(userLines: string, clusterExtra: string | null = ''): string {
+  const ca = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n').toString('base64');
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'current-context: c',
+    'contexts: [{name: c, context: {cluster: k, user: u}}]',
+    'clusters:',
+    '- name: k',
+    '  cluster:',
+    '    server: https://k8s.example.com:6443',
+    ...(clusterExtra === null
+      ? []
+      : [`    certificate-authority-data: ${ca}`, ...(clusterExtra ? [clusterExtra] : [])]),
+    'users:',
+    '- name: u',
+    '  user:',
+    userLines,
+    '',
+  ].join('\n');
+}

@@ -2,7 +2,7 @@
 // format (what `ssh-keygen -lf` prints), so people can match them with their key files.
 // Messages here never include the secret.
 import { createHash } from 'node:crypto';
-import { fingerprintOfKeyBlob } from '@wharf/executors';
+import { clusterAccessFromKubeconfig, fingerprintOfKeyBlob, KubeconfigError } from '@wharf/executors';
 import type { CredentialKind } from '@wharf/shared';
 import { parseSshKeyOffThread } from './ssh-key-worker.js';
 
@@ -13,8 +13,28 @@ export async function fingerprintCredential(kind: CredentialKind, value: string,
     case 'ssh_key':
       return sshKeyFingerprint(value, passphrase);
     case 'kubeconfig':
+      usableKubeconfig(value);
+      return valueFingerprint(value);
     case 'token':
-      return `sha256:${createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16)}`;
+      return valueFingerprint(value);
+  }
+}
+
+function valueFingerprint(value: string): string {
+  return `sha256:${createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * A kubeconfig is stored only if a release could use it: the executor's own reader decides
+ * (server + CA data + token or client certificate; no exec plugins, file paths, insecure
+ * TLS). Its message names the field, never a value.
+ */
+function usableKubeconfig(value: string): void {
+  try {
+    clusterAccessFromKubeconfig(value);
+  } catch (err) {
+    if (err instanceof KubeconfigError) throw new InvalidCredentialError(err.message);
+    throw err;
   }
 }
 
