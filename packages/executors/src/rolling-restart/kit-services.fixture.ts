@@ -68,7 +68,8 @@ const kit = createServiceKit({
     checkTimeout: '1s',
     deregisterCriticalServiceAfter: '5m',
   },
-  drain: { deregisterGraceMs: 300, timeoutMs: 5000 },
+  // Time for the load balancer to see the deregistration, with room for a loaded CI machine.
+  drain: { deregisterGraceMs: 800, timeoutMs: 5000 },
   log: () => {},
 });
 const server = createServer((req, res) => {
