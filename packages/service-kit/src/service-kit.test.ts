@@ -1,6 +1,8 @@
 // The kit in-process against real node:http servers and the Consul simulator.
 import { startConsulSim, type ConsulSim } from '@wharf/test-hosts/consul-sim';
+import Consul from 'consul';
 import { createServer, request, type Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -252,6 +254,49 @@ describe('consul registration', () => {
       await expect(k2.start(server)).rejects.toThrow(/no consul agent accepted the registration: .*403 ACL not found/);
     } finally {
       await sim.agents[0]!.start();
+    }
+  });
+
+  it('works next to what teams use today: the consul npm client reads, registers beside and removes kit instances', async () => {
+    const u = new URL(sim.agents[1]!.url);
+    const consul = new Consul({ host: u.hostname, port: Number(u.port), defaults: { token: 'kit-write-token-1' } });
+    try {
+      // An instance of the same service registered the old way, by the client.
+      await consul.agent.service.register({ name: 'orders', id: 'orders-legacy', address: '127.0.0.1', port: 9 });
+      const { kit, url } = await listen({
+        service: 'orders',
+        consul: { agents: sim.agents.map((a) => a.url), token: 'kit-write-token-1', checkInterval: '50ms' },
+        drain: { deregisterGraceMs: 0 },
+      });
+      const port = Number(new URL(url).port);
+      type Entry = {
+        Service: { ID: string; Port: number; Meta: Record<string, string> };
+        Checks: { Status: string }[];
+      };
+      let entries: Entry[] = [];
+      for (let i = 0; i < 100; i++) {
+        entries = (await consul.health.service({ service: 'orders', passing: true })) as Entry[];
+        if (entries.length === 2) break;
+        await sleep(20);
+      }
+      expect(entries.map((e) => e.Service.ID).sort()).toEqual([kit.instanceId, 'orders-legacy'].sort());
+      const mine = entries.find((e) => e.Service.ID === kit.instanceId)!;
+      expect(mine.Service.Port).toBe(port);
+      expect(kit.instanceId).toBe(`orders-${hostname()}-${port}`.replace(/[^A-Za-z0-9._-]/g, '-'));
+      // The client can remove the kit's registration by its id, on the agent that holds it.
+      const first = new URL(sim.agents[0]!.url);
+      const home = new Consul({
+        host: first.hostname,
+        port: Number(first.port),
+        defaults: { token: 'kit-write-token-1' },
+      });
+      await home.agent.service.deregister(kit.instanceId);
+      home.destroy();
+      expect(sim.health('orders').map((e) => e.Service.ID)).toEqual(['orders-legacy']);
+      await kit.shutdown('test');
+      expect(sim.health('orders').map((e) => e.Service.ID)).toEqual(['orders-legacy']);
+    } finally {
+      consul.destroy();
     }
   });
 });
