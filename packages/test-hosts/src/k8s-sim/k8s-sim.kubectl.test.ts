@@ -84,17 +84,23 @@ describe('k8s simulator, checked with the real kubectl', () => {
   });
 
   it('rollout status exits non-zero on an image that never gets ready (kubectl --timeout and the progress deadline)', async () => {
+    // No progress deadline to speak of (600 s): only kubectl's own --timeout can end this one.
+    sim.createDeployment({ namespace: NS, name: 'stuck', image: 'registry.test/web:v1', replicas: 2 });
+    // This one's Deployment gives up after 1 s without progress.
     sim.createDeployment({
       namespace: NS,
-      name: 'stuck',
+      name: 'expired',
       image: 'registry.test/web:v1',
       replicas: 2,
-      spec: { progressDeadlineSeconds: 2 },
+      spec: { progressDeadlineSeconds: 1 },
     });
     await sim.waitForRollout('deployments', NS, 'stuck');
-    expect((await kubectl(['set', 'image', 'deployment/stuck', 'app=registry.test/web:never-ready'])).code).toBe(0);
+    await sim.waitForRollout('deployments', NS, 'expired');
+    for (const name of ['stuck', 'expired']) {
+      expect((await kubectl(['set', 'image', `deployment/${name}`, 'app=registry.test/web:never-ready'])).code).toBe(0);
+    }
 
-    const timedOut = await kubectl(['rollout', 'status', 'deployment/stuck', '--timeout=500ms']);
+    const timedOut = await kubectl(['rollout', 'status', 'deployment/stuck', '--timeout=1s']);
     expect(timedOut.code).not.toBe(0);
     expect(timedOut.stdout).toContain(
       'Waiting for deployment "stuck" rollout to finish: 1 out of 2 new replicas have been updated',
@@ -102,12 +108,12 @@ describe('k8s simulator, checked with the real kubectl', () => {
     expect(timedOut.stderr, timedOut.stdout).toContain('timed out waiting for the condition');
 
     // Without kubectl's own timeout, the Progressing=False/ProgressDeadlineExceeded condition ends it.
-    const deadline = await kubectl(['rollout', 'status', 'deployment/stuck', '--timeout=15s']);
+    const deadline = await kubectl(['rollout', 'status', 'deployment/expired', '--timeout=15s']);
     expect(deadline.code).not.toBe(0);
-    expect(deadline.stderr).toContain('deployment "stuck" exceeded its progress deadline');
+    expect(deadline.stderr).toContain('deployment "expired" exceeded its progress deadline');
     // maxUnavailable 25% of 2 rounds down to 0: the old pods kept serving.
     const ready = sim
-      .podsOf(NS, 'stuck')
+      .podsOf(NS, 'expired')
       .filter((p) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
     expect(ready.map((p) => p.spec.containers[0]!.image)).toEqual(['registry.test/web:v1', 'registry.test/web:v1']);
   });
