@@ -18,10 +18,23 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const progress = (text) => process.stderr.write(`${text}\n`);
 
+// pm2 daemons and services outlive this process unless stopped: stop them on Ctrl-C too.
+const cleanups = new Set();
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    progress(`${sig}: stopping the services`);
+    void Promise.allSettled([...cleanups].map((fn) => fn())).then(() => process.exit(130));
+  });
+}
+
 async function side(kind) {
   progress(`${kind}: starting ${cfg.instances} services under pm2`);
   const sim = await startConsulSim({ agents: 2 });
+  const stopSim = () => sim.stop();
+  cleanups.add(stopSim);
   const services = await startServices({ kind, count: cfg.instances, sim, service: SERVICE, graceMs: cfg.graceMs });
+  const stopServices = () => services.stop();
+  cleanups.add(stopServices);
   const lb = await startConsulLb({ consulUrl: sim.agents[1].url, service: SERVICE, wait: '5s' });
   try {
     await lb.waitForBackends((b) => b.length === cfg.instances);
@@ -91,6 +104,8 @@ async function side(kind) {
     await lb.stop();
     await services.stop();
     await sim.stop();
+    cleanups.delete(stopServices);
+    cleanups.delete(stopSim);
   }
 }
 

@@ -112,8 +112,10 @@ export async function startServices({ kind, count, sim, service, graceMs }) {
     if (kind === 'article') {
       // Every pod has started (and removed the others) before the steady state is restored.
       for (const p of pods) {
-        while (!(await readFile(join(dir, 'starts', p.pod), 'utf8').catch(() => '')))
+        while (!(await readFile(join(dir, 'starts', p.pod), 'utf8').catch(() => ''))) {
+          if (Date.now() > deadline) throw new Error(`article service ${p.pod} never started`);
           await new Promise((r) => setTimeout(r, 50));
+        }
       }
       await new Promise((r) => setTimeout(r, 500));
       // Start state as the article assumes: every pod registered (re-register the ones removed).
