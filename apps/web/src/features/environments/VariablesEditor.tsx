@@ -6,9 +6,9 @@ import { useVariables } from '../../api/variables/queries';
 import { Badge } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { EmptyState } from '../../components/EmptyState';
+import { QueryView } from '../../components/QueryView';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field, TextField } from '../../components/Field';
-import { Spinner } from '../../components/Spinner';
 import { TimeAgo } from '../../components/TimeAgo';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useI18n } from '../../i18n/useI18n';
@@ -53,84 +53,86 @@ export function VariablesEditor({
       </div>
       <p className="muted small">{forTarget ? t('targetVariables.help') : t('variables.help')}</p>
       {adding && <VariableForm slug={slug} scope={scope} onDone={() => setAdding(false)} />}
-      {vars.isPending ? (
-        <Spinner />
-      ) : vars.isError ? (
-        <ErrorNotice error={vars.error} onRetry={() => void vars.refetch()} />
-      ) : vars.data.length === 0 ? (
-        <EmptyState
-          testId="variables-empty"
-          title={forTarget ? t('targetVariables.empty.title') : t('variables.empty.title')}
-        >
-          {forTarget ? t('targetVariables.empty.body') : t('variables.empty.body')}
-        </EmptyState>
-      ) : (
-        <table className="table" data-testid="variables-table">
-          <thead>
-            <tr>
-              <th>{t('field.name')}</th>
-              <th>{t('variables.value')}</th>
-              <th>{t('variables.updated')}</th>
-              <th className="actions-col">{t('common.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {vars.data.map((v) =>
-              replacing === v.name ? (
-                <tr key={v.id} data-testid={`variable-row-${v.name}`} className="row-form">
-                  <td colSpan={4}>
-                    <VariableForm slug={slug} scope={scope} existing={v} onDone={() => setReplacing(null)} />
-                  </td>
-                </tr>
-              ) : (
-                <tr key={v.id} data-testid={`variable-row-${v.name}`}>
-                  <td className="mono strong">{v.name}</td>
-                  <td
-                    className="mono truncate"
-                    data-testid="variable-value"
-                    title={v.secret ? t('variables.secretHint') : (v.value ?? '')}
-                  >
-                    {v.secret ? (
-                      <>
-                        <span aria-label={t('variables.hidden')}>{MASK}</span>{' '}
-                        <Badge tone="warn">{t('variables.secret')}</Badge>
-                      </>
-                    ) : (
-                      v.value
-                    )}
-                  </td>
-                  <td>
-                    <TimeAgo iso={v.updatedAt} />
-                  </td>
-                  <td className="actions-col">
-                    <div className="row-actions">
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        onClick={() => setReplacing(v.name)}
-                        data-testid="variable-replace"
-                      >
-                        {v.secret ? t('variables.replace') : t('common.edit')}
-                      </button>
-                      <ConfirmButton
-                        testId="variable-delete"
-                        question={t('variables.deleteConfirm', { name: v.name })}
-                        pending={remove.isPending && remove.variables === v.name}
-                        onConfirm={() => remove.mutate(v.name)}
-                      >
-                        {t('common.delete')}
-                      </ConfirmButton>
-                    </div>
-                    {remove.isError && remove.variables === v.name && (
-                      <ErrorNotice error={remove.error} testId="delete-error" />
-                    )}
-                  </td>
-                </tr>
-              ),
-            )}
-          </tbody>
-        </table>
-      )}
+      <QueryView
+        query={vars}
+        isEmpty={(data) => data.length === 0}
+        empty={
+          <EmptyState
+            testId="variables-empty"
+            title={forTarget ? t('targetVariables.empty.title') : t('variables.empty.title')}
+          >
+            {forTarget ? t('targetVariables.empty.body') : t('variables.empty.body')}
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <table className="table" data-testid="variables-table">
+            <thead>
+              <tr>
+                <th>{t('field.name')}</th>
+                <th>{t('variables.value')}</th>
+                <th>{t('variables.updated')}</th>
+                <th className="actions-col">{t('common.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.map((v) =>
+                replacing === v.name ? (
+                  <tr key={v.id} data-testid={`variable-row-${v.name}`} className="row-form">
+                    <td colSpan={4}>
+                      <VariableForm slug={slug} scope={scope} existing={v} onDone={() => setReplacing(null)} />
+                    </td>
+                  </tr>
+                ) : (
+                  <tr key={v.id} data-testid={`variable-row-${v.name}`}>
+                    <td className="mono strong">{v.name}</td>
+                    <td
+                      className="mono truncate"
+                      data-testid="variable-value"
+                      title={v.secret ? t('variables.secretHint') : (v.value ?? '')}
+                    >
+                      {v.secret ? (
+                        <>
+                          <span aria-label={t('variables.hidden')}>{MASK}</span>{' '}
+                          <Badge tone="warn">{t('variables.secret')}</Badge>
+                        </>
+                      ) : (
+                        v.value
+                      )}
+                    </td>
+                    <td>
+                      <TimeAgo iso={v.updatedAt} />
+                    </td>
+                    <td className="actions-col">
+                      <div className="row-actions">
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          onClick={() => setReplacing(v.name)}
+                          data-testid="variable-replace"
+                        >
+                          {v.secret ? t('variables.replace') : t('common.edit')}
+                        </button>
+                        <ConfirmButton
+                          testId="variable-delete"
+                          question={t('variables.deleteConfirm', { name: v.name })}
+                          pending={remove.isPending && remove.variables === v.name}
+                          onConfirm={() => remove.mutate(v.name)}
+                        >
+                          {t('common.delete')}
+                        </ConfirmButton>
+                      </div>
+                      {remove.isError && remove.variables === v.name && (
+                        <ErrorNotice error={remove.error} testId="delete-error" />
+                      )}
+                    </td>
+                  </tr>
+                ),
+              )}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
     </div>
   );
 }

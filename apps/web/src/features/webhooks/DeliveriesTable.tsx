@@ -4,9 +4,8 @@ import { Link } from 'react-router';
 import { useDeliveries } from '../../api/webhooks/queries';
 import { Badge, type BadgeTone } from '../../components/Badge';
 import { EmptyState } from '../../components/EmptyState';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { QueryView } from '../../components/QueryView';
 import { LoadMore } from '../../components/LoadMore';
-import { Spinner } from '../../components/Spinner';
 import { TimeAgo } from '../../components/TimeAgo';
 import { useI18n } from '../../i18n/useI18n';
 import type { MessageKey } from '../../i18n/translate';
@@ -59,33 +58,35 @@ export function DeliveriesTable({ slug }: { slug: string }) {
           ))}
         </select>
       </div>
-      {deliveries.isPending ? (
-        <Spinner />
-      ) : deliveries.isError ? (
-        <ErrorNotice error={deliveries.error} onRetry={() => void deliveries.refetch()} />
-      ) : items.length === 0 ? (
-        <EmptyState testId="deliveries-empty" title={t('deliveries.empty.title')}>
-          {t('deliveries.empty.body')}
-        </EmptyState>
-      ) : (
-        <table className="table" data-testid="deliveries-table">
-          <thead>
-            <tr>
-              <th>{t('deliveries.received')}</th>
-              <th>{t('deliveries.event')}</th>
-              <th>{t('deliveries.ref')}</th>
-              <th>{t('deliveries.sha')}</th>
-              <th>{t('deliveries.outcome')}</th>
-              <th>{t('deliveries.why')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((d) => (
-              <DeliveryRow key={d.id} slug={slug} delivery={d} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <QueryView
+        query={deliveries}
+        isEmpty={() => items.length === 0}
+        empty={
+          <EmptyState testId="deliveries-empty" title={t('deliveries.empty.title')}>
+            {t('deliveries.empty.body')}
+          </EmptyState>
+        }
+      >
+        {() => (
+          <table className="table" data-testid="deliveries-table">
+            <thead>
+              <tr>
+                <th>{t('deliveries.received')}</th>
+                <th>{t('deliveries.event')}</th>
+                <th>{t('deliveries.ref')}</th>
+                <th>{t('deliveries.sha')}</th>
+                <th>{t('deliveries.outcome')}</th>
+                <th>{t('deliveries.why')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((d) => (
+                <DeliveryRow key={d.id} slug={slug} delivery={d} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
       <LoadMore
         hasNextPage={deliveries.hasNextPage}
         isFetchingNextPage={deliveries.isFetchingNextPage}

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { useProjectAudit } from '../../api/audit/queries';
 import { EmptyState } from '../../components/EmptyState';
+import { QueryView } from '../../components/QueryView';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadMore } from '../../components/LoadMore';
 import { Section } from '../../components/Section';
-import { Spinner } from '../../components/Spinner';
 import { AuditTable } from '../../features/audit/AuditTable';
 import { useProjectContext } from '../../features/projects/project-context';
 import { useI18n } from '../../i18n/useI18n';
@@ -40,28 +40,31 @@ export function AuditTab() {
         </form>
       }
     >
-      {audit.isPending ? (
-        <Spinner />
-      ) : audit.isLoadingError ? (
-        <ErrorNotice error={audit.error} onRetry={() => void audit.refetch()} />
-      ) : audit.data.pages[0]?.items.length === 0 ? (
-        <EmptyState
-          testId="audit-empty"
-          title={action ? t('audit.empty.filtered', { action }) : t('audit.empty.title')}
-        >
-          {t('audit.empty.body')}
-        </EmptyState>
-      ) : (
-        <>
-          <AuditTable events={audit.data.pages.flatMap((p) => p.items)} />
-          <LoadMore
-            hasNextPage={audit.hasNextPage}
-            isFetchingNextPage={audit.isFetchingNextPage}
-            fetchNextPage={() => audit.fetchNextPage()}
-          />
-          {audit.isError && <ErrorNotice error={audit.error} onRetry={() => void audit.fetchNextPage()} />}
-        </>
-      )}
+      <QueryView
+        query={audit}
+        keepDataOnError
+        isEmpty={(data) => data.pages[0]?.items.length === 0}
+        empty={
+          <EmptyState
+            testId="audit-empty"
+            title={action ? t('audit.empty.filtered', { action }) : t('audit.empty.title')}
+          >
+            {t('audit.empty.body')}
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <>
+            <AuditTable events={data.pages.flatMap((p) => p.items)} />
+            <LoadMore
+              hasNextPage={audit.hasNextPage}
+              isFetchingNextPage={audit.isFetchingNextPage}
+              fetchNextPage={() => audit.fetchNextPage()}
+            />
+            {audit.isError && <ErrorNotice error={audit.error} onRetry={() => void audit.fetchNextPage()} />}
+          </>
+        )}
+      </QueryView>
     </Section>
   );
 }

@@ -4,9 +4,9 @@ import { useCredentials } from '../../api/credentials/queries';
 import { Badge } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { EmptyState } from '../../components/EmptyState';
+import { QueryView } from '../../components/QueryView';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
-import { Spinner } from '../../components/Spinner';
 import { TimeAgo } from '../../components/TimeAgo';
 import { CredentialForm } from '../../features/credentials/CredentialForm';
 import { useProjectContext } from '../../features/projects/project-context';
@@ -44,80 +44,82 @@ export function CredentialsTab() {
         {t('credentials.writeOnly')}
       </div>
       {creating && <CredentialForm slug={project.slug} onDone={() => setCreating(false)} />}
-      {credentials.isPending ? (
-        <Spinner />
-      ) : credentials.isError ? (
-        <ErrorNotice error={credentials.error} onRetry={() => void credentials.refetch()} />
-      ) : credentials.data.length === 0 ? (
-        <EmptyState testId="credentials-empty" title={t('credentials.empty.title')}>
-          {t('credentials.empty.body')}
-        </EmptyState>
-      ) : (
-        <table className="table" data-testid="credentials-table">
-          <thead>
-            <tr>
-              <th>{t('field.name')}</th>
-              <th>{t('credentials.kind')}</th>
-              <th>{t('credentials.fingerprint')}</th>
-              <th>{t('field.created')}</th>
-              <th>{t('credentials.rotated')}</th>
-              <th className="actions-col">{t('common.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {credentials.data.map((c) => (
-              <Fragment key={c.id}>
-                <tr data-testid={`credential-row-${c.name}`}>
-                  <td className="mono strong">{c.name}</td>
-                  <td>
-                    <Badge>{t(`credentialKind.${c.kind}`)}</Badge>
-                  </td>
-                  <td className="mono small truncate" title={c.fingerprint} data-testid="credential-fingerprint">
-                    {c.fingerprint}
-                  </td>
-                  <td>
-                    <TimeAgo iso={c.createdAt} />
-                  </td>
-                  <td>
-                    <TimeAgo iso={c.rotatedAt} />
-                  </td>
-                  <td className="actions-col">
-                    <div className="row-actions">
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        data-testid="credential-rotate"
-                        disabled={rotatingId === c.id}
-                        onClick={() => setRotatingId(c.id)}
-                      >
-                        {t('credentials.rotate')}
-                      </button>
-                      <ConfirmButton
-                        testId="credential-delete"
-                        question={t('credentials.deleteConfirm', { name: c.name })}
-                        pending={remove.isPending && remove.variables === c.id}
-                        onConfirm={() => remove.mutate(c.id)}
-                      >
-                        {t('common.delete')}
-                      </ConfirmButton>
-                    </div>
-                    {remove.isError && remove.variables === c.id && (
-                      <ErrorNotice error={remove.error} testId="delete-error" />
-                    )}
-                  </td>
-                </tr>
-                {rotatingId === c.id && (
-                  <tr className="row-form">
-                    <td colSpan={6}>
-                      <CredentialForm slug={project.slug} credential={c} onDone={() => setRotatingId(null)} />
+      <QueryView
+        query={credentials}
+        isEmpty={(data) => data.length === 0}
+        empty={
+          <EmptyState testId="credentials-empty" title={t('credentials.empty.title')}>
+            {t('credentials.empty.body')}
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <table className="table" data-testid="credentials-table">
+            <thead>
+              <tr>
+                <th>{t('field.name')}</th>
+                <th>{t('credentials.kind')}</th>
+                <th>{t('credentials.fingerprint')}</th>
+                <th>{t('field.created')}</th>
+                <th>{t('credentials.rotated')}</th>
+                <th className="actions-col">{t('common.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.map((c) => (
+                <Fragment key={c.id}>
+                  <tr data-testid={`credential-row-${c.name}`}>
+                    <td className="mono strong">{c.name}</td>
+                    <td>
+                      <Badge>{t(`credentialKind.${c.kind}`)}</Badge>
+                    </td>
+                    <td className="mono small truncate" title={c.fingerprint} data-testid="credential-fingerprint">
+                      {c.fingerprint}
+                    </td>
+                    <td>
+                      <TimeAgo iso={c.createdAt} />
+                    </td>
+                    <td>
+                      <TimeAgo iso={c.rotatedAt} />
+                    </td>
+                    <td className="actions-col">
+                      <div className="row-actions">
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          data-testid="credential-rotate"
+                          disabled={rotatingId === c.id}
+                          onClick={() => setRotatingId(c.id)}
+                        >
+                          {t('credentials.rotate')}
+                        </button>
+                        <ConfirmButton
+                          testId="credential-delete"
+                          question={t('credentials.deleteConfirm', { name: c.name })}
+                          pending={remove.isPending && remove.variables === c.id}
+                          onConfirm={() => remove.mutate(c.id)}
+                        >
+                          {t('common.delete')}
+                        </ConfirmButton>
+                      </div>
+                      {remove.isError && remove.variables === c.id && (
+                        <ErrorNotice error={remove.error} testId="delete-error" />
+                      )}
                     </td>
                   </tr>
-                )}
-              </Fragment>
-            ))}
-          </tbody>
-        </table>
-      )}
+                  {rotatingId === c.id && (
+                    <tr className="row-form">
+                      <td colSpan={6}>
+                        <CredentialForm slug={project.slug} credential={c} onDone={() => setRotatingId(null)} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
     </Section>
   );
 }

@@ -11,10 +11,10 @@ import type { DeploymentFilters } from '../../api/deployments/keys';
 import { useDeployments } from '../../api/deployments/queries';
 import { useEnvironments } from '../../api/environments/queries';
 import { EmptyState } from '../../components/EmptyState';
+import { QueryView } from '../../components/QueryView';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadMore } from '../../components/LoadMore';
 import { Section } from '../../components/Section';
-import { Spinner } from '../../components/Spinner';
 import { DeploymentsTable } from '../../features/deployments/DeploymentsTable';
 import { useProjectContext } from '../../features/projects/project-context';
 import { useI18n } from '../../i18n/useI18n';
@@ -135,49 +135,52 @@ export function DeploymentsTab() {
           {versionError}
         </p>
       )}
-      {deployments.isPending ? (
-        <Spinner />
-      ) : deployments.isLoadingError ? (
-        <ErrorNotice error={deployments.error} onRetry={() => void deployments.refetch()} />
-      ) : items.length === 0 ? (
-        filtered ? (
-          <EmptyState
-            testId="deployments-empty-filtered"
-            title={t('deployments.emptyFiltered.title')}
-            action={
-              <button type="button" className="btn" onClick={clear}>
-                {t('deployments.clearFilters')}
-              </button>
-            }
-          >
-            {t('deployments.emptyFiltered.body')}
-          </EmptyState>
-        ) : (
-          <EmptyState
-            testId="deployments-empty"
-            title={t('deployments.empty.title')}
-            action={
-              <Link className="btn" to={`/projects/${encodeURIComponent(slug)}/versions`}>
-                {t('tab.versions')}
-              </Link>
-            }
-          >
-            {t('deployments.empty.body')}
-          </EmptyState>
-        )
-      ) : (
-        <>
-          <DeploymentsTable deployments={items} showEnvironment={!filters.environmentId} />
-          <LoadMore
-            hasNextPage={deployments.hasNextPage}
-            isFetchingNextPage={deployments.isFetchingNextPage}
-            fetchNextPage={() => deployments.fetchNextPage()}
-          />
-          {deployments.isFetchNextPageError && (
-            <ErrorNotice error={deployments.error} onRetry={() => void deployments.fetchNextPage()} />
-          )}
-        </>
-      )}
+      <QueryView
+        query={deployments}
+        keepDataOnError
+        isEmpty={() => items.length === 0}
+        empty={
+          filtered ? (
+            <EmptyState
+              testId="deployments-empty-filtered"
+              title={t('deployments.emptyFiltered.title')}
+              action={
+                <button type="button" className="btn" onClick={clear}>
+                  {t('deployments.clearFilters')}
+                </button>
+              }
+            >
+              {t('deployments.emptyFiltered.body')}
+            </EmptyState>
+          ) : (
+            <EmptyState
+              testId="deployments-empty"
+              title={t('deployments.empty.title')}
+              action={
+                <Link className="btn" to={`/projects/${encodeURIComponent(slug)}/versions`}>
+                  {t('tab.versions')}
+                </Link>
+              }
+            >
+              {t('deployments.empty.body')}
+            </EmptyState>
+          )
+        }
+      >
+        {() => (
+          <>
+            <DeploymentsTable deployments={items} showEnvironment={!filters.environmentId} />
+            <LoadMore
+              hasNextPage={deployments.hasNextPage}
+              isFetchingNextPage={deployments.isFetchingNextPage}
+              fetchNextPage={() => deployments.fetchNextPage()}
+            />
+            {deployments.isFetchNextPageError && (
+              <ErrorNotice error={deployments.error} onRetry={() => void deployments.fetchNextPage()} />
+            )}
+          </>
+        )}
+      </QueryView>
     </Section>
   );
 }

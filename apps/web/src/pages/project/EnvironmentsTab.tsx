@@ -4,9 +4,9 @@ import { useEnvironments } from '../../api/environments/queries';
 import { Badge } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { EmptyState } from '../../components/EmptyState';
+import { QueryView } from '../../components/QueryView';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
-import { Spinner } from '../../components/Spinner';
 import { TimeAgo } from '../../components/TimeAgo';
 import { EnvironmentForm } from '../../features/environments/EnvironmentForm';
 import { EnvironmentSettingsPanel } from '../../features/environments/EnvironmentSettingsPanel';
@@ -45,111 +45,113 @@ export function EnvironmentsTab() {
     >
       {creating && <EnvironmentForm slug={slug} onDone={() => setCreating(false)} />}
       <ErrorNotice error={move.error} testId="reorder-error" />
-      {envs.isPending ? (
-        <Spinner />
-      ) : envs.isError ? (
-        <ErrorNotice error={envs.error} onRetry={() => void envs.refetch()} />
-      ) : envs.data.length === 0 ? (
-        <EmptyState testId="environments-empty" title={t('environments.empty.title')}>
-          {canEdit ? t('environments.empty.body') : t('environments.empty.viewer')}
-        </EmptyState>
-      ) : (
-        <table className="table" data-testid="environments-table">
-          <thead>
-            <tr>
-              <th className="narrow">#</th>
-              <th>{t('field.name')}</th>
-              <th>{t('environments.protected')}</th>
-              <th>{t('field.created')}</th>
-              {canEdit && <th className="actions-col">{t('common.actions')}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {envs.data.map((env, i) =>
-              editingId === env.id ? (
-                <tr key={env.id} data-testid={`environment-row-${env.name}`}>
-                  <td colSpan={canEdit ? 5 : 4}>
-                    <EnvironmentForm slug={slug} env={env} onDone={() => setEditingId(null)} />
-                  </td>
-                </tr>
-              ) : (
-                <tr key={env.id} data-testid={`environment-row-${env.name}`}>
-                  <td className="muted narrow">{i + 1}</td>
-                  <td className="mono strong">{env.name}</td>
-                  <td>
-                    {env.protected ? (
-                      <Badge tone="warn" testId="protected-badge">
-                        {t('environments.protected')}
-                      </Badge>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                  <td>
-                    <TimeAgo iso={env.createdAt} />
-                  </td>
-                  {canEdit && (
-                    <td className="actions-col">
-                      <div className="row-actions">
-                        <button
-                          type="button"
-                          className="btn btn-small btn-icon"
-                          aria-label={t('environments.moveUp')}
-                          title={t('environments.moveUp')}
-                          data-testid="environment-up"
-                          disabled={i === 0 || move.isPending}
-                          onClick={() => move.mutate({ id: env.id, position: i - 1 })}
-                        >
-                          ↑
-                        </button>
-                        <button
-                          type="button"
-                          className="btn btn-small btn-icon"
-                          aria-label={t('environments.moveDown')}
-                          title={t('environments.moveDown')}
-                          data-testid="environment-down"
-                          disabled={i === envs.data.length - 1 || move.isPending}
-                          onClick={() => move.mutate({ id: env.id, position: i + 1 })}
-                        >
-                          ↓
-                        </button>
-                        <button
-                          type="button"
-                          className={`btn btn-small${settingsId === env.id ? ' btn-toggle-on' : ''}`}
-                          aria-pressed={settingsId === env.id}
-                          data-testid="environment-settings"
-                          onClick={() => setSettingsId(settingsId === env.id ? null : env.id)}
-                        >
-                          {t('settings.button')}
-                        </button>
-                        <button
-                          type="button"
-                          className="btn btn-small"
-                          data-testid="environment-edit"
-                          onClick={() => setEditingId(env.id)}
-                        >
-                          {t('common.edit')}
-                        </button>
-                        <ConfirmButton
-                          testId="environment-delete"
-                          question={t('environments.deleteConfirm', { name: env.name })}
-                          pending={remove.isPending && remove.variables === env.id}
-                          onConfirm={() => remove.mutate(env.id)}
-                        >
-                          {t('common.delete')}
-                        </ConfirmButton>
-                      </div>
-                      {remove.isError && remove.variables === env.id && (
-                        <ErrorNotice error={remove.error} testId="delete-error" />
+      <QueryView
+        query={envs}
+        isEmpty={(data) => data.length === 0}
+        empty={
+          <EmptyState testId="environments-empty" title={t('environments.empty.title')}>
+            {canEdit ? t('environments.empty.body') : t('environments.empty.viewer')}
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <table className="table" data-testid="environments-table">
+            <thead>
+              <tr>
+                <th className="narrow">#</th>
+                <th>{t('field.name')}</th>
+                <th>{t('environments.protected')}</th>
+                <th>{t('field.created')}</th>
+                {canEdit && <th className="actions-col">{t('common.actions')}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {data.map((env, i) =>
+                editingId === env.id ? (
+                  <tr key={env.id} data-testid={`environment-row-${env.name}`}>
+                    <td colSpan={canEdit ? 5 : 4}>
+                      <EnvironmentForm slug={slug} env={env} onDone={() => setEditingId(null)} />
+                    </td>
+                  </tr>
+                ) : (
+                  <tr key={env.id} data-testid={`environment-row-${env.name}`}>
+                    <td className="muted narrow">{i + 1}</td>
+                    <td className="mono strong">{env.name}</td>
+                    <td>
+                      {env.protected ? (
+                        <Badge tone="warn" testId="protected-badge">
+                          {t('environments.protected')}
+                        </Badge>
+                      ) : (
+                        <span className="muted">—</span>
                       )}
                     </td>
-                  )}
-                </tr>
-              ),
-            )}
-          </tbody>
-        </table>
-      )}
+                    <td>
+                      <TimeAgo iso={env.createdAt} />
+                    </td>
+                    {canEdit && (
+                      <td className="actions-col">
+                        <div className="row-actions">
+                          <button
+                            type="button"
+                            className="btn btn-small btn-icon"
+                            aria-label={t('environments.moveUp')}
+                            title={t('environments.moveUp')}
+                            data-testid="environment-up"
+                            disabled={i === 0 || move.isPending}
+                            onClick={() => move.mutate({ id: env.id, position: i - 1 })}
+                          >
+                            ↑
+                          </button>
+                          <button
+                            type="button"
+                            className="btn btn-small btn-icon"
+                            aria-label={t('environments.moveDown')}
+                            title={t('environments.moveDown')}
+                            data-testid="environment-down"
+                            disabled={i === data.length - 1 || move.isPending}
+                            onClick={() => move.mutate({ id: env.id, position: i + 1 })}
+                          >
+                            ↓
+                          </button>
+                          <button
+                            type="button"
+                            className={`btn btn-small${settingsId === env.id ? ' btn-toggle-on' : ''}`}
+                            aria-pressed={settingsId === env.id}
+                            data-testid="environment-settings"
+                            onClick={() => setSettingsId(settingsId === env.id ? null : env.id)}
+                          >
+                            {t('settings.button')}
+                          </button>
+                          <button
+                            type="button"
+                            className="btn btn-small"
+                            data-testid="environment-edit"
+                            onClick={() => setEditingId(env.id)}
+                          >
+                            {t('common.edit')}
+                          </button>
+                          <ConfirmButton
+                            testId="environment-delete"
+                            question={t('environments.deleteConfirm', { name: env.name })}
+                            pending={remove.isPending && remove.variables === env.id}
+                            onConfirm={() => remove.mutate(env.id)}
+                          >
+                            {t('common.delete')}
+                          </ConfirmButton>
+                        </div>
+                        {remove.isError && remove.variables === env.id && (
+                          <ErrorNotice error={remove.error} testId="delete-error" />
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                ),
+              )}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
       {canEdit && settingsEnv && (
         <EnvironmentSettingsPanel
           key={settingsEnv.id}

@@ -9,9 +9,9 @@ import { useTargets } from '../../api/targets/queries';
 import { Badge } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { EmptyState } from '../../components/EmptyState';
+import { QueryView } from '../../components/QueryView';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
-import { Spinner } from '../../components/Spinner';
 import { TimeAgo } from '../../components/TimeAgo';
 import { useProjectContext } from '../../features/projects/project-context';
 import { HostKeyProbeResult, HostKeyStatus } from '../../features/targets/HostKey';
@@ -24,31 +24,40 @@ export function TargetsTab() {
   const { t } = useI18n();
   const { project } = useProjectContext();
   const envs = useEnvironments(project.slug);
-  const [params, setParams] = useSearchParams();
 
-  if (envs.isPending) return <Spinner />;
-  if (envs.isError) return <ErrorNotice error={envs.error} onRetry={() => void envs.refetch()} />;
-  if (envs.data.length === 0) {
-    return (
-      <EmptyState
-        testId="targets-no-environments"
-        title={t('targets.noEnvironments.title')}
-        action={
-          <Link className="btn" to={`/projects/${encodeURIComponent(project.slug)}/environments`}>
-            {t('tab.environments')}
-          </Link>
-        }
-      >
-        {t('targets.noEnvironments.body')}
-      </EmptyState>
-    );
-  }
-  const selected = envs.data.find((e) => e.id === params.get('env')) ?? envs.data[0]!;
+  return (
+    <QueryView
+      query={envs}
+      isEmpty={(data) => data.length === 0}
+      empty={
+        <EmptyState
+          testId="targets-no-environments"
+          title={t('targets.noEnvironments.title')}
+          action={
+            <Link className="btn" to={`/projects/${encodeURIComponent(project.slug)}/environments`}>
+              {t('tab.environments')}
+            </Link>
+          }
+        >
+          {t('targets.noEnvironments.body')}
+        </EmptyState>
+      }
+    >
+      {(data) => <EnvironmentPicker envs={data} />}
+    </QueryView>
+  );
+}
+
+/** The chosen environment (the `env` query parameter, else the first) and its targets. */
+function EnvironmentPicker({ envs }: { envs: EnvironmentView[] }) {
+  const { t } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const selected = envs.find((e) => e.id === params.get('env')) ?? envs[0]!;
 
   return (
     <>
       <div className="chips" role="tablist" aria-label={t('tab.environments')} data-testid="target-env-picker">
-        {envs.data.map((env) => (
+        {envs.map((env) => (
           <button
             key={env.id}
             type="button"
@@ -112,140 +121,142 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
           onDone={() => setCreating(false)}
         />
       )}
-      {targets.isPending ? (
-        <Spinner />
-      ) : targets.isError ? (
-        <ErrorNotice error={targets.error} onRetry={() => void targets.refetch()} />
-      ) : targets.data.length === 0 ? (
-        <EmptyState testId="targets-empty" title={t('targets.empty.title', { env: env.name })}>
-          {canEdit ? t('targets.empty.body') : t('targets.empty.viewer')}
-        </EmptyState>
-      ) : (
-        <table className="table" data-testid="targets-table">
-          <thead>
-            <tr>
-              <th>{t('field.name')}</th>
-              <th>{t('targets.kind')}</th>
-              <th>{t('targets.where')}</th>
-              <th>{t('targets.credential')}</th>
-              <th>{t('hostKey.column')}</th>
-              <th>{t('field.created')}</th>
-              {canEdit && <th className="actions-col">{t('common.actions')}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {targets.data.map((target) =>
-              editingId === target.id ? (
-                <tr key={target.id} data-testid={`target-row-${target.name}`}>
-                  <td colSpan={7}>
-                    <TargetForm
-                      slug={slug}
-                      environmentId={env.id}
-                      target={target}
-                      credentials={credentials.data}
-                      onDone={() => setEditingId(null)}
-                    />
-                  </td>
-                </tr>
-              ) : (
-                <Fragment key={target.id}>
-                  <tr data-testid={`target-row-${target.name}`}>
-                    <td className="mono strong">{target.name}</td>
-                    <td>
-                      <Badge tone="info">{t(`targetKind.${target.kind}`)}</Badge>
+      <QueryView
+        query={targets}
+        isEmpty={(data) => data.length === 0}
+        empty={
+          <EmptyState testId="targets-empty" title={t('targets.empty.title', { env: env.name })}>
+            {canEdit ? t('targets.empty.body') : t('targets.empty.viewer')}
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <table className="table" data-testid="targets-table">
+            <thead>
+              <tr>
+                <th>{t('field.name')}</th>
+                <th>{t('targets.kind')}</th>
+                <th>{t('targets.where')}</th>
+                <th>{t('targets.credential')}</th>
+                <th>{t('hostKey.column')}</th>
+                <th>{t('field.created')}</th>
+                {canEdit && <th className="actions-col">{t('common.actions')}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {data.map((target) =>
+                editingId === target.id ? (
+                  <tr key={target.id} data-testid={`target-row-${target.name}`}>
+                    <td colSpan={7}>
+                      <TargetForm
+                        slug={slug}
+                        environmentId={env.id}
+                        target={target}
+                        credentials={credentials.data}
+                        onDone={() => setEditingId(null)}
+                      />
                     </td>
-                    <td className="mono small truncate">{targetSummary(target.kind, target.config)}</td>
-                    <td>{credName(target.credentialId) ?? <span className="muted">—</span>}</td>
-                    <td className="hostkey-cell">
-                      <HostKeyStatus target={target} />
-                    </td>
-                    <td>
-                      <TimeAgo iso={target.createdAt} />
-                    </td>
-                    {canEdit && (
-                      <td className="actions-col">
-                        <div className="row-actions">
-                          {target.kind === 'ssh' && (
-                            <button
-                              type="button"
-                              className="btn btn-small"
-                              data-testid={`test-connection-${target.name}`}
-                              disabled={testConnection.isPending && testConnection.variables === target.id}
-                              onClick={() => runTest(target.id)}
-                            >
-                              {testConnection.isPending && testConnection.variables === target.id
-                                ? t('hostKey.testing')
-                                : t('hostKey.test')}
-                            </button>
-                          )}
-                          {target.kind === 'ssh' && (
-                            <button
-                              type="button"
-                              className="btn btn-small"
-                              data-testid={`target-variables-${target.name}`}
-                              aria-expanded={variablesOf === target.id}
-                              onClick={() => setVariablesOf((id) => (id === target.id ? null : target.id))}
-                            >
-                              {t('targetVariables.button')}
-                            </button>
-                          )}
-                          <button
-                            type="button"
-                            className="btn btn-small"
-                            data-testid="target-edit"
-                            onClick={() => setEditingId(target.id)}
-                          >
-                            {t('common.edit')}
-                          </button>
-                          <ConfirmButton
-                            testId="target-delete"
-                            question={t('targets.deleteConfirm', { name: target.name })}
-                            pending={remove.isPending && remove.variables === target.id}
-                            onConfirm={() => remove.mutate(target.id)}
-                          >
-                            {t('common.delete')}
-                          </ConfirmButton>
-                        </div>
-                        {remove.isError && remove.variables === target.id && (
-                          <ErrorNotice error={remove.error} testId="delete-error" />
-                        )}
-                      </td>
-                    )}
                   </tr>
-                  {(probes[target.id] || (testConnection.isError && testConnection.variables === target.id)) && (
-                    <tr className="row-form">
-                      <td colSpan={7}>
-                        {testConnection.isError && testConnection.variables === target.id ? (
-                          <ErrorNotice error={testConnection.error} testId={`test-connection-error-${target.name}`} />
-                        ) : (
-                          <HostKeyProbeResult
+                ) : (
+                  <Fragment key={target.id}>
+                    <tr data-testid={`target-row-${target.name}`}>
+                      <td className="mono strong">{target.name}</td>
+                      <td>
+                        <Badge tone="info">{t(`targetKind.${target.kind}`)}</Badge>
+                      </td>
+                      <td className="mono small truncate">{targetSummary(target.kind, target.config)}</td>
+                      <td>{credName(target.credentialId) ?? <span className="muted">—</span>}</td>
+                      <td className="hostkey-cell">
+                        <HostKeyStatus target={target} />
+                      </td>
+                      <td>
+                        <TimeAgo iso={target.createdAt} />
+                      </td>
+                      {canEdit && (
+                        <td className="actions-col">
+                          <div className="row-actions">
+                            {target.kind === 'ssh' && (
+                              <button
+                                type="button"
+                                className="btn btn-small"
+                                data-testid={`test-connection-${target.name}`}
+                                disabled={testConnection.isPending && testConnection.variables === target.id}
+                                onClick={() => runTest(target.id)}
+                              >
+                                {testConnection.isPending && testConnection.variables === target.id
+                                  ? t('hostKey.testing')
+                                  : t('hostKey.test')}
+                              </button>
+                            )}
+                            {target.kind === 'ssh' && (
+                              <button
+                                type="button"
+                                className="btn btn-small"
+                                data-testid={`target-variables-${target.name}`}
+                                aria-expanded={variablesOf === target.id}
+                                onClick={() => setVariablesOf((id) => (id === target.id ? null : target.id))}
+                              >
+                                {t('targetVariables.button')}
+                              </button>
+                            )}
+                            <button
+                              type="button"
+                              className="btn btn-small"
+                              data-testid="target-edit"
+                              onClick={() => setEditingId(target.id)}
+                            >
+                              {t('common.edit')}
+                            </button>
+                            <ConfirmButton
+                              testId="target-delete"
+                              question={t('targets.deleteConfirm', { name: target.name })}
+                              pending={remove.isPending && remove.variables === target.id}
+                              onConfirm={() => remove.mutate(target.id)}
+                            >
+                              {t('common.delete')}
+                            </ConfirmButton>
+                          </div>
+                          {remove.isError && remove.variables === target.id && (
+                            <ErrorNotice error={remove.error} testId="delete-error" />
+                          )}
+                        </td>
+                      )}
+                    </tr>
+                    {(probes[target.id] || (testConnection.isError && testConnection.variables === target.id)) && (
+                      <tr className="row-form">
+                        <td colSpan={7}>
+                          {testConnection.isError && testConnection.variables === target.id ? (
+                            <ErrorNotice error={testConnection.error} testId={`test-connection-error-${target.name}`} />
+                          ) : (
+                            <HostKeyProbeResult
+                              slug={slug}
+                              target={target}
+                              probe={probes[target.id]!}
+                              isAdmin={isAdmin}
+                              onApproved={() => runTest(target.id)}
+                            />
+                          )}
+                        </td>
+                      </tr>
+                    )}
+                    {canEdit && variablesOf === target.id && (
+                      <tr className="row-form">
+                        <td colSpan={7}>
+                          <VariablesEditor
                             slug={slug}
-                            target={target}
-                            probe={probes[target.id]!}
-                            isAdmin={isAdmin}
-                            onApproved={() => runTest(target.id)}
+                            scope={{ kind: 'target', targetId: target.id }}
+                            targetName={target.name}
                           />
-                        )}
-                      </td>
-                    </tr>
-                  )}
-                  {canEdit && variablesOf === target.id && (
-                    <tr className="row-form">
-                      <td colSpan={7}>
-                        <VariablesEditor
-                          slug={slug}
-                          scope={{ kind: 'target', targetId: target.id }}
-                          targetName={target.name}
-                        />
-                      </td>
-                    </tr>
-                  )}
-                </Fragment>
-              ),
-            )}
-          </tbody>
-        </table>
-      )}
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
+                ),
+              )}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
     </Section>
   );
 }

@@ -6,9 +6,9 @@ import { useTokens } from '../../api/tokens/queries';
 import { Badge } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { EmptyState } from '../../components/EmptyState';
+import { QueryView } from '../../components/QueryView';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
-import { Spinner } from '../../components/Spinner';
 import { TimeAgo } from '../../components/TimeAgo';
 import { useProjectContext } from '../../features/projects/project-context';
 import { CreatedTokenNotice } from '../../features/tokens/CreatedTokenNotice';
@@ -58,89 +58,91 @@ export function TokensTab() {
           }}
         />
       )}
-      {tokens.isPending ? (
-        <Spinner />
-      ) : tokens.isError ? (
-        <ErrorNotice error={tokens.error} onRetry={() => void tokens.refetch()} />
-      ) : tokens.data.length === 0 ? (
-        <EmptyState testId="tokens-empty" title={t('tokens.empty.title')}>
-          {t('tokens.empty.body')}
-        </EmptyState>
-      ) : (
-        <table className="table" data-testid="tokens-table">
-          <thead>
-            <tr>
-              <th>{t('field.name')}</th>
-              <th>{t('tokens.prefix')}</th>
-              <th>{t('tokens.scopes')}</th>
-              <th>{t('field.created')}</th>
-              <th>{t('tokens.lastUsed')}</th>
-              <th>{t('tokens.status')}</th>
-              <th className="actions-col">{t('common.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data.map((tok) => (
-              <tr
-                key={tok.id}
-                data-testid={`token-row-${tok.name}`}
-                data-prefix={tok.prefix}
-                className={tok.revokedAt ? 'row-dim' : undefined}
-              >
-                <td className="strong">{tok.name}</td>
-                <td className="mono">{tok.prefix}…</td>
-                <td data-testid="token-scopes">
-                  {tok.scopes.includes('artifacts:push') && <div>{t('tokens.scope.push')}</div>}
-                  {tok.scopes.includes('release') && (
-                    <div>
-                      {tok.environmentIds.length === 0
-                        ? t('tokens.releaseAnywhere')
-                        : t('tokens.releaseTo', { envs: tok.environmentIds.map(envName).join(', ') })}
-                    </div>
-                  )}
-                </td>
-                <td>
-                  <TimeAgo iso={tok.createdAt} />
-                </td>
-                <td>
-                  {tok.lastUsedAt ? (
-                    <TimeAgo iso={tok.lastUsedAt} />
-                  ) : (
-                    <span className="muted">{t('tokens.never')}</span>
-                  )}
-                </td>
-                <td>
-                  {tok.revokedAt ? (
-                    <span title={tok.revokedAt}>
-                      <Badge tone="danger" testId="token-revoked">
-                        {t('tokens.revoked')}
-                      </Badge>{' '}
-                      <TimeAgo iso={tok.revokedAt} />
-                    </span>
-                  ) : (
-                    <Badge tone="ok">{t('tokens.active')}</Badge>
-                  )}
-                </td>
-                <td className="actions-col">
-                  {!tok.revokedAt && (
-                    <ConfirmButton
-                      testId="token-revoke"
-                      question={t('tokens.revokeConfirm', { name: tok.name })}
-                      pending={revoke.isPending && revoke.variables === tok.id}
-                      onConfirm={() => revoke.mutate(tok.id)}
-                    >
-                      {t('tokens.revoke')}
-                    </ConfirmButton>
-                  )}
-                  {revoke.isError && revoke.variables === tok.id && (
-                    <ErrorNotice error={revoke.error} testId="revoke-error" />
-                  )}
-                </td>
+      <QueryView
+        query={tokens}
+        isEmpty={(data) => data.length === 0}
+        empty={
+          <EmptyState testId="tokens-empty" title={t('tokens.empty.title')}>
+            {t('tokens.empty.body')}
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <table className="table" data-testid="tokens-table">
+            <thead>
+              <tr>
+                <th>{t('field.name')}</th>
+                <th>{t('tokens.prefix')}</th>
+                <th>{t('tokens.scopes')}</th>
+                <th>{t('field.created')}</th>
+                <th>{t('tokens.lastUsed')}</th>
+                <th>{t('tokens.status')}</th>
+                <th className="actions-col">{t('common.actions')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {data.map((tok) => (
+                <tr
+                  key={tok.id}
+                  data-testid={`token-row-${tok.name}`}
+                  data-prefix={tok.prefix}
+                  className={tok.revokedAt ? 'row-dim' : undefined}
+                >
+                  <td className="strong">{tok.name}</td>
+                  <td className="mono">{tok.prefix}…</td>
+                  <td data-testid="token-scopes">
+                    {tok.scopes.includes('artifacts:push') && <div>{t('tokens.scope.push')}</div>}
+                    {tok.scopes.includes('release') && (
+                      <div>
+                        {tok.environmentIds.length === 0
+                          ? t('tokens.releaseAnywhere')
+                          : t('tokens.releaseTo', { envs: tok.environmentIds.map(envName).join(', ') })}
+                      </div>
+                    )}
+                  </td>
+                  <td>
+                    <TimeAgo iso={tok.createdAt} />
+                  </td>
+                  <td>
+                    {tok.lastUsedAt ? (
+                      <TimeAgo iso={tok.lastUsedAt} />
+                    ) : (
+                      <span className="muted">{t('tokens.never')}</span>
+                    )}
+                  </td>
+                  <td>
+                    {tok.revokedAt ? (
+                      <span title={tok.revokedAt}>
+                        <Badge tone="danger" testId="token-revoked">
+                          {t('tokens.revoked')}
+                        </Badge>{' '}
+                        <TimeAgo iso={tok.revokedAt} />
+                      </span>
+                    ) : (
+                      <Badge tone="ok">{t('tokens.active')}</Badge>
+                    )}
+                  </td>
+                  <td className="actions-col">
+                    {!tok.revokedAt && (
+                      <ConfirmButton
+                        testId="token-revoke"
+                        question={t('tokens.revokeConfirm', { name: tok.name })}
+                        pending={revoke.isPending && revoke.variables === tok.id}
+                        onConfirm={() => revoke.mutate(tok.id)}
+                      >
+                        {t('tokens.revoke')}
+                      </ConfirmButton>
+                    )}
+                    {revoke.isError && revoke.variables === tok.id && (
+                      <ErrorNotice error={revoke.error} testId="revoke-error" />
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
     </Section>
   );
 }

@@ -1,7 +1,6 @@
 import { useWebhookSettings } from '../../api/webhooks/queries';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { QueryView } from '../../components/QueryView';
 import { Section } from '../../components/Section';
-import { Spinner } from '../../components/Spinner';
 import { useProjectContext } from '../../features/projects/project-context';
 import { AutoDeployRules } from '../../features/webhooks/AutoDeployRules';
 import { DeliveriesTable } from '../../features/webhooks/DeliveriesTable';
@@ -18,13 +17,9 @@ export function WebhookTab() {
     <div className="stack" data-testid="webhook-tab">
       <Section title={t('webhook.title')} testId="webhook-section">
         <p className="muted">{t('webhook.help')}</p>
-        {settings.isPending ? (
-          <Spinner />
-        ) : settings.isError ? (
-          <ErrorNotice error={settings.error} onRetry={() => void settings.refetch()} />
-        ) : (
-          <WebhookEndpoint slug={project.slug} settings={settings.data} canManage={can('maintainer')} />
-        )}
+        <QueryView query={settings}>
+          {(data) => <WebhookEndpoint slug={project.slug} settings={data} canManage={can('maintainer')} />}
+        </QueryView>
       </Section>
       <Section title={t('rules.title')} testId="rules-section">
         <p className="muted">{t('rules.help')}</p>
