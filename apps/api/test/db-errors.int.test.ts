@@ -156,11 +156,14 @@ describe('database error predicates', () => {
       }
       const victim = new pg.Client({ connectionString: db.url });
       await victim.connect();
-      victim.on('error', () => undefined);
+      const victimLost = new Promise<void>((resolve) => victim.on('error', () => resolve()));
       const { rows } = await victim.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       const terminated = failure(viaProxy.$queryRaw`SELECT pg_terminate_backend(pg_backend_pid())`);
       expectOnly(await terminated, 'isConnectionError');
       await client.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      // Once pg has seen the connection end, a query fails with "not queryable" rather than
+      // "Connection terminated": which one a caller sees depends on timing, so wait for it.
+      await victimLost;
       expectOnly(await failure(victim.query('SELECT 1')), 'isConnectionError');
     } finally {
       await viaProxy.$disconnect();

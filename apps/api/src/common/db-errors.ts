@@ -74,6 +74,12 @@ const CONNECTION_KINDS = new Set([
 // Admin or crash shutdown, still starting up, too many connections.
 const CONNECTION_SQL_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+/** pg's own messages for a connection that ended; which one a query sees depends on timing. */
+const PG_CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+];
 
 /** The database could not be reached or went away (a restart, a dropped connection). */
 export function isConnectionError(err: unknown): boolean {
@@ -85,5 +91,6 @@ export function isConnectionError(err: unknown): boolean {
   if (state && (state.startsWith('08') || CONNECTION_SQL_STATES.has(state))) return true;
   const own = fieldsOf(err);
   if (typeof own?.code === 'string' && SOCKET_CODES.has(own.code)) return true;
-  return typeof own?.message === 'string' && own.message.startsWith('Connection terminated');
+  const message = own?.message;
+  return typeof message === 'string' && PG_CONNECTION_MESSAGES.some((m) => message.startsWith(m));
 }
