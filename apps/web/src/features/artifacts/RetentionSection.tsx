@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { useArtifactRetention } from '../../api/artifacts/queries';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { QueryView } from '../../components/QueryView';
 import { Section } from '../../components/Section';
-import { Spinner } from '../../components/Spinner';
 import { useI18n } from '../../i18n/useI18n';
 import { retentionSummary } from './retention-text';
 import { RetentionSettingsForm } from './RetentionSettingsForm';
@@ -36,39 +35,39 @@ export function RetentionSection({ slug, canEdit }: { slug: string; canEdit: boo
         )
       }
     >
-      {retention.isPending ? (
-        <Spinner />
-      ) : retention.isError ? (
-        <ErrorNotice error={retention.error} onRetry={() => void retention.refetch()} />
-      ) : editing ? (
-        <RetentionSettingsForm
-          slug={slug}
-          current={retention.data.settings}
-          onSaved={(deleted) => {
-            setSaved(deleted);
-            setEditing(false);
-          }}
-          onCancel={() => setEditing(false)}
-        />
-      ) : (
-        <>
-          <p data-testid="retention-current">{retentionSummary(t, retention.data.settings)}</p>
-          <p className="muted small">
-            {t('retention.always')}{' '}
-            {t('retention.usage', {
-              bytes: bytes(retention.data.usage.storedBytes),
-              count: retention.data.usage.liveCount,
-            })}
-          </p>
-          {saved && (
-            <div className="alert alert-info" role="status" data-testid="retention-saved">
-              {saved.length > 0
-                ? t('retention.saved', { count: saved.length, versions: saved.join(', ') })
-                : t('retention.savedNone')}
-            </div>
-          )}
-        </>
-      )}
+      <QueryView query={retention}>
+        {(data) =>
+          editing ? (
+            <RetentionSettingsForm
+              slug={slug}
+              current={data.settings}
+              onSaved={(deleted) => {
+                setSaved(deleted);
+                setEditing(false);
+              }}
+              onCancel={() => setEditing(false)}
+            />
+          ) : (
+            <>
+              <p data-testid="retention-current">{retentionSummary(t, data.settings)}</p>
+              <p className="muted small">
+                {t('retention.always')}{' '}
+                {t('retention.usage', {
+                  bytes: bytes(data.usage.storedBytes),
+                  count: data.usage.liveCount,
+                })}
+              </p>
+              {saved && (
+                <div className="alert alert-info" role="status" data-testid="retention-saved">
+                  {saved.length > 0
+                    ? t('retention.saved', { count: saved.length, versions: saved.join(', ') })
+                    : t('retention.savedNone')}
+                </div>
+              )}
+            </>
+          )
+        }
+      </QueryView>
     </Section>
   );
 }

@@ -1,7 +1,6 @@
 import type { EnvironmentView } from '@wharf/shared';
 import { useDeploySettings } from '../../api/deploy-config/queries';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Spinner } from '../../components/Spinner';
+import { QueryView } from '../../components/QueryView';
 import { useI18n } from '../../i18n/useI18n';
 import { DeploySettingsForm } from './DeploySettingsForm';
 import { VariablesEditor } from './VariablesEditor';
@@ -26,13 +25,9 @@ export function EnvironmentSettingsPanel({
           {t('common.close')}
         </button>
       </div>
-      {settings.isPending ? (
-        <Spinner />
-      ) : settings.isError ? (
-        <ErrorNotice error={settings.error} onRetry={() => void settings.refetch()} />
-      ) : (
-        <DeploySettingsForm key={env.id} slug={slug} envId={env.id} settings={settings.data} readOnly={false} />
-      )}
+      <QueryView query={settings}>
+        {(data) => <DeploySettingsForm key={env.id} slug={slug} envId={env.id} settings={data} readOnly={false} />}
+      </QueryView>
       <VariablesEditor slug={slug} scope={{ kind: 'environment', envId: env.id }} />
     </div>
   );
