@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveBatchSize, toBatches } from './batching.js';
+import { resolveBatchSize, rolloutState, toBatches } from './batching.js';
 
 describe('batching', () => {
   it('resolves counts and percentages', () => {
@@ -15,5 +15,15 @@ describe('batching', () => {
   it('splits in order', () => {
     expect(toBatches(['a', 'b', 'c', 'd', 'e'], 2)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
     expect(toBatches(['a', 'b', 'c'], '100%')).toEqual([['a', 'b', 'c']]);
+  });
+});
+
+describe('rolloutState', () => {
+  const of = (...states: string[]) => rolloutState(states.map((state) => ({ state })));
+  it('is cancelled when any target was cancelled, else failed on any failed or skipped target', () => {
+    expect(of('succeeded', 'succeeded')).toBe('succeeded');
+    expect(of('succeeded', 'failed', 'cancelled')).toBe('cancelled');
+    expect(of('succeeded', 'skipped')).toBe('failed');
+    expect(of('failed', 'succeeded')).toBe('failed');
   });
 });

@@ -15,3 +15,10 @@ export function toBatches<T>(items: readonly T[], batchSize: number | string): T
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** A rollout's outcome from its targets': any cancel wins, then any failed or skipped target. */
+export function rolloutState(targets: readonly { state: string }[]): 'succeeded' | 'failed' | 'cancelled' {
+  if (targets.some((t) => t.state === 'cancelled')) return 'cancelled';
+  if (targets.some((t) => t.state === 'failed' || t.state === 'skipped')) return 'failed';
+  return 'succeeded';
+}

@@ -1,6 +1,6 @@
 // Releases a tarball to SSH hosts running pm2, batch by batch, health-gated.
 import { randomBytes } from 'node:crypto';
-import { toBatches } from './batching.js';
+import { rolloutState, toBatches } from './batching.js';
 import {
   confirmOnline,
   install,
@@ -231,11 +231,7 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
           sys('system', `batch ${n}/${batches.length} done`);
         }
       }
-      const state = results.some((r) => r.state === 'cancelled')
-        ? 'cancelled'
-        : results.some((r) => r.state === 'failed' || r.state === 'skipped')
-          ? 'failed'
-          : 'succeeded';
+      const state = rolloutState(results);
       sys('system', `deployment ${state}`);
       return { deploymentId: plan.deploymentId, state, targets: results };
     },

@@ -4,7 +4,7 @@
 // the recorded image back and follow that rollout too. Only the named workloads are ever
 // changed; everything else is read.
 import { imageRepositoryOf, imageToDeploy } from '@wharf/shared';
-import { toBatches } from '../batching.js';
+import { rolloutState, toBatches } from '../batching.js';
 import { ExecutorError } from '../errors.js';
 import { createMasker } from '../masking.js';
 import type { LogStream, RunContext, TargetFinalState, TargetResult } from '../types.js';
@@ -326,11 +326,7 @@ export async function runKubernetesRelease(
       sys('system', `batch ${n}/${batches.length} done`);
     }
   }
-  const state = results.some((r) => r.state === 'cancelled')
-    ? 'cancelled'
-    : results.some((r) => r.state === 'failed' || r.state === 'skipped')
-      ? 'failed'
-      : 'succeeded';
+  const state = rolloutState(results);
   sys('system', `deployment ${state}`);
   return { deploymentId: plan.deploymentId, state, targets: results };
 }
