@@ -1,6 +1,6 @@
 // The executor contract: a plan in, log lines and per-target results out. No DB, no queue.
 // Plan types are inferred from plan.schema.ts, which composes the shared schemas.
-import type { HealthCheck, HealthGateSettings, ReloadSettings } from '@wharf/shared';
+import type { HealthCheck, HealthGateSettings, ReloadSettings, TargetDetail } from '@wharf/shared';
 import type { z } from 'zod';
 import type { sshDeployPlanSchema, sshDeploySettingsSchema, sshTargetPlanSchema } from './plan.schema.js';
 
@@ -65,6 +65,8 @@ export interface RunContext {
   log: (line: LogLine) => void;
   signal?: AbortSignal;
   onTargetUpdate?: (update: TargetUpdate) => void;
+  /** A target's rollout detail changed (Kubernetes replicas and pods, restart instances). */
+  onTargetDetail?: (targetId: string, detail: TargetDetail) => void;
 }
 
 export interface Executor<Plan> {

@@ -38,6 +38,9 @@ const current: DeploySettings = deploySettingsSchema.parse({
   batchSize: '25%',
   onFailure: 'continue',
   timeoutMinutes: 17,
+  strategy: 'rolling-restart',
+  kubernetes: { mode: 'restart', rolloutTimeoutSeconds: 120 },
+  rollingRestart: { readinessDelaySeconds: 30, allowOnProtected: true },
 });
 
 // One other valid value per leaf. A new settings field without an entry here fails the test.
@@ -54,6 +57,11 @@ const OTHER: Record<string, unknown> = {
   batchSize: 3,
   onFailure: 'stop',
   timeoutMinutes: 90,
+  strategy: 'release',
+  'kubernetes.mode': 'image',
+  'kubernetes.rolloutTimeoutSeconds': 900,
+  'rollingRestart.readinessDelaySeconds': 0,
+  'rollingRestart.allowOnProtected': false,
 };
 
 describe('deploy settings PATCH', () => {

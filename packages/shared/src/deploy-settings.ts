@@ -2,9 +2,16 @@
 // dashboard and packages/executors, whose plan type is inferred from it: whatever the API
 // stores, the executor can run.
 import { z } from 'zod';
+import {
+  kubernetesReleaseSettingsSchema,
+  KUBERNETES_RELEASE_MODES,
+  KUBERNETES_ROLLOUT_TIMEOUT_MAX_SECONDS,
+} from './kubernetes.js';
 import { relativePathSchema, shellCommandSchema, targetNameSchema } from './validators.js';
 
 export const RELOAD_MODES = ['startOrReload', 'reload'] as const;
+export const DEPLOY_STRATEGIES = ['release', 'rolling-restart'] as const;
+export type DeployStrategy = (typeof DEPLOY_STRATEGIES)[number];
 export const DEFAULT_ECOSYSTEM_FILE = 'ecosystem.config.cjs';
 
 const field = {
@@ -32,6 +39,21 @@ const field = {
     .int()
     .min(1)
     .max(24 * 60),
+  /**
+   * SSH targets: `release` uploads and switches to the version; `rolling-restart` reloads the
+   * running app one host at a time behind the health gate. Consul targets always restart;
+   * Kubernetes targets follow `kubernetes.mode`.
+   */
+  strategy: z.enum(DEPLOY_STRATEGIES),
+  kubernetesMode: z.enum(KUBERNETES_RELEASE_MODES),
+  rolloutTimeoutSeconds: z.number().int().min(5).max(KUBERNETES_ROLLOUT_TIMEOUT_MAX_SECONDS),
+  /** Wait after a host is healthy again before the next (SSH rolling restart; not after the last). */
+  readinessDelaySeconds: z
+    .number()
+    .min(0, 'readinessDelaySeconds must be 0-120')
+    .max(120, 'readinessDelaySeconds must be 0-120'),
+  /** A protected environment refuses rolling restarts unless an admin turned this on (audited). */
+  allowOnProtected: z.boolean(),
 };
 
 export const DEFAULT_DEPLOY_SETTINGS = {
@@ -44,6 +66,9 @@ export const DEFAULT_DEPLOY_SETTINGS = {
   batchSize: 1,
   onFailure: 'stop',
   timeoutMinutes: 60,
+  strategy: 'release',
+  kubernetes: { mode: 'image', rolloutTimeoutSeconds: 600 },
+  rollingRestart: { readinessDelaySeconds: 10, allowOnProtected: false },
 } as const;
 
 const d = DEFAULT_DEPLOY_SETTINGS;
@@ -66,6 +91,12 @@ export const healthGateSchema = z.object({
 });
 export type HealthGateSettings = z.infer<typeof healthGateSchema>;
 
+export const rollingRestartSettingsSchema = z.object({
+  readinessDelaySeconds: field.readinessDelaySeconds.default(d.rollingRestart.readinessDelaySeconds),
+  allowOnProtected: field.allowOnProtected.default(d.rollingRestart.allowOnProtected),
+});
+export type RollingRestartSettings = z.infer<typeof rollingRestartSettingsSchema>;
+
 /** Settings as stored and as read: every field has a default (older rows may lack some). */
 export const deploySettingsSchema = z.object({
   installCommand: field.installCommand.default(d.installCommand),
@@ -77,6 +108,9 @@ export const deploySettingsSchema = z.object({
   batchSize: field.batchSize.default(d.batchSize),
   onFailure: field.onFailure.default(d.onFailure),
   timeoutMinutes: field.timeoutMinutes.default(d.timeoutMinutes),
+  strategy: field.strategy.default(d.strategy),
+  kubernetes: kubernetesReleaseSettingsSchema.default(d.kubernetes),
+  rollingRestart: rollingRestartSettingsSchema.default(d.rollingRestart),
 });
 export type DeploySettings = z.infer<typeof deploySettingsSchema>;
 
@@ -108,6 +142,19 @@ export const updateDeploySettingsSchema = z.strictObject({
   batchSize: field.batchSize.optional(),
   onFailure: field.onFailure.optional(),
   timeoutMinutes: field.timeoutMinutes.optional(),
+  strategy: field.strategy.optional(),
+  kubernetes: z
+    .strictObject({
+      mode: field.kubernetesMode.optional(),
+      rolloutTimeoutSeconds: field.rolloutTimeoutSeconds.optional(),
+    })
+    .optional(),
+  rollingRestart: z
+    .strictObject({
+      readinessDelaySeconds: field.readinessDelaySeconds.optional(),
+      allowOnProtected: field.allowOnProtected.optional(),
+    })
+    .optional(),
 });
 export type UpdateDeploySettingsBody = z.infer<typeof updateDeploySettingsSchema>;
 
@@ -125,6 +172,12 @@ const completeDeploySettingsSchema = z.object({
   batchSize: field.batchSize,
   onFailure: field.onFailure,
   timeoutMinutes: field.timeoutMinutes,
+  strategy: field.strategy,
+  kubernetes: z.object({ mode: field.kubernetesMode, rolloutTimeoutSeconds: field.rolloutTimeoutSeconds }),
+  rollingRestart: z.object({
+    readinessDelaySeconds: field.readinessDelaySeconds,
+    allowOnProtected: field.allowOnProtected,
+  }),
 });
 
 export interface SettingsIssue {
@@ -150,9 +203,19 @@ export function applyDeploySettingsPatch(
   patch: UpdateDeploySettingsBody,
 ): SettingsPatchResult {
   const issues: SettingsIssue[] = [];
-  const { reload: reloadPatch, health: healthPatch, ...flat } = patch;
+  const {
+    reload: reloadPatch,
+    health: healthPatch,
+    kubernetes: kubernetesPatch,
+    rollingRestart: rollingRestartPatch,
+    ...flat
+  } = patch;
   const merged: Record<string, unknown> = { ...current, ...stripUndefined(flat) };
   if (healthPatch) merged.health = { ...current.health, ...stripUndefined(healthPatch) };
+  if (kubernetesPatch) merged.kubernetes = { ...current.kubernetes, ...stripUndefined(kubernetesPatch) };
+  if (rollingRestartPatch) {
+    merged.rollingRestart = { ...current.rollingRestart, ...stripUndefined(rollingRestartPatch) };
+  }
   if (reloadPatch) {
     const mode = reloadPatch.mode ?? current.reload.mode;
     const kept = mode === current.reload.mode ? current.reload : { mode };

@@ -1,6 +1,7 @@
 // Releases: deployment requests, views, and log lines (deploy settings: deploy-settings.ts).
 import { z } from 'zod';
 import { timeIdCursorSchema } from './cursors.js';
+import type { TargetDetail } from './target-detail.js';
 import { safeText, sshFingerprintSchema, versionSchema } from './validators.js';
 
 export const createDeploymentSchema = z.object({
@@ -39,6 +40,8 @@ export interface DeploymentTargetView {
   startedAt: string | null;
   finishedAt: string | null;
   error: string | null;
+  /** Kubernetes rollout or rolling-restart instances; null for an SSH release. */
+  detail: TargetDetail | null;
 }
 
 export interface DeploymentView {

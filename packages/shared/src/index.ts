@@ -13,3 +13,4 @@ export * from './live.js';
 export * from './retention.js';
 export * from './tokens.js';
 export * from './kubernetes.js';
+export * from './target-detail.js';

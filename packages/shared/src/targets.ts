@@ -1,6 +1,7 @@
 // Typed per-kind target configuration. The API stores it as JSON and validates it here.
 import { z } from 'zod';
 import { absolutePathSchema, hostSchema, safeText, shellCommandSchema, targetNameSchema } from './validators.js';
+import { imageRepositorySchema, kubernetesWorkloadKindSchema } from './kubernetes.js';
 
 export const TARGET_KINDS = ['ssh', 'kubernetes', 'consul'] as const;
 export const targetKindSchema = z.enum(TARGET_KINDS);
@@ -85,6 +86,10 @@ export const kubernetesTargetConfigSchema = z.object({
       'deployment must be a DNS name',
     ),
   container: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'container must be a DNS label'),
+  /** What `deployment` names: a Deployment, a StatefulSet or a DaemonSet. */
+  kind: kubernetesWorkloadKindSchema.default('Deployment'),
+  /** When set, a release refuses any image from another repository. */
+  imageRepository: imageRepositorySchema.optional(),
 });
 
 export const READINESS_DELAY_MAX_SECONDS = 120;

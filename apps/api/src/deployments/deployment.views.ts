@@ -1,4 +1,4 @@
-import type { DeploymentView } from '@wharf/shared';
+import type { DeploymentView, TargetDetail } from '@wharf/shared';
 import type { Prisma } from '../generated/prisma/client.js';
 
 export const deploymentViewInclude = {
@@ -39,6 +39,7 @@ export function toDeploymentView(d: DeploymentWithRelations): DeploymentView {
       startedAt: iso(t.startedAt),
       finishedAt: iso(t.finishedAt),
       error: t.error,
+      detail: (t.detail ?? null) as TargetDetail | null,
     })),
   };
 }

@@ -6,6 +6,8 @@
 // BullMQ may deliver a job twice; the second delivery finds the row no longer queued.
 import { Injectable } from '@nestjs/common';
 import type { TargetUpdate } from '@wharf/executors';
+import type { TargetDetail } from '@wharf/shared';
+import type { Prisma } from '../generated/prisma/client.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 
@@ -68,6 +70,13 @@ export class DeploymentClaims {
         finishedAt: u.finishedAt,
         error: u.error ? u.error.message : null,
       },
+    });
+  }
+
+  async updateTargetDetail(deploymentId: string, targetId: string, detail: TargetDetail): Promise<void> {
+    await this.prisma.deploymentTarget.updateMany({
+      where: { deploymentId, targetId },
+      data: { detail: detail as unknown as Prisma.InputJsonValue },
     });
   }
 

@@ -1,7 +1,8 @@
 // Runs one deployment end to end in this worker: claim it, build the plan, stream the log,
 // run the executor under a heartbeat, record per-target results, finish exactly once.
 import { Inject, Injectable } from '@nestjs/common';
-import { createSshExecutor, type DeployResult, type TargetUpdate } from '@wharf/executors';
+import type { DeployResult, TargetUpdate } from '@wharf/executors';
+import type { TargetDetail } from '@wharf/shared';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
@@ -25,7 +26,6 @@ type FinalState = 'succeeded' | 'failed' | 'cancelled';
 @Injectable()
 export class DeploymentRunner {
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  private readonly executor = createSshExecutor();
   private readonly active = new Map<string, AbortController>();
 
   constructor(
@@ -97,7 +97,7 @@ export class DeploymentRunner {
       sink.write({
         targetId: null,
         stream: 'system',
-        text: `Releasing ${built.plan.version} to ${built.environmentName}: ${built.plan.targets.length + built.refused.length} target(s), worker ${this.workerId}`,
+        text: `${built.strategy === 'ssh-rolling-restart' || built.strategy === 'consul-rolling-restart' ? 'Rolling restart of' : 'Releasing'} ${built.version} to ${built.environmentName}: ${built.targetCount + built.refused.length} target(s), worker ${this.workerId}`,
       });
 
       for (const r of built.refused) {
@@ -115,15 +115,16 @@ export class DeploymentRunner {
       }
 
       let result: DeployResult | null = null;
-      if (built.plan.targets.length > 0 && !(built.refused.length > 0 && built.plan.settings.onFailure === 'stop')) {
+      if (built.targetCount > 0 && !(built.refused.length > 0 && built.onFailure === 'stop')) {
         const liveSink = sink;
-        result = await this.executor.run(built.plan, {
+        result = await built.execute({
           signal: abort.signal,
           log: (line) => liveSink.write(line),
           onTargetUpdate: (u) => {
             if (u.state === 'failed') liveSink.flushTail(u.targetId);
             writeInOrder(() => this.recordTarget(deploymentId, projectId!, u, system));
           },
+          onTargetDetail: (targetId, detail) => writeInOrder(() => this.recordDetail(deploymentId, targetId, detail)),
         });
       }
       clearTimeout(timeout);
@@ -197,6 +198,13 @@ export class DeploymentRunner {
         }),
       );
     }
+    await this.events.statusChanged(deploymentId);
+  }
+
+  private async recordDetail(deploymentId: string, targetId: string, detail: TargetDetail): Promise<void> {
+    await this.persist(deploymentId, 'recording a target detail', () =>
+      this.claims.updateTargetDetail(deploymentId, targetId, detail),
+    );
     await this.events.statusChanged(deploymentId);
   }
 

@@ -1,6 +1,5 @@
 // The pure half of building a Kubernetes release plan: from the stored target configs, the
-// opened credentials and the version's image to the executor's plan. Not wired into the
-// worker yet: PlanBuilder still refuses kubernetes targets.
+// opened credentials and the version's image to the executor's plan.
 import {
   clusterAccessFromKubeconfig,
   KubeconfigError,
@@ -94,9 +93,10 @@ export function composeKubernetesPlan(src: KubernetesReleaseSources): ComposedKu
       name: t.name,
       workload: {
         namespace: t.config.namespace,
-        kind: 'Deployment',
+        kind: t.config.kind,
         name: t.config.deployment,
         container: t.config.container,
+        ...(t.config.imageRepository ? { imageRepository: t.config.imageRepository } : {}),
       },
       cluster: a.access,
     });

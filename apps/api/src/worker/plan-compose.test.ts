@@ -56,6 +56,9 @@ const SETTINGS_SAMPLES: unknown[] = [
   { onFailure: 'continue' },
   { timeoutMinutes: 1 },
   { timeoutMinutes: 24 * 60 },
+  { strategy: 'rolling-restart' },
+  { kubernetes: { mode: 'restart', rolloutTimeoutSeconds: 5 } },
+  { rollingRestart: { readinessDelaySeconds: 120, allowOnProtected: true } },
 ];
 
 const base = { host: '127.0.0.2', user: 'deploy', baseDir: '/srv/app', appName: 'app' };

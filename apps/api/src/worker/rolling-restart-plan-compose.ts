@@ -1,6 +1,5 @@
 // The pure half of building a rolling-restart plan (Consul targets): from the stored target
 // configs, the opened ACL tokens and the environment's restart secret to the executor's plan.
-// Not wired into the worker yet: PlanBuilder still refuses consul targets.
 import type { RollingRestartPlan } from '@wharf/executors';
 import type { ConsulTargetConfig, DeploySettings } from '@wharf/shared';
 

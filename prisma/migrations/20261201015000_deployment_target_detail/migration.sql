@@ -1,0 +1,1 @@
+ALTER TABLE "DeploymentTarget" ADD COLUMN "detail" JSONB;
