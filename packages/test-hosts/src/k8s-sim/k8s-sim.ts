@@ -11,7 +11,10 @@ import { makeCertificates } from './certs.js';
 import { DEFAULT_TIMING, SimController, type ImageBehavior, type SimTiming } from './controller.js';
 import type { DaemonSet, Deployment, Json, KubeObject, Pod, StatefulSet } from './k8s-types.js';
 import { findResource } from './resources.js';
-import { ObjectStore } from './store.js';
+import { ObjectStore, type StoredEvent } from './store.js';
+
+/** One change of a stored object, as the store applied it (the object is the store's copy: read only). */
+export type SimChange = StoredEvent;
 
 export interface StartK8sSimOptions {
   /** Namespaces that exist. Default ['default']. */
@@ -77,6 +80,11 @@ export interface K8sSim {
   openWatches(): number;
   /** Every request so far, in order (method, path, query, user, content type, status). */
   requests: RecordedRequest[];
+  /**
+   * Calls `listener` synchronously on every change the store applies (API writes and the
+   * controller's), e.g. to timestamp the moment a rollout completes. Returns the unsubscribe.
+   */
+  onChange(listener: (change: SimChange) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -217,6 +225,7 @@ async function start(rootDir: string, opts: StartK8sSimOptions): Promise<K8sSim>
     expireWatches: () => api.expireWatches(),
     openWatches: () => api.openWatches,
     requests: api.requests,
+    onChange: (listener) => store.subscribe(listener),
     async stop() {
       controller.stop();
       api.closeAll();
