@@ -133,8 +133,7 @@ describe('database error predicates', () => {
       await pgViaProxy.connect();
       pgViaProxy.on('error', () => undefined); // the cut is reported to the query as well
       // The model call waits for a lock another connection holds, so the cut finds it mid-query.
-      // (Not an interactive transaction: cut mid-query, Prisma 6.19 never returns its pool
-      // client, and $disconnect() then waits forever.)
+      // (Interactive transactions cut mid-query: transaction-cut.int.test.ts.)
       await client.query('BEGIN');
       await client.query('LOCK TABLE "Project" IN ACCESS EXCLUSIVE MODE');
       const midModel = failure(viaProxy.project.count());
