@@ -14,6 +14,9 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field, TextField } from '../../components/Field';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useI18n } from '../../i18n/useI18n';
+import { ConsulTargetFields } from './ConsulTargetFields';
+import { kubeconfigCredentials } from './kubernetes-fields';
+import { KubernetesTargetFields } from './KubernetesTargetFields';
 import { buildConfig, initialValues, TARGET_FIELDS, visibleFields, type TargetFieldDef } from './target-fields';
 
 interface Props {
@@ -64,7 +67,8 @@ export function TargetForm({ slug, environmentId, target, credentials, onDone }:
     }
   };
 
-  const fields = visibleFields(kind, values);
+  // Kubernetes and Consul render their own fields (KubernetesTargetFields, ConsulTargetFields).
+  const fields = kind === 'kubernetes' || kind === 'consul' ? [] : visibleFields(kind, values);
   const fieldError = (f: TargetFieldDef): string | undefined => form.error(`config.${f.path}`);
   const known = ['kind', 'name', 'credentialId', ...TARGET_FIELDS[kind].map((f) => `config.${f.path}`)];
 
@@ -116,6 +120,25 @@ export function TargetForm({ slug, environmentId, target, credentials, onDone }:
       <fieldset className="fieldset">
         <legend>{t('targets.config', { kind: t(`targetKind.${kind}`) })}</legend>
         <div className="form-grid">
+          {kind === 'kubernetes' && (
+            <KubernetesTargetFields
+              idp={idp}
+              values={values}
+              onChange={(path, v) => setValues((prev) => ({ ...prev, [path]: v }))}
+              error={(path) => form.error(`config.${path}`)}
+              credentials={credentials}
+            />
+          )}
+          {kind === 'consul' && (
+            <ConsulTargetFields
+              idp={idp}
+              slug={slug}
+              environmentId={environmentId}
+              values={values}
+              onChange={(path, v) => setValues((prev) => ({ ...prev, [path]: v }))}
+              error={(path) => form.error(`config.${path}`)}
+            />
+          )}
           {fields.map((f) => {
             const id = `${idp}-${f.path.replaceAll('.', '-')}`;
             const testId = `target-config-${f.path.replaceAll('.', '-')}`;
@@ -168,11 +191,13 @@ export function TargetForm({ slug, environmentId, target, credentials, onDone }:
             onChange={(e) => setCredentialId(e.target.value)}
           >
             <option value="">{t('targets.noCredential')}</option>
-            {(credentials ?? []).map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name} ({t(`credentialKind.${c.kind}`)})
-              </option>
-            ))}
+            {(kind === 'kubernetes' ? kubeconfigCredentials(credentials, credentialId) : (credentials ?? [])).map(
+              (c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name} ({t(`credentialKind.${c.kind}`)})
+                </option>
+              ),
+            )}
           </select>
         </Field>
       </div>

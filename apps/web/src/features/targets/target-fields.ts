@@ -3,13 +3,16 @@
 // config object on submit, then validated by the shared schema.
 import type { TargetKind } from '@wharf/shared';
 import type { MessageKey } from '../../i18n/translate';
+import { CONSUL_FIELDS } from './consul-fields';
+import { KUBERNETES_FIELDS } from './kubernetes-fields';
 
 export interface TargetFieldDef {
   /** Path inside `config`, dotted. */
   path: string;
   label: MessageKey;
   hint?: MessageKey;
-  type?: 'text' | 'number' | 'select';
+  /** `lines`: a list, edited one item per line (Consul agents). */
+  type?: 'text' | 'number' | 'select' | 'lines';
   options?: readonly { value: string; label: MessageKey }[];
   placeholder?: string;
   initial: string;
@@ -86,24 +89,8 @@ export const TARGET_FIELDS: Record<TargetKind, TargetFieldDef[]> = {
       invalid: 'target.healthCommandInvalid',
     },
   ],
-  kubernetes: [
-    { path: 'apiUrl', label: 'target.apiUrl', placeholder: 'https://k8s.example.com:6443', initial: '' },
-    { path: 'namespace', label: 'target.namespace', placeholder: 'default', initial: '' },
-    { path: 'deployment', label: 'target.deployment', placeholder: 'my-app', initial: '' },
-    { path: 'container', label: 'target.container', placeholder: 'app', initial: '' },
-  ],
-  consul: [
-    { path: 'consulUrl', label: 'target.consulUrl', placeholder: 'http://consul.internal:8500', initial: '' },
-    { path: 'service', label: 'target.service', placeholder: 'my-app', initial: '' },
-    {
-      path: 'restartPath',
-      label: 'target.restartPath',
-      hint: 'target.restartPathHint',
-      initial: '/-/restart',
-      optional: true,
-    },
-    { path: 'healthPath', label: 'target.healthPath', initial: '/health', optional: true },
-  ],
+  kubernetes: KUBERNETES_FIELDS,
+  consul: CONSUL_FIELDS,
 };
 
 function getPath(obj: unknown, path: string): unknown {
@@ -131,7 +118,7 @@ export function initialValues(kind: TargetKind, config?: Record<string, unknown>
   const out: Record<string, string> = {};
   for (const f of TARGET_FIELDS[kind]) {
     const v = config ? getPath(config, f.path) : undefined;
-    out[f.path] = v === undefined || v === null ? f.initial : String(v);
+    out[f.path] = v === undefined || v === null ? f.initial : Array.isArray(v) ? v.join('\n') : String(v);
   }
   return out;
 }
@@ -146,7 +133,8 @@ export function buildConfig(kind: TargetKind, values: Record<string, string>): R
   for (const f of visibleFields(kind, values)) {
     const raw = (values[f.path] ?? '').trim();
     if (raw === '' && f.optional) continue;
-    setPath(config, f.path, f.type === 'number' && raw !== '' ? Number(raw) : raw);
+    const lines = () => raw.split('\n').flatMap((l) => (l.trim() ? [l.trim()] : []));
+    setPath(config, f.path, f.type === 'number' && raw !== '' ? Number(raw) : f.type === 'lines' ? lines() : raw);
   }
   return config;
 }
