@@ -12,6 +12,7 @@ import { kubernetesWorkloadSchema } from '@wharf/shared';
 import { createMasker } from '../masking.js';
 import { kubeConfigFor, secretsOf, type ClusterAccess } from './cluster-access.js';
 import { toKubeApiError } from './kube-api-error.js';
+import { replicaCounts } from './rollout-status.js';
 import { WorkloadClient } from './workload-client.js';
 import { PLURAL, refLabel } from './workload-types.js';
 
@@ -90,21 +91,7 @@ export async function testKubernetesConnection(input: KubernetesPreflightInput):
     const w = await client.read({ attempts: 2, timeoutMs: input.timeoutMs ?? 10_000 });
     const containers = w.spec?.template?.spec?.containers ?? [];
     const c = containers.find((x) => x.name === workload.container);
-    const s = w.status ?? {};
-    view.replicas =
-      workload.kind === 'DaemonSet'
-        ? {
-            desired: s.desiredNumberScheduled ?? 0,
-            ready: s.numberReady ?? 0,
-            updated: s.updatedNumberScheduled ?? 0,
-            available: s.numberAvailable ?? 0,
-          }
-        : {
-            desired: w.spec?.replicas ?? 0,
-            ready: s.readyReplicas ?? 0,
-            updated: s.updatedReplicas ?? 0,
-            available: s.availableReplicas ?? s.readyReplicas ?? 0,
-          };
+    view.replicas = replicaCounts(workload.kind, w);
     if (!c) {
       add(
         'workload',

@@ -1,5 +1,6 @@
 // The Kubernetes executor against the Kubernetes API simulator of @wharf/test-hosts (which
 // the real kubectl accepts): real HTTPS with a verified CA, real watches, real faults.
+import type { KubernetesTargetDetail, TargetDetail } from '@wharf/shared';
 import { startK8sSim, type Deployment, type K8sSim, type Pod, type StatefulSet } from '@wharf/test-hosts';
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,15 +45,20 @@ describe('runKubernetesRelease against the simulator', () => {
   function run(plan: KubernetesReleasePlan, opts: { signal?: AbortSignal; onLine?: (l: LogLine) => void } = {}) {
     const lines: LogLine[] = [];
     const updates: TargetUpdate[] = [];
+    const details: { targetId: string; detail: TargetDetail }[] = [];
     const done = runKubernetesRelease(plan, {
       log: (l) => {
         lines.push(l);
         opts.onLine?.(l);
       },
       onTargetUpdate: (u) => updates.push(u),
+      onTargetDetail: (targetId, detail) => details.push({ targetId, detail: structuredClone(detail) }),
       signal: opts.signal,
     });
-    return { done, lines, updates, text: () => lines.map((l) => l.text).join('\n') };
+    /** The details one target reported, in order. */
+    const detailsOf = (targetId: string) =>
+      details.filter((d) => d.targetId === targetId).map((d) => d.detail as KubernetesTargetDetail);
+    return { done, lines, updates, detailsOf, text: () => lines.map((l) => l.text).join('\n') };
   }
 
   function target(
@@ -160,6 +166,34 @@ describe('runKubernetesRelease against the simulator', () => {
     expect(text).toContain('deployment "web" successfully rolled out');
     expect(text).toContain('deployment "api" successfully rolled out');
     expect(text).not.toContain(SHOP);
+
+    // The deployment page's detail followed each rollout live and ended on its final state.
+    for (const [id, name] of [
+      ['t-web', 'web'],
+      ['t-api', 'api'],
+    ] as const) {
+      const ds = r.detailsOf(id);
+      expect(ds.length).toBeGreaterThanOrEqual(2);
+      const last = ds[ds.length - 1]!;
+      expect(last).toMatchObject({ previousImage: V1, image: pinned });
+      expect(last.replicas).toEqual({ desired: 2, updated: 2, ready: 2, available: 2 });
+      expect(last.restore).toBeUndefined();
+      const live = livePods('shop', name)
+        .map((p) => p.metadata.name)
+        .sort();
+      expect(last.pods.filter((p) => live.includes(p.name)).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+        live.map((n) => ({ name: n, phase: 'Running', ready: true, reason: null })),
+      );
+      // The first went out before the patch: the image to put back, the counts then.
+      expect(ds[0]).toEqual({
+        kind: 'kubernetes',
+        workload: `Deployment/${name} in shop`,
+        previousImage: V1,
+        image: null,
+        replicas: { desired: 2, updated: 2, ready: 2, available: 2 },
+        pods: [],
+      });
+    }
   });
 
   it('a never-ready image fails at Wharf’s deadline; the previous image is put back and rolled out', async () => {
@@ -181,6 +215,17 @@ describe('runKubernetesRelease against the simulator', () => {
       /rollout did not finish within 5 s \(Waiting for deployment "stuck" rollout to finish: 1 out of 2 new replicas have been updated\)/,
     );
     expect(t.restore).toEqual({ state: 'succeeded', message: `previous image ${V1} restored and rolled out` });
+    const ds = r.detailsOf('t-stuck');
+    const last = ds[ds.length - 1]!;
+    expect(last).toMatchObject({
+      previousImage: V1,
+      image: 'registry.test/shop/web:never-ready',
+      replicas: { desired: 2, updated: 2, ready: 2, available: 2 },
+      restore: { state: 'succeeded', message: `previous image ${V1} restored and rolled out` },
+    });
+    // The stuck pod was shown running but not ready while the deadline ran.
+    expect(ds.some((d) => d.pods.some((p) => p.phase === 'Running' && !p.ready))).toBe(true);
+    expect(ds.some((d) => d.restore)).toBe(true);
     expect(imageOf('deployments', 'shop', 'stuck')).toBe(V1);
     await sim.waitForRollout('deployments', 'shop', 'stuck', 1000);
     expect(livePods('shop', 'stuck').map((p) => p.spec.containers[0]!.image)).toEqual([V1, V1]);
@@ -224,6 +269,7 @@ describe('runKubernetesRelease against the simulator', () => {
     const text = r.text();
     expect(text).toMatch(/container app crashed \(Error, exit code 1\); its last 50 log line\(s\) before the restart:/);
     expect(text).toMatch(/Running, container app waiting: CrashLoopBackOff, 1 restart/);
+    expect(r.detailsOf('t-crashy').some((d) => d.pods.some((p) => p.reason === 'CrashLoopBackOff'))).toBe(true);
     expect(text).toMatch(/Warning BackOff pod\/crashy-[a-z0-9-]+: Back-off restarting failed container app/);
     expect(imageOf('deployments', 'shop', 'crashy')).toBe(V1);
   });

@@ -16,6 +16,7 @@ import {
   type ValidKubernetesReleasePlan,
 } from './kubernetes-plan.schema.js';
 import { KubeApiError, toKubeApiError } from './kube-api-error.js';
+import { RolloutDetail } from './rollout-detail.js';
 import type { Emit } from './rollout-reporter.js';
 import { RolloutWatch, type RolloutOutcome } from './rollout-watcher.js';
 import { WorkloadClient } from './workload-client.js';
@@ -96,6 +97,12 @@ async function releaseTarget(
   // it can be undone; and a restore runs after a cancel too. Their calls ignore the signal.
   const writer = new WorkloadClient(kc, t.workload, { onRetry });
   const label = client.label;
+  const onDetail = ctx.onTargetDetail;
+  const detail = onDetail
+    ? new RolloutDetail(t.workload.kind, `${t.workload.kind}/${t.workload.name} in ${t.workload.namespace}`, (d) =>
+        onDetail(t.id, d),
+      )
+    : undefined;
   let previousImage: string | null = null;
   let image: string | null = null;
   let change: Change | undefined;
@@ -106,6 +113,9 @@ async function releaseTarget(
     restore?: KubernetesTargetResult['restore'],
   ) => {
     const finishedAt = new Date();
+    if (restore) detail?.restore(restore);
+    // The final detail always goes out, before the target's final state.
+    detail?.close();
     ctx.onTargetUpdate?.({ targetId: t.id, batch, state, startedAt, finishedAt, ...(error ? { error } : {}) });
     return {
       targetId: t.id,
@@ -132,6 +142,7 @@ async function releaseTarget(
       );
     }
     previousImage = containers[index]!.image ?? null;
+    detail?.begin(previousImage, current);
     if (settings.mode === 'image') {
       image = imageToDeploy(plan.image!);
       if (t.workload.imageRepository && imageRepositoryOf(image) !== t.workload.imageRepository) {
@@ -150,7 +161,8 @@ async function releaseTarget(
       emit('system', `${label}, container ${t.workload.container}: restarting pods of ${image ?? '(no image)'}`);
     }
 
-    watch = new RolloutWatch(client, selectorString(current), emit);
+    detail?.images(previousImage, image);
+    watch = new RolloutWatch(client, selectorString(current), emit, detail);
     await watch.prepare();
     let generation = current.metadata?.generation ?? 0;
     if (change) {
@@ -175,7 +187,7 @@ async function releaseTarget(
       return result('succeeded');
     }
     emit('system', `${outcomeWord(outcome)}: ${outcome.message}`);
-    const restore = change ? await restoreChange(writer, change, current, timeoutMs, emit) : undefined;
+    const restore = change ? await restoreChange(writer, change, current, timeoutMs, emit, detail) : undefined;
     const state: TargetFinalState = outcome.kind === 'cancelled' ? 'cancelled' : 'failed';
     return result(state, { code: outcomeCode(outcome), message: withRestore(outcome.message, restore) }, restore);
   } catch (err) {
@@ -231,10 +243,11 @@ async function restoreChange(
   before: WorkloadObject,
   timeoutMs: number,
   emit: Emit,
+  detail?: RolloutDetail,
 ): Promise<KubernetesTargetResult['restore']> {
   const what = describeChange(change, true);
   emit('system', `restoring ${client.label}: ${what}`);
-  const watch = new RolloutWatch(client, selectorString(before), emit);
+  const watch = new RolloutWatch(client, selectorString(before), emit, detail);
   try {
     await watch.prepare();
     let patched: WorkloadObject;

@@ -1,7 +1,7 @@
 // When is a rollout done? Exactly what `kubectl rollout status` decides: a port of
 // kubectl's DeploymentStatusViewer, StatefulSetStatusViewer and DaemonSetStatusViewer
 // (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go), messages included.
-import type { KubernetesWorkloadKind } from '@wharf/shared';
+import type { KubernetesWorkloadKind, WorkloadReplicas } from '@wharf/shared';
 import type { WorkloadObject } from './workload-types.js';
 
 export interface RolloutStatus {
@@ -131,4 +131,23 @@ export function replicaSummary(kind: KubernetesWorkloadKind, w: WorkloadObject):
     case 'DaemonSet':
       return `${s.desiredNumberScheduled ?? 0} desired, ${s.updatedNumberScheduled ?? 0} updated, ${s.numberReady ?? 0} ready, ${s.numberAvailable ?? 0} available`;
   }
+}
+
+/** Desired/updated/ready/available as the deployment page and Test connection show them. */
+export function replicaCounts(kind: KubernetesWorkloadKind, w: WorkloadObject): WorkloadReplicas {
+  const s = w.status ?? {};
+  if (kind === 'DaemonSet') {
+    return {
+      desired: s.desiredNumberScheduled ?? 0,
+      updated: s.updatedNumberScheduled ?? 0,
+      ready: s.numberReady ?? 0,
+      available: s.numberAvailable ?? 0,
+    };
+  }
+  return {
+    desired: w.spec?.replicas ?? 0,
+    updated: s.updatedReplicas ?? 0,
+    ready: s.readyReplicas ?? 0,
+    available: s.availableReplicas ?? s.readyReplicas ?? 0,
+  };
 }

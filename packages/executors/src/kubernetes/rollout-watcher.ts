@@ -6,6 +6,7 @@
 // patched (what exists then is "old"), follow() runs after the patch.
 import type { KubeApiError } from './kube-api-error.js';
 import { ResilientWatch } from './resilient-watch.js';
+import type { RolloutDetail } from './rollout-detail.js';
 import { RolloutReporter, type Emit } from './rollout-reporter.js';
 import { rolloutStatus } from './rollout-status.js';
 import { WARNINGS, type WorkloadClient } from './workload-client.js';
@@ -34,6 +35,8 @@ export class RolloutWatch {
     /** The workload's pod selector (labelSelector syntax). */
     selector: string,
     private readonly emit: Emit,
+    /** Receives the workload and its pods too, for the deployment page. */
+    private readonly detail?: RolloutDetail,
   ) {
     this.reporter = new RolloutReporter(client, emit);
     const notice = (text: string) => emit('system', text);
@@ -44,8 +47,14 @@ export class RolloutWatch {
       what: `pods of ${client.label}`,
       list: () => client.listPods(selector),
       handlers: {
-        onList: (items, relist) => this.reporter.podsListed(items, relist),
-        onEvent: (type, p) => this.reporter.pod(type, p),
+        onList: (items, relist) => {
+          this.reporter.podsListed(items, relist);
+          this.detail?.podsListed(items);
+        },
+        onEvent: (type, p) => {
+          this.reporter.pod(type, p);
+          this.detail?.pod(type, p);
+        },
         onNotice: notice,
         onFatal: (err) => notice(`pods are no longer watched: ${err.message}`),
       },
@@ -87,7 +96,9 @@ export class RolloutWatch {
     };
     let lastMessage = '';
     const evaluate = (w: WorkloadObject) => {
-      if (finished || (w.metadata?.generation ?? 0) < o.minGeneration) return;
+      if (finished) return;
+      this.detail?.workload(w);
+      if ((w.metadata?.generation ?? 0) < o.minGeneration) return;
       this.reporter.workload(w);
       const s = rolloutStatus(client.ref.kind, w);
       if (s.error) return finish({ kind: 'failed', code: 'rollout_failed', message: s.error });

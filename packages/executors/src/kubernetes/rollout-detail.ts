@@ -1,0 +1,120 @@
+// What the deployment page shows per workload while it rolls out: the image it replaced and
+// the one it gets, replica counts, the workload's pods (phase, ready, why one waits) and the
+// restore when one ran. Fed by the same watches as the log; sent at most every
+// `intervalMs` (a rollout of many pods changes many times a second), the last state always.
+import type { KubernetesTargetDetail, KubernetesWorkloadKind, WorkloadPodView } from '@wharf/shared';
+import type { WatchEventType } from './resilient-watch.js';
+import { replicaCounts } from './rollout-status.js';
+import type { PodObject, WorkloadObject } from './workload-types.js';
+
+/** Four updates a second per workload at most. */
+export const DETAIL_INTERVAL_MS = 250;
+/** A DaemonSet on a large cluster has a pod per node; the page needs a sample, not all. */
+const MAX_PODS = 100;
+
+/** Where the rollout detail goes (the executor's `onTargetDetail`, bound to one target). */
+export type DetailSink = (detail: KubernetesTargetDetail) => void;
+
+/** The pod as the page shows it: phase, ready, and the reason it waits or stopped. */
+export function podView(p: PodObject): WorkloadPodView {
+  const statuses = p.status?.containerStatuses ?? [];
+  const sched = p.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  const waiting = statuses.find((c) => c.state?.waiting?.reason)?.state?.waiting?.reason;
+  const terminated = statuses.find((c) => c.state?.terminated?.reason)?.state?.terminated?.reason;
+  const reason = p.metadata?.deletionTimestamp
+    ? 'Terminating'
+    : sched?.status === 'False'
+      ? (sched.reason ?? 'Unschedulable')
+      : (waiting ?? terminated ?? null);
+  return {
+    name: p.metadata?.name ?? '',
+    phase: p.status?.phase ?? 'Pending',
+    ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    reason,
+  };
+}
+
+export class RolloutDetail {
+  private readonly detail: KubernetesTargetDetail;
+  private readonly pods = new Map<string, WorkloadPodView>();
+  private lastSent = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private lastJson = '';
+  private closed = false;
+
+  constructor(
+    private readonly kind: KubernetesWorkloadKind,
+    workload: string,
+    private readonly sink: DetailSink,
+    private readonly intervalMs = DETAIL_INTERVAL_MS,
+  ) {
+    this.detail = { kind: 'kubernetes', workload, previousImage: null, image: null, replicas: null, pods: [] };
+  }
+
+  /** What was read before the release changed anything: the image to put back, the counts now. */
+  begin(previousImage: string | null, w: WorkloadObject): void {
+    this.detail.previousImage = previousImage;
+    this.detail.replicas = replicaCounts(this.kind, w);
+    this.changed();
+  }
+
+  images(previousImage: string | null, image: string | null): void {
+    this.detail.previousImage = previousImage;
+    this.detail.image = image;
+    this.changed();
+  }
+
+  workload(w: WorkloadObject): void {
+    this.detail.replicas = replicaCounts(this.kind, w);
+    this.changed();
+  }
+
+  /** A list is the whole set of the workload's pods (first list, or a relist after a gap). */
+  podsListed(items: PodObject[]): void {
+    this.pods.clear();
+    for (const p of items) if (p.metadata?.name) this.pods.set(p.metadata.name, podView(p));
+    this.changed();
+  }
+
+  pod(type: WatchEventType, p: PodObject): void {
+    const name = p.metadata?.name;
+    if (!name) return;
+    if (type === 'DELETED') this.pods.delete(name);
+    else this.pods.set(name, podView(p));
+    this.changed();
+  }
+
+  restore(restore: NonNullable<KubernetesTargetDetail['restore']>): void {
+    this.detail.restore = restore;
+    this.changed();
+  }
+
+  /** Sends the final state now; a watch event arriving after it changes nothing. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.send();
+  }
+
+  private changed(): void {
+    if (this.timer || this.closed) return;
+    const wait = this.lastSent + this.intervalMs - Date.now();
+    if (wait <= 0) this.send();
+    else this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  private send(): void {
+    const detail: KubernetesTargetDetail = { ...this.detail, pods: [...this.pods.values()].slice(0, MAX_PODS) };
+    // Nothing the page shows changed (a pod's resourceVersion moved, say): no write.
+    const json = JSON.stringify(detail);
+    if (json === this.lastJson) return;
+    this.lastJson = json;
+    this.lastSent = Date.now();
+    this.sink(detail);
+  }
+}
