@@ -36,6 +36,9 @@ const BASELINE = {
   batchSize: '25%',
   onFailure: 'continue',
   timeoutMinutes: 17,
+  strategy: 'rolling-restart',
+  kubernetes: { mode: 'restart', rolloutTimeoutSeconds: 321 },
+  rollingRestart: { readinessDelaySeconds: 7, allowOnProtected: true },
 };
 
 // Another valid value for each leaf; the first test checks this covers the whole schema.
@@ -52,6 +55,11 @@ const OTHER: Record<string, unknown> = {
   batchSize: 3,
   onFailure: 'stop',
   timeoutMinutes: 90,
+  strategy: 'release',
+  'kubernetes.mode': 'image',
+  'kubernetes.rolloutTimeoutSeconds': 600,
+  'rollingRestart.readinessDelaySeconds': 0,
+  'rollingRestart.allowOnProtected': false,
 };
 
 beforeAll(async () => {

@@ -14,3 +14,4 @@ export * from './retention.js';
 export * from './tokens.js';
 export * from './kubernetes.js';
 export * from './target-detail.js';
+export * from './release-strategy.js';

@@ -29,6 +29,7 @@ import type { ProjectCtx } from '../projects/projects.service.js';
 import { DeployQueue } from '../queue/deploy-queue.service.js';
 import { DeploymentEvents } from './deployment-events.js';
 import { deploymentViewInclude, toDeploymentView } from './deployment.views.js';
+import { assertRollingRestartMayRun } from './rolling-restart-preflight.js';
 
 interface NewDeployment {
   environment: Environment;
@@ -296,6 +297,7 @@ export class DeploymentsService {
     if (targets.length === 0) {
       throw new BadRequestException(`environment ${n.environment.name} has no targets; add one before releasing`);
     }
+    await assertRollingRestartMayRun(this.prisma, n.environment, targets);
     const artifact = await this.prisma.artifact.findUniqueOrThrow({ where: { id: n.artifactId } });
     if (targets.some((t) => t.kind === 'ssh') && artifact.kind !== 'tarball') {
       throw new BadRequestException(`version ${artifact.version} is an image; SSH targets need a tarball version`);

@@ -15,6 +15,11 @@ import type { EnvironmentVariable, Prisma } from '../generated/prisma/client.js'
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { ProjectCtx } from '../projects/projects.service.js';
 import { EnvironmentsService } from './environments.service.js';
+import {
+  assertMayChangeRollingRestartSwitch,
+  assertValidRestartSecretVariable,
+  rollingRestartSwitchAudit,
+} from './rolling-restart-switch.js';
 import { toVariableView } from './variable-view.js';
 
 @Injectable()
@@ -43,6 +48,7 @@ export class DeployConfigService {
       if (!r.success) {
         throw new BadRequestException({ message: `${r.issues[0]!.path}: ${r.issues[0]!.message}`, issues: r.issues });
       }
+      assertMayChangeRollingRestartSwitch(ctx.actor, r.changed);
       await tx.environment.update({ where: { id: env.id }, data: { settings: r.data as Prisma.InputJsonValue } });
       await this.audit.record(
         ctx,
@@ -55,6 +61,8 @@ export class DeployConfigService {
         },
         tx,
       );
+      const switchAudit = rollingRestartSwitchAudit(env, ctx.project.id, r.changed, r.data);
+      if (switchAudit) await this.audit.record(ctx, switchAudit, tx);
       return r.data;
     });
   }
@@ -69,6 +77,7 @@ export class DeployConfigService {
   }
 
   async setVariable(ctx: ProjectCtx, envId: string, body: SetVariableBody): Promise<VariableView> {
+    assertValidRestartSecretVariable(body);
     return this.prisma.$transaction(async (tx) => {
       const env = await this.environments.find(ctx, envId, tx);
       const sealed = new Uint8Array(this.box.seal(body.value));
