@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { CreateTarget, HostPreflightView, TargetView, UpdateTarget } from '@wharf/shared';
+import type { CreateTarget, HostPreflightView, KubernetesPreflightView, TargetView, UpdateTarget } from '@wharf/shared';
 import { api, seg } from '../client';
 import { targetKeys } from './keys';
 
@@ -32,11 +32,16 @@ export function useDeleteTarget(slug: string) {
   });
 }
 
-/** Runs the preflight checks against an SSH target; also reports the host key it offers. */
+/**
+ * Runs the preflight checks against a target: an SSH target also reports the host key it
+ * offers, a Kubernetes target its workload's current image and replicas.
+ */
 export function useTestConnection(slug: string) {
   return useMutation({
     mutationFn: (id: string) =>
-      api<HostPreflightView>(`/projects/${seg(slug)}/targets/${seg(id)}/test-connection`, { method: 'POST' }),
+      api<HostPreflightView | KubernetesPreflightView>(`/projects/${seg(slug)}/targets/${seg(id)}/test-connection`, {
+        method: 'POST',
+      }),
   });
 }
 

@@ -1,4 +1,4 @@
-import type { EnvironmentView, HostPreflightView } from '@wharf/shared';
+import type { EnvironmentView, HostPreflightView, KubernetesPreflightView, TargetView } from '@wharf/shared';
 import { Fragment, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useCredentials } from '../../api/credentials/queries';
@@ -15,6 +15,7 @@ import { Section } from '../../components/Section';
 import { TimeAgo } from '../../components/TimeAgo';
 import { useProjectContext } from '../../features/projects/project-context';
 import { HostKeyProbeResult, HostKeyStatus } from '../../features/targets/HostKey';
+import { isKubernetesPreflight, KubernetesPreflight } from '../../features/targets/KubernetesPreflight';
 import { VariablesEditor } from '../../features/environments/VariablesEditor';
 import { TargetForm } from '../../features/targets/TargetForm';
 import { targetSummary } from '../../features/targets/target-fields';
@@ -87,7 +88,7 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
   const remove = useDeleteTarget(slug);
   const testConnection = useTestConnection(slug);
   const isAdmin = useMe().data?.isAdmin ?? false;
-  const [probes, setProbes] = useState<Record<string, HostPreflightView>>({});
+  const [probes, setProbes] = useState<Record<string, HostPreflightView | KubernetesPreflightView>>({});
   const [creating, setCreating] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [variablesOf, setVariablesOf] = useState<string | null>(null);
@@ -175,7 +176,7 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
                       {canEdit && (
                         <td className="actions-col">
                           <div className="row-actions">
-                            {target.kind === 'ssh' && (
+                            {(target.kind === 'ssh' || target.kind === 'kubernetes') && (
                               <button
                                 type="button"
                                 className="btn btn-small"
@@ -228,7 +229,7 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
                           {testConnection.isError && testConnection.variables === target.id ? (
                             <ErrorNotice error={testConnection.error} testId={`test-connection-error-${target.name}`} />
                           ) : (
-                            <HostKeyProbeResult
+                            <TargetProbeResult
                               slug={slug}
                               target={target}
                               probe={probes[target.id]!}
@@ -259,4 +260,22 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
       </QueryView>
     </Section>
   );
+}
+
+/** A Kubernetes target's checks with its workload's image and replicas, or an SSH target's checks and host key. */
+function TargetProbeResult({
+  slug,
+  target,
+  probe,
+  isAdmin,
+  onApproved,
+}: {
+  slug: string;
+  target: TargetView;
+  probe: HostPreflightView | KubernetesPreflightView;
+  isAdmin: boolean;
+  onApproved: () => void;
+}) {
+  if (isKubernetesPreflight(probe)) return <KubernetesPreflight targetName={target.name} probe={probe} />;
+  return <HostKeyProbeResult slug={slug} target={target} probe={probe} isAdmin={isAdmin} onApproved={onApproved} />;
 }
