@@ -38,6 +38,10 @@ export interface RecordedRequest {
   user: string | null;
   contentType: string | null;
   status: number;
+  /** When it arrived (ms since the epoch). */
+  receivedAt: number;
+  /** Which TCP (TLS) connection carried it: requests of one connection share the number. */
+  connectionId: number;
 }
 
 interface FaultRule {
@@ -89,6 +93,8 @@ export class SimApiServer {
   readonly requests: RecordedRequest[] = [];
   private readonly faults: FaultRule[] = [];
   private readonly watches = new Set<OpenWatch>();
+  private readonly connectionIds = new WeakMap<object, number>();
+  private connections = 0;
 
   constructor(
     private readonly store: ObjectStore,
@@ -139,6 +145,8 @@ export class SimApiServer {
       user: null,
       contentType: req.headers['content-type'] ?? null,
       status: 0,
+      receivedAt: Date.now(),
+      connectionId: this.connectionIdOf(req.socket),
     };
     this.requests.push(rec);
     this.route(req, res, url, rec).catch((err: unknown) => {
@@ -146,6 +154,15 @@ export class SimApiServer {
         err instanceof HttpError ? err.body : status(500, 'InternalError', `Internal error occurred: ${String(err)}`);
       this.send(res, rec, body.code, body);
     });
+  }
+
+  private connectionIdOf(socket: object): number {
+    let id = this.connectionIds.get(socket);
+    if (id === undefined) {
+      id = ++this.connections;
+      this.connectionIds.set(socket, id);
+    }
+    return id;
   }
 
   private send(res: ServerResponse, rec: RecordedRequest, code: number, body: unknown): void {

@@ -78,7 +78,7 @@ export interface K8sSim {
   /** Sends 410 Gone to every open watch and compacts history. */
   expireWatches(): number;
   openWatches(): number;
-  /** Every request so far, in order (method, path, query, user, content type, status). */
+  /** Every request so far, in order (method, path, query, user, content type, status, arrival time, connection). */
   requests: RecordedRequest[];
   /**
    * Calls `listener` synchronously on every change the store applies (API writes and the
