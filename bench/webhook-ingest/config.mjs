@@ -23,6 +23,10 @@ export function loadConfig(env = process.env) {
     retries: int('BENCH_RETRIES', env.BENCH_RETRIES, 4, 0, 10),
     /** Upper bound for the worker to settle every delivery after the load. */
     settleTimeoutMs: int('BENCH_SETTLE_TIMEOUT_S', env.BENCH_SETTLE_TIMEOUT_S, 120, 5, 3600) * 1000,
+    /** Unique deliveries sent (untimed, recorded) before the timed load, to each side. */
+    warmup: int('BENCH_WARMUP', env.BENCH_WARMUP, 200, 0, 100000),
+    /** Also measure the peer (a plain Node endpoint doing the same essential work) in the same run. */
+    peer: env.BENCH_PEER !== '0',
     resultFile: resolve(REPO_ROOT, 'bench/results/webhook-ingest.json'),
   };
 }

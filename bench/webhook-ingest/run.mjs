@@ -16,6 +16,7 @@ import { cpuMeter } from '../ssh-fanout/cpu.mjs';
 import { WharfClient } from '../ssh-fanout/wharf-client.mjs';
 import { ADMIN, startWharfStack } from '../ssh-fanout/wharf-stack.mjs';
 import { loadConfig } from './config.mjs';
+import { startPeer } from './peer-stack.mjs';
 import { deliveryHeaders, pushBody, randomSha, tagPushBody } from './payloads.mjs';
 
 const TARGET_P99_MS = 50;
@@ -117,12 +118,12 @@ async function pushArtifact(url, project, version, commit, tarball) {
 }
 
 /** One attempt; GitLab's timeout is 10 s. */
-async function attempt(url, slot) {
+async function attempt(side, slot) {
   const started = performance.now();
   try {
-    const res = await fetch(`${url}/api/v1/hooks/gitlab/${slot.d.project.slug}`, {
+    const res = await fetch(`${side.url}${side.hookPath(slot.d.project.slug)}`, {
       method: 'POST',
-      headers: slot.d.headers,
+      headers: side.headersOf(slot.d),
       body: slot.d.body,
       signal: AbortSignal.timeout(10_000),
     });
@@ -137,14 +138,14 @@ async function attempt(url, slot) {
  * Like GitLab: a 5xx or a timeout is retried with the same headers and body (so the same
  * Idempotency-Key), here after 1 s doubling, at most `retries` times. Times are first answers.
  */
-async function send(url, slot, retries) {
-  const first = await attempt(url, slot);
+async function send(side, slot, retries) {
+  const first = await attempt(side, slot);
   let last = first;
   let tries = 0;
   while ((last.status === 0 || last.status >= 500) && tries < retries) {
     await sleep(1000 * 2 ** tries);
     tries++;
-    last = await attempt(url, slot);
+    last = await attempt(side, slot);
   }
   return { ms: first.ms, firstStatus: first.status, status: last.status, body: last.body, retried: tries };
 }
@@ -157,11 +158,122 @@ function cpuSeconds(pid) {
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
+/**
+ * Sends the schedule to one side (Wharf or the peer) and waits until its worker settled every
+ * delivery. `side`: url, hookPath(slug), headersOf(delivery), pids {endpoint, worker},
+ * settleCounts() -> {deliveries, unsettled}. Returns the answers, the time the load took, the
+ * settle time and CPU per delivery of each process.
+ */
+async function loadPhase(side, schedule, cfg) {
+  // Warm up first (JIT, lazily loaded code, pools): unique tag pushes, 10 at a time, not timed.
+  const projects = [...new Set(schedule.slots.map((s) => s.d.project))];
+  for (let i = 0; i < cfg.warmup; i += 10) {
+    await Promise.all(
+      Array.from({ length: Math.min(10, cfg.warmup - i) }, (_, j) => {
+        const project = projects[(i + j) % projects.length];
+        const d = {
+          project,
+          body: tagPushBody(`warmup-${i + j}`, randomSha()),
+          headers: deliveryHeaders('Tag Push Hook', project.hookToken),
+        };
+        return send(side, { d }, cfg.retries);
+      }),
+    );
+  }
+  const cpuBefore = { endpoint: cpuSeconds(side.pids.endpoint), worker: cpuSeconds(side.pids.worker) };
+  const machine = cpuMeter();
+  const started = performance.now();
+  const pending = [];
+  for (const slot of schedule.slots) {
+    const wait = started + slot.dueMs - performance.now();
+    if (wait > 1) await sleep(wait);
+    pending.push(
+      send(side, slot, cfg.retries).then((r) => ({
+        ...r,
+        duplicate: slot.duplicate,
+        key: slot.d.headers['idempotency-key'],
+      })),
+    );
+  }
+  const results = await Promise.all(pending);
+  const elapsedS = (performance.now() - started) / 1000;
+  const sentDone = performance.now();
+  // Let the worker finish: every delivery looked at.
+  let counts;
+  const deadline = Date.now() + cfg.settleTimeoutMs;
+  for (;;) {
+    counts = await side.settleCounts();
+    if (counts.unsettled === 0 || Date.now() > deadline) break;
+    await sleep(500);
+  }
+  const settledAfterS = +((performance.now() - sentDone) / 1000).toFixed(1);
+  // CPU per delivery sent (copies included), until everything settled: the machine-independent part.
+  const perDelivery = (pid, before) => +(((cpuSeconds(pid) - before) * 1000) / schedule.slots.length).toFixed(2);
+  const cpu = {
+    endpointMsPerDelivery: perDelivery(side.pids.endpoint, cpuBefore.endpoint),
+    workerMsPerDelivery: perDelivery(side.pids.worker, cpuBefore.worker),
+    ...machine(),
+  };
+  return { results, elapsedS, settledAfterS, counts, cpu, warmup: cfg.warmup };
+}
+
+/** Answers, latency and the idempotency checks of one phase; failures are pushed to `failures`. */
+function summarizePhase(name, phase, schedule, failures) {
+  const { results, counts } = phase;
+  const ms = results.map((r) => r.ms).sort((a, b) => a - b);
+  const byStatus = {};
+  const firstAnswers = {};
+  for (const r of results) {
+    byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    firstAnswers[r.firstStatus] = (firstAnswers[r.firstStatus] ?? 0) + 1;
+  }
+  const byKey = new Map();
+  for (const r of results) {
+    const list = byKey.get(r.key) ?? [];
+    list.push(r);
+    byKey.set(r.key, list);
+  }
+  // Per delivery (copies included): at most one 202, every other final answer 200
+  // "duplicate" (a retried delivery may get no 202 at all: its first try was recorded).
+  const wrongDup = [...byKey.values()].filter(
+    (list) =>
+      list.filter((r) => r.status === 202).length > 1 ||
+      list.some((r) => r.status !== 202 && !(r.status === 200 && r.body?.status === 'duplicate')),
+  ).length;
+  if (wrongDup > 0)
+    failures.push(
+      `${name}: ${wrongDup} deliveries: more than one 202, or a final answer other than 202 / 200 duplicate`,
+    );
+  const expected = schedule.unique + phase.warmup;
+  if (counts.deliveries !== expected)
+    failures.push(`${name}: ${counts.deliveries} recorded, ${expected} sent (${phase.warmup} of them to warm up)`);
+  if (counts.unsettled > 0) failures.push(`${name}: ${counts.unsettled} deliveries not settled`);
+  return {
+    sent: results.length,
+    uniqueDeliveries: schedule.unique,
+    duplicatesSent: results.filter((r) => r.duplicate).length,
+    achievedRate: Math.round(results.length / phase.elapsedS),
+    firstAnswers,
+    finalAnswers: byStatus,
+    retried: results.filter((r) => r.retried > 0).length,
+    answerMs: { p50: +pct(ms, 50).toFixed(1), p99: +pct(ms, 99).toFixed(1), max: +ms[ms.length - 1].toFixed(1) },
+    recorded: counts.deliveries,
+    warmup: phase.warmup,
+    unsettled: counts.unsettled,
+    settledAfterS: phase.settledAfterS,
+    cpu: phase.cpu,
+  };
+}
+
+const ratio = (a, b) => (b > 0 ? +(a / b).toFixed(2) : null);
+
 async function main() {
   const cfg = loadConfig();
   const workDir = await mkdtemp(join(cfg.tmpRoot ?? tmpdir(), 'wharf-bench-hooks-'));
   let stack = null;
+  let peer = null;
   const cleanup = async () => {
+    await peer?.stop();
     await stack?.stop();
     if (!cfg.keepLogs) await rm(workDir, { recursive: true, force: true });
     else log(`logs kept in ${workDir}`);
@@ -179,45 +291,43 @@ async function main() {
     for (const [n, d] of schedule.deploys.entries()) {
       await pushArtifact(stack.url, d.project, `v${n}`, d.sha, tarball);
     }
-
-    log(
-      `sending ${schedule.slots.length} deliveries: ${cfg.rate}/s for ${cfg.seconds} s over ${cfg.projects} projects`,
-    );
-    const cpuBefore = { api: cpuSeconds(stack.apiPid), worker: cpuSeconds(stack.workerPid) };
-    const machine = cpuMeter();
-    const started = performance.now();
-    const pending = [];
-    for (const slot of schedule.slots) {
-      const wait = started + slot.dueMs - performance.now();
-      if (wait > 1) await sleep(wait);
-      pending.push(
-        send(stack.url, slot, cfg.retries).then((r) => ({
-          ...r,
-          duplicate: slot.duplicate,
-          key: slot.d.headers['idempotency-key'],
-        })),
+    if (cfg.peer) {
+      peer = await startPeer(
+        stack,
+        projects.map((p) => p.slug),
+        { redisUrl: cfg.redisUrl, maxBodyBytes: 1024 * 1024, workDir },
       );
     }
-    const results = await Promise.all(pending);
-    const elapsedS = (performance.now() - started) / 1000;
-    const sentDone = performance.now();
-
-    // Let the worker finish: every delivery looked at, every deployment created.
     const db = await stack.db();
-    let counts;
-    const deadline = Date.now() + cfg.settleTimeoutMs;
-    for (;;) {
-      const { rows } = await db.query(
-        `SELECT count(*)::int AS deliveries,
-                count(*) FILTER (WHERE outcome IN ('pending', 'waiting'))::int AS unsettled,
-                count(*) FILTER (WHERE outcome = 'deployed')::int AS deployed,
-                (SELECT count(*)::int FROM "Deployment" WHERE trigger = 'webhook') AS deployments
+    const failures = [];
+
+    log(`Wharf: ${schedule.slots.length} deliveries, ${cfg.rate}/s for ${cfg.seconds} s over ${cfg.projects} projects`);
+    const wharfPhase = await loadPhase(
+      {
+        url: stack.url,
+        hookPath: (slug) => `/api/v1/hooks/gitlab/${slug}`,
+        headersOf: (d) => d.headers,
+        pids: { endpoint: stack.apiPid, worker: stack.workerPid },
+        settleCounts: async () =>
+          (
+            await db.query(
+              `SELECT count(*)::int AS deliveries,
+                      count(*) FILTER (WHERE outcome IN ('pending', 'waiting'))::int AS unsettled
+                 FROM "WebhookDelivery"`,
+            )
+          ).rows[0],
+      },
+      schedule,
+      cfg,
+    );
+    const wharf = summarizePhase('Wharf', wharfPhase, schedule, failures);
+    const deployments = (
+      await db.query(
+        `SELECT count(*) FILTER (WHERE outcome = 'deployed')::int AS deployed,
+                (SELECT count(*)::int FROM "Deployment" WHERE trigger = 'webhook') AS created
            FROM "WebhookDelivery"`,
-      );
-      counts = rows[0];
-      if (counts.unsettled === 0 || Date.now() > deadline) break;
-      await sleep(500);
-    }
+      )
+    ).rows[0];
     const outcomes = Object.fromEntries(
       (
         await db.query(`SELECT outcome::text, count(*)::int AS n FROM "WebhookDelivery" GROUP BY 1 ORDER BY 1`)
@@ -229,72 +339,65 @@ async function main() {
            FROM "WebhookDelivery" WHERE ref = 'refs/heads/main' GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 5`,
       )
     ).rows;
-    const settledAfterS = +((performance.now() - sentDone) / 1000).toFixed(1);
-    // CPU per delivery sent (copies included), until everything settled: the machine-independent part.
-    const cpuMsPerDelivery = (pid, before) => +(((cpuSeconds(pid) - before) * 1000) / schedule.slots.length).toFixed(2);
-    const cpu = {
-      apiMsPerDelivery: cpuMsPerDelivery(stack.apiPid, cpuBefore.api),
-      workerMsPerDelivery: cpuMsPerDelivery(stack.workerPid, cpuBefore.worker),
-      ...machine(),
-    };
-    await db.end();
-
-    const ms = results.map((r) => r.ms).sort((a, b) => a - b);
-    const byStatus = {};
-    const firstAnswers = {};
-    for (const r of results) {
-      byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-      firstAnswers[r.firstStatus] = (firstAnswers[r.firstStatus] ?? 0) + 1;
-    }
-    const byKey = new Map();
-    for (const r of results) {
-      const list = byKey.get(r.key) ?? [];
-      list.push(r);
-      byKey.set(r.key, list);
-    }
-    // Per delivery (copies included): at most one 202, every other final answer 200
-    // "duplicate" (a retried delivery may get no 202 at all: its first try was recorded).
-    const wrongDup = [...byKey.values()].filter(
-      (list) =>
-        list.filter((r) => r.status === 202).length > 1 ||
-        list.some((r) => r.status !== 202 && !(r.status === 200 && r.body?.status === 'duplicate')),
-    ).length;
-    const summary = {
-      sent: results.length,
-      uniqueDeliveries: schedule.unique,
-      duplicatesSent: results.filter((r) => r.duplicate).length,
-      achievedRate: Math.round(results.length / elapsedS),
-      firstAnswers,
-      finalAnswers: byStatus,
-      retried: results.filter((r) => r.retried > 0).length,
-      answerMs: { p50: +pct(ms, 50).toFixed(1), p99: +pct(ms, 99).toFixed(1), max: +ms[ms.length - 1].toFixed(1) },
-      recorded: counts.deliveries,
-      unsettled: counts.unsettled,
-      deliveriesDeployed: counts.deployed,
-      deploymentsCreated: counts.deployments,
+    Object.assign(wharf, {
+      deliveriesDeployed: deployments.deployed,
+      deploymentsCreated: deployments.created,
       deploymentsExpected: schedule.deploys.length,
-      settledAfterS,
-      cpu,
       outcomes,
       mainBranchOutcomes: mainReasons,
-    };
-    const failures = [];
-    if (summary.answerMs.p99 >= TARGET_P99_MS) failures.push(`p99 ${summary.answerMs.p99} ms >= ${TARGET_P99_MS} ms`);
-    if (wrongDup > 0)
-      failures.push(`${wrongDup} deliveries: more than one 202, or a final answer other than 202 / 200 duplicate`);
-    if (counts.deliveries !== schedule.unique) failures.push(`${counts.deliveries} recorded, ${schedule.unique} sent`);
+    });
+    if (wharf.answerMs.p99 >= TARGET_P99_MS)
+      failures.push(`Wharf: p99 ${wharf.answerMs.p99} ms >= ${TARGET_P99_MS} ms`);
     // One deploying push per project: each deploys. With more, a later push of the same project
     // may rightly supersede an earlier one still waiting (only the newest commit runs), so the
     // count lies between the number of projects and the number of deploying pushes.
     const minDeploys = Math.min(schedule.deploys.length, new Set(schedule.deploys.map((d) => d.project.slug)).size);
-    if (counts.deployments < minDeploys || counts.deployments > schedule.deploys.length)
+    if (deployments.created < minDeploys || deployments.created > schedule.deploys.length)
       failures.push(
         minDeploys === schedule.deploys.length
-          ? `${counts.deployments} deployments, ${schedule.deploys.length} expected`
-          : `${counts.deployments} deployments, expected ${minDeploys}..${schedule.deploys.length}`,
+          ? `${deployments.created} deployments, ${schedule.deploys.length} expected`
+          : `${deployments.created} deployments, expected ${minDeploys}..${schedule.deploys.length}`,
       );
-    if (counts.unsettled > 0) failures.push(`${counts.unsettled} deliveries not settled`);
 
+    let peerSummary = null;
+    let vsPeer = null;
+    if (peer) {
+      // The same schedule (bodies, copies, keys, timing), each project's peer token.
+      log(`peer: the same ${schedule.slots.length} deliveries`);
+      const peerPhase = await loadPhase(
+        {
+          url: peer.url,
+          hookPath: peer.hookPath,
+          headersOf: (d) => ({ ...d.headers, 'x-gitlab-token': peer.tokens.get(d.project.slug) }),
+          pids: { endpoint: peer.serverPid, worker: peer.workerPid },
+          settleCounts: async () =>
+            (
+              await db.query(
+                `SELECT count(*)::int AS deliveries, count(*) FILTER (WHERE outcome = 'pending')::int AS unsettled
+                   FROM peer_delivery`,
+              )
+            ).rows[0],
+        },
+        schedule,
+        cfg,
+      );
+      peerSummary = summarizePhase('peer', peerPhase, schedule, failures);
+      const w = wharf;
+      const p = peerSummary;
+      vsPeer = {
+        p50: ratio(w.answerMs.p50, p.answerMs.p50),
+        p99: ratio(w.answerMs.p99, p.answerMs.p99),
+        endpointCpu: ratio(w.cpu.endpointMsPerDelivery, p.cpu.endpointMsPerDelivery),
+        workerCpu: ratio(w.cpu.workerMsPerDelivery, p.cpu.workerMsPerDelivery),
+        totalCpu: ratio(
+          w.cpu.endpointMsPerDelivery + w.cpu.workerMsPerDelivery,
+          p.cpu.endpointMsPerDelivery + p.cpu.workerMsPerDelivery,
+        ),
+      };
+    }
+    await db.end();
+
+    const summary = { wharf, peer: peerSummary, wharfOverPeer: vsPeer };
     console.log(JSON.stringify(summary, null, 2));
     await mkdir(dirname(cfg.resultFile), { recursive: true });
     await writeFile(
@@ -308,8 +411,9 @@ async function main() {
     log(
       failures.length
         ? `FAIL: ${failures.join('; ')}`
-        : `PASS: p99 ${summary.answerMs.p99} ms < ${TARGET_P99_MS} ms, nothing lost, nothing duplicated`,
+        : `PASS: p99 ${wharf.answerMs.p99} ms < ${TARGET_P99_MS} ms, nothing lost, nothing duplicated`,
     );
+    if (vsPeer) log(`Wharf / peer: p50 ${vsPeer.p50}x, p99 ${vsPeer.p99}x, CPU per delivery ${vsPeer.totalCpu}x`);
     process.exitCode = failures.length ? 3 : 0;
   } finally {
     await cleanup();
