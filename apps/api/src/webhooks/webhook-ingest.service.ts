@@ -5,12 +5,14 @@
 import { Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { SLUG_PATTERN, type WebhookAckView, type WebhookEventKind } from '@wharf/shared';
 import { randomUUID } from 'node:crypto';
+import { isForeignKeyViolation } from '../common/db-errors.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { withTimeout } from '../common/with-timeout.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { WebhookQueue } from '../queue/webhook-queue.service.js';
 import { evaluateRules } from './auto-deploy-rules.js';
 import type { GitlabEvent } from './gitlab-payloads.js';
+import { type HookCredentials, WebhookTokenCache } from './webhook-token-cache.service.js';
 import { webhookTokenMatches } from './webhook-token.js';
 
 /** Longest a database step of the fast path may take before the answer is 503. */
@@ -34,24 +36,27 @@ export class WebhookIngest {
   constructor(
     private readonly prisma: PrismaService,
     private readonly queue: WebhookQueue,
+    private readonly tokens: WebhookTokenCache,
     private readonly logger: JsonLogger,
   ) {}
 
   /** The project whose webhook token this is; the same 401 (and the same work) otherwise. */
   async authenticate(slug: string, token: string | undefined): Promise<{ projectId: string }> {
-    const rows = SLUG_PATTERN.test(slug)
-      ? await this.db(
-          this.prisma.pool.query<{ projectId: string; tokenHash: string | null }>(
-            `SELECT p."id" AS "projectId", w."tokenHash"
-               FROM "Project" p LEFT JOIN "ProjectWebhook" w ON w."projectId" = p."id"
-              WHERE p."slug" = $1`,
-            [slug],
-          ),
-        ).then((r) => r.rows)
-      : [];
-    const row = rows[0];
-    if (!webhookTokenMatches(token, row?.tokenHash ?? null) || !row) throw invalidToken();
-    return { projectId: row.projectId };
+    const found = SLUG_PATTERN.test(slug) ? await this.tokens.lookup(slug, () => this.readCredentials(slug)) : null;
+    if (!webhookTokenMatches(token, found?.tokenHash ?? null) || !found) throw invalidToken();
+    return { projectId: found.projectId };
+  }
+
+  private async readCredentials(slug: string): Promise<HookCredentials> {
+    const { rows } = await this.db(
+      this.prisma.pool.query<{ projectId: string; tokenHash: string | null }>(
+        `SELECT p."id" AS "projectId", w."tokenHash"
+           FROM "Project" p LEFT JOIN "ProjectWebhook" w ON w."projectId" = p."id"
+          WHERE p."slug" = $1`,
+        [slug],
+      ),
+    );
+    return rows[0] ?? null;
   }
 
   /**
@@ -108,31 +113,38 @@ export class WebhookIngest {
     settled: { outcome: 'ignored' | 'rejected'; reason: string } | null,
   ): Promise<{ id: string; outcome: string } | null> {
     const { rows } = await this.db(
-      this.prisma.pool.query<{ id: string; outcome: string }>(
-        `INSERT INTO "WebhookDelivery"
+      this.prisma.pool
+        .query<{ id: string; outcome: string }>(
+          `INSERT INTO "WebhookDelivery"
            ("id", "projectId", "event", "kind", "ref", "sha", "commitAt", "actor", "idempotencyKey",
             "eventUuid", "outcome", "reason", "details", "processedAt")
          VALUES ($1, $2, $3, $4::"WebhookEventKind", $5, $6, $7, $8, $9, $10, $11::"WebhookOutcome", $12, $13::jsonb, $14)
          ON CONFLICT ("projectId", "idempotencyKey") DO NOTHING
          RETURNING "id", "outcome"::text AS "outcome"`,
-        [
-          randomUUID(),
-          projectId,
-          meta.event,
-          e.kind,
-          e.ref,
-          e.sha,
-          // ISO (UTC) strings: the columns hold UTC wall time, whatever this process's zone.
-          e.commitAt?.toISOString() ?? null,
-          e.actor,
-          meta.idempotencyKey,
-          meta.eventUuid,
-          settled?.outcome ?? 'pending',
-          settled?.reason ?? null,
-          JSON.stringify(e.details),
-          settled ? new Date().toISOString() : null,
-        ],
-      ),
+          [
+            randomUUID(),
+            projectId,
+            meta.event,
+            e.kind,
+            e.ref,
+            e.sha,
+            // ISO (UTC) strings: the columns hold UTC wall time, whatever this process's zone.
+            e.commitAt?.toISOString() ?? null,
+            e.actor,
+            meta.idempotencyKey,
+            meta.eventUuid,
+            settled?.outcome ?? 'pending',
+            settled?.reason ?? null,
+            JSON.stringify(e.details),
+            settled ? new Date().toISOString() : null,
+          ],
+        )
+        .catch((err: unknown) => {
+          if (!isForeignKeyViolation(err)) throw err;
+          // Deleted since its credentials were cached: as for any unknown project.
+          this.tokens.forgetProject(projectId);
+          throw invalidToken();
+        }),
     );
     return rows[0] ?? null;
   }
@@ -155,6 +167,7 @@ export class WebhookIngest {
     try {
       return await withTimeout(p, DB_TIMEOUT_MS, `database did not answer within ${DB_TIMEOUT_MS} ms`);
     } catch (err) {
+      if (err instanceof UnauthorizedException) throw err;
       this.logger.event('warn', 'webhook delivery: database unavailable', { error: String(err) }, 'WebhookIngest');
       throw unavailable('Wharf cannot reach its database');
     }

@@ -13,6 +13,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { ProjectCtx } from '../projects/projects.service.js';
+import { WebhookTokenCache } from './webhook-token-cache.service.js';
 import { newWebhookToken } from './webhook-token.js';
 import { deliveryViewInclude, toDeliveryView, toSettingsView } from './webhooks.views.js';
 
@@ -21,6 +22,7 @@ export class WebhookSettings {
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
+    private readonly tokens: WebhookTokenCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -40,7 +42,7 @@ export class WebhookSettings {
   async rotate(ctx: ProjectCtx): Promise<CreatedWebhookTokenView> {
     const { token, prefix, hash } = newWebhookToken();
     const createdById = ctx.actor.type === 'user' ? ctx.actor.id : null;
-    return this.prisma.$transaction(async (tx) => {
+    const view = await this.prisma.$transaction(async (tx) => {
       const before = await tx.projectWebhook.findUnique({ where: { projectId: ctx.project.id } });
       const hook = await tx.projectWebhook.upsert({
         where: { projectId: ctx.project.id },
@@ -68,6 +70,9 @@ export class WebhookSettings {
         token,
       };
     });
+    // Committed: the old token now stops working on every instance.
+    await this.tokens.changed(ctx.project.slug);
+    return view;
   }
 
   /** Turns the webhook off: every delivery is refused (401) until a new token is generated. */
@@ -81,6 +86,7 @@ export class WebhookSettings {
         tx,
       );
     });
+    await this.tokens.changed(ctx.project.slug);
   }
 
   /** Newest first. */

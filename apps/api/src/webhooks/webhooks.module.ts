@@ -6,6 +6,7 @@ import { ChangelogService } from './changelog.service.js';
 import { CommitsModule } from './commits.module.js';
 import { GitlabHookController } from './gitlab-hook.controller.js';
 import { WebhookIngest } from './webhook-ingest.service.js';
+import { WebhookTokenCache } from './webhook-token-cache.service.js';
 import { WebhookSettingsController } from './webhook-settings.controller.js';
 import { WebhookSettings } from './webhook-settings.service.js';
 
@@ -13,6 +14,6 @@ import { WebhookSettings } from './webhook-settings.service.js';
 @Module({
   imports: [CommitsModule],
   controllers: [GitlabHookController, WebhookSettingsController, AutoDeployRulesController, ChangelogController],
-  providers: [WebhookIngest, WebhookSettings, AutoDeployRules, ChangelogService],
+  providers: [WebhookIngest, WebhookTokenCache, WebhookSettings, AutoDeployRules, ChangelogService],
 })
 export class WebhooksModule {}
