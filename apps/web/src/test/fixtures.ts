@@ -51,6 +51,7 @@ export function deploymentView(extra: Partial<DeploymentView> = {}): DeploymentV
         startedAt: '2025-06-01T12:00:02.000Z',
         finishedAt: '2025-06-01T12:00:30.000Z',
         error: null,
+        detail: null,
       },
       {
         targetId: 't-web2',
@@ -60,6 +61,7 @@ export function deploymentView(extra: Partial<DeploymentView> = {}): DeploymentV
         startedAt: '2025-06-01T12:00:31.000Z',
         finishedAt: null,
         error: null,
+        detail: null,
       },
       {
         targetId: 't-web3',
@@ -69,6 +71,7 @@ export function deploymentView(extra: Partial<DeploymentView> = {}): DeploymentV
         startedAt: null,
         finishedAt: null,
         error: null,
+        detail: null,
       },
     ],
     ...extra,

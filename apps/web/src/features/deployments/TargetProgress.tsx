@@ -3,6 +3,8 @@ import { isActiveState } from '../../api/deployments/queries';
 import { useNow } from '../../hooks/useNow';
 import { useI18n } from '../../i18n/useI18n';
 import { TargetStateIcon } from './DeploymentStateBadge';
+import { RestartInstances } from './RestartInstances';
+import { WorkloadProgress } from './WorkloadProgress';
 
 const DONE = new Set<DeploymentTargetView['state']>(['succeeded', 'failed', 'skipped', 'cancelled']);
 
@@ -85,6 +87,14 @@ export function TargetProgress({ deployment }: { deployment: DeploymentView }) {
                   <pre className="host-error" data-testid="host-error">
                     {m.error}
                   </pre>
+                )}
+                {m.detail?.kind === 'kubernetes' && <WorkloadProgress detail={m.detail} targetName={m.targetName} />}
+                {m.detail?.kind === 'rolling-restart' && (
+                  <RestartInstances
+                    detail={m.detail}
+                    targetName={m.targetName}
+                    active={isActiveState(deployment.state)}
+                  />
                 )}
               </li>
             ))}

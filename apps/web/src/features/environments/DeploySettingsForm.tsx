@@ -5,6 +5,10 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field, TextField } from '../../components/Field';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useI18n } from '../../i18n/useI18n';
+import { fromKubernetesDraft, KUBERNETES_SETTINGS_FIELDS, toKubernetesDraft } from './kubernetes-draft';
+import { KubernetesSettingsSection } from './KubernetesSettingsSection';
+import { fromRollingRestartDraft, ROLLING_RESTART_FIELDS, toRollingRestartDraft } from './rolling-restart-draft';
+import { RollingRestartSettingsSection } from './RollingRestartSettingsSection';
 import { fromDraft, toDraft, type SettingsDraft } from './settings-draft';
 
 const FIELDS = [
@@ -22,6 +26,8 @@ const FIELDS = [
   'batchSize',
   'onFailure',
   'timeoutMinutes',
+  ...ROLLING_RESTART_FIELDS,
+  ...KUBERNETES_SETTINGS_FIELDS,
 ];
 
 /** How one environment deploys. Saves every field with one PATCH. */
@@ -41,6 +47,8 @@ export function DeploySettingsForm({
   const form = useFieldErrors(update);
   const [draft, setDraft] = useState<SettingsDraft>(() => toDraft(settings));
   const [saved, setSaved] = useState(false);
+  const [rolling, setRolling] = useState(() => toRollingRestartDraft(settings));
+  const [kubernetes, setKubernetes] = useState(() => toKubernetesDraft(settings));
   const set =
     <K extends keyof SettingsDraft>(key: K) =>
     (value: SettingsDraft[K]) => {
@@ -51,11 +59,17 @@ export function DeploySettingsForm({
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const body = form.validate(updateDeploySettingsSchema, fromDraft(draft));
+    const body = form.validate(updateDeploySettingsSchema, {
+      ...fromDraft(draft),
+      ...fromRollingRestartDraft(rolling),
+      ...fromKubernetesDraft(kubernetes),
+    });
     if (body)
       update.mutate(body, {
         onSuccess: (s) => {
           setDraft(toDraft(s));
+          setRolling(toRollingRestartDraft(s));
+          setKubernetes(toKubernetesDraft(s));
           setSaved(true);
         },
       });
@@ -183,6 +197,28 @@ export function DeploySettingsForm({
           })}
         </div>
       </fieldset>
+      <RollingRestartSettingsSection
+        idp={idp}
+        slug={slug}
+        envId={envId}
+        draft={rolling}
+        onChange={(d) => {
+          setSaved(false);
+          setRolling(d);
+        }}
+        error={form.error}
+        readOnly={readOnly}
+      />
+      <KubernetesSettingsSection
+        idp={idp}
+        draft={kubernetes}
+        onChange={(d) => {
+          setSaved(false);
+          setKubernetes(d);
+        }}
+        error={form.error}
+        readOnly={readOnly}
+      />
       <ErrorNotice error={update.error} fields={FIELDS} testId="form-error" />
       {!readOnly && (
         <div className="form-actions">

@@ -68,6 +68,7 @@ describe('deployment page', () => {
           startedAt: null,
           finishedAt: null,
           error: null,
+          detail: null,
         },
         {
           targetId: 't-web2',
@@ -77,6 +78,7 @@ describe('deployment page', () => {
           startedAt: null,
           finishedAt: null,
           error: 'health check failed: HTTP 502 after 15 attempts',
+          detail: null,
         },
         {
           targetId: 't-web3',
@@ -86,6 +88,7 @@ describe('deployment page', () => {
           startedAt: null,
           finishedAt: null,
           error: null,
+          detail: null,
         },
       ],
     });

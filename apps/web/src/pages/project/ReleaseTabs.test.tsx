@@ -414,6 +414,9 @@ describe('environment deploy settings and variables', () => {
     batchSize: 1,
     onFailure: 'stop',
     timeoutMinutes: 60,
+    strategy: 'release',
+    kubernetes: { mode: 'image', rolloutTimeoutSeconds: 600 },
+    rollingRestart: { readinessDelaySeconds: 10, allowOnProtected: false },
   };
   const variable = (name: string, secret: boolean, value: string | null): VariableView => ({
     id: `v-${name}`,
@@ -466,6 +469,9 @@ describe('environment deploy settings and variables', () => {
       batchSize: '25%',
       onFailure: 'continue',
       timeoutMinutes: 60,
+      strategy: 'release',
+      rollingRestart: { readinessDelaySeconds: 10 },
+      kubernetes: { mode: 'image', rolloutTimeoutSeconds: 600 },
     });
   });
 
