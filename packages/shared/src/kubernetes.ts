@@ -84,3 +84,10 @@ export interface KubernetesPreflightView {
   replicas: { desired: number; ready: number; updated: number; available: number } | null;
   serverVersion: string | null;
 }
+
+/** "Test connection" of a Kubernetes target, as the API answers it. */
+export interface KubernetesTargetPreflightView extends KubernetesPreflightView {
+  targetId: string;
+  /** `Deployment/web in shop` */
+  workload: string;
+}

@@ -9,6 +9,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import {
+  deploySettingsSchema,
   encodeTimeIdCursor,
   roleAtLeast,
   tokenMayReleaseTo,
@@ -301,6 +302,14 @@ export class DeploymentsService {
     const artifact = await this.prisma.artifact.findUniqueOrThrow({ where: { id: n.artifactId } });
     if (targets.some((t) => t.kind === 'ssh') && artifact.kind !== 'tarball') {
       throw new BadRequestException(`version ${artifact.version} is an image; SSH targets need a tarball version`);
+    }
+    // The converse: an image-mode Kubernetes release sets the version's image, so it needs one.
+    // (Invalid stored settings are the worker's to report, naming the field.)
+    const kubernetesMode = deploySettingsSchema.safeParse(n.environment.settings ?? {}).data?.kubernetes.mode;
+    if (targets.some((t) => t.kind === 'kubernetes') && kubernetesMode === 'image' && !artifact.imageRef) {
+      throw new BadRequestException(
+        `version ${artifact.version} is not an image; Kubernetes targets release images (register one with wharf artifact register-image), or set the environment's Kubernetes release mode to restart`,
+      );
     }
     const previous = await this.prisma.deployment.findFirst({
       where: { environmentId: n.environment.id, state: 'succeeded' },

@@ -1,6 +1,12 @@
 import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { approveHostKeySchema, type ApproveHostKeyBody, type HostPreflightView, type TargetView } from '@wharf/shared';
+import {
+  approveHostKeySchema,
+  type ApproveHostKeyBody,
+  type HostPreflightView,
+  type KubernetesTargetPreflightView,
+  type TargetView,
+} from '@wharf/shared';
 import { Ctx, ProjectAccess } from '../common/access.decorators.js';
 import type { RequestContext } from '../common/request-context.js';
 import { ApiZodBody } from '../common/openapi.js';
@@ -9,16 +15,23 @@ import { uuidParam } from '../common/id-param.js';
 import { projectCtx } from '../projects/projects.service.js';
 import { ForbiddenException } from '@nestjs/common';
 import { HostKeyService } from './host-key.service.js';
+import { TargetPreflightService } from './target-preflight.service.js';
 
 @ApiTags('targets')
 @Controller('projects/:slug/targets/:targetId')
 export class HostKeyController {
-  constructor(private readonly hostKeys: HostKeyService) {}
+  constructor(
+    private readonly hostKeys: HostKeyService,
+    private readonly preflights: TargetPreflightService,
+  ) {}
 
   /**
-   * Preflight: TCP, the host key on offer (vs the approved one), login with the target's
-   * credential (only with an approved, matching key), required commands, base dir writable.
-   * 200 with every check's outcome, whichever failed.
+   * Test connection. SSH target: TCP, the host key on offer (vs the approved one), login with
+   * the target's credential (only with an approved, matching key), required commands, base dir
+   * writable. Kubernetes target: API server reached over TLS verified by the kubeconfig's CA,
+   * credential accepted, workload readable (its current image and replicas), patch allowed
+   * (SelfSubjectAccessReview), rollout observable (watch the workload, pods, events; pod logs).
+   * 200 with every check's outcome, whichever failed. Consul targets: 400.
    */
   @Post('test-connection')
   @ProjectAccess('maintainer')
@@ -26,8 +39,8 @@ export class HostKeyController {
   preflight(
     @Ctx() ctx: RequestContext,
     @Param('targetId', uuidParam('target id')) targetId: string,
-  ): Promise<HostPreflightView> {
-    return this.hostKeys.preflight(projectCtx(ctx), targetId);
+  ): Promise<HostPreflightView | KubernetesTargetPreflightView> {
+    return this.preflights.testConnection(projectCtx(ctx), targetId);
   }
 
   /** Pins the host key. Administrators only: it decides which machine gets deploy credentials. */
