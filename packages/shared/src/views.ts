@@ -126,6 +126,24 @@ export interface AuditEventView {
   data: Record<string, unknown>;
 }
 
+/** GET /audit/verify: the tamper-evident chain walked end to end. */
+export interface AuditVerifyView {
+  ok: boolean;
+  /** Events whose hash was checked. */
+  checked: number;
+  /** Events in the chain according to its head. */
+  chainLength: string;
+  /** Events written before the chain existed (not covered by it). */
+  legacyEvents: number;
+  /** The first break, or null. */
+  problem: {
+    kind: 'altered' | 'removed' | 'inserted';
+    eventId: string | null;
+    seq: string | null;
+    message: string;
+  } | null;
+}
+
 export interface HealthView {
   status: 'ok' | 'degraded';
   database: 'up' | 'down';

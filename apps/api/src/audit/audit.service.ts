@@ -1,10 +1,16 @@
 // Writes audit events. The table is append-only in Postgres itself (trigger), so this
 // service only ever inserts. Accepts a transaction client so an event commits with its change.
-import { Injectable } from '@nestjs/common';
-import type { AuditEventView, Page } from '@wharf/shared';
+// Every event is chained to the one before (audit-chain.ts): the chain head's row lock orders
+// concurrent writers, in the writer's own transaction.
+import { Inject, Injectable } from '@nestjs/common';
+import type { AuditEventView, AuditVerifyView, Page } from '@wharf/shared';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { actorLabel, type RequestContext } from '../common/request-context.js';
+import { auditChainKey, chainHash, ChainWalker, type ChainedFields } from './audit-chain.js';
+
+const VERIFY_BATCH = 2000;
 
 export interface AuditEntry {
   action: string;
@@ -14,27 +20,109 @@ export interface AuditEntry {
   data?: Record<string, unknown>;
 }
 
-type Db = Pick<PrismaService, 'auditEvent'> | Prisma.TransactionClient;
+interface HeadRow {
+  seq: bigint;
+  hash: Uint8Array | null;
+  startsAfterId: bigint;
+}
 
 @Injectable()
 export class AuditService {
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly chainKey: Buffer;
 
-  async record(ctx: Pick<RequestContext, 'actor' | 'ip'>, entry: AuditEntry, db: Db = this.prisma): Promise<void> {
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'WHARF_SECRET_KEY'>,
+  ) {
+    this.chainKey = auditChainKey(config.WHARF_SECRET_KEY);
+  }
+
+  /** Records an event; pass the transaction client to commit it with the change it describes. */
+  async record(
+    ctx: Pick<RequestContext, 'actor' | 'ip'>,
+    entry: AuditEntry,
+    tx?: Prisma.TransactionClient,
+  ): Promise<void> {
+    if (tx) return this.append(tx, ctx, entry);
+    // Writers queue on the chain head's row lock; a burst of them must wait, not fail.
+    await this.prisma.$transaction((t) => this.append(t, ctx, entry), { maxWait: 15_000, timeout: 15_000 });
+  }
+
+  private async append(
+    tx: Prisma.TransactionClient,
+    ctx: Pick<RequestContext, 'actor' | 'ip'>,
+    entry: AuditEntry,
+  ): Promise<void> {
+    const [head] = await tx.$queryRaw<HeadRow[]>`
+      SELECT "seq", "hash", "startsAfterId" FROM "AuditChainHead" WHERE "id" = 1 FOR UPDATE`;
+    if (!head) throw new Error('the audit chain head is missing: run the database migrations');
     const actor = ctx.actor;
-    await db.auditEvent.create({
-      data: {
-        actorUserId: actor.type === 'user' ? actor.id : null,
-        actorTokenId: actor.type === 'token' ? actor.id : null,
-        actorLabel: actorLabel(actor),
-        action: entry.action,
-        subjectType: entry.subjectType,
-        subjectId: entry.subjectId ?? null,
-        projectId: entry.projectId ?? null,
-        ip: ctx.ip,
-        data: (entry.data ?? {}) as Prisma.InputJsonValue,
-      },
+    const fields: ChainedFields = {
+      seq: head.seq + 1n,
+      at: new Date(),
+      actorUserId: actor.type === 'user' ? actor.id : null,
+      actorTokenId: actor.type === 'token' ? actor.id : null,
+      actorLabel: actorLabel(actor),
+      action: entry.action,
+      subjectType: entry.subjectType,
+      subjectId: entry.subjectId ?? null,
+      projectId: entry.projectId ?? null,
+      ip: ctx.ip,
+      // As jsonb will give it back (dates become strings, undefined goes), so the hash checks later.
+      data: JSON.parse(JSON.stringify(entry.data ?? {})) as unknown,
+    };
+    const hash = chainHash(this.chainKey, head.hash, fields);
+    const { seq, data, ...rest } = fields;
+    await tx.auditEvent.create({
+      data: { ...rest, data: data as Prisma.InputJsonValue, chainSeq: seq, chainHash: new Uint8Array(hash) },
     });
+    await tx.$executeRaw`UPDATE "AuditChainHead" SET "seq" = ${seq}, "hash" = ${hash} WHERE "id" = 1`;
+  }
+
+  /** Walks the whole chain and reports the first event altered, removed or inserted behind Wharf's back. */
+  async verify(): Promise<AuditVerifyView> {
+    const [head] = await this.prisma.$queryRaw<HeadRow[]>`
+      SELECT "seq", "hash", "startsAfterId" FROM "AuditChainHead" WHERE "id" = 1`;
+    if (!head) throw new Error('the audit chain head is missing: run the database migrations');
+    const legacyEvents = await this.prisma.auditEvent.count({ where: { id: { lte: head.startsAfterId } } });
+    const result = (problem: AuditVerifyView['problem'], checked: number): AuditVerifyView => ({
+      ok: problem === null,
+      checked,
+      chainLength: head.seq.toString(),
+      legacyEvents,
+      problem,
+    });
+    const unchained = await this.prisma.auditEvent.findFirst({
+      where: { id: { gt: head.startsAfterId }, chainSeq: null },
+      orderBy: { id: 'asc' },
+    });
+    if (unchained) {
+      return result(
+        {
+          kind: 'inserted',
+          eventId: unchained.id.toString(),
+          seq: null,
+          message: `event ${unchained.id} (${unchained.action}) is not in the chain: it was written directly into the database`,
+        },
+        0,
+      );
+    }
+    const walker = new ChainWalker(this.chainKey);
+    let after = 0n;
+    for (;;) {
+      const rows = await this.prisma.auditEvent.findMany({
+        where: { chainSeq: { gt: after } },
+        orderBy: { chainSeq: 'asc' },
+        take: VERIFY_BATCH,
+      });
+      for (const r of rows) {
+        const problem = walker.check({ ...r, seq: r.chainSeq!, hash: r.chainHash });
+        if (problem) return result(problem, walker.checked);
+      }
+      if (rows.length < VERIFY_BATCH) break;
+      after = rows[rows.length - 1]!.chainSeq!;
+    }
+    return result(walker.end(head), walker.checked);
   }
 
   async list(

@@ -4,6 +4,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -17,6 +18,7 @@ export class AdminBootstrapService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly passwords: PasswordService,
+    private readonly audit: AuditService,
     private readonly logger: JsonLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -30,14 +32,10 @@ export class AdminBootstrapService {
     await this.prisma.user.create({
       data: { email, name: 'Administrator', isAdmin: true, passwordHash: await this.passwords.hash(password) },
     });
-    await this.prisma.auditEvent.create({
-      data: {
-        actorLabel: 'system',
-        action: 'user.created',
-        subjectType: 'user',
-        data: { email, isAdmin: true, bootstrap: true },
-      },
-    });
+    await this.audit.record(
+      { actor: { type: 'system', label: 'system' }, ip: null },
+      { action: 'user.created', subjectType: 'user', data: { email, isAdmin: true, bootstrap: true } },
+    );
     if (generated) {
       await mkdir(this.config.WHARF_DATA_DIR, { recursive: true });
       await writeFile(join(this.config.WHARF_DATA_DIR, 'initial-admin-password'), `${generated}\n`, { mode: 0o600 });
