@@ -103,7 +103,7 @@ export const CONSUL_FIELDS: TargetFieldDef[] = [
   },
 ];
 
-/** Zod reports a bad agent as `config.agents.<n>`: true when any line was refused. */
-export function hasAgentLineError(error: (path: string) => string | undefined, lines: string): boolean {
-  return lines.split('\n').some((_, i) => error(`config.agents.${i}`) !== undefined);
+/** Zod reports a bad agent by index (`agents.<n>` in the config): true when any line was refused. */
+export function hasAgentLineError(error: (configPath: string) => string | undefined, lines: string): boolean {
+  return lines.split('\n').some((_, i) => error(`agents.${i}`) !== undefined);
 }
