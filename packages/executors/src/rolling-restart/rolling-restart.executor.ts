@@ -211,6 +211,11 @@ export function createRollingRestartExecutor(): RollingRestartExecutor {
       } catch (err) {
         const e = safeError(err, mask, signal);
         if (e.code === 'cancelled') {
+          // Cancelled during the readiness wait: this one is restarted and healthy; the next waits.
+          if (row.state === 'healthy') {
+            emit(`${tag} cancelled during the readiness wait; ${inst.id} itself is restarted and healthy`);
+            continue;
+          }
           const sent = row.state === 'waiting' || row.state === 'restarting';
           emit(`${tag} cancelled${sent ? ' (its restart was already sent; health not confirmed)' : ''}`);
           set(row, { state: 'cancelled', finishedAt: new Date() });

@@ -4,7 +4,7 @@ import { consulTargetConfigSchema, versionSchema } from '@wharf/shared';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { confirmOnline, releasePaths, reloadPm2 } from '../deploy-steps.js';
-import { CancelledError, ExecutorError, PlanValidationError } from '../errors.js';
+import { ExecutorError, PlanValidationError } from '../errors.js';
 import { runHealthGate } from '../health.js';
 import { createMasker } from '../masking.js';
 import { sshDeploySettingsSchema, sshTargetPlanSchema } from '../plan.schema.js';
@@ -101,9 +101,12 @@ export function createSshRollingRestartExecutor(
         emit('system', `${t.name} is healthy again; it was the last host`);
       } else if (s.readinessDelaySeconds > 0) {
         emit('system', `${t.name} is healthy again; waiting ${s.readinessDelaySeconds} s before the next host`);
-        await sleep(s.readinessDelaySeconds * 1000, undefined, { signal }).catch(() => {
-          throw new CancelledError('readiness wait');
-        });
+        // A cancel during the wait stops the run before the next host; this one is reloaded and healthy.
+        const waited = await sleep(s.readinessDelaySeconds * 1000, undefined, { signal }).then(
+          () => true,
+          () => false,
+        );
+        if (!waited) emit('system', `cancelled during the readiness wait; ${t.name} itself is reloaded and healthy`);
       } else {
         emit('system', `${t.name} is healthy again`);
       }
