@@ -1,0 +1,44 @@
+// client-node (1.3) makes a new https.Agent for every request and watch, so each one pays a
+// new TCP connection and a full TLS handshake. A release makes several requests per
+// workload, in turn, on a busy worker: this KubeConfig hands every request one keep-alive
+// agent instead, so they reuse connections. Same TLS material and checks as client-node's.
+import { Agent } from 'node:https';
+import type { Socket } from 'node:net';
+import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
+
+type HttpsOptions = Parameters<KubeConfig['applyToHTTPSOptions']>[0];
+
+/** An idle pooled connection is closed after this long (the worker runs for days). */
+export const IDLE_CONNECTION_MS = 10_000;
+
+export interface AgentTls {
+  ca: string;
+  cert?: string;
+  key?: string;
+}
+
+export function keepAliveAgent(tls: AgentTls): Agent {
+  const agent = new Agent({ ...tls, keepAlive: true, rejectUnauthorized: true });
+  // Node resets a freed socket's timeout to the agent's (none); a timeout on a free socket
+  // destroys it. On an active request it only emits 'timeout', which nothing acts on.
+  agent.on('free', (socket: Socket) => socket.setTimeout(IDLE_CONNECTION_MS));
+  return agent;
+}
+
+export class KeepAliveKubeConfig extends KubeConfig {
+  constructor(private readonly agent: Agent) {
+    super();
+  }
+
+  /** API calls (generated clients). */
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    context.setAgent(this.agent);
+  }
+
+  /** Watches (and anything else built from https options). */
+  override async applyToHTTPSOptions(opts: HttpsOptions): Promise<void> {
+    await super.applyToHTTPSOptions(opts);
+    opts.agent = this.agent;
+  }
+}
