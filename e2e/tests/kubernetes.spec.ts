@@ -170,6 +170,7 @@ test('admin connects a Kubernetes workload, releases images, watches the rollout
     for (const check of ['reachable', 'authenticated', 'workload', 'patch', 'observe']) {
       await expect(probe.getByTestId(`k8s-check-${check}`)).toHaveAttribute('data-status', 'passed');
     }
+    await expect(probe.getByTestId('k8s-workload')).toContainText(WORKLOAD);
     await expect(probe.getByTestId('k8s-current-image')).toHaveText(image('0.9.0'));
     await expect(probe.getByTestId('k8s-replicas')).toContainText(`${REPLICAS}/${REPLICAS} ready`);
     await saveScreenshot(page, 'kubernetes-test-connection');
@@ -187,11 +188,15 @@ test('admin connects a Kubernetes workload, releases images, watches the rollout
   await test.step('release 2.0.0 and watch the replicas roll over while it runs', async () => {
     await releaseFromVersionsTab(page, '2.0.0');
     const seen: Observation[] = [];
+    let midRollout: string | null = null;
     await expect
       .poll(
         async () => {
           const o = await observe(page);
           seen.push(o);
+          // One picture of the page part-way through the rollout (for the README).
+          if (!midRollout && o.state === 'running' && o.updated !== null && o.updated > 0 && o.updated < REPLICAS)
+            midRollout = await saveScreenshot(page, 'kubernetes-rollout-progress');
           return o.state;
         },
         { timeout: RELEASE_DONE, intervals: [100] },

@@ -1,5 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { CreateTarget, HostPreflightView, KubernetesPreflightView, TargetView, UpdateTarget } from '@wharf/shared';
+import type {
+  CreateTarget,
+  HostPreflightView,
+  KubernetesTargetPreflightView,
+  TargetView,
+  UpdateTarget,
+} from '@wharf/shared';
 import { api, seg } from '../client';
 import { targetKeys } from './keys';
 
@@ -39,9 +45,12 @@ export function useDeleteTarget(slug: string) {
 export function useTestConnection(slug: string) {
   return useMutation({
     mutationFn: (id: string) =>
-      api<HostPreflightView | KubernetesPreflightView>(`/projects/${seg(slug)}/targets/${seg(id)}/test-connection`, {
-        method: 'POST',
-      }),
+      api<HostPreflightView | KubernetesTargetPreflightView>(
+        `/projects/${seg(slug)}/targets/${seg(id)}/test-connection`,
+        {
+          method: 'POST',
+        },
+      ),
   });
 }
 

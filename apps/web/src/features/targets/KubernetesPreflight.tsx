@@ -1,4 +1,9 @@
-import type { HostPreflightView, KubernetesPreflightCheckView, KubernetesPreflightView } from '@wharf/shared';
+import type {
+  HostPreflightView,
+  KubernetesPreflightCheckView,
+  KubernetesPreflightView,
+  KubernetesTargetPreflightView,
+} from '@wharf/shared';
 import { Badge } from '../../components/Badge';
 import { useI18n } from '../../i18n/useI18n';
 
@@ -6,8 +11,8 @@ const STATUS_TONE = { passed: 'ok', failed: 'danger', skipped: 'neutral' } as co
 
 /** Test connection answers a Kubernetes target with its workload's image and replicas, an SSH target with a host key. */
 export function isKubernetesPreflight(
-  probe: HostPreflightView | KubernetesPreflightView,
-): probe is KubernetesPreflightView {
+  probe: HostPreflightView | KubernetesTargetPreflightView,
+): probe is KubernetesTargetPreflightView {
   return 'currentImage' in probe;
 }
 
@@ -16,7 +21,14 @@ export function isKubernetesPreflight(
  * credential accepted, workload readable, patch allowed, pods/events watchable) with what
  * the API server said, then the workload's current image and replicas.
  */
-export function KubernetesPreflight({ targetName, probe }: { targetName: string; probe: KubernetesPreflightView }) {
+export function KubernetesPreflight({
+  targetName,
+  probe,
+}: {
+  targetName: string;
+  /** The API's answer names the workload it checked; the executor's own view does not. */
+  probe: KubernetesPreflightView & { workload?: string };
+}) {
   const { t } = useI18n();
   const failed: KubernetesPreflightCheckView | undefined = probe.checks.find((c) => c.status === 'failed');
   const r = probe.replicas;
@@ -42,6 +54,14 @@ export function KubernetesPreflight({ targetName, probe }: { targetName: string;
         ))}
       </ul>
       <dl className="meta-grid">
+        {probe.workload && (
+          <div>
+            <dt>{t('workload.title')}</dt>
+            <dd className="mono" data-testid="k8s-workload">
+              {probe.workload}
+            </dd>
+          </div>
+        )}
         <div className="wide">
           <dt>{t('k8sPreflight.currentImage')}</dt>
           <dd className="mono" data-testid="k8s-current-image">

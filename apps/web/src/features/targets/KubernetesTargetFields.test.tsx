@@ -150,7 +150,10 @@ const preflight = (extra: Partial<KubernetesPreflightView> = {}): KubernetesPref
 
 describe('Kubernetes Test connection output', () => {
   it('lists every check with the API server answer, the current image and replicas', () => {
-    renderWithProviders(<KubernetesPreflight targetName="web" probe={preflight()} />);
+    renderWithProviders(
+      <KubernetesPreflight targetName="web" probe={{ ...preflight(), workload: 'Deployment/web in shop' }} />,
+    );
+    expect(screen.getByTestId('k8s-workload')).toHaveTextContent('Deployment/web in shop');
     const box = screen.getByTestId('k8s-preflight-web');
     expect(box).toHaveAttribute('data-ok', 'true');
     expect(screen.getByTestId('k8s-preflight-summary')).toHaveTextContent('Every check passed');
@@ -177,6 +180,7 @@ describe('Kubernetes Test connection output', () => {
     });
     renderWithProviders(<KubernetesPreflight targetName="web" probe={probe} />);
     expect(screen.getByTestId('k8s-preflight-web')).toHaveAttribute('data-ok', 'false');
+    expect(screen.queryByTestId('k8s-workload')).not.toBeInTheDocument();
     expect(screen.getByTestId('k8s-preflight-summary')).toHaveTextContent(
       'A release to this workload would fail at: Workload readable.',
     );

@@ -1,4 +1,4 @@
-import type { EnvironmentView, HostPreflightView, KubernetesPreflightView, TargetView } from '@wharf/shared';
+import type { EnvironmentView, HostPreflightView, KubernetesTargetPreflightView, TargetView } from '@wharf/shared';
 import { Fragment, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useCredentials } from '../../api/credentials/queries';
@@ -88,7 +88,7 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
   const remove = useDeleteTarget(slug);
   const testConnection = useTestConnection(slug);
   const isAdmin = useMe().data?.isAdmin ?? false;
-  const [probes, setProbes] = useState<Record<string, HostPreflightView | KubernetesPreflightView>>({});
+  const [probes, setProbes] = useState<Record<string, HostPreflightView | KubernetesTargetPreflightView>>({});
   const [creating, setCreating] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [variablesOf, setVariablesOf] = useState<string | null>(null);
@@ -272,7 +272,7 @@ function TargetProbeResult({
 }: {
   slug: string;
   target: TargetView;
-  probe: HostPreflightView | KubernetesPreflightView;
+  probe: HostPreflightView | KubernetesTargetPreflightView;
   isAdmin: boolean;
   onApproved: () => void;
 }) {
