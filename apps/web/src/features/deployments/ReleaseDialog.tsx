@@ -7,6 +7,7 @@ import { QueryView } from '../../components/QueryView';
 import { useI18n } from '../../i18n/useI18n';
 import { useProjectContext } from '../projects/project-context';
 import { ChangelogPanel } from './ChangelogPanel';
+import { useReleaseStrategy } from './useReleaseStrategy';
 import { VersionChange } from './VersionChange';
 
 /** Release one version to an environment the person picks; opens the deployment page after. */
@@ -22,12 +23,20 @@ export function ReleaseDialog({ version, onClose }: { version: string; onClose: 
 
   const envs = status.data ?? [];
   const env = envs.find((e) => e.environmentId === envId) ?? envs[0];
+  // A rolling restart is named as such: it restarts the running instances instead of uploading.
+  const rolling = useReleaseStrategy(slug, env);
 
   return (
     <ConfirmDialog
-      title={t('release.title', { version })}
+      title={rolling?.rolling ? t('release.rolling.title', { version }) : t('release.title', { version })}
       testId="release"
-      confirmLabel={env ? t('release.submit', { version, env: env.environmentName }) : t('release.submitShort')}
+      confirmLabel={
+        env
+          ? rolling?.rolling
+            ? t('release.rolling.submit', { env: env.environmentName })
+            : t('release.submit', { version, env: env.environmentName })
+          : t('release.submitShort')
+      }
       pendingLabel={t('release.releasing')}
       typedName={env?.protected ? env.environmentName : null}
       ready={!!env}
@@ -85,6 +94,13 @@ export function ReleaseDialog({ version, onClose }: { version: string; onClose: 
                 version={version}
                 mode="release"
               />
+              {rolling?.rolling && (
+                <div className={`alert ${rolling.refused ? 'alert-warn' : 'alert-info'}`} data-testid="release-rolling">
+                  {rolling.refused
+                    ? t('release.rolling.refused', { env: env.environmentName })
+                    : t('release.rolling.note', { env: env.environmentName })}
+                </div>
+              )}
               {env.current?.version === version && (
                 <p className="muted small" data-testid="release-same-version">
                   {t('release.sameVersion', { env: env.environmentName })}
