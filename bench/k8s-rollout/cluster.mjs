@@ -88,6 +88,9 @@ export function summarizeRequests(requests, namespaces) {
   const perWorkload = new Map(namespaces.map((ns) => [ns, 0]));
   const byVerb = {};
   const byResource = {};
+  const connections = new Map(namespaces.map((ns) => [ns, new Set()]));
+  /** Each workload's requests in order: what, when, on which connection (for the timeline). */
+  const entries = [];
   let clusterWide = 0;
   for (const r of requests) {
     const m = NAMESPACED.exec(r.path);
@@ -98,15 +101,21 @@ export function summarizeRequests(requests, namespaces) {
       continue;
     }
     perWorkload.set(m[1], perWorkload.get(m[1]) + 1);
+    connections.get(m[1]).add(r.connectionId);
     const verb = verbOf(r, m[2]);
     byVerb[verb] = (byVerb[verb] ?? 0) + 1;
     const resource = (m[2] ?? '/').split('/').filter(Boolean);
     const key = `${verb} ${resource[0] ?? 'namespace'}${resource.length > 2 ? `/${resource.slice(2).join('/')}` : ''}`;
     byResource[key] = (byResource[key] ?? 0) + 1;
+    entries.push({ ns: m[1], key, at: r.receivedAt, connectionId: r.connectionId });
   }
   const counts = [...perWorkload.values()];
   return {
     total: requests.length,
+    /** TCP+TLS connections the server accepted (every one a handshake). */
+    connections: new Set(requests.map((r) => r.connectionId)).size,
+    connectionsPerWorkload: [...connections.values()].reduce((a, c) => a + c.size, 0) / namespaces.length,
+    entries,
     clusterWide,
     perWorkload: {
       min: Math.min(...counts),

@@ -71,12 +71,14 @@ async function measurePeer(cluster, prepared, round_) {
   const r = await runPeer(cfg, cluster, prepared, image, round_);
   const cpuSeconds = reapedByUs() - cpu0;
   const times = rolloutTimes(cluster, image, (ns) => r.doneAt.get(ns));
+  const counted = requests();
+  delete counted.entries;
   return {
     tool: 'kubectl',
     round: round_,
     seconds: (r.finishedAt - r.startedAt) / 1000,
     cpuSeconds: round(cpuSeconds, 2),
-    requests: requests(),
+    requests: counted,
     delay: delayStats(times),
     rolloutMedianMs: median(times.map((t) => t.rolloutMs)),
     times,
@@ -94,21 +96,22 @@ async function measureWharf(cluster, client, stack, project, round_) {
   const cpuSeconds = ownCpu(pids) - cpu0;
   if (r.state !== 'succeeded') throw new Error(`Wharf's deployment ${r.id} ended ${r.state}`);
   const times = rolloutTimes(cluster, image, (ns) => r.targets.get(ns).finishedAt);
+  const { entries, ...counted } = requests();
   return {
     tool: 'wharf',
     round: round_,
     seconds: (r.finishedAt - r.startedAt) / 1000,
     cpuSeconds: round(cpuSeconds, 2),
-    requests: requests(),
+    requests: counted,
     delay: delayStats(times),
     rolloutMedianMs: median(times.map((t) => t.rolloutMs)),
-    breakdown: wharfBreakdown(r, times),
+    breakdown: wharfBreakdown(r, times, entries),
     times,
   };
 }
 
 /** Where Wharf's wall time goes: queue, per-target setup before the patch, batch barriers, the end. */
-function wharfBreakdown(r, times) {
+function wharfBreakdown(r, times, requestEntries) {
   const byNs = new Map(times.map((t) => [t.ns, t]));
   const targets = [...r.targets.entries()].map(([ns, t]) => ({ ...t, ...byNs.get(ns) }));
   const batches = [...new Set(targets.map((t) => t.batch))].sort((a, b) => a - b);
@@ -125,7 +128,15 @@ function wharfBreakdown(r, times) {
     return median(inBatch.map((t) => end - t.finishedAt));
   });
   const lastTarget = Math.max(...targets.map((t) => t.finishedAt));
+  // When each kind of request arrived, after its target started (median over targets).
+  const startOf = new Map(targets.map((t) => [t.ns, t.startedAt]));
+  const offsets = {};
+  for (const e of requestEntries) (offsets[e.key] ??= []).push(e.at - startOf.get(e.ns));
   return {
+    requestArrivalAfterTargetStartMs: Object.fromEntries(
+      Object.entries(offsets).map(([k, v]) => [k, round(median(v))]),
+    ),
+    completeToFinishedMedianMs: round(median(targets.map((t) => t.finishedAt - t.completed))),
     queueMs: round(r.deployment.startedAt - r.startedAt),
     beforePatchMedianMs: round(median(targets.map((t) => t.patched - t.startedAt))),
     batchGapMedianMs: round(median(gaps)),
@@ -155,6 +166,10 @@ function summarize(runs) {
       2,
     ),
     clusterWideRequests: m((r) => r.requests.clusterWide),
+    connectionsPerWorkload: round(
+      m((r) => r.requests.connections / r.times.length),
+      2,
+    ),
     delayP50Ms: m((r) => r.delay.p50),
     delayP95Ms: m((r) => r.delay.p95),
     delayPooledP95Ms: percentile(
@@ -228,6 +243,7 @@ try {
     ['API requests per workload (all / divided by workloads)', 'requestsPerWorkload'],
     ['  of which on the workload namespace', 'workloadPathRequestsPerWorkload'],
     ['  cluster-wide requests per run (discovery, /version)', 'clusterWideRequests'],
+    ['TLS connections per workload', 'connectionsPerWorkload'],
     ['delay after the simulator completed a rollout, p50 (ms)', 'delayP50Ms'],
     ['delay p95 (ms)', 'delayP95Ms'],
     ['delay p95 over all runs (ms)', 'delayPooledP95Ms'],
