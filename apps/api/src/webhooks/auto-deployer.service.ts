@@ -52,42 +52,42 @@ export class AutoDeployer {
   ) {}
 
   async processDelivery(deliveryId: string): Promise<void> {
-    // Most deliveries match no rule: that path is plain pg (hundreds a second at times).
+    // Most deliveries match no rule: that path is plain pg, two statements (hundreds a second
+    // at times): the delivery with its project's rules, then commits and outcome together.
     // Timestamps are stored as UTC wall time, read back as such.
     const [d] = (
-      await this.prisma.pool.query<PendingDelivery>(
-        `SELECT "id", "projectId", "event", "kind"::text AS "kind", "ref", "sha", "details", "seq"::text AS "seq",
-                "commitAt" AT TIME ZONE 'UTC' AS "commitAt", "receivedAt" AT TIME ZONE 'UTC' AS "receivedAt"
-           FROM "WebhookDelivery" WHERE "id" = $1 AND "outcome" = 'pending'`,
+      await this.prisma.pool.query<PendingDelivery & { rules: RuleRow[] }>(
+        `SELECT d."id", d."projectId", d."event", d."kind"::text AS "kind", d."ref", d."sha", d."details",
+                d."seq"::text AS "seq", d."commitAt" AT TIME ZONE 'UTC' AS "commitAt",
+                d."receivedAt" AT TIME ZONE 'UTC' AS "receivedAt",
+                COALESCE((
+                  SELECT json_agg(json_build_object(
+                           'id', r."id", 'environmentId', r."environmentId", 'environmentName', e."name",
+                           'environmentProtected', e."protected", 'refType', r."refType", 'pattern', r."pattern",
+                           'event', r."event", 'waitForArtifactSeconds', r."waitForArtifactSeconds"))
+                    FROM "AutoDeployRule" r JOIN "Environment" e ON e."id" = r."environmentId"
+                   WHERE r."projectId" = d."projectId"), '[]') AS "rules"
+           FROM "WebhookDelivery" d WHERE d."id" = $1 AND d."outcome" = 'pending'`,
         [deliveryId],
       )
     ).rows;
     if (!d) return;
     const details = (d.details ?? {}) as DeliveryDetails;
-    const [, rules] = await Promise.all([
-      details.commits?.length ? this.commits.record(d.projectId, details.commits) : null,
-      this.prisma.pool
-        .query<RuleRow>(
-          `SELECT r."id", r."environmentId", e."name" AS "environmentName", e."protected" AS "environmentProtected",
-                  r."refType"::text AS "refType", r."pattern", r."event"::text AS "event", r."waitForArtifactSeconds"
-             FROM "AutoDeployRule" r JOIN "Environment" e ON e."id" = r."environmentId"
-            WHERE r."projectId" = $1`,
-          [d.projectId],
-        )
-        .then((r) => r.rows),
-    ]);
     const refType = d.kind === 'push' ? 'branch' : d.kind === 'tag_push' ? 'tag' : refTypeOf(d.ref);
     const refName = d.ref?.replace(/^refs\/(heads|tags)\//, '') ?? null;
-    const evaluation = evaluateRules({ kind: d.kind, refType, refName, sha: d.sha, details }, rules, d.event);
+    const evaluation = evaluateRules({ kind: d.kind, refType, refName, sha: d.sha, details }, d.rules, d.event);
     if (evaluation.ignoredBecause) {
-      // One conditional update: of two workers looking at it, one wins.
-      await this.prisma.pool.query(
+      // One conditional update (of two workers looking at it, one wins), with the commits.
+      await this.commits.recordWith(
+        d.projectId,
+        details.commits ?? [],
         `UPDATE "WebhookDelivery" SET "outcome" = 'ignored', "reason" = $2, "processedAt" = $3
           WHERE "id" = $1 AND "outcome" = 'pending'`,
         [d.id, evaluation.ignoredBecause, new Date().toISOString()],
       );
       return;
     }
+    if (details.commits?.length) await this.commits.record(d.projectId, details.commits);
     // Tag pushes list no commits: the commit's time may be known from an earlier push.
     const commitAt =
       d.commitAt ??

@@ -50,6 +50,26 @@ export class CommitsService {
     if (params) await this.prisma.pool.query(UPSERT, params);
   }
 
+  /**
+   * Runs `statement` (its parameters $1..$n are `params`) and records `commits` in the same
+   * round trip: the upsert rides along as a data-modifying CTE, so both happen or neither.
+   */
+  async recordWith(
+    projectId: string,
+    commits: NormalizedCommit[],
+    statement: string,
+    params: unknown[],
+  ): Promise<void> {
+    const upsert = upsertParams(projectId, commits);
+    if (!upsert) {
+      await this.prisma.pool.query(statement, params);
+      return;
+    }
+    // The upsert's own parameters follow the statement's.
+    const shifted = UPSERT.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + params.length}`);
+    await this.prisma.pool.query(`WITH "recordedCommits" AS (${shifted}) ${statement}`, [...params, ...upsert]);
+  }
+
   /** The same, inside a Prisma transaction. */
   async recordIn(tx: Tx, projectId: string, commits: NormalizedCommit[]): Promise<void> {
     const params = upsertParams(projectId, commits);
