@@ -88,7 +88,9 @@ export function TargetProgress({ deployment }: { deployment: DeploymentView }) {
                     {m.error}
                   </pre>
                 )}
-                {m.detail?.kind === 'kubernetes' && <WorkloadProgress detail={m.detail} targetName={m.targetName} />}
+                {m.detail?.kind === 'kubernetes' && (
+                  <WorkloadProgress detail={m.detail} targetName={m.targetName} targetState={m.state} />
+                )}
                 {m.detail?.kind === 'rolling-restart' && (
                   <RestartInstances
                     detail={m.detail}

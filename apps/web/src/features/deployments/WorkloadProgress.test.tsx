@@ -29,7 +29,7 @@ const count = (key: string) => screen.getByTestId(`workload-${key}`);
 
 describe('WorkloadProgress', () => {
   it('shows the image change and each count against the desired replicas', () => {
-    renderWithProviders(<WorkloadProgress detail={detail()} targetName="web" />);
+    renderWithProviders(<WorkloadProgress detail={detail()} targetName="web" targetState="running" />);
     const box = screen.getByTestId('workload-web');
     expect(box).toHaveAttribute('data-rolled-out', 'false');
     expect(screen.getByTestId('workload-name')).toHaveTextContent('Deployment/web in shop');
@@ -44,7 +44,7 @@ describe('WorkloadProgress', () => {
   });
 
   it('lists pods with phase and readiness, and marks reasons that will not fix themselves', () => {
-    renderWithProviders(<WorkloadProgress detail={detail()} targetName="web" />);
+    renderWithProviders(<WorkloadProgress detail={detail()} targetName="web" targetState="running" />);
     const ready = screen.getByTestId('pod-web-7c9d-abcde');
     expect(ready).toHaveAttribute('data-ready', 'true');
     expect(ready).toHaveTextContent('Running');
@@ -67,6 +67,7 @@ describe('WorkloadProgress', () => {
           restore: { state: 'succeeded', message: `put back ${OLD} after the rollout deadline` },
         })}
         targetName="web"
+        targetState="failed"
       />,
     );
     expect(screen.getByTestId('workload-web')).toHaveAttribute('data-rolled-out', 'true');
@@ -81,11 +82,21 @@ describe('WorkloadProgress', () => {
     expect(screen.getByTestId('workload-no-pods')).toHaveTextContent('No pods seen yet.');
   });
 
+  it('does not call a running workload rolled out on counts the controller has not caught up with', () => {
+    const stale = detail({ replicas: { desired: 3, updated: 3, ready: 3, available: 3 } });
+    const running = renderWithProviders(<WorkloadProgress detail={stale} targetName="web" targetState="running" />);
+    expect(screen.getByTestId('workload-web')).toHaveAttribute('data-rolled-out', 'false');
+    running.unmount();
+    renderWithProviders(<WorkloadProgress detail={stale} targetName="web" targetState="succeeded" />);
+    expect(screen.getByTestId('workload-web')).toHaveAttribute('data-rolled-out', 'true');
+  });
+
   it('has clear empty states before the first counts arrive', () => {
     renderWithProviders(
       <WorkloadProgress
         detail={detail({ previousImage: null, image: null, replicas: null, pods: [] })}
         targetName="web"
+        targetState="running"
       />,
       { locale: 'zh-CN' },
     );

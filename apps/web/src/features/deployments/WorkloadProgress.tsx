@@ -1,4 +1,4 @@
-import type { KubernetesTargetDetail, WorkloadPodView, WorkloadReplicas } from '@wharf/shared';
+import type { DeploymentTargetState, KubernetesTargetDetail, WorkloadPodView, WorkloadReplicas } from '@wharf/shared';
 import { Badge, type BadgeTone } from '../../components/Badge';
 import { useI18n } from '../../i18n/useI18n';
 import './workload-progress.css';
@@ -35,9 +35,19 @@ export function isRolledOut(r: WorkloadReplicas | null): boolean {
  * updated/ready/available replicas against the desired count, its pods with phase, readiness
  * and why they wait, and whether a restore put the previous image back.
  */
-export function WorkloadProgress({ detail, targetName }: { detail: KubernetesTargetDetail; targetName: string }) {
+export function WorkloadProgress({
+  detail,
+  targetName,
+  targetState,
+}: {
+  detail: KubernetesTargetDetail;
+  targetName: string;
+  targetState: DeploymentTargetState;
+}) {
   const { t } = useI18n();
-  const done = isRolledOut(detail.replicas);
+  // Right after the patch the workload's status can still describe the old template (its
+  // controller has not observed the change yet): only a finished target is called rolled out.
+  const done = targetState !== 'pending' && targetState !== 'running' && isRolledOut(detail.replicas);
   return (
     <div
       className="workload"
