@@ -18,6 +18,7 @@ interface Event {
   subjectId: string | null;
   projectId: string | null;
   data: Record<string, unknown>;
+  summary: string;
 }
 
 async function allEvents(): Promise<Event[]> {
@@ -165,5 +166,89 @@ describe('audit trail', () => {
     } finally {
       await db.end();
     }
+  });
+});
+
+/** Splits CSV text into rows of cells (RFC 4180: quoted cells may hold commas, quotes and newlines). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c !== '"') cell += c;
+      else if (text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
+  }
+  return rows;
+}
+
+describe('audit review', () => {
+  it('filters by action family, actor, subject, time and free text, with a readable summary', async () => {
+    const since = new Date().toISOString();
+    await admin.post(P, { slug: 'review', name: '=HYPERLINK("http://127.0.0.1/x")' });
+    const env = (await admin.post(`${P}/review/environments`, { name: 'qa-review' })).body;
+    await admin.patch(`${P}/review/environments/${env.id}`, { protected: true });
+    const q = (query: string) => admin.get(`/api/v1/audit?${query}`);
+
+    const family = await q(`action=environment.&from=${encodeURIComponent(since)}`);
+    expect(family.status).toBe(200);
+    expect(family.body.items.map((e: Event) => e.action)).toEqual(['environment.updated', 'environment.created']);
+    expect(family.body.items[1].summary).toBe(`${TEST_ADMIN.email} created environment (name qa-review)`);
+
+    const bySubject = await q(`subjectType=environment&subjectId=${env.id}`);
+    expect(bySubject.body.items).toHaveLength(2);
+    const byText = await q('q=qa-review');
+    expect(byText.body.items.map((e: Event) => e.subjectId)).toEqual([env.id, env.id]);
+    expect((await q('actor=nobody-like-this')).body.items).toEqual([]);
+    expect((await q(`to=${encodeURIComponent(since)}&action=environment.created&q=qa-review`)).body.items).toEqual([]);
+    expect((await q('from=yesterday')).status).toBe(400);
+    expect((await q('subjectType=$(id)')).status).toBe(400);
+  });
+
+  it('exports CSV, streamed, with the same filters, formulas kept as text, scoped to the project', async () => {
+    const all = await admin.get('/api/v1/audit/export.csv');
+    expect(all.status).toBe(200);
+    expect(all.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(all.headers.get('content-disposition')).toMatch(/attachment; filename="wharf-audit.csv"/);
+    const rows = parseCsv(all.body as string);
+    expect(rows[0]).toEqual([
+      'id',
+      'time',
+      'actor',
+      'action',
+      'summary',
+      'subject type',
+      'subject id',
+      'project id',
+      'ip',
+      'details',
+    ]);
+    const total = (await admin.get('/api/v1/audit?limit=200')).body.items.length;
+    expect(rows.length - 1).toBe(total);
+    const created = rows.find((r) => r[3] === 'project.created' && r[9]!.includes('HYPERLINK'))!;
+    expect(created[9]!.startsWith('{')).toBe(true); // details are JSON, not a formula
+    expect(rows.every((r) => !/^[=+@]/.test(r[4]!))).toBe(true);
+
+    const project = parseCsv((await admin.get(`${P}/review/audit/export.csv?action=environment.`)).body as string);
+    expect(project.slice(1).map((r) => r[3])).toEqual(['environment.updated', 'environment.created']);
+    const outsider = new TestClient(t.url);
+    expect((await outsider.get(`${P}/review/audit/export.csv`)).status).toBe(401);
+    expect((await outsider.get('/api/v1/audit/export.csv')).status).toBe(401);
   });
 });

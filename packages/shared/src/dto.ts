@@ -1,6 +1,6 @@
 // Request bodies and query strings of the REST API (/api/v1), shared by api, web and cli.
 import { z } from 'zod';
-import { idCursorSchema, timeIdCursorSchema } from './cursors.js';
+import { timeIdCursorSchema } from './cursors.js';
 import { projectRoleSchema } from './roles.js';
 import { apiTokenEnvironmentIdsSchema, apiTokenScopesSchema, DEFAULT_API_TOKEN_SCOPES } from './tokens.js';
 import {
@@ -143,9 +143,3 @@ export const pageQuerySchema = z.object({
 });
 export type PageQuery = z.infer<typeof pageQuerySchema>;
 
-export const auditQuerySchema = pageQuerySchema.extend({
-  /** Audit events are keyed by an int8 id: the cursor is the previous page's last id. */
-  cursor: idCursorSchema.optional(),
-  action: safeText(100).optional(),
-});
-export type AuditQuery = z.infer<typeof auditQuerySchema>;

@@ -15,3 +15,4 @@ export * from './tokens.js';
 export * from './kubernetes.js';
 export * from './target-detail.js';
 export * from './release-strategy.js';
+export * from './audit.js';

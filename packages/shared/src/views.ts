@@ -124,6 +124,8 @@ export interface AuditEventView {
   projectId: string | null;
   ip: string | null;
   data: Record<string, unknown>;
+  /** One readable sentence (describeAuditEvent). */
+  summary: string;
 }
 
 /** GET /audit/verify: the tamper-evident chain walked end to end. */

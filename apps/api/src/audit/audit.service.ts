@@ -3,7 +3,13 @@
 // Every event is chained to the one before (audit-chain.ts): the chain head's row lock orders
 // concurrent writers, in the writer's own transaction.
 import { Inject, Injectable } from '@nestjs/common';
-import type { AuditEventView, AuditVerifyView, Page } from '@wharf/shared';
+import {
+  describeAuditEvent,
+  type AuditEventView,
+  type AuditFilter,
+  type AuditVerifyView,
+  type Page,
+} from '@wharf/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -11,6 +17,64 @@ import { actorLabel, type RequestContext } from '../common/request-context.js';
 import { auditChainKey, chainHash, ChainWalker, type ChainedFields } from './audit-chain.js';
 
 const VERIFY_BATCH = 2000;
+
+export type ScopedAuditFilter = AuditFilter & { projectId?: string };
+
+function auditWhere(f: ScopedAuditFilter): Prisma.AuditEventWhereInput {
+  const and: Prisma.AuditEventWhereInput[] = [];
+  if (f.projectId) and.push({ projectId: f.projectId });
+  if (f.action) and.push(f.action.endsWith('.') ? { action: { startsWith: f.action } } : { action: f.action });
+  if (f.actor) and.push({ actorLabel: { contains: f.actor, mode: 'insensitive' } });
+  if (f.subjectType) and.push({ subjectType: f.subjectType });
+  if (f.subjectId) and.push({ subjectId: f.subjectId });
+  if (f.from) and.push({ at: { gte: new Date(f.from) } });
+  if (f.to) and.push({ at: { lt: new Date(f.to) } });
+  if (f.q) {
+    and.push({
+      OR: [
+        { action: { contains: f.q, mode: 'insensitive' } },
+        { actorLabel: { contains: f.q, mode: 'insensitive' } },
+        { subjectId: { contains: f.q, mode: 'insensitive' } },
+        // Reasons, versions, names and comments live in the details.
+        ...detailTextMatches(f.q),
+      ],
+    });
+  }
+  return and.length ? { AND: and } : {};
+}
+
+/** Prisma cannot search a whole JSON document as text; these are the detail fields people search. */
+function detailTextMatches(q: string): Prisma.AuditEventWhereInput[] {
+  return ['name', 'email', 'version', 'environment', 'error', 'reason', 'comment'].map((key) => ({
+    data: { path: [key], string_contains: q },
+  }));
+}
+
+function toAuditView(e: {
+  id: bigint;
+  at: Date;
+  actorLabel: string;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  projectId: string | null;
+  ip: string | null;
+  data: unknown;
+}): AuditEventView {
+  const data = (e.data ?? {}) as Record<string, unknown>;
+  const view = {
+    id: e.id.toString(),
+    at: e.at.toISOString(),
+    actor: e.actorLabel,
+    action: e.action,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    projectId: e.projectId,
+    ip: e.ip,
+    data,
+  };
+  return { ...view, summary: describeAuditEvent(view) };
+}
 
 export interface AuditEntry {
   action: string;
@@ -125,35 +189,32 @@ export class AuditService {
     return result(walker.end(head), walker.checked);
   }
 
-  async list(
-    filter: { projectId?: string; action?: string },
-    limit: number,
-    /** Events with a smaller id (the previous page's last). */
-    cursor?: bigint,
-  ): Promise<Page<AuditEventView>> {
+  async list(filter: ScopedAuditFilter, limit: number, cursor?: bigint): Promise<Page<AuditEventView>> {
     const rows = await this.prisma.auditEvent.findMany({
-      where: {
-        ...(filter.projectId ? { projectId: filter.projectId } : {}),
-        ...(filter.action ? { action: filter.action } : {}),
-        ...(cursor !== undefined ? { id: { lt: cursor } } : {}),
-      },
+      where: { ...auditWhere(filter), ...(cursor !== undefined ? { id: { lt: cursor } } : {}) },
       orderBy: { id: 'desc' },
       take: limit + 1,
     });
     const page = rows.slice(0, limit);
     return {
-      items: page.map((e) => ({
-        id: e.id.toString(),
-        at: e.at.toISOString(),
-        actor: e.actorLabel,
-        action: e.action,
-        subjectType: e.subjectType,
-        subjectId: e.subjectId,
-        projectId: e.projectId,
-        ip: e.ip,
-        data: e.data as Record<string, unknown>,
-      })),
+      items: page.map(toAuditView),
       nextCursor: rows.length > limit ? page[page.length - 1]!.id.toString() : null,
     };
+  }
+
+  /** Every matching event, newest first, a batch at a time (for the CSV export). */
+  async *stream(filter: ScopedAuditFilter, batch = 1000): AsyncGenerator<AuditEventView[]> {
+    let cursor: bigint | undefined;
+    for (;;) {
+      const rows = await this.prisma.auditEvent.findMany({
+        where: { ...auditWhere(filter), ...(cursor !== undefined ? { id: { lt: cursor } } : {}) },
+        orderBy: { id: 'desc' },
+        take: batch,
+      });
+      if (rows.length === 0) return;
+      yield rows.map(toAuditView);
+      if (rows.length < batch) return;
+      cursor = rows[rows.length - 1]!.id;
+    }
   }
 }
