@@ -1,9 +1,12 @@
 // client-node (1.3) makes a new https.Agent for every request and watch, so each one pays a
 // new TCP connection and a full TLS handshake. A release makes several requests per
 // workload, in turn, on a busy worker: this KubeConfig hands every request one keep-alive
-// agent instead, so they reuse connections. Same TLS material and checks as client-node's.
+// agent instead, so they reuse connections. Same TLS material and checks as client-node's,
+// parsed once: a new connection with a `ca` option parses the CA bundle again, which on a
+// busy worker costs more than the handshake.
 import { Agent } from 'node:https';
 import type { Socket } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 
 type HttpsOptions = Parameters<KubeConfig['applyToHTTPSOptions']>[0];
@@ -18,7 +21,7 @@ export interface AgentTls {
 }
 
 export function keepAliveAgent(tls: AgentTls): Agent {
-  const agent = new Agent({ ...tls, keepAlive: true, rejectUnauthorized: true });
+  const agent = new Agent({ secureContext: createSecureContext(tls), keepAlive: true, rejectUnauthorized: true });
   // Node resets a freed socket's timeout to the agent's (none); a timeout on a free socket
   // destroys it. On an active request it only emits 'timeout', which nothing acts on.
   agent.on('free', (socket: Socket) => socket.setTimeout(IDLE_CONNECTION_MS));
