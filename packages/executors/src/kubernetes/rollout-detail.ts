@@ -109,7 +109,9 @@ export class RolloutDetail {
   }
 
   private send(): void {
-    const detail: KubernetesTargetDetail = { ...this.detail, pods: [...this.pods.values()].slice(0, MAX_PODS) };
+    // By name, so the page's list stays put while pods change.
+    const pods = [...this.pods.values()].sort((a, b) => a.name.localeCompare(b.name)).slice(0, MAX_PODS);
+    const detail: KubernetesTargetDetail = { ...this.detail, pods };
     // Nothing the page shows changed (a pod's resourceVersion moved, say): no write.
     const json = JSON.stringify(detail);
     if (json === this.lastJson) return;
