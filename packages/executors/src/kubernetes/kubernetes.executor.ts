@@ -165,16 +165,18 @@ async function releaseTarget(
     watch = new RolloutWatch(client, selectorString(current), emit, detail);
     await watch.prepare();
     let generation = current.metadata?.generation ?? 0;
+    let latest = current;
     if (change) {
       if (ctx.signal?.aborted) throw new ExecutorError('cancelled', 'cancelled before the workload was changed');
       const patched = await applyChange(writer, change, false);
       generation = patched.metadata?.generation ?? generation;
+      latest = patched;
       emit(
         'system',
         `patched ${label}: ${describeChange(change, false)} (generation ${generation}); following the rollout (deadline ${settings.rolloutTimeoutSeconds} s)`,
       );
     }
-    const outcome = await watch.follow({ minGeneration: generation, timeoutMs, signal: ctx.signal });
+    const outcome = await watch.follow({ minGeneration: generation, timeoutMs, signal: ctx.signal, from: latest });
     watch = undefined;
     if (outcome.kind === 'done') {
       emit('system', outcome.message);
@@ -268,7 +270,7 @@ async function restoreChange(
       throw e;
     }
     const generation = patched.metadata?.generation ?? 0;
-    const outcome = await watch.follow({ minGeneration: generation, timeoutMs });
+    const outcome = await watch.follow({ minGeneration: generation, timeoutMs, from: patched });
     if (outcome.kind === 'done') {
       const message = `${change.mode === 'image' ? `previous image ${change.from}` : 'previous pod template'} restored and rolled out`;
       emit('system', `${message} (${outcome.message})`);
