@@ -16,6 +16,8 @@ export interface HealthQuery {
   datacenter?: string | undefined;
   timeoutMs: number;
   signal: AbortSignal;
+  /** A blocking query: answer once the service's index passes this one, or after `waitMs`. */
+  block?: { index: number; waitMs: number };
 }
 
 export interface HealthAnswer {
@@ -63,12 +65,18 @@ export async function queryHealth(q: HealthQuery): Promise<HealthAnswer> {
     );
     if (q.tag) url.searchParams.set('tag', q.tag);
     if (q.datacenter) url.searchParams.set('dc', q.datacenter);
+    const waitMs = q.block ? Math.max(1, Math.round(q.block.waitMs)) : 0;
+    if (q.block) {
+      url.searchParams.set('index', String(q.block.index));
+      url.searchParams.set('wait', `${waitMs}ms`);
+    }
     let res: Response;
     try {
       res = await fetch(url, {
         headers: q.token ? { 'x-consul-token': q.token } : {},
         redirect: 'manual',
-        signal: AbortSignal.any([q.signal, AbortSignal.timeout(q.timeoutMs)]),
+        // Consul may hold a blocking query up to wait + wait/16 (its jitter).
+        signal: AbortSignal.any([q.signal, AbortSignal.timeout(q.timeoutMs + waitMs + Math.ceil(waitMs / 16))]),
       });
     } catch (err) {
       if (q.signal.aborted) throw err;

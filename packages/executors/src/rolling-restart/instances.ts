@@ -69,3 +69,12 @@ export function instanceUrl(inst: Pick<Instance, 'address' | 'port'>, path: stri
   const host = inst.address.includes(':') ? `[${inst.address}]` : inst.address;
   return `http://${host}:${inst.port}${path}`;
 }
+
+/** What Consul holds for one instance (registrations and check states), to tell a change of it from others. */
+export function instanceFingerprint(entries: HealthEntry[], key: string): string {
+  return entries
+    .filter((e) => keyOf(e) === key)
+    .map((e) => `${e.Node.Node}:${e.Service.ModifyIndex}:${e.Checks.map((c) => c.Status).join(',')}`)
+    .sort()
+    .join(';');
+}

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CancelledError, ExecutorError } from '../errors.js';
 import { createMasker } from '../masking.js';
 import type { LogStream, TargetResult } from '../types.js';
+import { CheckSchedule } from './check-schedule.js';
 import { queryHealth, type HealthAnswer } from './consul-health.js';
 import { probeHealth, requestRestart } from './instance-http.js';
 import { consulState, instanceUrl, passingKeys, toInstances, type Instance } from './instances.js';
@@ -53,7 +54,7 @@ export function createRollingRestartExecutor(): RollingRestartExecutor {
     ctx.onTargetUpdate?.({ targetId: t.id, batch: 1, state: 'running', startedAt, finishedAt: null });
     const agents = [t.consulUrl, ...t.agents];
     const timeoutMs = plan.settings.requestTimeoutMs;
-    const ask = (): Promise<HealthAnswer> =>
+    const ask = (block?: { index: number; waitMs: number }): Promise<HealthAnswer> =>
       queryHealth({
         agents,
         token: t.aclToken,
@@ -62,6 +63,7 @@ export function createRollingRestartExecutor(): RollingRestartExecutor {
         datacenter: t.datacenter,
         timeoutMs,
         signal,
+        ...(block ? { block } : {}),
       });
     const finish = (state: TargetResult['state'], error?: { code: string; message: string }): TargetResult => {
       const finishedAt = new Date();
@@ -167,16 +169,18 @@ export function createRollingRestartExecutor(): RollingRestartExecutor {
         set(row, { state: 'waiting' });
 
         const healthUrl = instanceUrl(inst, t.healthPath);
+        const schedule = new CheckSchedule(ask, inst.key, now.index, now.entries, t.pollIntervalMs, signal);
         let healthy = false;
         for (let poll = 1; poll <= t.maxPolls && !healthy; poll++) {
-          await sleep(t.pollIntervalMs, undefined, { signal });
+          const next = await schedule.next();
           const h = await probeHealth(healthUrl, timeoutMs, signal);
           let c: 'passing' | 'not_passing' | 'absent' | 'unknown' = 'unknown';
           try {
-            c = consulState((await ask()).entries, inst.key, now.index);
+            c = consulState(next.entries ?? (await ask()).entries, inst.key, now.index);
           } catch (err) {
             if (signal.aborted) throw err;
           }
+          schedule.checked();
           healthy = h.ok && c === 'passing';
           const consulText = {
             passing: 'Consul: passing under a new registration',
@@ -184,7 +188,8 @@ export function createRollingRestartExecutor(): RollingRestartExecutor {
             absent: 'Consul: no new registration yet',
             unknown: 'Consul: no answer',
           }[c];
-          emit(`${tag} poll ${poll}/${t.maxPolls}: ${healthUrl} ${mask(h.detail)}; ${consulText}`);
+          const why = next.reason === 'change' ? ' (Consul reported a change)' : '';
+          emit(`${tag} poll ${poll}/${t.maxPolls}${why}: ${healthUrl} ${mask(h.detail)}; ${consulText}`);
           set(row, { state: 'waiting', polls: poll });
         }
         if (!healthy) {
