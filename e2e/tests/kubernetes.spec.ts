@@ -65,7 +65,9 @@ test.beforeAll(async () => {
   await ok(await api.post('/api/v1/projects', { data: { slug, name: 'Kubernetes demo' } }), 'create project');
   await ok(await api.post(`/api/v1/projects/${slug}/environments`, { data: { name: ENV } }), 'create environment');
   // What CI does with `wharf artifact register-image`: one image per version, nothing uploaded.
-  for (const version of ['1.0.0', '2.0.0']) {
+  // 3.0.0's image cannot be pulled: its pods wait in ErrImagePull / ImagePullBackOff forever.
+  sim.setImageBehavior(image('3.0.0'), { kind: 'pull-error' });
+  for (const version of ['1.0.0', '2.0.0', '3.0.0']) {
     await ok(
       await api.post(`/api/v1/projects/${slug}/artifacts/image`, { data: { version, image: image(version) } }),
       `register ${version}`,
@@ -195,7 +197,7 @@ test('admin connects a Kubernetes workload, releases images, watches the rollout
           const o = await observe(page);
           seen.push(o);
           // One picture of the page part-way through the rollout (for the README).
-          if (!midRollout && o.state === 'running' && o.updated !== null && o.updated > 0 && o.updated < REPLICAS)
+          if (!midRollout && o.state === 'running' && o.updated === 1)
             midRollout = await saveScreenshot(page, 'kubernetes-rollout-progress');
           return o.state;
         },
@@ -243,5 +245,60 @@ test('admin connects a Kubernetes workload, releases images, watches the rollout
     expect(clusterImage()).toBe(image('1.0.0'));
     await page.getByTestId('tab-overview').click();
     await expect(page.getByTestId(`env-current-${ENV}`)).toHaveText('1.0.0');
+  });
+});
+
+test('an image that cannot be pulled fails at the rollout deadline set in the dashboard, and the previous image is put back', async ({
+  page,
+  wharf,
+  saveScreenshot,
+}) => {
+  test.setTimeout(180_000);
+  const workload = page.getByTestId(`workload-${TARGET}`);
+  // The first test rolled staging back to 1.0.0.
+  expect(clusterImage()).toBe(image('1.0.0'));
+
+  await test.step('sign in and set a 5 s rollout deadline in the Kubernetes settings', async () => {
+    await page.goto('/');
+    await page.getByTestId('login-email').fill(wharf.adminEmail);
+    await page.getByTestId('login-password').fill(wharf.adminPassword);
+    await page.getByTestId('login-submit').click();
+    await expect(page).toHaveURL(/\/projects$/);
+    await page.goto(`/projects/${slug}/environments`);
+    await page.getByTestId('environment-settings').click();
+    const section = page.getByTestId('settings-kubernetes');
+    await expect(section.getByTestId('settings-k8s-mode')).toHaveValue('image');
+    await section.getByTestId('settings-k8s-rollout-timeout').fill('5');
+    await page.getByTestId('settings-submit').click();
+    await expect(page.getByTestId('settings-saved')).toBeVisible();
+  });
+
+  await test.step('release 3.0.0: its pod cannot pull the image, the release fails and restores 1.0.0', async () => {
+    await releaseFromVersionsTab(page, '3.0.0');
+    const reasons = new Set<string>();
+    await expect
+      .poll(
+        async () => {
+          for (const r of await workload.getByTestId('pod-reason').allTextContents()) reasons.add(r.trim());
+          return (await page.getByTestId('deployment-state').textContent())?.trim();
+        },
+        { timeout: RELEASE_DONE, intervals: [100] },
+      )
+      .toMatch(TERMINAL);
+    // The waiting reason was on the page while the pod waited.
+    expect(
+      [...reasons].some((r) => r === 'ErrImagePull' || r === 'ImagePullBackOff'),
+      [...reasons].join(', '),
+    ).toBe(true);
+    await expect(page.getByTestId('deployment-state')).toHaveText('failed');
+    const restore = workload.getByTestId('workload-restore');
+    await expect(restore).toHaveAttribute('data-state', 'succeeded');
+    await expect(restore).toContainText('Previous image put back and rolled out');
+    await expect(workload.getByTestId('workload-previous-image')).toHaveText(image('1.0.0'));
+    await expect(workload.getByTestId('workload-image')).toHaveText(image('3.0.0'));
+    await expect(workload).toHaveAttribute('data-rolled-out', 'true');
+    await sim.waitForRollout('deployments', NAMESPACE, WORKLOAD, 30_000);
+    expect(clusterImage()).toBe(image('1.0.0'));
+    await saveScreenshot(page, 'kubernetes-restore');
   });
 });
