@@ -132,7 +132,11 @@ export async function testKubernetesConnection(input: KubernetesPreflightInput):
     const missing: string[] = [];
     for (const p of OBSERVE) {
       const resource = p.kindOf ? plural : p.resource;
-      const allowed = await client.canI(p.verb, p.group, resource, p.subresource ? { subresource: p.subresource } : {});
+      // The workload is listed and watched by metadata.name, so a Role limited by resourceNames passes.
+      const allowed = await client.canI(p.verb, p.group, resource, {
+        ...(p.subresource ? { subresource: p.subresource } : {}),
+        ...(p.kindOf ? { name: workload.name } : {}),
+      });
       if (!allowed)
         missing.push(`${p.verb} ${resource}${p.subresource ? `/${p.subresource}` : ''}${p.group ? `.${p.group}` : ''}`);
     }
