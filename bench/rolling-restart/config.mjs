@@ -9,7 +9,7 @@ function int(name, raw, fallback, min, max) {
 export function loadConfig(env = process.env) {
   return {
     /** Instances of the service. */
-    instances: int('BENCH_INSTANCES', env.BENCH_INSTANCES, 5, 2, 20),
+    instances: int('BENCH_INSTANCES', env.BENCH_INSTANCES, 20, 2, 50),
     /** Health poll interval of both restart scripts (the article's 10 s, scaled down). */
     pollMs: int('BENCH_POLL_MS', env.BENCH_POLL_MS, 200, 50, 10_000),
     /** Polls before giving up on an instance (the article's 12). */
@@ -18,5 +18,9 @@ export function loadConfig(env = process.env) {
     concurrency: int('BENCH_CONCURRENCY', env.BENCH_CONCURRENCY, 8, 1, 64),
     /** Grace the kit keeps serving after deregistering (load balancers drop it meanwhile). */
     graceMs: int('BENCH_GRACE_MS', env.BENCH_GRACE_MS, 300, 0, 10_000),
+    /** Extra startup work of a service before it registers (a slower service; default none). */
+    bootMs: int('BENCH_BOOT_MS', env.BENCH_BOOT_MS, 0, 0, 10_000),
+    /** Wharf's time per instance beyond the instances' own restart time must stay under this. */
+    overheadTargetMs: int('BENCH_OVERHEAD_TARGET_MS', env.BENCH_OVERHEAD_TARGET_MS, 250, 1, 60_000),
   };
 }

@@ -14,7 +14,7 @@ import { freePort, pm2CliPath, stopPm2 } from '@wharf/test-hosts';
 const run = promisify(execFile);
 export const SECRET = 'bench-restart-secret-0123456789';
 
-const KIT_SERVICE = (kitUrl, graceMs) => `
+const KIT_SERVICE = (kitUrl, graceMs, bootMs) => `
 import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServiceKit } from ${JSON.stringify(kitUrl)};
@@ -31,7 +31,8 @@ const server = createServer((req, res) => {
   if (kit.handle(req, res)) return;
   setTimeout(() => res.end(env.POD_NAME), 5);
 });
-server.listen(port, '127.0.0.1', () => kit.start(server));
+// Startup work before the service registers (both kinds wait the same).
+server.listen(port, '127.0.0.1', () => setTimeout(() => kit.start(server), ${bootMs}));
 `;
 
 // As in the article: the kill route exits at once, startup removes every same-name entry.
@@ -49,6 +50,7 @@ const server = createServer((req, res) => {
   setTimeout(() => res.end(env.POD_NAME), 5);
 });
 server.listen(port, '127.0.0.1', async () => {
+  await new Promise((r) => setTimeout(r, Number(env.BOOT_MS)));
   for (const agent of agents) {
     const services = await (await fetch(agent + '/v1/agent/services')).json();
     for (const s of Object.values(services)) {
@@ -59,17 +61,20 @@ server.listen(port, '127.0.0.1', async () => {
     ID: id, Name: env.SERVICE, Address: '127.0.0.1', Port: port,
     Check: { HTTP: 'http://127.0.0.1:' + port + '/api/health-check', Interval: '100ms' },
   }) });
+  appendFileSync(env.REGISTERED_FILE, process.pid + '\\n');
 });
 `;
 
 /** Starts `count` services of `kind` under a private pm2 and waits until all pass in Consul. */
-export async function startServices({ kind, count, sim, service, graceMs }) {
+export async function startServices({ kind, count, sim, service, graceMs, bootMs }) {
   const dir = await mkdtemp(join(tmpdir(), `wharf-bench-rr-${kind}-`));
   const pm2Home = join(dir, 'pm2');
   await mkdir(join(dir, 'starts'), { recursive: true });
+  await mkdir(join(dir, 'registered'), { recursive: true });
   await mkdir(pm2Home, { recursive: true });
   await writeFile(join(pm2Home, 'touch'), '');
-  const script = kind === 'kit' ? KIT_SERVICE(import.meta.resolve('@wharf/service-kit'), graceMs) : ARTICLE_SERVICE;
+  const script =
+    kind === 'kit' ? KIT_SERVICE(import.meta.resolve('@wharf/service-kit'), graceMs, bootMs) : ARTICLE_SERVICE;
   await writeFile(join(dir, 'service.mjs'), script);
   const pods = [];
   for (let i = 1; i <= count; i++)
@@ -91,6 +96,8 @@ export async function startServices({ kind, count, sim, service, graceMs }) {
       WHARF_RESTART_SECRET: SECRET,
       CONSUL_AGENTS: sim.agents.map((a) => a.url).join(','),
       STARTS_FILE: join(dir, 'starts', p.pod),
+      REGISTERED_FILE: join(dir, 'registered', p.pod),
+      BOOT_MS: String(bootMs),
     },
   }));
   await writeFile(join(dir, 'ecosystem.config.cjs'), `module.exports = ${JSON.stringify({ apps })};\n`);
@@ -101,7 +108,7 @@ export async function startServices({ kind, count, sim, service, graceMs }) {
   };
   try {
     await run(process.execPath, [pm2CliPath(), 'start', join(dir, 'ecosystem.config.cjs')], { env, timeout: 30_000 });
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 20_000 + count * 1000;
     // The article's pods remove each other while starting: wait until the last one settled.
     while (
       new Set(sim.health(service, { passing: true }).map((e) => e.Service.Port)).size < (kind === 'kit' ? count : 1)
@@ -110,9 +117,9 @@ export async function startServices({ kind, count, sim, service, graceMs }) {
       await new Promise((r) => setTimeout(r, 50));
     }
     if (kind === 'article') {
-      // Every pod has started (and removed the others) before the steady state is restored.
+      // Every pod has registered (and removed the others) before the steady state is restored.
       for (const p of pods) {
-        while (!(await readFile(join(dir, 'starts', p.pod), 'utf8').catch(() => ''))) {
+        while (!(await readFile(join(dir, 'registered', p.pod), 'utf8').catch(() => ''))) {
           if (Date.now() > deadline) throw new Error(`article service ${p.pod} never started`);
           await new Promise((r) => setTimeout(r, 50));
         }
