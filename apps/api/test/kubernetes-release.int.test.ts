@@ -356,6 +356,18 @@ describe('Kubernetes release through the API and worker', { timeout: 120_000 }, 
     });
     expect(probe.checks.filter((c) => c.status === 'skipped')).toHaveLength(4);
     expect(sim.requests.length).toBe(since);
+
+    // Consul targets have no connection test (yet): a clear 400, not an SSH host-key message.
+    const consul = ok(
+      await admin.post(`${P}/environments/${env.id}/targets`, {
+        kind: 'consul',
+        name: 'consul',
+        config: { consulUrl: 'http://127.0.0.1:8500', service: 'shop' },
+      }),
+    );
+    const refused = await admin.post(`${P}/targets/${consul.id}/test-connection`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toBe('Test connection is available for SSH and Kubernetes targets, not consul');
   });
 
   it('restart mode restarts the pods (restartedAt) and succeeds; image mode refuses a version without an image', async () => {

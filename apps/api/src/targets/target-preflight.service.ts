@@ -2,7 +2,7 @@
 // commands), Kubernetes targets the cluster preflight (TLS against the kubeconfig's CA,
 // credential accepted, workload readable with its image and replicas, patch allowed by a
 // SelfSubjectAccessReview, rollout observable). Reads only; nothing on the target changes.
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { testKubernetesConnection } from '@wharf/executors';
 import {
   KUBERNETES_PREFLIGHT_CHECKS,
@@ -31,9 +31,16 @@ export class TargetPreflightService {
   async testConnection(ctx: ProjectCtx, targetId: string): Promise<HostPreflightView | KubernetesTargetPreflightView> {
     const target = await this.prisma.target.findFirst({ where: { id: targetId, projectId: ctx.project.id } });
     if (!target) throw new NotFoundException('target not found');
-    if (target.kind === 'kubernetes') return this.kubernetes(ctx, target);
-    // SSH (and the refusal for kinds without a connection test) stays with the host keys.
-    return this.hostKeys.preflight(ctx, targetId);
+    switch (target.kind) {
+      case 'ssh':
+        return this.hostKeys.preflight(ctx, targetId);
+      case 'kubernetes':
+        return this.kubernetes(ctx, target);
+      default:
+        throw new BadRequestException(
+          `Test connection is available for SSH and Kubernetes targets, not ${target.kind}`,
+        );
+    }
   }
 
   private async kubernetes(ctx: ProjectCtx, target: Target): Promise<KubernetesTargetPreflightView> {
