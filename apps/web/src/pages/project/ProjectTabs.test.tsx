@@ -208,7 +208,7 @@ describe('targets tab', () => {
     await userEvent.type(screen.getByTestId('target-config-deployment'), 'shop-web');
     await userEvent.type(screen.getByTestId('target-config-container'), 'web');
     await userEvent.click(screen.getByTestId('target-submit'));
-    expect(await screen.findByTestId('field-error-config.apiUrl')).toHaveTextContent('must be an http(s) URL');
+    expect(await screen.findByTestId('field-error-config.apiUrl')).toHaveTextContent('Enter an https:// (or http://) URL.');
 
     await userEvent.clear(screen.getByTestId('target-config-apiUrl'));
     await userEvent.type(screen.getByTestId('target-config-apiUrl'), 'https://k8s.example.com:6443');
@@ -218,7 +218,13 @@ describe('targets tab', () => {
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
       kind: 'kubernetes',
       name: 'k8s-main',
-      config: { apiUrl: 'https://k8s.example.com:6443', namespace: 'shop', deployment: 'shop-web', container: 'web' },
+      config: {
+        kind: 'Deployment',
+        apiUrl: 'https://k8s.example.com:6443',
+        namespace: 'shop',
+        deployment: 'shop-web',
+        container: 'web',
+      },
       credentialId: '6f1c1c1e-8a51-4c8e-9d5e-3f2a1b0c9d8e',
     });
   });
