@@ -138,6 +138,8 @@ function wharfBreakdown(r, times, requestEntries) {
     ),
     completeToFinishedMedianMs: round(median(targets.map((t) => t.finishedAt - t.completed))),
     queueMs: round(r.deployment.startedAt - r.startedAt),
+    // Building the plan (targets, credentials opened, kubeconfigs read) until the first batch starts.
+    startToFirstTargetMs: round(Math.min(...targets.map((t) => t.startedAt)) - r.deployment.startedAt),
     beforePatchMedianMs: round(median(targets.map((t) => t.patched - t.startedAt))),
     batchGapMedianMs: round(median(gaps)),
     barrierWaitMedianMs: round(median(barrierWait)),
