@@ -1,4 +1,4 @@
-import type { CredentialView, KubernetesPreflightView } from '@wharf/shared';
+import type { CredentialView, KubernetesPreflightView, TargetView } from '@wharf/shared';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
@@ -107,6 +107,50 @@ describe('Kubernetes target form', () => {
         namespace: 'shop',
         deployment: 'db.primary',
         container: 'postgres',
+        apiUrl: 'https://127.0.0.1:6443',
+      },
+    });
+  });
+
+  it('edits an existing target: its config is filled in and the change is sent with the kind kept', async () => {
+    const target: TargetView = {
+      id: 't-db',
+      environmentId: 'env-1',
+      name: 'db',
+      kind: 'kubernetes',
+      config: {
+        apiUrl: 'https://127.0.0.1:6443',
+        namespace: 'shop',
+        deployment: 'db',
+        container: 'postgres',
+        kind: 'StatefulSet',
+        imageRepository: 'registry.example.com/shop/db',
+      },
+      credentialId: KUBECONFIG_ID,
+      createdAt: '2025-01-01T00:00:00.000Z',
+    };
+    const { calls } = installFakeApi({ 'PATCH /api/v1/projects/shop/targets/t-db': () => json(target) });
+    const onDone = vi.fn();
+    renderWithProviders(
+      <TargetForm slug="shop" environmentId="env-1" target={target} credentials={credentials} onDone={onDone} />,
+    );
+    expect(screen.getByTestId('target-kind')).toBeDisabled();
+    expect(screen.getByTestId('target-config-kind')).toHaveValue('StatefulSet');
+    expect(screen.getByTestId('target-config-imageRepository')).toHaveValue('registry.example.com/shop/db');
+    expect(screen.getByTestId('target-credential')).toHaveValue(KUBECONFIG_ID);
+    // Clearing the optional repository removes the restriction instead of sending "".
+    await fill('target-config-imageRepository', '');
+    await fill('target-config-container', 'pg');
+    await userEvent.click(screen.getByTestId('target-submit'));
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(calls[0]?.body).toEqual({
+      name: 'db',
+      credentialId: KUBECONFIG_ID,
+      config: {
+        kind: 'StatefulSet',
+        namespace: 'shop',
+        deployment: 'db',
+        container: 'pg',
         apiUrl: 'https://127.0.0.1:6443',
       },
     });
