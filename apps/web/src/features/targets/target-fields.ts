@@ -149,7 +149,8 @@ export function targetSummary(kind: TargetKind, config: Record<string, unknown>)
     case 'ssh':
       return `${s('user')}@${s('host')}:${s('port') || '22'} ${s('baseDir')}`;
     case 'kubernetes':
-      return `${s('namespace')}/${s('deployment')} (${s('container')})`;
+      // Older targets may lack `kind`: the schema's default is a Deployment.
+      return `${s('kind') || 'Deployment'} ${s('namespace')}/${s('deployment')} (${s('container')})`;
     case 'consul':
       return `${s('service')} @ ${s('consulUrl')}`;
   }
