@@ -1,6 +1,7 @@
+import type { AuditFilter } from '@wharf/shared';
 import { projectKeys } from '../projects/keys';
 
 export const auditKeys = {
-  project: (slug: string, action: string) => [...projectKeys.scope(slug), 'audit', action] as const,
-  global: (action: string) => ['audit', action] as const,
+  filtered: (slug: string | null, filter: AuditFilter) =>
+    slug ? ([...projectKeys.scope(slug), 'audit', filter] as const) : (['audit', filter] as const),
 };
