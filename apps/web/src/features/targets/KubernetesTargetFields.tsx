@@ -66,7 +66,8 @@ export function KubernetesTargetFields({ idp, values, onChange, error, credentia
         );
       })}
       {noKubeconfig && (
-        <p className="alert alert-warn" data-testid="k8s-no-kubeconfig">
+        // Spans the whole grid row: a note about the form, not one of its fields.
+        <p className="alert alert-warn" style={{ gridColumn: '1 / -1' }} data-testid="k8s-no-kubeconfig">
           {t('k8sTarget.noKubeconfig')}
         </p>
       )}
