@@ -2,7 +2,9 @@
 // simulator and three real Node services built on @wharf/service-kit under pm2 (which starts a
 // fresh process whenever one exits), plus the SSH variant on real sshd + pm2 hosts. Releases
 // come from the API and from a GitLab webhook; refusals happen at the API before any row exists.
-import { freePort } from '@wharf/test-hosts';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort, type TestHost } from '@wharf/test-hosts';
 import { startConsulSim, type ConsulSim } from '@wharf/test-hosts/consul-sim';
 import type { DeploymentView, RestartInstanceView } from '@wharf/shared';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +92,13 @@ function instancesOf(d: DeploymentView): RestartInstanceView[] {
 }
 
 const starts = (): Promise<number[]> => Promise.all(ks.services.map((s) => ks.starts(s)));
+
+/** The pid pm2 records for an SSH test host's app (its only one). */
+async function appPid(h: TestHost): Promise<number> {
+  const files = (await readdir(join(h.pm2Home, 'pids'))).filter((f) => f.endsWith('.pid'));
+  if (files.length !== 1) throw new Error(`expected one pm2 app on ${h.name}, found ${files.join(', ')}`);
+  return Number((await readFile(join(h.pm2Home, 'pids', files[0]!), 'utf8')).trim());
+}
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -324,9 +333,13 @@ describe('rolling restart over SSH (strategy rolling-restart)', { timeout: 240_0
         }),
       );
 
+      const pidsBefore = await Promise.all(f.hosts.hosts.map(appPid));
       const d = await f.waitFinished((await f.release('1.0.0')).id);
       expect(d.state).toBe('succeeded');
       expect(d.targets.map((x) => x.state)).toEqual(['succeeded', 'succeeded']);
+      // Every host's app was reloaded: a new process serves.
+      const pidsAfter = await Promise.all(f.hosts.hosts.map(appPid));
+      pidsAfter.forEach((pid, i) => expect(pid).not.toBe(pidsBefore[i]));
       const hosts = d.targets.map((x) => {
         if (x.detail?.kind !== 'rolling-restart') throw new Error(`no detail: ${JSON.stringify(x)}`);
         return x.detail.instances[0]!;
