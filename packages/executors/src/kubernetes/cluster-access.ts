@@ -5,7 +5,7 @@
 // Wharf refuses every one of them rather than let a credential act on the worker.
 import { KubeConfig, loadYaml } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { KeepAliveKubeConfig, keepAliveAgent } from './keep-alive-kubeconfig.js';
+import { KeepAliveKubeConfig } from './keep-alive-kubeconfig.js';
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/;
 const PEM_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+-----END [A-Z ]*PRIVATE KEY-----/;
@@ -131,12 +131,11 @@ export function clusterAccessFromKubeconfig(text: string, context?: string): Clu
  * requests share keep-alive connections (see keep-alive-kubeconfig.ts).
  */
 export function kubeConfigFor(access: ClusterAccess): KubeConfig {
-  const agent = keepAliveAgent(
+  const kc = new KeepAliveKubeConfig(
     'token' in access.auth
       ? { ca: access.caPem }
       : { ca: access.caPem, cert: access.auth.clientCertPem, key: access.auth.clientKeyPem },
   );
-  const kc = new KeepAliveKubeConfig(agent);
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   kc.loadFromOptions({
     clusters: [

@@ -1,5 +1,6 @@
 // A release's requests to one cluster reuse keep-alive connections (client-node alone opens
-// a new TLS connection per request), and TLS is still verified against the target's CA.
+// a new TLS connection per request), watches apart from calls, and TLS is still verified
+// against the target's CA.
 import { startK8sSim, type K8sSim } from '@wharf/test-hosts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeConfigFor, type ClusterAccess } from './cluster-access.js';
@@ -25,7 +26,11 @@ describe('kubeConfigFor connections', () => {
     await other?.stop();
   });
 
-  it('sends requests made one after another, and a watch after them, over one connection', async () => {
+  const untilWatching = async () => {
+    while (sim.openWatches() === 0) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  it('sends calls made one after another over one connection, and keeps it free of watches', async () => {
     const client = new WorkloadClient(kubeConfigFor(access()), workload);
     const since = sim.requests.length;
     await client.read();
@@ -45,14 +50,23 @@ describe('kubeConfigFor connections', () => {
           },
         },
       });
-      void watch.start().then(() => client.patch({ metadata: { labels: { touched: 'yes' } } }, 'strategic', 'label'));
+      // Patch once the watch holds its connection, so a shared pool would have none free.
+      void watch
+        .start()
+        .then(() => untilWatching())
+        .then(() => client.patch({ metadata: { labels: { touched: 'yes' } } }, 'strategic', 'label'));
     });
     await seen;
     const recs = sim.requests.slice(since);
-    expect(recs.map((r) => r.method)).toEqual(['GET', 'GET', 'GET', 'GET', 'PATCH']);
-    // The patch runs while the watch holds the first connection: it needs a second one.
-    expect(new Set(recs.slice(0, 4).map((r) => r.connectionId)).size).toBe(1);
-    expect(new Set(recs.map((r) => r.connectionId)).size).toBe(2);
+    const watches = recs.filter((r) => r.query.includes('watch=true'));
+    const calls = recs.filter((r) => !r.query.includes('watch=true'));
+    expect(calls.map((r) => r.method)).toEqual(['GET', 'GET', 'GET', 'PATCH']);
+    expect(watches).toHaveLength(1);
+    const read = calls[0]!.connectionId;
+    expect(new Set(calls.map((r) => r.connectionId))).toEqual(new Set([read]));
+    // The watch holds a connection of its own; the patch, sent while it is open, reuses the calls'.
+    const watch = watches[0]!.connectionId;
+    expect(watch).not.toBe(read);
   });
 
   it('still refuses a server whose certificate does not chain to the given CA', async () => {
