@@ -258,7 +258,7 @@ describe('rolling restart through Consul', { timeout: 120_000 }, () => {
     }
   });
 
-  it('fails before touching any instance when Consul is unreachable', async () => {
+  it('fails before touching any instance when Consul is unreachable or lists no such service', async () => {
     const before = await starts();
     const deadPort = await freePort('127.0.0.1');
     await setTargetConfig({ consulUrl: `http://127.0.0.1:${deadPort}` });
@@ -272,6 +272,14 @@ describe('rolling restart through Consul', { timeout: 120_000 }, () => {
       const log = await readLog(p.admin, p.slug, d.id);
       expect(log).toContain(`asking Consul (http://127.0.0.1:${deadPort}) for the instances of ${SERVICE}`);
       expect(log).not.toContain('POST http://');
+      expect(await starts()).toEqual(before);
+
+      // Consul answers, but lists no such service: the same clear failure.
+      await setTargetConfig({ service: 'no-such-service' });
+      const missing = await finished((await release()).id);
+      expect(missing.state).toBe('failed');
+      expect(missing.targets[0]!.error).toContain('Consul lists no instance of no-such-service');
+      expect(missing.targets[0]!.detail).toBeNull();
       expect(await starts()).toEqual(before);
     } finally {
       await setTargetConfig();
