@@ -53,6 +53,8 @@ const VERBS: Record<string, string> = {
   'environment.updated': 'updated environment',
   'environment.deleted': 'deleted environment',
   'environment.settings_updated': 'changed deploy settings of environment',
+  'environment.rolling_restart_allowed': 'allowed rolling restarts on protected environment',
+  'environment.rolling_restart_disallowed': 'disallowed rolling restarts on protected environment',
   'target.created': 'created target',
   'target.updated': 'updated target',
   'target.deleted': 'deleted target',

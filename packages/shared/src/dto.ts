@@ -142,4 +142,3 @@ export const pageQuerySchema = z.object({
   cursor: timeIdCursorSchema.optional(),
 });
 export type PageQuery = z.infer<typeof pageQuerySchema>;
-

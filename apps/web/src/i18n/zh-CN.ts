@@ -791,4 +791,6 @@ export const zhCN: Record<keyof typeof en, string> = {
   'auditEvent.auto_deploy_rule.updated': '更新了自动部署规则',
   'auditEvent.auto_deploy_rule.deleted': '删除了自动部署规则',
   'auditEvent.webhook.removed': '移除了 GitLab Webhook',
+  'auditEvent.environment.rolling_restart_allowed': '允许受保护环境进行滚动重启',
+  'auditEvent.environment.rolling_restart_disallowed': '禁止受保护环境进行滚动重启',
 };

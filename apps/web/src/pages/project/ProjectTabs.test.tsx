@@ -208,7 +208,9 @@ describe('targets tab', () => {
     await userEvent.type(screen.getByTestId('target-config-deployment'), 'shop-web');
     await userEvent.type(screen.getByTestId('target-config-container'), 'web');
     await userEvent.click(screen.getByTestId('target-submit'));
-    expect(await screen.findByTestId('field-error-config.apiUrl')).toHaveTextContent('Enter an https:// (or http://) URL.');
+    expect(await screen.findByTestId('field-error-config.apiUrl')).toHaveTextContent(
+      'Enter an https:// (or http://) URL.',
+    );
 
     await userEvent.clear(screen.getByTestId('target-config-apiUrl'));
     await userEvent.type(screen.getByTestId('target-config-apiUrl'), 'https://k8s.example.com:6443');
