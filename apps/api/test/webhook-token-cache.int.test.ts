@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonLogger } from '../src/common/json-logger.js';
 import { createHttpApp } from '../src/http-app.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
+import { RedisService } from '../src/redis/redis.module.js';
+import { type HookCredentials, WebhookTokenCache } from '../src/webhooks/webhook-token-cache.service.js';
 import { hashSecret } from '../src/auth/tokens.js';
 import { gitlabHeaders, pushPayload, randomSha, sendHook } from './fixtures/gitlab/gitlab-fixtures.js';
 import { ok, setupHookProject } from './webhook-fixture.js';
@@ -121,5 +123,42 @@ describe('webhook token cache across API instances', () => {
     expect((await deliver(secondUrl, p.slug, p.webhookToken)).status).toBe(401);
     expect((await deliver(t.url, p.slug, p.webhookToken)).status).toBe(401);
     expect((await deliver(secondUrl, p.slug, replacement)).status).toBe(202);
+  });
+});
+
+describe('webhook token cache: a read racing a change', () => {
+  it('does not remember what it read when the slug changed while the read was in flight', async () => {
+    const redisService = new RedisService(t.config);
+    const cache = new WebhookTokenCache(redisService, new JsonLogger('error'), t.config);
+    cache.onModuleInit();
+    try {
+      const old: HookCredentials = { projectId: 'p', tokenHash: 'old-hash' };
+      const current: HookCredentials = { projectId: 'p', tokenHash: 'new-hash' };
+      // Subscribed once a looked-up value is served from memory.
+      let reads = 0;
+      const counting = async () => {
+        reads++;
+        return old;
+      };
+      for (const deadline = Date.now() + 20_000; ;) {
+        reads = 0;
+        await cache.lookup('warm', counting);
+        await cache.lookup('warm', counting);
+        if (reads === 1) break;
+        if (Date.now() > deadline) throw new Error('the cache never subscribed');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      let release: (v: HookCredentials) => void = () => undefined;
+      const inFlight = cache.lookup('racing', () => new Promise<HookCredentials>((r) => (release = r)));
+      // The change lands (committed and announced) before the read's answer.
+      cache.forget('racing');
+      release(old);
+      expect(await inFlight).toEqual(old);
+      expect(await cache.lookup('racing', () => Promise.resolve(current))).toEqual(current);
+      expect(await cache.lookup('racing', () => Promise.resolve(old))).toEqual(current);
+    } finally {
+      cache.onModuleDestroy();
+      await redisService.onModuleDestroy();
+    }
   });
 });
