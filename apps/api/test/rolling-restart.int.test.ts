@@ -360,6 +360,23 @@ describe('rolling restart over SSH (strategy rolling-restart)', { timeout: 240_0
       const log = await readLog(f.admin, f.slug, d.id);
       expect(log).toMatch(/pm2 reload/);
       expect(log).toMatch(/waiting 0\.2 s/);
+
+      // A restart uploads nothing, so an image version is no reason to refuse it (a release would be).
+      ok(
+        await f.admin.post(`/api/v1/projects/${f.slug}/artifacts/image`, {
+          version: 'img-1',
+          image: 'registry.example.com/team/app:img-1',
+        }),
+      );
+      expect((await f.waitFinished((await f.release('img-1')).id)).state).toBe('succeeded');
+      expect(await f.versionsServed()).toEqual(['1.0.0', '1.0.0']);
+      ok(await f.admin.patch(settingsUrl, { strategy: 'release' }));
+      const refused = await f.admin.post(`/api/v1/projects/${f.slug}/deployments`, {
+        environmentId: f.envId,
+        version: 'img-1',
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toMatch(/SSH targets need a tarball version/);
     } finally {
       await f.hosts.stop();
     }

@@ -9,8 +9,8 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import {
-  deploySettingsSchema,
   encodeTimeIdCursor,
+  readDeploySettings,
   roleAtLeast,
   tokenMayReleaseTo,
   type CreateDeploymentBody,
@@ -300,13 +300,14 @@ export class DeploymentsService {
     }
     await assertRollingRestartMayRun(this.prisma, n.environment, targets);
     const artifact = await this.prisma.artifact.findUniqueOrThrow({ where: { id: n.artifactId } });
-    if (targets.some((t) => t.kind === 'ssh') && artifact.kind !== 'tarball') {
+    // (Invalid stored settings read as their defaults here; the worker reports them, naming the field.)
+    const settings = readDeploySettings(n.environment.settings);
+    // An SSH rolling restart uploads nothing: only a release needs the tarball.
+    if (settings.strategy === 'release' && targets.some((t) => t.kind === 'ssh') && artifact.kind !== 'tarball') {
       throw new BadRequestException(`version ${artifact.version} is an image; SSH targets need a tarball version`);
     }
     // The converse: an image-mode Kubernetes release sets the version's image, so it needs one.
-    // (Invalid stored settings are the worker's to report, naming the field.)
-    const kubernetesMode = deploySettingsSchema.safeParse(n.environment.settings ?? {}).data?.kubernetes.mode;
-    if (targets.some((t) => t.kind === 'kubernetes') && kubernetesMode === 'image' && !artifact.imageRef) {
+    if (targets.some((t) => t.kind === 'kubernetes') && settings.kubernetes.mode === 'image' && !artifact.imageRef) {
       throw new BadRequestException(
         `version ${artifact.version} is not an image; Kubernetes targets release images (register one with wharf artifact register-image), or set the environment's Kubernetes release mode to restart`,
       );

@@ -17,6 +17,8 @@ import {
   deploySettingsSchema,
   kubernetesTargetConfigSchema,
   sshTargetConfigSchema,
+  RESTART_SECRET_MIN_LENGTH,
+  RESTART_SECRET_VARIABLE,
   type DeploySettings,
   type RestartInstanceView,
   type TargetKind,
@@ -36,9 +38,6 @@ import {
   type ReleaseStrategy,
 } from './release-strategy.js';
 import { composeRollingRestartPlan, type ConsulTargetSource } from './rolling-restart-plan-compose.js';
-
-/** The environment variable (secret) that holds the rolling-restart secret instances check. */
-export const RESTART_SECRET_VARIABLE = 'WHARF_RESTART_SECRET';
 
 export interface BuiltPlan {
   strategy: ReleaseStrategy;
@@ -268,10 +267,10 @@ export class PlanBuilder {
     const restartSecret = secretVar ? this.box.open(secretVar.value) : '';
     const sources: ConsulTargetSource[] = [];
     for (const t of rows) {
-      if (restartSecret.length < 16) {
+      if (restartSecret.length < RESTART_SECRET_MIN_LENGTH) {
         refused.push({
           targetId: t.id,
-          reason: `${d.environment.name} has no restart secret: add a secret variable ${RESTART_SECRET_VARIABLE} (at least 16 characters) and give the same value to the service's restart endpoint`,
+          reason: `${d.environment.name} has no restart secret: add a secret variable ${RESTART_SECRET_VARIABLE} (at least ${RESTART_SECRET_MIN_LENGTH} characters) and give the same value to the service's restart endpoint`,
         });
         continue;
       }
