@@ -94,6 +94,27 @@ describe('RolloutDetail', () => {
     detail.close();
     expect(sent[sent.length - 1]!.pods.map((p) => p.name)).toEqual(['d']);
   });
+
+  it('leaves an old pod still terminating out of the final picture, but shows it while the rollout runs', () => {
+    const running = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] };
+    detail.podsListed([pod('web-old', running), pod('web-new', running)]);
+    detail.pod('MODIFIED', pod('web-old', running, true));
+    vi.advanceTimersByTime(250);
+    expect(sent[sent.length - 1]!.pods.map((p) => [p.name, p.reason])).toEqual([
+      ['web-new', null],
+      ['web-old', 'Terminating'],
+    ]);
+    detail.close();
+    expect(sent[sent.length - 1]!.pods.map((p) => p.name)).toEqual(['web-new']);
+  });
+
+  it('drops the counts until the controller observes the change', () => {
+    detail.begin('repo/web:v1', deployment(3, 3));
+    expect(sent[0]!.replicas).toEqual({ desired: 3, updated: 3, ready: 3, available: 3 });
+    detail.awaitingObservation();
+    detail.close();
+    expect(sent[sent.length - 1]!.replicas).toBeNull();
+  });
 });
 
 describe('podView', () => {

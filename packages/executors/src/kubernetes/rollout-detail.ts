@@ -37,6 +37,8 @@ export function podView(p: PodObject): WorkloadPodView {
 export class RolloutDetail {
   private readonly detail: KubernetesTargetDetail;
   private readonly pods = new Map<string, WorkloadPodView>();
+  /** Pods being deleted: shown while the rollout runs, not in the final picture. */
+  private readonly terminating = new Set<string>();
   private lastSent = 0;
   private timer: NodeJS.Timeout | undefined;
   private lastJson = '';
@@ -69,19 +71,36 @@ export class RolloutDetail {
     this.changed();
   }
 
+  /** The patch is not observed yet: the counts read so far describe the old template. */
+  awaitingObservation(): void {
+    this.detail.replicas = null;
+    this.changed();
+  }
+
   /** A list is the whole set of the workload's pods (first list, or a relist after a gap). */
   podsListed(items: PodObject[]): void {
     this.pods.clear();
-    for (const p of items) if (p.metadata?.name) this.pods.set(p.metadata.name, podView(p));
+    this.terminating.clear();
+    for (const p of items) this.keep(p);
     this.changed();
   }
 
   pod(type: WatchEventType, p: PodObject): void {
     const name = p.metadata?.name;
     if (!name) return;
-    if (type === 'DELETED') this.pods.delete(name);
-    else this.pods.set(name, podView(p));
+    if (type === 'DELETED') {
+      this.pods.delete(name);
+      this.terminating.delete(name);
+    } else this.keep(p);
     this.changed();
+  }
+
+  private keep(p: PodObject): void {
+    const name = p.metadata?.name;
+    if (!name) return;
+    this.pods.set(name, podView(p));
+    if (p.metadata?.deletionTimestamp) this.terminating.add(name);
+    else this.terminating.delete(name);
   }
 
   restore(restore: NonNullable<KubernetesTargetDetail['restore']>): void {
@@ -91,8 +110,8 @@ export class RolloutDetail {
 
   /** Sends the final state now; a watch event arriving after it changes nothing. */
   close(): void {
-    this.flush();
     this.closed = true;
+    this.flush();
   }
 
   private flush(): void {
@@ -110,7 +129,11 @@ export class RolloutDetail {
 
   private send(): void {
     // By name, so the page's list stays put while pods change.
-    const pods = [...this.pods.values()].sort((a, b) => a.name.localeCompare(b.name)).slice(0, MAX_PODS);
+    // The final picture is the replicas that stay: an old pod still terminating is not one of them.
+    const pods = [...this.pods.values()]
+      .filter((p) => !(this.closed && this.terminating.has(p.name)))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .slice(0, MAX_PODS);
     const detail: KubernetesTargetDetail = { ...this.detail, pods };
     // Nothing the page shows changed (a pod's resourceVersion moved, say): no write.
     const json = JSON.stringify(detail);

@@ -60,6 +60,14 @@ export class RolloutReporter {
     return this.client.ref.kind;
   }
 
+  /** Said once per generation: the status still describes the template before the change. */
+  awaitingObservation(generation: number): void {
+    const line = `waiting for the controller to observe the change (generation ${generation})`;
+    if (line === this.lastSummary) return;
+    this.lastSummary = line;
+    this.emit('system', `${this.kind.toLowerCase()}/${this.client.ref.name}: ${line}`);
+  }
+
   workload(w: WorkloadObject): void {
     const summary = replicaSummary(this.kind, w);
     if (summary === this.lastSummary) return;

@@ -39,6 +39,16 @@ describe('RolloutWatch.follow from a patched workload', () => {
     });
 
     expect(outcome.kind, lines.join('\n')).toBe('done');
+    // The patched object still carries the old status (3 of 3 of the old template): no count is
+    // reported as the new rollout's before the controller observed the new generation.
+    const generation = patched.metadata!.generation!;
+    expect(patched.status?.observedGeneration ?? 0).toBeLessThan(generation);
+    const workloadLines = lines.filter((l) => l.startsWith('deployment/web: '));
+    expect(workloadLines[0]).toBe(
+      `deployment/web: waiting for the controller to observe the change (generation ${generation})`,
+    );
+    expect(workloadLines.filter((l) => l.includes('waiting for the controller'))).toHaveLength(1);
+    expect(workloadLines[workloadLines.length - 1]).toBe('deployment/web: 2 desired, 2 updated, 2 ready, 2 available');
     const workloadRequests = sim.requests
       .slice(since)
       .filter((r) => r.path === '/apis/apps/v1/namespaces/shop/deployments');

@@ -19,7 +19,7 @@ export type RolloutOutcome =
   | { kind: 'cancelled'; message: string };
 
 export interface FollowOptions {
-  /** Only a status of this generation or later counts (the one the patch made). */
+  /** Only a status whose observedGeneration is this or later counts (the one the patch made). */
   minGeneration: number;
   timeoutMs: number;
   signal?: AbortSignal;
@@ -102,8 +102,14 @@ export class RolloutWatch {
     let lastMessage = '';
     const evaluate = (w: WorkloadObject) => {
       if (finished) return;
+      // Until the controller has observed the patched generation, the status still counts the
+      // old template: "3 updated, 3 ready" would read as the new rollout done.
+      if ((w.status?.observedGeneration ?? 0) < o.minGeneration) {
+        this.reporter.awaitingObservation(o.minGeneration);
+        this.detail?.awaitingObservation();
+        return;
+      }
       this.detail?.workload(w);
-      if ((w.metadata?.generation ?? 0) < o.minGeneration) return;
       this.reporter.workload(w);
       const s = rolloutStatus(client.ref.kind, w);
       if (s.error) return finish({ kind: 'failed', code: 'rollout_failed', message: s.error });
