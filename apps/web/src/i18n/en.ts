@@ -821,4 +821,8 @@ export const en = {
   'auditEvent.webhook.removed': 'Removed the GitLab webhook',
   'auditEvent.environment.rolling_restart_allowed': 'Allowed rolling restarts on a protected environment',
   'auditEvent.environment.rolling_restart_disallowed': 'Disallowed rolling restarts on a protected environment',
+  'deployment.targets.workloads': 'Workloads',
+  'deployment.targets.services': 'Services',
+  'deployment.progressText.workloads': '{done} of {total} workloads done ({pct}%)',
+  'deployment.progressText.services': '{done} of {total} services done ({pct}%)',
 } as const;

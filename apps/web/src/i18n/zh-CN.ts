@@ -793,4 +793,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   'auditEvent.webhook.removed': '移除了 GitLab Webhook',
   'auditEvent.environment.rolling_restart_allowed': '允许受保护环境进行滚动重启',
   'auditEvent.environment.rolling_restart_disallowed': '禁止受保护环境进行滚动重启',
+  'deployment.targets.workloads': '工作负载',
+  'deployment.targets.services': '服务',
+  'deployment.progressText.workloads': '已完成 {done}/{total} 个工作负载（{pct}%）',
+  'deployment.progressText.services': '已完成 {done}/{total} 个服务（{pct}%）',
 };

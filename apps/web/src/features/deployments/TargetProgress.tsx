@@ -4,7 +4,14 @@ import { useNow } from '../../hooks/useNow';
 import { useI18n } from '../../i18n/useI18n';
 import { TargetStateIcon } from './DeploymentStateBadge';
 import { RestartInstances } from './RestartInstances';
+import { targetNoun } from './target-noun';
 import { WorkloadProgress } from './WorkloadProgress';
+
+const PROGRESS_TEXT = {
+  hosts: 'deployment.progressText',
+  workloads: 'deployment.progressText.workloads',
+  services: 'deployment.progressText.services',
+} as const;
 
 const DONE = new Set<DeploymentTargetView['state']>(['succeeded', 'failed', 'skipped', 'cancelled']);
 
@@ -19,7 +26,7 @@ function groupByBatch(targets: DeploymentTargetView[]): [number, DeploymentTarge
   return [...groups.entries()].sort((a, b) => (a[0] || Infinity) - (b[0] || Infinity));
 }
 
-/** Overall bar, then each batch with its hosts, their state, timing and error. */
+/** Overall bar, then each batch with its hosts (workloads, services), their state, timing and error. */
 export function TargetProgress({ deployment }: { deployment: DeploymentView }) {
   const { t, duration } = useI18n();
   const targets = deployment.targets;
@@ -49,7 +56,7 @@ export function TargetProgress({ deployment }: { deployment: DeploymentView }) {
           <span className="progress-running" style={{ width: share(running) }} />
         </div>
         <span className="muted small" data-testid="progress-text">
-          {t('deployment.progressText', { done, total: targets.length, pct })}
+          {t(PROGRESS_TEXT[targetNoun(targets)], { done, total: targets.length, pct })}
         </span>
       </div>
       {groupByBatch(targets).map(([batch, members]) => (

@@ -82,6 +82,32 @@ describe('WorkloadProgress', () => {
     expect(screen.getByTestId('workload-no-pods')).toHaveTextContent('No pods seen yet.');
   });
 
+  it('does not repeat the restore title in its message: only the image put back is added', () => {
+    const restored = (message: string) =>
+      detail({ image: OLD, previousImage: OLD, restore: { state: 'succeeded', message } });
+    const image = renderWithProviders(
+      <WorkloadProgress
+        detail={restored(`previous image ${OLD} restored and rolled out`)}
+        targetName="web"
+        targetState="failed"
+      />,
+    );
+    const restore = screen.getByTestId('workload-restore');
+    expect(restore).toHaveTextContent(`Previous image put back and rolled out — ${OLD}`);
+    expect(restore).not.toHaveTextContent('restored and rolled out');
+    image.unmount();
+    // Restart mode: the pod template was put back; the title says it all.
+    renderWithProviders(
+      <WorkloadProgress
+        detail={restored('previous pod template restored and rolled out')}
+        targetName="web"
+        targetState="failed"
+      />,
+    );
+    expect(screen.getByTestId('workload-restore')).toHaveTextContent(/^Previous image put back and rolled out$/);
+    expect(screen.queryByTestId('workload-restore-note')).not.toBeInTheDocument();
+  });
+
   it('does not call a running workload rolled out on counts the controller has not caught up with', () => {
     const stale = detail({ replicas: { desired: 3, updated: 3, ready: 3, available: 3 } });
     const running = renderWithProviders(<WorkloadProgress detail={stale} targetName="web" targetState="running" />);

@@ -25,6 +25,15 @@ export function podReasonTone(reason: string): BadgeTone {
 
 const COUNTS = ['updated', 'ready', 'available'] as const;
 
+/** The executor's "previous image X restored and rolled out": the title says all of it but X. */
+const RESTORED = /^previous (?:image (\S+)|pod template) restored and rolled out\.?$/i;
+
+/** What a restore's message adds to its title: the image put back, or the message itself when it says more. */
+export function restoreNote(message: string): string {
+  const m = RESTORED.exec(message.trim());
+  return m ? (m[1] ?? '') : message;
+}
+
 /** The way `kubectl rollout status` reads the counts: every desired replica updated, ready and available. */
 export function isRolledOut(r: WorkloadReplicas | null): boolean {
   return r !== null && r.updated === r.desired && r.ready === r.desired && r.available === r.desired;
@@ -70,7 +79,12 @@ export function WorkloadProgress({
           data-state={detail.restore.state}
         >
           <strong>{t(`workload.restore.${detail.restore.state}`)}</strong>
-          {detail.restore.message && <span className="small"> — {detail.restore.message}</span>}
+          {restoreNote(detail.restore.message) && (
+            <span className="small" data-testid="workload-restore-note">
+              {' '}
+              — {restoreNote(detail.restore.message)}
+            </span>
+          )}
         </div>
       )}
       <Pods pods={detail.pods} />

@@ -54,6 +54,29 @@ describe('deployment page', () => {
     expect(screen.getByTestId('download-log')).toHaveAttribute('href', `${API}/logs/download`);
   });
 
+  it('titles the targets by strategy: workloads for a Kubernetes release', async () => {
+    const base = deploymentView();
+    const targets = base.targets.map((t, i) =>
+      i === 0
+        ? {
+            ...t,
+            detail: {
+              kind: 'kubernetes' as const,
+              workload: 'Deployment/web in shop',
+              previousImage: null,
+              image: null,
+              replicas: null,
+              pods: [],
+            },
+          }
+        : t,
+    );
+    setup({ ...base, targets });
+    expect(await screen.findByRole('heading', { name: 'Workloads' })).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Hosts' })).not.toBeInTheDocument();
+    expect(screen.getByTestId('progress-text')).toHaveTextContent('1 of 3 workloads done');
+  });
+
   it('shows a failed deployment with host errors, and retries the failed hosts after the typed name', async () => {
     const failed = deploymentView({
       state: 'failed',

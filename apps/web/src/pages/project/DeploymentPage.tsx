@@ -11,9 +11,16 @@ import { ChangelogPanel } from '../../features/deployments/ChangelogPanel';
 import { DeploymentHeader } from '../../features/deployments/DeploymentHeader';
 import { LogViewer } from '../../features/deployments/LogViewer';
 import { TargetProgress } from '../../features/deployments/TargetProgress';
+import { targetNoun } from '../../features/deployments/target-noun';
 import { useDeploymentLive } from '../../features/deployments/useDeploymentLive';
 import { useProjectContext } from '../../features/projects/project-context';
 import { useI18n } from '../../i18n/useI18n';
+
+const TARGETS_TITLE = {
+  hosts: 'deployment.targets',
+  workloads: 'deployment.targets.workloads',
+  services: 'deployment.targets.services',
+} as const;
 
 /** /projects/:slug/deployments/:id — keyed by id so another deployment starts a fresh log. */
 export function DeploymentPage() {
@@ -72,7 +79,7 @@ function DeploymentDetail({ id }: { id: string }) {
           mode="deployment"
         />
       </Section>
-      <Section title={t('deployment.targets')}>
+      <Section title={t(TARGETS_TITLE[targetNoun(dv.targets)])}>
         {dv.targets.length === 0 ? (
           <p className="muted">{t('deployment.noTargets')}</p>
         ) : (
