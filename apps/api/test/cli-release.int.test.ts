@@ -3,6 +3,8 @@
 // says how the deployment ended, and what the CLI printed is exactly the stored log, also
 // when its connection is cut in the middle.
 import { rm } from 'node:fs/promises';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentView } from '@wharf/shared';
 import { startWorker, type RunningWorker } from '../src/worker-app.js';
@@ -191,5 +193,43 @@ describe('wharf release --wait', { timeout: 240_000 }, () => {
       expect(run.stderr.trim()).toMatch(message);
     }
     expect(env.protected).toBe(true);
+  });
+
+  it('asks again with the same Idempotency-Key when the answer is lost: one deployment, not two', async () => {
+    // An HTTP proxy that passes everything, except that it drops the connection instead of
+    // answering the first release request (the API has created the deployment by then).
+    let lost = 0;
+    const server = createServer((req, res) => {
+      const up = httpRequest(
+        { host: '127.0.0.1', port: t.config.WHARF_PORT, method: req.method, path: req.url, headers: req.headers },
+        (upRes) => {
+          if (req.method === 'POST' && req.url?.endsWith('/deployments') && lost === 0) {
+            lost++;
+            upRes.resume();
+            upRes.on('end', () => req.socket.destroy());
+            return;
+          }
+          res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+          upRes.pipe(res);
+        },
+      );
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const list = async () =>
+        ((await f.admin.get(`/api/v1/projects/${SLUG}/deployments?limit=200`)).body.items as DeploymentView[]).length;
+      const before = await list();
+      const run = await wharf(['release', '--project', SLUG, '--env', f.envName, '--version', '1.0.0', '--wait'], {
+        url,
+      }).done;
+      expect(run.code, run.stderr).toBe(0);
+      expect(lost).toBe(1);
+      expect(run.stderr).toMatch(/release request failed .*asking again \(the same request, never a second release\)/);
+      expect(await list()).toBe(before + 1);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

@@ -189,3 +189,41 @@ describe('release requests', () => {
     expect(res.body.message).toMatch(/no earlier successful version/);
   });
 });
+
+describe('Idempotency-Key', () => {
+  const post = (key: string, body: Record<string, unknown>) =>
+    admin.request('POST', `${base()}/deployments`, body, { 'Idempotency-Key': key });
+
+  it('gives a repeated request the deployment the first one created, even five at once', async () => {
+    const key = `ci-pipeline-77:rel:dev:1.0.0:${Date.now()}`;
+    const first = await post(key, { environmentId: devId, version: '1.0.0' });
+    expect(first.status).toBe(201);
+    const again = await post(key, { environmentId: devId, version: '1.0.0' });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+
+    const burstKey = `${key}-burst`;
+    const burst = await Promise.all(
+      Array.from({ length: 5 }, () => post(burstKey, { environmentId: devId, version: '1.0.0' })),
+    );
+    expect(burst.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(new Set(burst.map((r) => r.body.id)).size).toBe(1);
+    const prisma = t.app.get(PrismaService);
+    expect(await prisma.deployment.count({ where: { requestKey: { in: [key, burstKey] } } })).toBe(2);
+    const requested = (await admin.get(`${base()}/audit?action=deployment.requested&limit=200`)).body.items;
+    expect(requested.filter((e: { subjectId: string }) => e.subjectId === burst[0]!.body.id)).toHaveLength(1);
+  });
+
+  it('refuses a key reused for another release, and a malformed key', async () => {
+    const key = `reuse-${Date.now()}`;
+    expect((await post(key, { environmentId: devId, version: '1.0.0' })).status).toBe(201);
+    const other = await post(key, { environmentId: devId, version: 'img-1' });
+    expect(other.status).toBe(409);
+    expect(other.body.message).toMatch(/was used for another release \(version 1\.0\.0 to dev\)/);
+    for (const bad of ['short', 'has space in it', `x${'y'.repeat(200)}`, 'semi;colon-key']) {
+      const res = await post(bad, { environmentId: devId, version: '1.0.0' });
+      expect(res.status, bad).toBe(400);
+      expect(res.body.issues[0].path).toBe('Idempotency-Key');
+    }
+  });
+});

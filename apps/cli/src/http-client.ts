@@ -44,9 +44,10 @@ export class WharfHttpClient {
     return this.send('GET', this.url(path, query), { Accept: 'application/json' }, (req) => req.end());
   }
 
-  async postJson(path: string, body: unknown): Promise<HttpResponse> {
+  async postJson(path: string, body: unknown, extraHeaders: Record<string, string> = {}): Promise<HttpResponse> {
     const payload = Buffer.from(JSON.stringify(body));
     const headers = {
+      ...extraHeaders,
       Accept: 'application/json',
       'Content-Type': 'application/json',
       'Content-Length': payload.length,

@@ -4,6 +4,14 @@ import { timeIdCursorSchema } from './cursors.js';
 import type { TargetDetail } from './target-detail.js';
 import { safeText, sshFingerprintSchema, versionSchema } from './validators.js';
 
+/**
+ * `Idempotency-Key` of POST /deployments: the same key (per project) gets the same deployment
+ * back instead of a second one, so a client may repeat a request whose answer it lost.
+ */
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{8,200}$/, 'Idempotency-Key must be 8-200 letters, digits or . _ : -');
+
 export const createDeploymentSchema = z.object({
   environmentId: z.uuid(),
   version: versionSchema,

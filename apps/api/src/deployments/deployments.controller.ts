@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import {
   confirmSchema,
   createDeploymentSchema,
   deploymentListQuerySchema,
+  idempotencyKeySchema,
   type ConfirmBody,
   type CreateDeploymentBody,
   type DeploymentListQuery,
@@ -21,6 +23,15 @@ import { DeploymentsService } from './deployments.service.js';
 
 const idPipe = new ZodPipe(z.uuid('id must be a UUID'));
 
+/** The optional Idempotency-Key header, checked like a body field. */
+function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const r = idempotencyKeySchema.safeParse(header);
+  if (r.success) return r.data;
+  const message = r.error.issues[0]?.message ?? 'Idempotency-Key is invalid';
+  throw new BadRequestException({ message, issues: [{ path: 'Idempotency-Key', message }] });
+}
+
 @ApiTags('deployments')
 @Controller('projects/:slug')
 export class DeploymentsController {
@@ -29,11 +40,23 @@ export class DeploymentsController {
   @Post('deployments')
   @ProjectOrTokenAccess('deployer', 'release')
   @ApiZodBody(createDeploymentSchema)
-  create(
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Repeating a request with the same key (per project) returns the deployment it created (200) instead of creating another; reusing a key for a different environment or version is a 409.',
+  })
+  async create(
     @Ctx() ctx: RequestContext,
     @Body(new ZodPipe(createDeploymentSchema)) body: CreateDeploymentBody,
+    @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<DeploymentView> {
-    return this.deployments.create(projectCtx(ctx), body, ctx.actor.type === 'token' ? 'cli' : 'manual');
+    const trigger = ctx.actor.type === 'token' ? 'cli' : 'manual';
+    const key = idempotencyKeyOf(idempotencyKeyHeader);
+    const { deployment, repeated } = await this.deployments.create(projectCtx(ctx), body, trigger, key);
+    if (repeated) res.status(200);
+    return deployment;
   }
 
   @Get('deployments')

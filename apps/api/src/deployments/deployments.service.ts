@@ -22,6 +22,7 @@ import {
 } from '@wharf/shared';
 import { lockLiveArtifactForRelease, versionGone } from '../artifacts/artifact-locks.js';
 import { AuditService } from '../audit/audit.service.js';
+import { isUniqueViolation } from '../common/db-errors.js';
 import { actorLabel } from '../common/request-context.js';
 import { JsonLogger } from '../common/json-logger.js';
 import type { Environment, Prisma } from '../generated/prisma/client.js';
@@ -38,6 +39,8 @@ interface NewDeployment {
   trigger: DeploymentTrigger;
   targetIds?: string[];
   retryOfId?: string;
+  /** The request's Idempotency-Key, stored so a repeat finds this deployment. */
+  requestKey?: string;
   /** Runs in the transaction that creates the deployment; throwing undoes the deployment. */
   inTx?: (tx: Prisma.TransactionClient, deploymentId: string) => Promise<void>;
 }
@@ -52,11 +55,20 @@ export class DeploymentsService {
     private readonly logger: JsonLogger,
   ) {}
 
+  /**
+   * A release asked for by a person or a CI token. With `requestKey` (the Idempotency-Key),
+   * a repeated request gets the deployment the first one created (`repeated`), not a second.
+   */
   async create(
     ctx: ProjectCtx,
     body: CreateDeploymentBody,
     trigger: DeploymentTrigger = 'manual',
-  ): Promise<DeploymentView> {
+    requestKey?: string,
+  ): Promise<{ deployment: DeploymentView; repeated: boolean }> {
+    if (requestKey) {
+      const earlier = await this.byRequestKey(ctx.project.id, requestKey, body);
+      if (earlier) return { deployment: earlier, repeated: true };
+    }
     const environment = await this.environmentOf(ctx, body.environmentId);
     this.assertMayDeploy(ctx, environment, body.confirm);
     if (ctx.actor.type === 'token' && !tokenMayReleaseTo(ctx.actor.environmentIds, environment.id)) {
@@ -67,7 +79,37 @@ export class DeploymentsService {
     });
     if (!artifact) throw new NotFoundException(`version ${body.version} not found in this project`);
     if (artifact.deletedAt) throw versionGone(artifact.version, artifact);
-    return this.enqueueNew(ctx, { environment, artifactId: artifact.id, trigger });
+    try {
+      return {
+        deployment: await this.enqueueNew(ctx, { environment, artifactId: artifact.id, trigger, requestKey }),
+        repeated: false,
+      };
+    } catch (err) {
+      // The same key at the same moment on another instance: its deployment is the answer.
+      if (!requestKey || !isUniqueViolation(err, 'Deployment_projectId_requestKey_key')) throw err;
+      const earlier = await this.byRequestKey(ctx.project.id, requestKey, body);
+      if (!earlier) throw err;
+      return { deployment: earlier, repeated: true };
+    }
+  }
+
+  /** The deployment an earlier request with this key created; 409 if that request asked for something else. */
+  private async byRequestKey(
+    projectId: string,
+    requestKey: string,
+    body: CreateDeploymentBody,
+  ): Promise<DeploymentView | null> {
+    const d = await this.prisma.deployment.findUnique({
+      where: { projectId_requestKey: { projectId, requestKey } },
+      include: deploymentViewInclude,
+    });
+    if (!d) return null;
+    if (d.environmentId !== body.environmentId || d.artifact.version !== body.version) {
+      throw new ConflictException(
+        `Idempotency-Key ${requestKey} was used for another release (version ${d.artifact.version} to ${d.environment.name}); use a new key for a new release`,
+      );
+    }
+    return toDeploymentView(d);
   }
 
   /**
@@ -331,6 +373,7 @@ export class DeploymentsService {
           actorUserId: ctx.actor.type === 'user' ? ctx.actor.id : null,
           actorLabel: label,
           retryOfId: n.retryOfId ?? null,
+          requestKey: n.requestKey ?? null,
           targets: { create: targets.map((t) => ({ targetId: t.id, targetName: t.name })) },
         },
       });

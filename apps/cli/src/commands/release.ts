@@ -1,12 +1,13 @@
 // `wharf release`: asks Wharf to release a version to an environment (by name), and with
 // --wait follows it to the end: the log on stdout as it is written, a summary on stderr, and
 // an exit code that says how it ended.
+import { randomUUID } from 'node:crypto';
 import type { DeploymentView } from '@wharf/shared';
 import { expectJson, requireFields } from '../api-response.js';
 import type { ReleaseOptions } from '../args.js';
 import { resolveServer, type ServerConfig } from '../config.js';
 import { CliError, EXIT, oneLine } from '../errors.js';
-import { WharfHttpClient } from '../http-client.js';
+import { WharfHttpClient, type HttpResponse } from '../http-client.js';
 import { warnIfPlainHttp, type CommandContext } from './context.js';
 import { followDeployment } from './release-follow.js';
 import { fetchEnvironmentStatus } from './status.js';
@@ -34,6 +35,43 @@ function seconds(from: string | null, to: string | null): string {
   return Number.isFinite(s) ? ` in ${s.toFixed(1)}s` : '';
 }
 
+/** Attempts at the release request when the network or the server (5xx) fails. */
+const RELEASE_ATTEMPTS = 3;
+
+/**
+ * Asks for the release, repeating the request when its answer is lost. One Idempotency-Key
+ * for every attempt, so the server creates one deployment however many of them reached it.
+ */
+async function requestRelease(
+  client: WharfHttpClient,
+  project: string,
+  body: { environmentId: string; version: string },
+  ctx: CommandContext,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<HttpResponse> {
+  const headers = { 'Idempotency-Key': `wharf-cli:${randomUUID()}` };
+  const path = `/api/v1/projects/${encodeURIComponent(project)}/deployments`;
+  for (let attempt = 1; ; attempt++) {
+    let outcome: HttpResponse | CliError;
+    try {
+      outcome = await client.postJson(path, body, headers);
+      if (outcome.status < 500) return outcome;
+    } catch (err) {
+      if (!(err instanceof CliError) || err.exitCode !== EXIT.network) throw err;
+      outcome = err;
+    }
+    if (attempt >= RELEASE_ATTEMPTS) {
+      if (outcome instanceof CliError) throw outcome;
+      return outcome;
+    }
+    const why = outcome instanceof CliError ? outcome.message : `HTTP ${outcome.status}`;
+    ctx.stderr.write(
+      `wharf: release request failed (${why}); asking again (the same request, never a second release)\n`,
+    );
+    await sleep(1000 * attempt);
+  }
+}
+
 export async function release(opts: ReleaseOptions, ctx: CommandContext): Promise<void> {
   const server = resolveServer(opts.url, ctx.env);
   warnIfPlainHttp(server.baseUrl, ctx);
@@ -42,11 +80,12 @@ export async function release(opts: ReleaseOptions, ctx: CommandContext): Promis
   const started = Date.now();
 
   const environmentId = await resolveEnvironment(client, opts.project, opts.env);
-  const res = await client.postJson(`/api/v1/projects/${encodeURIComponent(opts.project)}/deployments`, {
-    environmentId,
-    version: opts.version,
-  });
-  const created = requireFields<DeploymentView>(expectJson(res, 201, 'release'), ['id', 'state', 'targets'], 'release');
+  const res = await requestRelease(client, opts.project, { environmentId, version: opts.version }, ctx);
+  const created = requireFields<DeploymentView>(
+    expectJson(res, res.status === 200 ? 200 : 201, 'release'),
+    ['id', 'state', 'targets'],
+    'release',
+  );
   const page = deploymentPageUrl(server, opts.project, created.id);
   const what = `${opts.project} ${opts.version} to ${opts.env}`;
 
