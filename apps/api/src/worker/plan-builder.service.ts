@@ -8,8 +8,8 @@ import {
   createSshExecutor,
   createSshRollingRestartExecutor,
   runKubernetesRelease,
+  withInstanceDetail,
   type DeployResult,
-  type InstanceUpdate,
   type RunContext,
 } from '@wharf/executors';
 import {
@@ -20,7 +20,6 @@ import {
   RESTART_SECRET_MIN_LENGTH,
   RESTART_SECRET_VARIABLE,
   type DeploySettings,
-  type RestartInstanceView,
   type TargetKind,
 } from '@wharf/shared';
 import type { z } from 'zod';
@@ -298,31 +297,6 @@ export class PlanBuilder {
       execute: (ctx) => this.consulRollingExecutor.run(plan, withInstanceDetail(ctx)),
     };
   }
-}
-
-/** Gathers a Consul restart's instance updates into each target's detail. */
-function withInstanceDetail(ctx: RunContext) {
-  const byTarget = new Map<string, Map<string, RestartInstanceView>>();
-  return {
-    ...ctx,
-    onInstanceUpdate: (u: InstanceUpdate) => {
-      const instances = byTarget.get(u.targetId) ?? new Map<string, RestartInstanceView>();
-      byTarget.set(u.targetId, instances);
-      instances.set(u.instance, {
-        instance: u.instance,
-        position: u.position,
-        state: u.state,
-        startedAt: u.startedAt?.toISOString() ?? null,
-        finishedAt: u.finishedAt?.toISOString() ?? null,
-        polls: u.polls,
-        error: u.error?.message ?? null,
-      });
-      ctx.onTargetDetail?.(u.targetId, {
-        kind: 'rolling-restart',
-        instances: [...instances.values()].sort((a, b) => a.position - b.position),
-      });
-    },
-  };
 }
 
 /** An SSH rolling restart's instances are its hosts: one instance per target, shown the same way. */

@@ -1,4 +1,5 @@
 export { createRollingRestartExecutor } from './rolling-restart.executor.js';
+export { withInstanceDetail } from './instance-detail.js';
 export type { RollingRestartExecutor } from './rolling-restart.executor.js';
 export {
   consulRestartTargetPlanSchema,

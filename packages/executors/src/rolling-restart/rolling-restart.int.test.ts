@@ -1,12 +1,14 @@
 // The rolling-restart executor against real services built on @wharf/service-kit, run under
 // pm2 on loopback and registered in the Consul simulator (two agents sharing one catalog).
 import { startConsulLb, startConsulSim, startLoad, type ConsulSim } from '@wharf/test-hosts/consul-sim';
+import type { RollingRestartTargetDetail } from '@wharf/shared';
 import { freePort } from '@wharf/test-hosts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogLine } from '../types.js';
 import { startKitServices, type KitServices } from './kit-services.fixture.js';
 import { createRollingRestartExecutor } from './rolling-restart.executor.js';
 import type { RollingRestartPlan } from './rolling-restart.plan.js';
+import { withInstanceDetail } from './instance-detail.js';
 import type { InstanceUpdate } from './rolling-restart.types.js';
 
 const SECRET = 'env-restart-secret-7f3a9c2e';
@@ -42,18 +44,37 @@ function planFor(
 async function runPlan(plan: RollingRestartPlan, signal?: AbortSignal, onUpdate?: (u: InstanceUpdate) => void) {
   const logs: LogLine[] = [];
   const updates: InstanceUpdate[] = [];
-  const result = await executor.run(plan, {
+  // What the deployment page gets, through the same wrapper the worker uses.
+  const details: RollingRestartTargetDetail[] = [];
+  const ctx = withInstanceDetail({
     log: (l) => logs.push(l),
+    onTargetDetail: (_id, d) => {
+      if (d.kind === 'rolling-restart') details.push(structuredClone(d));
+    },
+    ...(signal ? { signal } : {}),
+  });
+  const result = await executor.run(plan, {
+    ...ctx,
     onInstanceUpdate: (u) => {
       updates.push(u);
       onUpdate?.(u);
+      ctx.onInstanceUpdate?.(u);
     },
-    ...(signal ? { signal } : {}),
   });
   const text = logs.map((l) => l.text).join('\n');
   // Secrets never reach a log line.
   expect(text).not.toContain(SECRET);
-  return { result, logs, text, updates };
+  return { result, logs, text, updates, details };
+}
+
+/** Each instance's states in the order reported, repeats (one per poll) folded. */
+function stateSequences(updates: InstanceUpdate[]): Record<string, string[]> {
+  const seq: Record<string, string[]> = {};
+  for (const u of updates) {
+    const s = (seq[u.serviceId] ??= []);
+    if (s[s.length - 1] !== u.state) s.push(u.state);
+  }
+  return seq;
 }
 
 const statesByInstance = (result: { instances: InstanceUpdate[] }) =>
@@ -91,7 +112,7 @@ describe('rolling restart of kit services under pm2', () => {
     let maxInFlight = 0;
     const active = new Set<string>();
     try {
-      const { result, text, updates } = await runPlan(
+      const { result, text, updates, details } = await runPlan(
         planFor(sim, 'shop', { readinessDelaySeconds: 0.2 }),
         undefined,
         (u) => {
@@ -119,6 +140,19 @@ describe('rolling restart of kit services under pm2', () => {
       expect(text).toContain('5 of 5 restarted and healthy');
       expect(text.match(/waiting 0.2 s for readiness/g)).toHaveLength(4); // not after the last one
       expect(updates.filter((u) => u.state === 'healthy').map((u) => u.position)).toEqual([1, 2, 3, 4, 5]);
+      // Every instance found is reported pending at once, in restart order, before any restart;
+      // then each goes pending → restarting → waiting → healthy.
+      expect(updates.slice(0, 5).map((u) => [u.position, u.state])).toEqual([1, 2, 3, 4, 5].map((p) => [p, 'pending']));
+      expect(Object.values(stateSequences(updates))).toEqual(
+        Array.from({ length: 5 }, () => ['pending', 'restarting', 'waiting', 'healthy']),
+      );
+      // The page's first detail lists all 5 (not 1 of 5), and it sees each restart call under way.
+      expect(details[0]!.instances.map((i) => i.state)).toEqual(Array(5).fill('pending'));
+      expect(details.every((d) => d.instances.length === 5)).toBe(true);
+      for (const p of [1, 2, 3, 4, 5]) {
+        expect(details.some((d) => d.instances.find((i) => i.position === p)?.state === 'restarting')).toBe(true);
+      }
+      expect(details[details.length - 1]!.instances.every((i) => i.state === 'healthy')).toBe(true);
       // The restarted shop-1 removed its own stale copy; no sibling was ever removed.
       expect(
         sim
