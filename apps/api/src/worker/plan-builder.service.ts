@@ -24,7 +24,7 @@ import {
 } from '@wharf/shared';
 import type { z } from 'zod';
 import { ArtifactStorage } from '../artifacts/artifact-storage.js';
-import { CredentialsService } from '../credentials/credentials.service.js';
+import { CredentialsService, type OpenedCredential } from '../credentials/credentials.service.js';
 import { SecretBoxService } from '../credentials/secret-box.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { composeKubernetesPlan, type KubernetesTargetSource } from './kubernetes-plan-compose.js';
@@ -121,6 +121,19 @@ export class PlanBuilder {
     return { ...common, ...composed, refused };
   }
 
+  /**
+   * Opens a credential once per deployment: twenty targets usually share one (a kubeconfig,
+   * an SSH key), and each opening is a query plus a decryption.
+   */
+  private readonly openedCredentials = new WeakMap<DeploymentRow, Map<string, Promise<OpenedCredential>>>();
+  private openCredential(d: DeploymentRow, credentialId: string): Promise<OpenedCredential> {
+    let opened = this.openedCredentials.get(d);
+    if (!opened) this.openedCredentials.set(d, (opened = new Map()));
+    let cred = opened.get(credentialId);
+    if (!cred) opened.set(credentialId, (cred = this.credentials.openCredential(d.projectId, credentialId)));
+    return cred;
+  }
+
   private open = (v: { name: string; secret: boolean; value: Uint8Array }): OpenedVariable => ({
     name: v.name,
     secret: v.secret,
@@ -176,7 +189,7 @@ export class PlanBuilder {
         });
         continue;
       }
-      const cred = await this.credentials.openCredential(d.projectId, t.credentialId);
+      const cred = await this.openCredential(d, t.credentialId);
       targets.push({
         id: t.id,
         name: t.name,
@@ -237,7 +250,7 @@ export class PlanBuilder {
         });
         continue;
       }
-      const credential = t.credentialId ? await this.credentials.openCredential(d.projectId, t.credentialId) : null;
+      const credential = t.credentialId ? await this.openCredential(d, t.credentialId) : null;
       sources.push({ id: t.id, name: t.name, config: cfg.data, credential });
     }
     const image = d.artifact.imageRef ? { ref: d.artifact.imageRef, digest: d.artifact.imageDigest } : null;
@@ -281,7 +294,7 @@ export class PlanBuilder {
         });
         continue;
       }
-      const cred = t.credentialId ? await this.credentials.openCredential(d.projectId, t.credentialId) : null;
+      const cred = t.credentialId ? await this.openCredential(d, t.credentialId) : null;
       sources.push({ id: t.id, name: t.name, config: cfg.data, aclToken: cred?.value ?? null });
     }
     const { plan, secrets } = composeRollingRestartPlan({
