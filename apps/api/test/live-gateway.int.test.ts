@@ -228,6 +228,24 @@ describe('live gateway', () => {
     expect(c.lines).toEqual([expect.objectContaining({ seq: 1, text: 'stored only' })]);
   });
 
+  it('coalesces a burst of status changes into a few reloads, always ending on the last state', async () => {
+    const id = await createDeployment(t, f);
+    const c = client(memberCookie);
+    await c.connected();
+    c.subscribe(id, 0);
+    await c.until(() => c.statuses.length === 1);
+    const prisma = t.app.get(PrismaService);
+    const events = t.app.get(DeploymentEvents);
+    // 100 changes as fast as a busy rollout could report them; the last one is what counts.
+    await Promise.all(Array.from({ length: 99 }, () => events.statusChanged(id)));
+    await prisma.deployment.update({ where: { id }, data: { state: 'failed', error: 'last change' } });
+    await events.statusChanged(id);
+    await c.until(() => c.statuses.at(-1)?.state === 'failed');
+    expect(c.statuses.at(-1)).toMatchObject({ id, state: 'failed', error: 'last change' });
+    // One reload at a time: far fewer than 100 pushes.
+    expect(c.statuses.length).toBeLessThan(20);
+  });
+
   it('refuses a user without membership with deployment:error and no data', async () => {
     const id = await createDeployment(t, f);
     const sink = await sinkFor(id);

@@ -55,6 +55,8 @@ export class LiveGateway
 {
   private nsp: Namespace | null = null;
   private readonly rooms = new Map<string, Room>();
+  /** Status reloads in flight per deployment; `again` asks for one more after the current one. */
+  private readonly statusReloads = new Map<string, { again: boolean }>();
   private readonly subsBySocket = new Map<string, Map<string, Subscription>>();
   private statusSubscriber: Redis | null = null;
   private recheckTimer: NodeJS.Timeout | null = null;
@@ -313,12 +315,31 @@ export class LiveGateway
     sub.delivered = lines[lines.length - 1]!.seq;
   }
 
+  /**
+   * Reloads and sends a deployment's status. Changes that arrive while a reload runs are
+   * coalesced into one more reload after it, so a rollout reporting several times a second
+   * per target costs at most one reload at a time, and the last state is always sent.
+   */
   private async onStatusChanged(deploymentId: string): Promise<void> {
-    const room = this.rooms.get(deploymentId);
-    if (!room) return;
-    await this.sendStatus(deploymentId);
-    // A worker that died between storing and publishing leaves lines only in Postgres.
-    await room.tail.catchUpFromDb().catch(() => undefined);
+    const pending = this.statusReloads.get(deploymentId);
+    if (pending) {
+      pending.again = true;
+      return;
+    }
+    const reload = { again: false };
+    this.statusReloads.set(deploymentId, reload);
+    try {
+      do {
+        reload.again = false;
+        const room = this.rooms.get(deploymentId);
+        if (!room) return;
+        await this.sendStatus(deploymentId);
+        // A worker that died between storing and publishing leaves lines only in Postgres.
+        await room.tail.catchUpFromDb().catch(() => undefined);
+      } while (reload.again);
+    } finally {
+      this.statusReloads.delete(deploymentId);
+    }
   }
 
   private async sendStatus(deploymentId: string, socket?: Socket): Promise<void> {
