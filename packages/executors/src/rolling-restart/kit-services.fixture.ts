@@ -159,7 +159,17 @@ export async function startKitServices(o: StartKitServicesOptions): Promise<KitS
       else if (existsSync(file)) await rm(file);
     },
     async pm2Restart(s) {
-      await pm2(pm2Home, ['restart', s.name]);
+      // A crash-looping service is being restarted by pm2 itself; `pm2 restart` run at that very
+      // moment fails with "Process with pid N already exists" (seen in CI): ask again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await pm2(pm2Home, ['restart', s.name]);
+          break;
+        } catch (err) {
+          if (attempt >= 5 || !String(err).includes('already exists')) throw err;
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      }
       await waitFor(() => passing().has(s.id), `${s.id} passing`, 15_000);
     },
     waitAllPassing: (timeoutMs = 15_000) =>
