@@ -87,20 +87,19 @@ const VERBS: Record<string, string> = {
 /** Detail fields worth naming, in the order they read well. */
 const DETAIL_KEYS = ['name', 'email', 'slug', 'environment', 'version', 'trigger', 'role', 'kind', 'error', 'changed'];
 
-function detailText(value: unknown): string | null {
-  if (value === null || value === undefined || value === '') return null;
-  if (Array.isArray(value)) return value.map(String).join(', ');
-  if (typeof value === 'object') return null;
-  const s = String(value);
-  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+/** The details of an event that matter to a reader, as "key value" pairs (long values cut). */
+export function auditDetailPairs(data: Record<string, unknown>): { key: string; value: string }[] {
+  return DETAIL_KEYS.flatMap((key) => {
+    const v = data[key];
+    if (v === null || v === undefined || v === '' || (typeof v === 'object' && !Array.isArray(v))) return [];
+    const value = Array.isArray(v) ? v.map(String).join(', ') : String(v);
+    return [{ key, value: value.length > 120 ? `${value.slice(0, 117)}...` : value }];
+  });
 }
 
 /** "alice@x.io requested a release (environment prod, version 1.4.2)" */
 export function describeAuditEvent(e: DescribedEvent): string {
   const verb = VERBS[e.action] ?? `${e.action.replace(/[._]/g, ' ')} on ${e.subjectType}`;
-  const details = DETAIL_KEYS.flatMap((k) => {
-    const t = detailText(e.data[k]);
-    return t ? [`${k} ${t}`] : [];
-  });
+  const details = auditDetailPairs(e.data).map((d) => `${d.key} ${d.value}`);
   return `${e.actor} ${verb}${details.length ? ` (${details.join(', ')})` : ''}`;
 }

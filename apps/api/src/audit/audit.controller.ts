@@ -15,6 +15,7 @@ import { csvRow } from '../common/csv.js';
 import type { RequestContext } from '../common/request-context.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { AuditService, type ScopedAuditFilter } from './audit.service.js';
+import { drainOrClose } from '../common/drain.js';
 
 const CSV_HEADER = [
   'id',
@@ -105,16 +106,4 @@ export class AuditController {
     }
     res.end();
   }
-}
-
-function drainOrClose(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }

@@ -11,6 +11,7 @@ import type { RequestContext } from '../common/request-context.js';
 import { ApiZodQuery } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod.pipe.js';
 import { BACKFILL_PAGE, LogStoreService } from './log-store.service.js';
+import { drainOrClose } from '../common/drain.js';
 
 const idPipe = new ZodPipe(z.uuid('id must be a UUID'));
 type LogQuery = z.infer<typeof logQuerySchema>;
@@ -63,16 +64,4 @@ export class LogsController {
   private async deploymentOf(ctx: RequestContext, id: string): Promise<void> {
     if (!(await this.store.inProject(ctx.project!.id, id))) throw new NotFoundException('deployment not found');
   }
-}
-
-function drainOrClose(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }

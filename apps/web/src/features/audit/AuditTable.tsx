@@ -1,8 +1,8 @@
-import type { AuditEventView } from '@wharf/shared';
+import { auditDetailPairs, type AuditEventView } from '@wharf/shared';
 import { Link } from 'react-router';
 import { DateTime } from '../../components/TimeAgo';
 import { useI18n } from '../../i18n/useI18n';
-import { actionKey, auditDetails, subjectPath } from './audit-text';
+import { actionKey, subjectPath } from './audit-text';
 
 /** `slugOf` maps an event's project id to its slug, for links to the subject. */
 export function AuditTable({
@@ -49,7 +49,7 @@ export function AuditTable({
                 <td>
                   <div data-testid="audit-summary">{key ? t(key) : <code>{e.action}</code>}</div>
                   <div className="small muted">
-                    {auditDetails(e.data).map((d) => (
+                    {auditDetailPairs(e.data).map((d) => (
                       <span key={d.key} className="audit-detail">
                         {d.key} <span className="mono">{d.value}</span>{' '}
                       </span>

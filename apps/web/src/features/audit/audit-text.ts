@@ -1,24 +1,13 @@
-// Readable audit events in the dashboard's language: the action as a phrase, the details that
-// matter as "key value" pairs, and where the subject lives in the dashboard.
+// Readable audit events in the dashboard's language: the action as a phrase (the details come
+// from auditDetailPairs in @wharf/shared), and where the subject lives in the dashboard.
 import type { AuditEventView } from '@wharf/shared';
 import { en } from '../../i18n/en';
 import type { MessageKey } from '../../i18n/translate';
-
-const DETAIL_KEYS = ['name', 'email', 'slug', 'environment', 'version', 'trigger', 'role', 'kind', 'error', 'changed'];
 
 /** The i18n key of an action's phrase, or null for an action without one (shown as its code). */
 export function actionKey(action: string): MessageKey | null {
   const key = `auditEvent.${action}`;
   return key in en ? (key as MessageKey) : null;
-}
-
-export function auditDetails(data: Record<string, unknown>): { key: string; value: string }[] {
-  return DETAIL_KEYS.flatMap((key) => {
-    const v = data[key];
-    if (v === null || v === undefined || v === '' || (typeof v === 'object' && !Array.isArray(v))) return [];
-    const value = Array.isArray(v) ? v.map(String).join(', ') : String(v);
-    return [{ key, value: value.length > 120 ? `${value.slice(0, 117)}...` : value }];
-  });
 }
 
 /** Dashboard path of the event's subject, when it has a page; `slug` is the subject's project. */
