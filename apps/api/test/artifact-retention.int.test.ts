@@ -18,7 +18,6 @@ import type {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArtifactRetention } from '../src/artifacts/artifact-retention.service.js';
 import { JsonLogger } from '../src/common/json-logger.js';
-import type { DeploymentState } from '../src/generated/prisma/client.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
 import { RetentionSweeper } from '../src/worker/retention-sweeper.service.js';
 import { WorkerModule } from '../src/worker/worker.module.js';
@@ -66,7 +65,7 @@ interface Scene {
   deployment(
     envId: string,
     version: string,
-    state: DeploymentState,
+    state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled',
     at?: { createdDaysAgo?: number; finishedDaysAgo?: number },
   ): Promise<string>;
   fileOf(version: string): Promise<string>;

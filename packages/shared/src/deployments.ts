@@ -23,7 +23,19 @@ export type CreateDeploymentBody = z.infer<typeof createDeploymentSchema>;
 export const confirmSchema = z.object({ confirm: safeText(100).optional() });
 export type ConfirmBody = z.infer<typeof confirmSchema>;
 
-export const DEPLOYMENT_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const DEPLOYMENT_STATES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  /** Needs approval before it is queued; holds no lock meanwhile. */
+  'awaiting_approval',
+  /** An approver said no. */
+  'rejected',
+  /** Not approved in time. */
+  'expired',
+] as const;
 export type DeploymentState = (typeof DEPLOYMENT_STATES)[number];
 export const DEPLOYMENT_TRIGGERS = ['manual', 'rollback', 'cli', 'webhook'] as const;
 export type DeploymentTrigger = (typeof DEPLOYMENT_TRIGGERS)[number];

@@ -20,6 +20,8 @@ export const AUTO_DEPLOY_STATES = [
   'failed',
   'refused',
   'ignored',
+  /** Held by a freeze window; runs when it ends. */
+  'frozen',
 ] as const;
 export type AutoDeployState = (typeof AUTO_DEPLOY_STATES)[number];
 
@@ -33,6 +35,7 @@ export const WEBHOOK_OUTCOMES = [
   'expired',
   'failed',
   'rejected',
+  'frozen',
 ] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 

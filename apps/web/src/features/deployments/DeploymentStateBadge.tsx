@@ -8,6 +8,9 @@ export const stateTone: Record<DeploymentState, BadgeTone> = {
   succeeded: 'ok',
   failed: 'danger',
   cancelled: 'warn',
+  awaiting_approval: 'info',
+  rejected: 'danger',
+  expired: 'warn',
 };
 
 /** The deployment's state; in English the text is the state itself (e2e reads it). */

@@ -19,6 +19,7 @@ const OUTCOME_TONE: Record<WebhookOutcome, BadgeTone> = {
   expired: 'warn',
   failed: 'danger',
   rejected: 'danger',
+  frozen: 'info',
 };
 
 const STATE_TONE: Record<AutoDeployState, BadgeTone> = {
@@ -29,6 +30,7 @@ const STATE_TONE: Record<AutoDeployState, BadgeTone> = {
   expired: 'warn',
   failed: 'danger',
   refused: 'danger',
+  frozen: 'info',
 };
 
 /** Every delivery GitLab made, newest first: what it was, what became of it and why. */
