@@ -9,6 +9,7 @@ import { DeploymentsModule } from './deployments/deployments.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { LiveModule } from './live/live.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { ReleasePolicyModule } from './release-policy/release-policy.module.js';
 
 export const FEATURE_MODULES: Type[] = [
   ProjectsModule,
@@ -20,4 +21,5 @@ export const FEATURE_MODULES: Type[] = [
   ArtifactsModule,
   LiveModule,
   WebhooksModule,
+  ReleasePolicyModule,
 ];

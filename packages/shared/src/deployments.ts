@@ -1,6 +1,7 @@
 // Releases: deployment requests, views, and log lines (deploy settings: deploy-settings.ts).
 import { z } from 'zod';
 import { timeIdCursorSchema } from './cursors.js';
+import { releaseOverridesSchema } from './release-policy.js';
 import type { TargetDetail } from './target-detail.js';
 import { safeText, sshFingerprintSchema, versionSchema } from './validators.js';
 
@@ -12,16 +13,22 @@ export const idempotencyKeySchema = z
   .string()
   .regex(/^[A-Za-z0-9._:-]{8,200}$/, 'Idempotency-Key must be 8-200 letters, digits or . _ : -');
 
-export const createDeploymentSchema = z.object({
-  environmentId: z.uuid(),
-  version: versionSchema,
-  /** On a protected environment: the environment's name, typed by the person. */
-  confirm: safeText(100).optional(),
-});
+export const createDeploymentSchema = z
+  .object({
+    environmentId: z.uuid(),
+    version: versionSchema,
+    /** On a protected environment: the environment's name, typed by the person. */
+    confirm: safeText(100).optional(),
+  })
+  .extend(releaseOverridesSchema.shape);
 export type CreateDeploymentBody = z.infer<typeof createDeploymentSchema>;
 
 export const confirmSchema = z.object({ confirm: safeText(100).optional() });
 export type ConfirmBody = z.infer<typeof confirmSchema>;
+
+/** Rollback and retry: the typed confirmation plus any gate override reasons. */
+export const releaseActionSchema = confirmSchema.extend(releaseOverridesSchema.shape);
+export type ReleaseActionBody = z.infer<typeof releaseActionSchema>;
 
 export const DEPLOYMENT_STATES = [
   'queued',

@@ -16,3 +16,4 @@ export * from './kubernetes.js';
 export * from './target-detail.js';
 export * from './release-strategy.js';
 export * from './audit.js';
+export * from './release-policy.js';

@@ -2,16 +2,16 @@ import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, P
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
-  confirmSchema,
   createDeploymentSchema,
   deploymentListQuerySchema,
   idempotencyKeySchema,
-  type ConfirmBody,
   type CreateDeploymentBody,
   type DeploymentListQuery,
   type DeploymentView,
   type EnvironmentStatusView,
   type Page,
+  releaseActionSchema,
+  type ReleaseActionBody,
 } from '@wharf/shared';
 import { z } from 'zod';
 import { Ctx, ProjectAccess, ProjectOrTokenAccess } from '../common/access.decorators.js';
@@ -84,24 +84,24 @@ export class DeploymentsController {
 
   @Post('deployments/:id/retry')
   @ProjectAccess('deployer')
-  @ApiZodBody(confirmSchema)
+  @ApiZodBody(releaseActionSchema)
   retry(
     @Ctx() ctx: RequestContext,
     @Param('id', idPipe) id: string,
-    @Body(new ZodPipe(confirmSchema)) body: ConfirmBody,
+    @Body(new ZodPipe(releaseActionSchema)) body: ReleaseActionBody,
   ): Promise<DeploymentView> {
-    return this.deployments.retryFailedTargets(projectCtx(ctx), id, body.confirm);
+    return this.deployments.retryFailedTargets(projectCtx(ctx), id, body);
   }
 
   @Post('environments/:envId/rollback')
   @ProjectAccess('deployer')
-  @ApiZodBody(confirmSchema)
+  @ApiZodBody(releaseActionSchema)
   rollback(
     @Ctx() ctx: RequestContext,
     @Param('envId', idPipe) envId: string,
-    @Body(new ZodPipe(confirmSchema)) body: ConfirmBody,
+    @Body(new ZodPipe(releaseActionSchema)) body: ReleaseActionBody,
   ): Promise<DeploymentView> {
-    return this.deployments.rollback(projectCtx(ctx), envId, body.confirm);
+    return this.deployments.rollback(projectCtx(ctx), envId, body);
   }
 
   @Get('environment-status')

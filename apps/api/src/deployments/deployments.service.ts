@@ -19,6 +19,8 @@ import {
   type DeploymentView,
   type EnvironmentStatusView,
   type Page,
+  type ReleaseActionBody,
+  type ReleaseOverrides,
 } from '@wharf/shared';
 import { lockLiveArtifactForRelease, versionGone } from '../artifacts/artifact-locks.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -29,6 +31,7 @@ import type { Environment, Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { ProjectCtx } from '../projects/projects.service.js';
 import { DeployQueue } from '../queue/deploy-queue.service.js';
+import { ReleaseGates } from '../release-policy/release-gates.js';
 import { DeploymentEvents } from './deployment-events.js';
 import { deploymentViewInclude, toDeploymentView } from './deployment.views.js';
 import { assertRollingRestartMayRun } from './rolling-restart-preflight.js';
@@ -41,6 +44,8 @@ interface NewDeployment {
   retryOfId?: string;
   /** The request's Idempotency-Key, stored so a repeat finds this deployment. */
   requestKey?: string;
+  /** Gate override reasons the requester wrote (promotion, freeze). */
+  overrides?: ReleaseOverrides;
   /** Runs in the transaction that creates the deployment; throwing undoes the deployment. */
   inTx?: (tx: Prisma.TransactionClient, deploymentId: string) => Promise<void>;
 }
@@ -53,6 +58,7 @@ export class DeploymentsService {
     private readonly queue: DeployQueue,
     private readonly events: DeploymentEvents,
     private readonly logger: JsonLogger,
+    private readonly gates: ReleaseGates,
   ) {}
 
   /**
@@ -81,7 +87,13 @@ export class DeploymentsService {
     if (artifact.deletedAt) throw versionGone(artifact.version, artifact);
     try {
       return {
-        deployment: await this.enqueueNew(ctx, { environment, artifactId: artifact.id, trigger, requestKey }),
+        deployment: await this.enqueueNew(ctx, {
+          environment,
+          artifactId: artifact.id,
+          trigger,
+          requestKey,
+          overrides: overridesOf(body),
+        }),
         repeated: false,
       };
     } catch (err) {
@@ -126,9 +138,9 @@ export class DeploymentsService {
     return this.enqueueNew(ctx, { environment, artifactId, trigger: 'webhook', inTx: claim });
   }
 
-  async rollback(ctx: ProjectCtx, environmentId: string, confirm: string | undefined): Promise<DeploymentView> {
+  async rollback(ctx: ProjectCtx, environmentId: string, body: ReleaseActionBody): Promise<DeploymentView> {
     const environment = await this.environmentOf(ctx, environmentId);
-    this.assertMayDeploy(ctx, environment, confirm);
+    this.assertMayDeploy(ctx, environment, body.confirm);
     const succeeded = await this.prisma.deployment.findMany({
       where: { environmentId, state: 'succeeded' },
       orderBy: { finishedAt: 'desc' },
@@ -140,20 +152,21 @@ export class DeploymentsService {
     if (!current || !previous) {
       throw new ConflictException(`environment ${environment.name} has no earlier successful version to roll back to`);
     }
-    return this.enqueueNew(ctx, { environment, artifactId: previous, trigger: 'rollback' });
+    return this.enqueueNew(ctx, {
+      environment,
+      artifactId: previous,
+      trigger: 'rollback',
+      overrides: overridesOf(body),
+    });
   }
 
-  async retryFailedTargets(
-    ctx: ProjectCtx,
-    deploymentId: string,
-    confirm: string | undefined,
-  ): Promise<DeploymentView> {
+  async retryFailedTargets(ctx: ProjectCtx, deploymentId: string, body: ReleaseActionBody): Promise<DeploymentView> {
     const original = await this.prisma.deployment.findFirst({
       where: { id: deploymentId, projectId: ctx.project.id },
       include: { targets: true, environment: true },
     });
     if (!original) throw new NotFoundException('deployment not found');
-    this.assertMayDeploy(ctx, original.environment, confirm);
+    this.assertMayDeploy(ctx, original.environment, body.confirm);
     if (original.state !== 'failed' && original.state !== 'cancelled') {
       throw new ConflictException(
         `only a failed or cancelled deployment can be retried; this one is ${original.state}`,
@@ -169,6 +182,7 @@ export class DeploymentsService {
       trigger: original.trigger === 'rollback' ? 'rollback' : 'manual',
       targetIds,
       retryOfId: original.id,
+      overrides: overridesOf(body),
     });
   }
 
@@ -359,6 +373,15 @@ export class DeploymentsService {
       orderBy: { finishedAt: 'desc' },
       select: { artifactId: true },
     });
+    const gate = await this.gates.check({
+      ctx,
+      environment: n.environment,
+      artifact,
+      trigger: n.trigger,
+      overrides: n.overrides ?? {},
+      retryOfId: n.retryOfId,
+    });
+    const awaitingApproval = gate.approvalsRequired > 0;
     const label = actorLabel(ctx.actor);
     const deployment = await this.prisma.$transaction(async (tx) => {
       // Holds the version until this deployment commits, so it cannot be deleted meanwhile.
@@ -374,6 +397,11 @@ export class DeploymentsService {
           actorLabel: label,
           retryOfId: n.retryOfId ?? null,
           requestKey: n.requestKey ?? null,
+          state: awaitingApproval ? 'awaiting_approval' : 'queued',
+          approvalsRequired: gate.approvalsRequired,
+          approvalExpiresAt: gate.approvalExpiresAt,
+          promotionOverrideReason: gate.promotionOverrideReason,
+          freezeOverrideReason: gate.freezeOverrideReason,
           targets: { create: targets.map((t) => ({ targetId: t.id, targetName: t.name })) },
         },
       });
@@ -394,21 +422,38 @@ export class DeploymentsService {
         },
         tx,
       );
+      for (const event of gate.audit) {
+        await this.audit.record(
+          ctx,
+          { ...event, subjectType: 'deployment', subjectId: d.id, projectId: ctx.project.id },
+          tx,
+        );
+      }
       await n.inTx?.(tx, d.id);
       return d;
     });
+    // A release waiting for approval is queued by the last approval (ApprovalsService).
+    if (!awaitingApproval) await this.enqueueJob(deployment.id);
+    await this.events.statusChanged(deployment.id);
+    return this.view(deployment.id);
+  }
+
+  /** Hands a committed, queued deployment to the workers. */
+  async enqueueJob(deploymentId: string): Promise<void> {
     try {
-      await this.queue.enqueueDeployment(deployment.id);
+      await this.queue.enqueueDeployment(deploymentId);
     } catch (err) {
       // The row is safe in Postgres; the worker's sweeper re-queues queued deployments.
       this.logger.event(
         'warn',
         'could not queue deployment; the sweeper will retry',
-        { deploymentId: deployment.id, error: String(err) },
+        { deploymentId, error: String(err) },
         'Deployments',
       );
     }
-    await this.events.statusChanged(deployment.id);
-    return this.view(deployment.id);
   }
+}
+
+function overridesOf(body: ReleaseOverrides): ReleaseOverrides {
+  return { promotionOverrideReason: body.promotionOverrideReason, freezeOverrideReason: body.freezeOverrideReason };
 }

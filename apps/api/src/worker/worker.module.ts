@@ -9,6 +9,7 @@ import { DeploymentsService } from '../deployments/deployments.service.js';
 import { PrismaModule } from '../prisma/prisma.module.js';
 import { QueueModule } from '../queue/queue.module.js';
 import { RedisModule } from '../redis/redis.module.js';
+import { ReleasePolicyModule } from '../release-policy/release-policy.module.js';
 import { AutoDeployer } from '../webhooks/auto-deployer.service.js';
 import { CommitsModule } from '../webhooks/commits.module.js';
 import { AutoDeploySweeper } from './auto-deploy-sweeper.service.js';
@@ -28,7 +29,16 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      imports: [PrismaModule, RedisModule, QueueModule, AuditModule, CredentialsModule, ArtifactsModule, CommitsModule],
+      imports: [
+        PrismaModule,
+        RedisModule,
+        QueueModule,
+        AuditModule,
+        CredentialsModule,
+        ArtifactsModule,
+        CommitsModule,
+        ReleasePolicyModule,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
