@@ -41,7 +41,10 @@ function loopbackAddress(name, raw, fallback) {
 }
 
 // floor-wharf-steps: the floor plus the extra host-side work Wharf does (see floor.sh).
-const TOOLS = ['wharf', 'ansible', 'floor', 'floor-wharf-steps'];
+// pssh: parallel-scp then parallel-ssh (Debian package `pssh`, see pssh.sh).
+const TOOLS = ['wharf', 'ansible', 'floor', 'pssh', 'floor-wharf-steps'];
+/** The default set: floor-wharf-steps is a diagnostic, run only when asked for. */
+const DEFAULT_TOOLS = ['wharf', 'ansible', 'floor', 'pssh'];
 
 /** Settings shared by both benchmarks: where Postgres and Redis are, where temp files go. */
 export function loadStackConfig(env = process.env) {
@@ -61,7 +64,7 @@ export function loadStackConfig(env = process.env) {
 }
 
 export function loadConfig(env = process.env) {
-  const tools = (env.BENCH_TOOLS || TOOLS.join(',')).split(',').map((s) => s.trim());
+  const tools = (env.BENCH_TOOLS || DEFAULT_TOOLS.join(',')).split(',').map((s) => s.trim());
   for (const t of tools)
     if (!TOOLS.includes(t)) throw new Error(`BENCH_TOOLS: unknown tool ${t} (use ${TOOLS.join(',')})`);
   const healthIntervalS = positiveInt('BENCH_HEALTH_INTERVAL_S', env.BENCH_HEALTH_INTERVAL_S, 1, 10);

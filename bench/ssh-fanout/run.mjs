@@ -3,7 +3,8 @@
 //   wharf   - the real API + worker (child processes), from POST /deployments until the
 //             deployment is `succeeded` (every host health-checked);
 //   ansible - ansible-playbook deploy.yml, same steps, forks = parallelism;
-//   floor   - floor.sh: plain ssh + xargs -P, same steps.
+//   floor   - floor.sh: plain ssh + xargs -P, same steps;
+//   pssh    - pssh.sh: parallel-scp then parallel-ssh, same steps.
 // Every run deploys a fresh version from the same host state. See bench/README.md.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,16 +21,24 @@ import { median, PHASE_ORDER, wharfBreakdown } from './wharf-breakdown.mjs';
 import { appNameOf, healthUrlOf, pushTarball, setupProject, waitFinished, WharfClient } from './wharf-client.mjs';
 import { ADMIN, checkBuilt, startWharfStack } from './wharf-stack.mjs';
 
-const TARGETS = { wharfOverAnsible: 1, wharfOverFloor: 1.3 };
+// wharfOverBest: Wharf against the better of the plain floor and parallel-ssh (issue 11).
+const TARGETS = { wharfOverAnsible: 1, wharfOverFloor: 1.3, wharfOverBest: 1 };
 const FLOOR_SH = fileURLToPath(new URL('./floor.sh', import.meta.url));
+const PSSH_SH = fileURLToPath(new URL('./pssh.sh', import.meta.url));
 const log = (line) => console.error(`ssh-fanout: ${line}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function checkTools(cfg) {
-  const need = ['ssh', 'curl', 'xargs', ...(cfg.tools.includes('ansible') ? ['ansible-playbook'] : [])];
+  const need = [
+    'ssh',
+    'curl',
+    'xargs',
+    ...(cfg.tools.includes('ansible') ? ['ansible-playbook'] : []),
+    ...(cfg.tools.includes('pssh') ? ['parallel-ssh', 'parallel-scp'] : []),
+  ];
   for (const cmd of need) {
     await runTimed('sh', ['-c', 'command -v "$1" >/dev/null', 'sh', cmd], { timeoutMs: 5000 }).catch(() => {
-      throw new Error(`${cmd} is not installed (apt-get install -y openssh-client curl ansible-core)`);
+      throw new Error(`${cmd} is not installed (apt-get install -y openssh-client curl ansible-core pssh)`);
     });
   }
   if (cfg.tools.includes('wharf')) checkBuilt();
@@ -107,6 +116,8 @@ async function main() {
       floorHosts,
       hosts.hosts.map((h) => `${h.address} ${h.port} ${h.baseDir} ${appNameOf(h)} ${healthUrlOf(h)}\n`).join(''),
     );
+    const psshHosts = join(tmp, 'pssh-hosts.txt');
+    await writeFile(psshHosts, hosts.hosts.map((h) => `root@${h.address}:${h.port}\n`).join(''));
 
     // --- one timed run of one tool --------------------------------------------------------
     async function runOnce(tool, parallelism, version) {
@@ -148,6 +159,28 @@ async function main() {
         detail.cpuSeconds = await account();
         // "FAILED - RETRYING" lines: health-check attempts that had to wait for the next try.
         detail.healthRetries = ((await readFile(logFile, 'utf8')).match(/FAILED - RETRYING/g) ?? []).length;
+      } else if (tool === 'pssh') {
+        const account = await cpuAccount(hosts);
+        const meter = cpuMeter();
+        const r = await runTimed(
+          'bash',
+          [
+            PSSH_SH,
+            String(parallelism),
+            psshHosts,
+            t.path,
+            version,
+            hosts.clientPrivateKeyPath,
+            hosts.knownHostsPath,
+            String(cfg.healthIntervalS),
+            String(cfg.healthAttempts),
+          ],
+          { env: { PATH: cfg.childPath, HOME: process.env.HOME ?? '/root' }, timeoutMs: cfg.runTimeoutMs, logFile },
+        );
+        ms = r.ms;
+        detail = meter();
+        await sleep(200);
+        detail.cpuSeconds = await account();
       } else {
         const account = await cpuAccount(hosts);
         const meter = cpuMeter();
@@ -211,6 +244,7 @@ async function main() {
         const xs = rs.map((r) => r.seconds);
         row[tool] = {
           medianSeconds: median(xs),
+          loadAtStart: rs.map((r) => r.loadAtStart),
           runs: xs,
           medianCpuSeconds: median(rs.map((r) => r.cpuSeconds.totalCpuSeconds)),
         };
@@ -226,6 +260,20 @@ async function main() {
       if (row.wharf && row.floor) {
         const ratio = row.wharf.medianSeconds / row.floor.medianSeconds;
         row.wharfOverFloor = { ratio, target: `<= ${TARGETS.wharfOverFloor}`, pass: ratio <= TARGETS.wharfOverFloor };
+      }
+      // The best plain tool (floor or parallel-ssh), by wall time and by CPU separately.
+      const plain = [row.floor, row.pssh].filter(Boolean);
+      if (row.wharf && plain.length) {
+        const bestWall = Math.min(...plain.map((x) => x.medianSeconds));
+        const bestCpu = Math.min(...plain.map((x) => x.medianCpuSeconds));
+        const wall = row.wharf.medianSeconds / bestWall;
+        const cpu = row.wharf.medianCpuSeconds / bestCpu;
+        row.wharfOverBest = {
+          ratio: wall,
+          cpuRatio: cpu,
+          target: `<= ${TARGETS.wharfOverBest} (wall and CPU)`,
+          pass: wall <= TARGETS.wharfOverBest && cpu <= TARGETS.wharfOverBest,
+        };
       }
       if (row.wharf && row['floor-wharf-steps']) {
         // Information only: Wharf against a floor doing Wharf's own host-side steps.
@@ -249,7 +297,9 @@ async function main() {
     await mkdir(dirname(cfg.resultFile), { recursive: true });
     await writeFile(cfg.resultFile, `${JSON.stringify(result, null, 2)}\n`);
     console.log(renderTable(cfg, result));
-    const failed = summary.some((r) => r.wharfOverAnsible?.pass === false || r.wharfOverFloor?.pass === false);
+    const failed = summary.some(
+      (r) => r.wharfOverAnsible?.pass === false || r.wharfOverFloor?.pass === false || r.wharfOverBest?.pass === false,
+    );
     return failed ? 3 : 0;
   } finally {
     await cleanup();
@@ -287,9 +337,11 @@ function renderTable(cfg, result) {
         'wharf',
         'ansible',
         'floor',
+        'pssh',
         'floor+wharf steps',
         'wharf/ansible',
         'wharf/floor',
+        'wharf/best(floor,pssh)',
         'wharf/(floor+wharf steps)',
       ],
       ...result.summary.map((r) => [
@@ -297,9 +349,11 @@ function renderTable(cfg, result) {
         s(r.wharf),
         s(r.ansible),
         s(r.floor),
+        s(r.pssh),
         s(r['floor-wharf-steps']),
         verdict(r.wharfOverAnsible),
         verdict(r.wharfOverFloor),
+        verdict(r.wharfOverBest),
         r.wharfOverFloorWharfSteps ? `${r.wharfOverFloorWharfSteps.ratio.toFixed(2)} (info)` : 'n/a',
       ]),
     ]),
@@ -310,17 +364,34 @@ function renderTable(cfg, result) {
     '',
     'CPU seconds per release (host sessions + pm2 + the tool itself; median; less sensitive to other load than wall time)',
     table([
-      ['parallelism', 'wharf', 'ansible', 'floor', 'floor+wharf steps', 'wharf/ansible', 'wharf/floor'],
+      [
+        'parallelism',
+        'wharf',
+        'ansible',
+        'floor',
+        'pssh',
+        'floor+wharf steps',
+        'wharf/ansible',
+        'wharf/floor',
+        'wharf/best(floor,pssh)',
+      ],
       ...result.summary.map((r) => [
         r.parallelism,
         c(r.wharf),
         c(r.ansible),
         c(r.floor),
+        c(r.pssh),
         c(r['floor-wharf-steps']),
         cr(r.wharf, r.ansible),
         cr(r.wharf, r.floor),
+        r.wharfOverBest ? r.wharfOverBest.cpuRatio.toFixed(2) : 'n/a',
       ]),
     ]),
+    '',
+    'load average (1 min) at the start of each run, per tool',
+    ...result.summary.flatMap((r) =>
+      cfg.tools.filter((t) => r[t]).map((t) => `  parallelism ${r.parallelism} ${t}: ${r[t].loadAtStart.join(', ')}`),
+    ),
   );
   for (const r of result.summary) {
     const b = r.wharfBreakdownOfMedianRun;
