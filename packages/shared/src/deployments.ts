@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { timeIdCursorSchema } from './cursors.js';
 import { releaseOverridesSchema } from './release-policy.js';
+import type { DeploymentApprovalView } from './approvals.js';
 import type { TargetDetail } from './target-detail.js';
 import { safeText, sshFingerprintSchema, versionSchema } from './validators.js';
 
@@ -85,10 +86,17 @@ export interface DeploymentView {
   retryOfId: string | null;
   cancelRequested: boolean;
   logTruncated: boolean;
+  /** When log retention removed the log lines (the record stays); null while the log is kept. */
+  logsPrunedAt: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
   targets: DeploymentTargetView[];
+  /** Approvals this release needs and has; null when it needed none. */
+  approval: DeploymentApprovalView | null;
+  /** Written reasons when the requester overrode the promotion rule or a freeze window. */
+  promotionOverrideReason: string | null;
+  freezeOverrideReason: string | null;
 }
 
 /** What an environment runs now (its latest succeeded deployment). */

@@ -4,6 +4,7 @@ import type { TargetKind } from './targets.js';
 import type { CredentialKind } from './dto.js';
 import type { ArtifactDeletionView } from './retention.js';
 import type { ApiTokenScope } from './tokens.js';
+import type { ApprovalRuleView } from './approvals.js';
 
 export interface UserView {
   id: string;
@@ -49,6 +50,12 @@ export interface EnvironmentView {
   position: number;
   protected: boolean;
   createdAt: string;
+  /** Days a finished release's log stays: null = default (protected: forever, else 90), 0 = forever. */
+  logRetentionDays: number | null;
+  /** Approvals: approvalsRequired 0 means releases here need none. */
+  approvalRule: ApprovalRuleView;
+  /** Promotion: a version must have succeeded in this environment first (null: no rule). */
+  promoteFromId: string | null;
 }
 
 export interface TargetView {

@@ -1,12 +1,13 @@
-import type { DeploymentView, TargetDetail } from '@wharf/shared';
+import type { DeploymentApprovalView, DeploymentView, TargetDetail } from '@wharf/shared';
 import type { Prisma } from '../generated/prisma/client.js';
 
 export const deploymentViewInclude = {
   project: { select: { slug: true } },
-  environment: { select: { name: true } },
+  environment: { select: { name: true, approverUserIds: true } },
   artifact: { select: { version: true } },
   previousArtifact: { select: { version: true } },
   targets: { orderBy: [{ batch: 'asc' }, { targetName: 'asc' }] },
+  approvals: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
 } satisfies Prisma.DeploymentInclude;
 
 export type DeploymentWithRelations = Prisma.DeploymentGetPayload<{ include: typeof deploymentViewInclude }>;
@@ -28,6 +29,7 @@ export function toDeploymentView(d: DeploymentWithRelations): DeploymentView {
     retryOfId: d.retryOfId,
     cancelRequested: d.cancelRequestedAt !== null,
     logTruncated: d.logTruncated,
+    logsPrunedAt: iso(d.logsPrunedAt),
     createdAt: d.createdAt.toISOString(),
     startedAt: iso(d.startedAt),
     finishedAt: iso(d.finishedAt),
@@ -40,6 +42,29 @@ export function toDeploymentView(d: DeploymentWithRelations): DeploymentView {
       finishedAt: iso(t.finishedAt),
       error: t.error,
       detail: (t.detail ?? null) as TargetDetail | null,
+    })),
+    approval: approvalView(d),
+    promotionOverrideReason: d.promotionOverrideReason,
+    freezeOverrideReason: d.freezeOverrideReason,
+  };
+}
+
+/** Null for a release that needed no approval. */
+function approvalView(d: DeploymentWithRelations): DeploymentApprovalView | null {
+  if (d.approvalsRequired === 0) return null;
+  return {
+    required: d.approvalsRequired,
+    received: d.approvals.filter((a) => a.decision === 'approved').length,
+    expiresAt: iso(d.approvalExpiresAt),
+    approvedAt: iso(d.approvedAt),
+    requesterUserId: d.actorUserId,
+    approverUserIds: d.environment.approverUserIds,
+    decisions: d.approvals.map((a) => ({
+      userId: a.userId,
+      user: a.userLabel,
+      decision: a.decision,
+      comment: a.comment,
+      at: a.at.toISOString(),
     })),
   };
 }
