@@ -1,6 +1,7 @@
 export { createSshExecutor } from './ssh.executor.js';
 export type { SshExecutorOptions } from './ssh.executor.js';
 export type * from './types.js';
+export { isLogPause } from './types.js';
 export { validatePlan, sshDeployPlanSchema } from './plan.schema.js';
 export { connectSsh, probeHostKey } from './ssh-connection.js';
 export { runPreflight } from './preflight.js';

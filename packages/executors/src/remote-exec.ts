@@ -18,6 +18,7 @@ import { CancelledError, CommandFailedError, CommandTimeoutError, ConnectionClos
 import { LineSplitter } from './line-splitter.js';
 import { quote, sh, type ShellCommand } from './shell-quote.js';
 import type { SshConnection } from './ssh-connection.js';
+import { isLogPause } from './types.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PGID_MARKER = '__WHARF_PGID=';
@@ -29,9 +30,16 @@ const WRAPPER =
   `__wharf_env=$(cat) || exit 125; eval "$__wharf_env" || exit 125; unset __wharf_env; ` +
   `exec sh -c "$1" sh </dev/null`;
 
+// For step scripts (see step-script.ts): the environment stays a plain shell variable, never
+// exported, and the script is eval'd in this shell, so only the steps that ask for it (in a
+// subshell: `eval "$__wharf_env"`) see the deploy variables; Wharf's own steps do not.
+const WRAPPER_DEFERRED_ENV =
+  `printf '%s%s\\n' '${PGID_MARKER}' "$$"; ` + `__wharf_env=$(cat) || exit 125; exec </dev/null; __wharf_script=$1; set --; eval "$__wharf_script"`;
+
 export interface RemoteExecOptions {
   /** Exported into the command's environment via stdin (never argv). */
   env?: Readonly<Record<string, string>>;
+  /** A LogPause answer (see types.ts) stops reading the channel until it resolves. */
   onStdout?: (line: string) => void;
   onStderr?: (line: string) => void;
   signal?: AbortSignal;
@@ -39,6 +47,11 @@ export interface RemoteExecOptions {
   timeoutMs?: number;
   /** Name used in error messages. */
   step?: string;
+  /**
+   * Keep `env` in the unexported shell variable `__wharf_env` for the command to eval where
+   * it needs it (step scripts), instead of exporting it to the whole command.
+   */
+  deferEnv?: boolean;
 }
 
 export interface RemoteExecResult {
@@ -56,8 +69,8 @@ export function envScript(env: Readonly<Record<string, string>>): string {
 }
 
 /** The full remote command line: wrapper + the caller's command as one quoted argument. */
-export function wrapCommand(cmd: ShellCommand): ShellCommand {
-  return sh`setsid -w sh -c ${WRAPPER} wharf-exec ${cmd.text}`;
+export function wrapCommand(cmd: ShellCommand, deferEnv = false): ShellCommand {
+  return sh`setsid -w sh -c ${deferEnv ? WRAPPER_DEFERRED_ENV : WRAPPER} wharf-exec ${cmd.text}`;
 }
 
 function openExec(conn: SshConnection, commandLine: string): Promise<ClientChannel> {
@@ -102,7 +115,7 @@ export async function execRemote(
   const step = opts.step ?? 'remote command';
   if (opts.signal?.aborted) throw new CancelledError(step);
   const stdin = envScript(opts.env ?? {});
-  const channel = await openExec(conn, wrapCommand(cmd).text);
+  const channel = await openExec(conn, wrapCommand(cmd, opts.deferEnv).text);
 
   return new Promise<RemoteExecResult>((resolve, reject) => {
     let pgid: number | null = null;
@@ -120,11 +133,32 @@ export async function execRemote(
           return;
         }
       }
-      opts.onStdout?.(line);
+      hold(opts.onStdout?.(line));
     });
-    const err = new LineSplitter((line) => opts.onStderr?.(line));
+    const err = new LineSplitter((line) => hold(opts.onStderr?.(line)));
+
+    // Backpressure: while the log consumer is behind, stop reading. ssh2 then stops widening
+    // the SSH window, so the remote command blocks on its pipe instead of the output piling
+    // up here. Once stopping, keep reading: the channel must drain for 'close' to come.
+    let held = false;
+    function hold(ack: unknown): void {
+      if (held || stopping || !isLogPause(ack)) return;
+      held = true;
+      channel.pause();
+      channel.stderr.pause();
+      const release = (): void => {
+        if (!held) return;
+        held = false;
+        channel.resume();
+        channel.stderr.resume();
+      };
+      void ack.resumed.then(release, release);
+      releaseHold = release;
+    }
+    let releaseHold = (): void => undefined;
 
     const stop = async (): Promise<void> => {
+      releaseHold();
       if (pgid !== null) {
         const g = pgid;
         pgid = null; // kill once
@@ -160,6 +194,17 @@ export async function execRemote(
       exit = { exitCode: code ?? null, signal: signal ?? null };
     });
     channel.on('close', () => {
+      // 'close' follows the end of stdout only; stderr's last lines may still be on their way.
+      if (channel.stderr.readableEnded) finish();
+      else {
+        channel.stderr.once('end', finish);
+        setTimeout(finish, 2000).unref();
+      }
+    });
+    let finished = false;
+    function finish(): void {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       out.end();
@@ -168,7 +213,7 @@ export async function execRemote(
       else if (exit.exitCode === null && exit.signal === null && conn.closed)
         reject(new ConnectionClosedError(`during ${step}`));
       else resolve(exit);
-    });
+    }
 
     channel.end(stdin);
   });

@@ -30,6 +30,22 @@ export interface LogLine {
   text: string;
 }
 
+/**
+ * What a log callback may answer instead of nothing: "slow down", the consumer's queue is
+ * full and `resumed` settles once it has drained. A source that can stop reading (an SSH
+ * channel, see remote-exec.ts) stops until then, so a flood of output waits on the remote
+ * side instead of in memory; sources that print little may ignore it. Callbacks stay typed
+ * `=> void` (any callback fits); the answer is found with isLogPause(), so a wrapper that
+ * forwards lines must return what it forwarded to: `(l) => ctx.log(l)`.
+ */
+export interface LogPause {
+  readonly resumed: Promise<void>;
+}
+
+export function isLogPause(value: unknown): value is LogPause {
+  return typeof value === 'object' && value !== null && (value as { resumed?: unknown }).resumed instanceof Promise;
+}
+
 export type TargetFinalState = 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 export type TargetState = 'pending' | 'running' | TargetFinalState;
 
@@ -62,6 +78,7 @@ export interface DeployResult {
 }
 
 export interface RunContext {
+  /** May answer with a LogPause (backpressure, see LogPause). */
   log: (line: LogLine) => void;
   signal?: AbortSignal;
   onTargetUpdate?: (update: TargetUpdate) => void;
