@@ -10,6 +10,11 @@ import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { LiveModule } from './live/live.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ReleasePolicyModule } from './release-policy/release-policy.module.js';
+import { ApprovalsModule } from './approvals/approvals.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { ReleaseRulesModule } from './release-policy/release-rules.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { ReleasesModule } from './releases/releases.module.js';
 
 export const FEATURE_MODULES: Type[] = [
   ProjectsModule,
@@ -22,4 +27,9 @@ export const FEATURE_MODULES: Type[] = [
   LiveModule,
   WebhooksModule,
   ReleasePolicyModule,
+  ApprovalsModule,
+  ReleaseRulesModule,
+  MetricsModule,
+  ReleasesModule,
+  NotificationsModule,
 ];

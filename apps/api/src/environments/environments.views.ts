@@ -9,6 +9,7 @@ export function toEnvironmentView(e: Environment): EnvironmentView {
     protected: e.protected,
     createdAt: e.createdAt.toISOString(),
     logRetentionDays: e.logRetentionDays,
+    promoteFromId: e.promoteFromId,
     approvalRule: {
       approvalsRequired: e.approvalsRequired,
       approverUserIds: e.approverUserIds,
