@@ -5,7 +5,9 @@ import { z } from 'zod';
 export const DEPLOY_QUEUE = 'deployments';
 /** GitLab deliveries and auto-deploy decisions: their own queue, never behind a long deployment. */
 export const WEBHOOK_QUEUE = 'webhooks';
-export type QueueName = typeof DEPLOY_QUEUE | typeof WEBHOOK_QUEUE;
+/** Release notifications: one job per delivery, retried with backoff, never in a release's way. */
+export const NOTIFY_QUEUE = 'notifications';
+export type QueueName = typeof DEPLOY_QUEUE | typeof WEBHOOK_QUEUE | typeof NOTIFY_QUEUE;
 
 export const JOBS = {
   'deployment.run': z.object({ deploymentId: z.uuid() }),
@@ -13,6 +15,8 @@ export const JOBS = {
   'webhook.delivery': z.object({ deliveryId: z.uuid() }),
   /** Settle an environment's waiting auto-deploys (newest wins, artifact there, expired). */
   'autodeploy.evaluate': z.object({ environmentId: z.uuid() }),
+  /** Send one pending notification delivery (job id = delivery id). */
+  'notification.deliver': z.object({ deliveryId: z.uuid() }),
 } as const;
 
 export type JobName = keyof typeof JOBS;
@@ -24,6 +28,7 @@ export const JOB_QUEUES = {
   'deployment.run': DEPLOY_QUEUE,
   'webhook.delivery': WEBHOOK_QUEUE,
   'autodeploy.evaluate': WEBHOOK_QUEUE,
+  'notification.deliver': NOTIFY_QUEUE,
 } as const satisfies Record<JobName, QueueName>;
 
 export type JobNameOn<Q extends QueueName> = {

@@ -8,3 +8,4 @@ export { freePort } from './free-port.js';
 export { isAlive, killAndWait, waitForPort } from './process-utils.js';
 export { pm2CliPath, pm2Pids, stopPm2 } from './pm2.js';
 export * from './k8s-sim/index.js';
+export * from './notification-receivers/index.js';

@@ -14,6 +14,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { actorLabel, type RequestContext } from '../common/request-context.js';
+import { enqueueReleaseNotifications } from '../notifications/notification-outbox.js';
 import { auditChainKey, chainHash, ChainWalker, type ChainedFields } from './audit-chain.js';
 
 const VERIFY_BATCH = 2000;
@@ -137,10 +138,13 @@ export class AuditService {
     };
     const hash = chainHash(this.chainKey, head.hash, fields);
     const { seq, data, ...rest } = fields;
-    await tx.auditEvent.create({
+    const created = await tx.auditEvent.create({
       data: { ...rest, data: data as Prisma.InputJsonValue, chainSeq: seq, chainHash: new Uint8Array(hash) },
+      select: { id: true },
     });
     await tx.$executeRaw`UPDATE "AuditChainHead" SET "seq" = ${seq}, "hash" = ${hash} WHERE "id" = 1`;
+    // Release events become notification deliveries in this same transaction (the outbox).
+    await enqueueReleaseNotifications(tx, created.id, entry);
   }
 
   /** Walks the whole chain and reports the first event altered, removed or inserted behind Wharf's back. */

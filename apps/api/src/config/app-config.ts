@@ -143,6 +143,12 @@ const envSchema = z.object({
   WHARF_AUTO_DEPLOY_SETTLE_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   /** How often the worker re-checks waiting auto-deploys and deliveries no job picked up. */
   WHARF_AUTO_DEPLOY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  /** Release notifications: first retry after this long, doubling for each of the 6 attempts. */
+  WHARF_NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  /** A receiver that has not answered in this long has failed this attempt (it never holds up a release). */
+  WHARF_NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How often the worker looks for pending notification deliveries to queue. */
+  WHARF_NOTIFICATION_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
   /** How often each worker applies the projects' artifact retention (and removes unneeded files). */
   WHARF_RETENTION_SWEEP_SECONDS: z.coerce
     .number()

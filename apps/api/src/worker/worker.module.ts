@@ -12,13 +12,21 @@ import { RedisModule } from '../redis/redis.module.js';
 import { ReleasePolicyModule } from '../release-policy/release-policy.module.js';
 import { AutoDeployer } from '../webhooks/auto-deployer.service.js';
 import { CommitsModule } from '../webhooks/commits.module.js';
+import { ApprovalExpiry } from '../approvals/approval-expiry.js';
+import { ApprovalExpirySweeper } from './approval-expiry-sweeper.service.js';
 import { AutoDeploySweeper } from './auto-deploy-sweeper.service.js';
 import { CancelListener } from './cancel-listener.service.js';
 import { DeploymentClaims } from './deployment-claims.service.js';
 import { DeploymentRunner } from './deployment-runner.service.js';
 import { DeployWorker } from './deploy-worker.service.js';
+import { NotificationDeliverer } from '../notifications/notification-deliverer.service.js';
+import { NotificationSender } from '../notifications/notification-sender.service.js';
+import { NotificationRelay } from './notification-relay.service.js';
+import { NotificationWorker } from './notification-worker.service.js';
 import { PlanBuilder } from './plan-builder.service.js';
 import { RetentionSweeper } from './retention-sweeper.service.js';
+import { LogRetentionSweeper } from './log-retention-sweeper.service.js';
+import { LogRetention } from '../releases/log-retention.service.js';
 import { Watchdog } from './watchdog.service.js';
 import { WebhookWorker } from './webhook-worker.service.js';
 
@@ -42,6 +50,8 @@ export class WorkerModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
+        ApprovalExpiry,
+        ApprovalExpirySweeper,
         AutoDeployer,
         AutoDeploySweeper,
         CancelListener,
@@ -50,8 +60,14 @@ export class WorkerModule {
         DeploymentsService,
         DeploymentRunner,
         DeployWorker,
+        NotificationDeliverer,
+        NotificationRelay,
+        NotificationSender,
+        NotificationWorker,
         PlanBuilder,
         RetentionSweeper,
+        LogRetention,
+        LogRetentionSweeper,
         Watchdog,
         WebhookWorker,
       ],
