@@ -150,6 +150,18 @@ describe('runKubernetesRelease against the simulator', () => {
       expect(livePods('shop', name).map((p) => p.spec.containers[0]!.image)).toEqual([pinned, pinned]);
     }
     expect(imageOf('deployments', 'shop', 'bystander')).toBe(V1);
+    // Both batches shared one watch of the namespace's pods, one of its events (streamed
+    // lists: no LIST) and one of its deployments; per workload only the read and the patch.
+    const made = sim.requests.slice(since);
+    const count = (path: string) => made.filter((q) => q.path === path).length;
+    expect(count('/api/v1/namespaces/shop/pods')).toBe(1);
+    expect(count('/api/v1/namespaces/shop/events')).toBe(1);
+    expect(count('/apis/apps/v1/namespaces/shop/deployments')).toBe(1);
+    for (const name of ['web', 'api']) {
+      expect(
+        made.filter((q) => q.path === `/apis/apps/v1/namespaces/shop/deployments/${name}`).map((q) => q.method),
+      ).toEqual(['GET', 'PATCH']);
+    }
     expect(writes(since).map((w) => `${w.method} ${w.path} ${w.contentType}`)).toEqual([
       'PATCH /apis/apps/v1/namespaces/shop/deployments/web application/json-patch+json',
       'PATCH /apis/apps/v1/namespaces/shop/deployments/api application/json-patch+json',
@@ -343,9 +355,11 @@ describe('runKubernetesRelease against the simulator', () => {
     expect(imageOf('deployments', 'shop', 'flaky')).toBe(v6);
     expect(livePods('shop', 'flaky').map((p) => p.spec.containers[0]!.image)).toEqual(Array(3).fill(v6));
     const text = r.text();
-    expect(text).toContain('watch of deployment/flaky in namespace shop expired (410 Gone); listing again');
-    expect(text).toContain('watch of pods of deployment/flaky in namespace shop expired (410 Gone); listing again');
-    expect(text).toMatch(/the server is currently unable to handle the request \(simulated 503\); retry 1 in 200 ms/);
+    // The watches are the namespace's, shared by the release's workloads there.
+    expect(text).toContain('watch of deployments in namespace shop expired (410 Gone); listing again');
+    expect(text).toContain('watch of pods in namespace shop expired (410 Gone); listing again');
+    // The relists are streamed watches now: a 503 there is retried as a list's was.
+    expect(text).toMatch(/(pods|events) in namespace shop: the API server answered 503; retry 1 in 200 ms/);
     expect(text).toContain('deployment "flaky" successfully rolled out');
     expect(sim.requests.filter((q) => q.status === 503)).toHaveLength(3);
     // Every new pod was reported once as created, none lost to the gaps.

@@ -16,11 +16,12 @@ import {
   type ValidKubernetesReleasePlan,
 } from './kubernetes-plan.schema.js';
 import { KubeApiError, toKubeApiError } from './kube-api-error.js';
+import { ReleaseWatches, type NamespaceWatches } from './release-watches.js';
 import { RolloutDetail } from './rollout-detail.js';
 import type { Emit } from './rollout-reporter.js';
 import { RolloutWatch, type RolloutOutcome } from './rollout-watcher.js';
 import { WorkloadClient } from './workload-client.js';
-import { refLabel, selectorString, type WorkloadObject } from './workload-types.js';
+import { refLabel, type WorkloadObject } from './workload-types.js';
 
 /** The pod-template annotation `kubectl rollout restart` sets. */
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
@@ -84,12 +85,15 @@ async function releaseTarget(
   batch: number,
   ctx: RunContext,
   emit: Emit,
+  watches: ReleaseWatches,
 ): Promise<KubernetesTargetResult> {
   const startedAt = new Date();
   ctx.onTargetUpdate?.({ targetId: t.id, batch, state: 'running', startedAt, finishedAt: null });
   const settings = plan.settings.kubernetes;
   const timeoutMs = settings.rolloutTimeoutSeconds * 1000;
-  const kc = kubeConfigFor(t.cluster);
+  // One connection pool and one set of watches per credential and namespace, for the release.
+  const { key: clusterKey, kc } = watches.cluster(t.cluster, () => kubeConfigFor(t.cluster));
+  const shared = watches.namespace(clusterKey, t.workload.namespace);
   const onRetry = (err: KubeApiError, attempt: number, delay: number) =>
     emit('system', `${err.message}; retry ${attempt} in ${delay} ms`);
   const client = new WorkloadClient(kc, t.workload, { signal: ctx.signal, onRetry });
@@ -162,7 +166,7 @@ async function releaseTarget(
     }
 
     detail?.images(previousImage, image);
-    watch = new RolloutWatch(client, selectorString(current), emit, detail);
+    watch = new RolloutWatch(client, current, shared, emit, detail);
     await watch.prepare();
     let generation = current.metadata?.generation ?? 0;
     let latest = current;
@@ -189,7 +193,7 @@ async function releaseTarget(
       return result('succeeded');
     }
     emit('system', `${outcomeWord(outcome)}: ${outcome.message}`);
-    const restore = change ? await restoreChange(writer, change, current, timeoutMs, emit, detail) : undefined;
+    const restore = change ? await restoreChange(writer, change, current, shared, timeoutMs, emit, detail) : undefined;
     const state: TargetFinalState = outcome.kind === 'cancelled' ? 'cancelled' : 'failed';
     return result(state, { code: outcomeCode(outcome), message: withRestore(outcome.message, restore) }, restore);
   } catch (err) {
@@ -243,13 +247,14 @@ async function restoreChange(
   client: WorkloadClient,
   change: Change,
   before: WorkloadObject,
+  shared: NamespaceWatches,
   timeoutMs: number,
   emit: Emit,
   detail?: RolloutDetail,
 ): Promise<KubernetesTargetResult['restore']> {
   const what = describeChange(change, true);
   emit('system', `restoring ${client.label}: ${what}`);
-  const watch = new RolloutWatch(client, selectorString(before), emit, detail);
+  const watch = new RolloutWatch(client, before, shared, emit, detail);
   try {
     await watch.prepare();
     let patched: WorkloadObject;
@@ -307,41 +312,50 @@ export async function runKubernetesRelease(
   );
   const results: KubernetesTargetResult[] = [];
   let stopped = false;
-  for (let i = 0; i < batches.length; i++) {
-    const batch = batches[i]!;
-    const n = i + 1;
-    if (ctx.signal?.aborted || stopped) {
-      const state = ctx.signal?.aborted ? 'cancelled' : 'skipped';
-      for (const t of batch) {
-        emitFor(t.id)('system', state === 'skipped' ? 'skipped: an earlier batch failed' : 'cancelled before start');
-        ctx.onTargetUpdate?.({ targetId: t.id, batch: n, state, startedAt: null, finishedAt: null });
-        results.push({
-          targetId: t.id,
-          state,
-          batch: n,
-          startedAt: null,
-          finishedAt: null,
-          previousImage: null,
-          image: null,
-        });
-      }
-      continue;
-    }
-    sys(
-      'system',
-      `batch ${n}/${batches.length}: ${batch.map((t) => `${t.name} (${refLabel(t.workload)} in ${t.workload.namespace})`).join(', ')}`,
-    );
-    const batchResults = await Promise.all(batch.map((t) => releaseTarget(plan, t, n, ctx, emitFor(t.id))));
-    results.push(...batchResults);
-    const failed = batchResults.filter((r) => r.state === 'failed');
-    if (failed.length && plan.settings.onFailure === 'stop') {
-      stopped = true;
-      sys('system', `batch ${n} failed on ${failed.length} workload(s); stopping the rollout`);
-    } else {
-      sys('system', `batch ${n}/${batches.length} done`);
-    }
+  const watches = new ReleaseWatches();
+  try {
+    await runBatches();
+  } finally {
+    watches.stop();
   }
   const state = rolloutState(results);
   sys('system', `deployment ${state}`);
   return { deploymentId: plan.deploymentId, state, targets: results };
+
+  async function runBatches(): Promise<void> {
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i]!;
+      const n = i + 1;
+      if (ctx.signal?.aborted || stopped) {
+        const state = ctx.signal?.aborted ? 'cancelled' : 'skipped';
+        for (const t of batch) {
+          emitFor(t.id)('system', state === 'skipped' ? 'skipped: an earlier batch failed' : 'cancelled before start');
+          ctx.onTargetUpdate?.({ targetId: t.id, batch: n, state, startedAt: null, finishedAt: null });
+          results.push({
+            targetId: t.id,
+            state,
+            batch: n,
+            startedAt: null,
+            finishedAt: null,
+            previousImage: null,
+            image: null,
+          });
+        }
+        continue;
+      }
+      sys(
+        'system',
+        `batch ${n}/${batches.length}: ${batch.map((t) => `${t.name} (${refLabel(t.workload)} in ${t.workload.namespace})`).join(', ')}`,
+      );
+      const batchResults = await Promise.all(batch.map((t) => releaseTarget(plan, t, n, ctx, emitFor(t.id), watches)));
+      results.push(...batchResults);
+      const failed = batchResults.filter((r) => r.state === 'failed');
+      if (failed.length && plan.settings.onFailure === 'stop') {
+        stopped = true;
+        sys('system', `batch ${n} failed on ${failed.length} workload(s); stopping the rollout`);
+      } else {
+        sys('system', `batch ${n}/${batches.length} done`);
+      }
+    }
+  }
 }

@@ -2,15 +2,17 @@
 // its pods and the namespace's events (for the log), until the rollout is done, fails
 // (progress deadline), runs past Wharf's deadline, or is cancelled.
 //
-// Two steps, so no pod is missed: prepare() lists pods and events before the workload is
-// patched (what exists then is "old"), follow() runs after the patch.
+// The watches are the release's shared ones (release-watches.ts): this tracker subscribes
+// to them and sees only its workload, its pods and the events about them.
+// Two steps, so no pod is missed: prepare() subscribes before the workload is patched (the
+// pods that exist then are "old"), follow() runs after the patch.
 import type { KubeApiError } from './kube-api-error.js';
-import { ResilientWatch } from './resilient-watch.js';
+import type { NamespaceWatches } from './release-watches.js';
 import type { RolloutDetail } from './rollout-detail.js';
 import { RolloutReporter, type Emit } from './rollout-reporter.js';
 import { rolloutStatus } from './rollout-status.js';
-import { WARNINGS, type WorkloadClient } from './workload-client.js';
-import type { EventObject, PodObject, WorkloadObject } from './workload-types.js';
+import type { WorkloadClient } from './workload-client.js';
+import { matchesSelector, type WorkloadObject } from './workload-types.js';
 
 export type RolloutOutcome =
   | { kind: 'done'; message: string; workload: WorkloadObject }
@@ -23,69 +25,102 @@ export interface FollowOptions {
   minGeneration: number;
   timeoutMs: number;
   signal?: AbortSignal;
-  /**
-   * The workload as the patch (or read) returned it: the watch starts from its
-   * resourceVersion instead of listing first, one request less. A 410 Gone still lists.
-   */
+  /** The workload as the patch (or read) returned it: judged first, before any event. */
   from?: WorkloadObject;
 }
 
 export class RolloutWatch {
   private readonly reporter: RolloutReporter;
-  private readonly podWatch: ResilientWatch<PodObject>;
-  private readonly eventWatch: ResilientWatch<EventObject>;
+  private readonly unsubscribe: (() => void)[] = [];
+  /** Until follow() runs: the workload's latest state the watch brought, and a fatal error. */
+  private latest: WorkloadObject | undefined;
+  private workloadError: KubeApiError | undefined;
+  /** Set by follow(): where the workload's events go. */
+  private onWorkload:
+    ((type: 'list' | 'event' | 'deleted' | 'fatal', w?: WorkloadObject, err?: KubeApiError) => void) | undefined;
 
   constructor(
     private readonly client: WorkloadClient,
-    /** The workload's pod selector (labelSelector syntax). */
-    selector: string,
+    /** The workload as read before the change: its pod selector and resourceVersion. */
+    private readonly workload: WorkloadObject,
+    private readonly watches: NamespaceWatches,
     private readonly emit: Emit,
     /** Receives the workload and its pods too, for the deployment page. */
     private readonly detail?: RolloutDetail,
   ) {
     this.reporter = new RolloutReporter(client, emit);
-    const notice = (text: string) => emit('system', text);
-    this.podWatch = new ResilientWatch<PodObject>({
-      kc: client.kc,
-      path: client.podsPath,
-      query: { labelSelector: selector },
-      what: `pods of ${client.label}`,
-      list: () => client.listPods(selector),
-      handlers: {
-        onList: (items, relist) => {
-          this.reporter.podsListed(items, relist);
-          this.detail?.podsListed(items);
-        },
-        onEvent: (type, p) => {
-          this.reporter.pod(type, p);
-          this.detail?.pod(type, p);
-        },
-        onNotice: notice,
-        onFatal: (err) => notice(`pods are no longer watched: ${err.message}`),
-      },
-    });
-    this.eventWatch = new ResilientWatch<EventObject>({
-      kc: client.kc,
-      path: client.eventsPath,
-      query: { fieldSelector: WARNINGS },
-      what: `events in namespace ${client.ref.namespace}`,
-      list: () => client.listEvents(),
-      handlers: {
-        onList: (items, relist) => this.reporter.eventsListed(items, relist),
-        onEvent: (type, e) => this.reporter.event(type, e),
-        onNotice: notice,
-        onFatal: (err) => notice(`events are no longer watched: ${err.message}`),
-      },
-    });
   }
 
-  /** Lists pods and events (the baseline) and starts watching them. Never throws. */
+  /**
+   * Subscribes to the namespace's pods and events (what exists now is the baseline) and to
+   * the workload's watch. Never throws: a watch that cannot start is said in the log (and a
+   * workload watch that cannot, fails follow()).
+   */
   async prepare(): Promise<void> {
     const notice = (text: string) => this.emit('system', text);
+    const selector = this.workload.spec?.selector ?? {};
+    const name = this.client.ref.name;
+    const subscribe = async (what: string, s: () => Promise<() => void>) => {
+      try {
+        this.unsubscribe.push(await s());
+      } catch (err) {
+        notice(`${what} cannot be watched: ${(err as Error).message}`);
+      }
+    };
     await Promise.all([
-      this.podWatch.start().catch((err: Error) => notice(`pods cannot be watched: ${err.message}`)),
-      this.eventWatch.start().catch((err: Error) => notice(`events cannot be watched: ${err.message}`)),
+      subscribe('pods', () =>
+        this.watches.pods.subscribe((p) => matchesSelector(selector, p.metadata?.labels), {
+          onList: (items, relist) => {
+            this.reporter.podsListed(items, relist);
+            this.detail?.podsListed(items);
+          },
+          onEvent: (type, p) => {
+            this.reporter.pod(type, p);
+            this.detail?.pod(type, p);
+          },
+          onNotice: notice,
+          onFatal: (err) => notice(`pods are no longer watched: ${err.message}`),
+        }),
+      ),
+      subscribe('events', () =>
+        this.watches.events.subscribe(() => true, {
+          onList: (items, relist) => this.reporter.eventsListed(items, relist),
+          onEvent: (type, e) => this.reporter.event(type, e),
+          onNotice: notice,
+          onFatal: (err) => notice(`events are no longer watched: ${err.message}`),
+        }),
+      ),
+      this.watches
+        .workloadsOf(this.client.ref.kind)
+        .subscribe(
+          (w) => w.metadata?.name === name,
+          {
+            onList: (items, relist) => {
+              if (!relist) {
+                // The shared watch's cache: newer than our read if the watch already saw a change.
+                if (items[0]) this.workloadSeen('event', items[0]);
+                return;
+              }
+              if (items.length === 0) this.workloadSeen('list');
+              for (const w of items) this.workloadSeen('list', w);
+            },
+            onEvent: (type, w) => this.workloadSeen(type === 'DELETED' ? 'deleted' : 'event', w),
+            onNotice: notice,
+            onFatal: (err) => this.workloadSeen('fatal', undefined, err),
+          },
+          this.workload.metadata?.resourceVersion,
+        )
+        .then(
+          (u) => void this.unsubscribe.push(u),
+          (err: KubeApiError) => (this.workloadError = err),
+        ),
     ]);
+  }
+
+  private workloadSeen(type: 'list' | 'event' | 'deleted' | 'fatal', w?: WorkloadObject, err?: KubeApiError): void {
+    if (this.onWorkload) return this.onWorkload(type, w, err);
+    if (type === 'fatal') this.workloadError = err;
+    else if (w && type !== 'deleted') this.latest = w;
   }
 
   /** Watches the workload until its rollout ends one way or another; then stops every watch. */
@@ -116,33 +151,6 @@ export class RolloutWatch {
       if (s.done) return finish({ kind: 'done', message: s.message, workload: w });
       lastMessage = s.message;
     };
-    const fromVersion = o.from?.metadata?.resourceVersion;
-    let seed = o.from && fromVersion ? { items: [o.from], resourceVersion: fromVersion } : undefined;
-    const workloadWatch = new ResilientWatch<WorkloadObject>({
-      kc: client.kc,
-      path: client.collectionPath,
-      query: { fieldSelector: `metadata.name=${client.ref.name}` },
-      what: client.label,
-      list: () => {
-        const first = seed;
-        seed = undefined;
-        return first ? Promise.resolve(first) : client.list();
-      },
-      handlers: {
-        onList: (items) => {
-          if (items.length === 0)
-            finish({ kind: 'failed', code: 'not_found', message: `${client.label} no longer exists` });
-          for (const w of items) evaluate(w);
-        },
-        onEvent: (type, w) => {
-          if (type === 'DELETED')
-            finish({ kind: 'failed', code: 'not_found', message: `${client.label} was deleted during the rollout` });
-          else evaluate(w);
-        },
-        onNotice: (text) => this.emit('system', text),
-        onFatal: (err: KubeApiError) => finish({ kind: 'failed', code: err.code, message: err.message }),
-      },
-    });
 
     const timer = setTimeout(() => {
       const where = lastMessage ? ` (${lastMessage.replace(/\.\.\.$/, '')})` : '';
@@ -152,22 +160,33 @@ export class RolloutWatch {
     if (o.signal?.aborted) onAbort();
     o.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await workloadWatch
-        .start()
-        .catch((err: KubeApiError) => finish({ kind: 'failed', code: err.code, message: err.message }));
+      if (this.workloadError) {
+        const err = this.workloadError;
+        finish({ kind: 'failed', code: err.code, message: err.message });
+      }
+      if (o.from) evaluate(o.from);
+      const latest = this.latest;
+      this.latest = undefined;
+      if (latest) evaluate(latest);
+      this.onWorkload = (type, w, err) => {
+        if (type === 'fatal') finish({ kind: 'failed', code: err!.code, message: err!.message });
+        else if (type === 'deleted')
+          finish({ kind: 'failed', code: 'not_found', message: `${client.label} was deleted during the rollout` });
+        else if (!w) finish({ kind: 'failed', code: 'not_found', message: `${client.label} no longer exists` });
+        else evaluate(w);
+      };
       return await outcome;
     } finally {
       clearTimeout(timer);
       o.signal?.removeEventListener('abort', onAbort);
-      workloadWatch.stop();
       await this.stop();
     }
   }
 
-  /** Stops the pod and event watches and lets pending crash-log reads finish. */
+  /** Unsubscribes from the shared watches and lets pending crash-log reads finish. */
   async stop(): Promise<void> {
-    this.podWatch.stop();
-    this.eventWatch.stop();
+    this.onWorkload = () => undefined;
+    for (const u of this.unsubscribe.splice(0)) u();
     await this.reporter.flush();
   }
 }

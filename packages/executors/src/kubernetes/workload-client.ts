@@ -100,6 +100,20 @@ export class WorkloadClient {
     });
   }
 
+  /** Every workload of this kind in the namespace (a shared watch's relist after 410 Gone). */
+  async listAll(): Promise<ListOf<WorkloadObject>> {
+    const p = { namespace: this.ref.namespace };
+    return this.call(`listing ${this.ref.kind.toLowerCase()}s in namespace ${this.ref.namespace}`, async () => {
+      const l =
+        this.ref.kind === 'Deployment'
+          ? await this.apps.listNamespacedDeployment(p)
+          : this.ref.kind === 'StatefulSet'
+            ? await this.apps.listNamespacedStatefulSet(p)
+            : await this.apps.listNamespacedDaemonSet(p);
+      return { items: l.items as WorkloadObject[], resourceVersion: l.metadata?.resourceVersion ?? '' };
+    });
+  }
+
   patch(body: unknown, kind: PatchKind, what: string): Promise<WorkloadObject> {
     const p = { name: this.ref.name, namespace: this.ref.namespace, body, fieldManager: 'wharf' };
     const opts = setHeaderOptions(
@@ -118,9 +132,14 @@ export class WorkloadClient {
     });
   }
 
-  async listPods(labelSelector: string): Promise<ListOf<PodObject>> {
-    return this.call(`listing pods of ${this.label}`, async () => {
-      const l = await this.core.listNamespacedPod({ namespace: this.ref.namespace, labelSelector });
+  /** Pods of the namespace, or those a label selector picks. */
+  async listPods(labelSelector?: string): Promise<ListOf<PodObject>> {
+    const what = labelSelector ? `pods of ${this.label}` : `pods in namespace ${this.ref.namespace}`;
+    return this.call(`listing ${what}`, async () => {
+      const l = await this.core.listNamespacedPod({
+        namespace: this.ref.namespace,
+        ...(labelSelector ? { labelSelector } : {}),
+      });
       return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' };
     });
   }

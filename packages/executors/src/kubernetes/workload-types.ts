@@ -68,6 +68,8 @@ export interface ContainerState {
 export interface PodObject {
   metadata?: {
     name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
     uid?: string;
     resourceVersion?: string;
     deletionTimestamp?: unknown;
@@ -89,7 +91,7 @@ export interface PodObject {
 }
 
 export interface EventObject {
-  metadata?: { uid?: string; resourceVersion?: string };
+  metadata?: { uid?: string; name?: string; namespace?: string; resourceVersion?: string };
   involvedObject?: { kind?: string; name?: string };
   type?: string;
   reason?: string;
@@ -123,4 +125,27 @@ export function selectorString(w: WorkloadObject): string {
     else parts.push(`${r.key} ${r.operator.toLowerCase()} (${(r.values ?? []).join(',')})`);
   }
   return parts.join(',');
+}
+
+export type LabelSelector = NonNullable<NonNullable<WorkloadObject['spec']>['selector']>;
+
+/** Whether labels match a workload's spec.selector, as the API server decides for a labelSelector. */
+export function matchesSelector(sel: LabelSelector, labels: Record<string, string> = {}): boolean {
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const r of sel.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+    const inValues = has && (r.values ?? []).includes(labels[r.key]!);
+    const ok =
+      r.operator === 'In'
+        ? inValues
+        : r.operator === 'NotIn'
+          ? !inValues
+          : r.operator === 'Exists'
+            ? has
+            : r.operator === 'DoesNotExist'
+              ? !has
+              : false;
+    if (!ok) return false;
+  }
+  return true;
 }

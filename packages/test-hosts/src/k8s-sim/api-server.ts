@@ -100,6 +100,8 @@ export class SimApiServer {
     private readonly store: ObjectStore,
     private readonly controller: SimController,
     private readonly tokens: SimToken[],
+    /** Streaming lists (watch with sendInitialEvents, the WatchList feature): on in 1.32, off in 1.33. */
+    private readonly watchList = true,
   ) {}
 
   /** The next `count` requests that match answer `statusCode` (500, 503, 504...) instead. */
@@ -423,6 +425,8 @@ export class SimApiServer {
   ): void {
     const labels = parseLabelSelector(url.searchParams.get('labelSelector'));
     const fields = parseFieldSelector(url.searchParams.get('fieldSelector'));
+    const initialEvents = url.searchParams.get('sendInitialEvents');
+    if (initialEvents !== null) this.checkStreamingList(url);
     const matches = (o: KubeObject) =>
       (namespace === undefined || o.metadata.namespace === namespace) && labels(o.metadata.labels) && fields(o);
     const table = wantsTable(req);
@@ -439,7 +443,22 @@ export class SimApiServer {
     };
     const rvParam = url.searchParams.get('resourceVersion');
     let backlog: StoredEvent[] = [];
-    if (!rvParam || rvParam === '0') {
+    if (initialEvents === 'true') {
+      // A streaming list: the current objects, then a bookmark marking their end (at the
+      // store's version, which is "not older than" any the request could have named).
+      for (const o of this.store.list(r.name, namespace).filter(matches)) write('ADDED', o);
+      const rv = this.store.resourceVersion;
+      res.write(
+        `${JSON.stringify({
+          type: 'BOOKMARK',
+          object: {
+            kind: r.kind,
+            apiVersion: apiVersionOf(r),
+            metadata: { resourceVersion: rv, annotations: { 'k8s.io/initial-events-end': 'true' } },
+          },
+        })}\n`,
+      );
+    } else if (!rvParam || rvParam === '0') {
       for (const o of this.store.list(r.name, namespace).filter(matches)) write('ADDED', o);
     } else {
       const since = this.store.since(r.name, Number(rvParam));
@@ -466,6 +485,32 @@ export class SimApiServer {
     };
     this.watches.add(entry);
     res.on('close', close);
+  }
+
+  /** The API server's validation of sendInitialEvents (ValidateListOptions), and the feature gate. */
+  private checkStreamingList(url: URL): void {
+    const q = url.searchParams;
+    if (!this.watchList) {
+      throw new HttpError(
+        status(
+          422,
+          'Invalid',
+          'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled',
+        ),
+      );
+    }
+    const problems: string[] = [];
+    if (q.get('resourceVersionMatch') !== 'NotOlderThan')
+      problems.push(
+        `resourceVersionMatch: Unsupported value: "${q.get('resourceVersionMatch') ?? ''}": supported values: "NotOlderThan"`,
+      );
+    if (!['true', '1'].includes(q.get('allowWatchBookmarks') ?? ''))
+      problems.push(
+        'allowWatchBookmarks: Required value: allowWatchBookmarks must be set to true when sendInitialEvents is set',
+      );
+    if (problems.length) {
+      throw new HttpError(status(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: ${problems.join(', ')}`));
+    }
   }
 
   /** POST: defaults, validation, then the store (also how the simulator's own helpers create workloads). */

@@ -27,6 +27,11 @@ export interface StartK8sSimOptions {
   timing?: Partial<SimTiming>;
   /** What given images do; any other image starts and gets ready. */
   images?: Record<string, ImageBehavior>;
+  /**
+   * Streaming lists (a watch with `sendInitialEvents=true`, the WatchList feature). Default
+   * true, as Kubernetes 1.32 and 1.34+; false answers 422 as 1.33 does.
+   */
+  watchList?: boolean;
 }
 
 export interface WorkloadInput {
@@ -112,7 +117,7 @@ async function start(rootDir: string, opts: StartK8sSimOptions): Promise<K8sSim>
     nodes: opts.nodes ?? ['sim-node-1', 'sim-node-2', 'sim-node-3'],
     behaviorOf: (image) => images.get(image) ?? { kind: 'ok' },
   });
-  const api = new SimApiServer(store, controller, tokens);
+  const api = new SimApiServer(store, controller, tokens, opts.watchList ?? true);
   for (const ns of opts.namespaces ?? ['default']) {
     store.create('namespaces', {
       apiVersion: 'v1',
