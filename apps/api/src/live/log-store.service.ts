@@ -65,8 +65,11 @@ export class LogStoreService {
   }
 
   /** The deployment if it belongs to the project (REST routes resolve the project first). */
-  async inProject(projectId: string, deploymentId: string): Promise<{ id: string } | null> {
-    return this.prisma.deployment.findFirst({ where: { id: deploymentId, projectId }, select: { id: true } });
+  async inProject(projectId: string, deploymentId: string): Promise<{ id: string; logsPrunedAt: Date | null } | null> {
+    return this.prisma.deployment.findFirst({
+      where: { id: deploymentId, projectId },
+      select: { id: true, logsPrunedAt: true },
+    });
   }
 
   /** targetId → name as it was when the deployment ran (DeploymentTarget snapshot). */

@@ -37,12 +37,17 @@ export class LogsController {
   @ProjectOrTokenAccess('viewer')
   @ApiProduces('text/plain')
   async download(@Ctx() ctx: RequestContext, @Param('id', idPipe) id: string, @Res() res: Response): Promise<void> {
-    await this.deploymentOf(ctx, id);
+    const deployment = await this.deploymentOf(ctx, id);
     const names = await this.store.targetNames(id);
     res.status(200);
     res.setHeader('content-type', 'text/plain; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="deployment-${id}.log"`);
     res.setHeader('cache-control', 'no-store');
+    if (deployment.logsPrunedAt) {
+      // Say why the log is empty: retention removed it; the release record itself stays.
+      res.end(`log removed by retention on ${deployment.logsPrunedAt.toISOString()}\n`);
+      return;
+    }
     // Page by page, waiting for the client to drain: a 50 MB log never sits in memory.
     let after = 0;
     for (;;) {
@@ -61,7 +66,9 @@ export class LogsController {
     res.end();
   }
 
-  private async deploymentOf(ctx: RequestContext, id: string): Promise<void> {
-    if (!(await this.store.inProject(ctx.project!.id, id))) throw new NotFoundException('deployment not found');
+  private async deploymentOf(ctx: RequestContext, id: string): Promise<{ logsPrunedAt: Date | null }> {
+    const deployment = await this.store.inProject(ctx.project!.id, id);
+    if (!deployment) throw new NotFoundException('deployment not found');
+    return deployment;
   }
 }

@@ -1,0 +1,49 @@
+// The Releases filters as one Prisma where clause, shared by the page and the CSV export.
+// Each filter maps to an indexed column or a bounded subquery, so a page stays an index scan
+// in (projectId|environmentId, createdAt desc) order that stops after `limit` rows.
+import type { ReleaseFilter, TimeIdCursor } from '@wharf/shared';
+import type { Prisma } from '../generated/prisma/client.js';
+
+export type ScopedReleaseFilter = ReleaseFilter & { projectId?: string };
+
+export function releaseWhere(f: ScopedReleaseFilter, cursor?: TimeIdCursor): Prisma.DeploymentWhereInput {
+  const and: Prisma.DeploymentWhereInput[] = [];
+  if (f.projectId) and.push({ projectId: f.projectId });
+  if (f.environmentId) and.push({ environmentId: f.environmentId });
+  if (f.state) and.push({ state: f.state });
+  if (f.trigger) and.push({ trigger: f.trigger });
+  if (f.from) and.push({ createdAt: { gte: new Date(f.from) } });
+  if (f.to) and.push({ createdAt: { lt: new Date(f.to) } });
+  if (f.version) {
+    // The version released, or the one it replaced ("what happened around 1.4.2").
+    and.push({ OR: [{ artifact: { version: f.version } }, { previousArtifact: { version: f.version } }] });
+  }
+  if (f.actor) {
+    // A person took part as the requester, or by approving or rejecting.
+    and.push({
+      OR: [
+        { actorLabel: { contains: f.actor, mode: 'insensitive' } },
+        { approvals: { some: { userLabel: { contains: f.actor, mode: 'insensitive' } } } },
+      ],
+    });
+  }
+  if (f.q) {
+    const text = { contains: f.q, mode: 'insensitive' } as const;
+    and.push({
+      OR: [
+        { error: text },
+        { promotionOverrideReason: text },
+        { freezeOverrideReason: text },
+        { approvals: { some: { comment: text } } },
+      ],
+    });
+  }
+  if (cursor) {
+    and.push({
+      OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }],
+    });
+  }
+  return and.length ? { AND: and } : {};
+}
+
+export const releaseOrder: Prisma.DeploymentOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];

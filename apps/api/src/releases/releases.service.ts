@@ -1,0 +1,132 @@
+// Release review: deployments as release records (versions from -> to, commit range,
+// requester, approvers, result, override reasons, links), a keyset page at a time for the
+// Releases pages, or batch by batch for the CSV export (bounded memory, any size).
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { encodeTimeIdCursor, type Page, type ReleaseView, type TimeIdCursor } from '@wharf/shared';
+import type { Prisma } from '../generated/prisma/client.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import { countCommits } from './release-commits.js';
+import { releaseOrder, releaseWhere, type ScopedReleaseFilter } from './release-filter.js';
+
+const EXPORT_BATCH = 1000;
+
+const releaseSelect = {
+  id: true,
+  projectId: true,
+  environmentId: true,
+  trigger: true,
+  state: true,
+  actorLabel: true,
+  error: true,
+  promotionOverrideReason: true,
+  freezeOverrideReason: true,
+  logsPrunedAt: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  project: { select: { slug: true } },
+  environment: { select: { name: true } },
+  artifact: { select: { version: true, commitSha: true } },
+  previousArtifact: { select: { version: true, commitSha: true } },
+  approvals: {
+    select: { userLabel: true, decision: true, comment: true, at: true },
+    orderBy: { at: 'asc' },
+  },
+} satisfies Prisma.DeploymentSelect;
+
+type ReleaseRow = Prisma.DeploymentGetPayload<{ select: typeof releaseSelect }>;
+
+const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
+
+function toReleaseView(d: ReleaseRow, commitCount: number | null): ReleaseView {
+  const deploymentPath = `/projects/${encodeURIComponent(d.project.slug)}/deployments/${d.id}`;
+  return {
+    id: d.id,
+    projectId: d.projectId,
+    projectSlug: d.project.slug,
+    environmentId: d.environmentId,
+    environmentName: d.environment.name,
+    fromVersion: d.previousArtifact?.version ?? null,
+    toVersion: d.artifact.version,
+    fromCommit: d.previousArtifact?.commitSha ?? null,
+    toCommit: d.artifact.commitSha,
+    commitCount,
+    requester: d.actorLabel,
+    approvers: d.approvals.filter((a) => a.decision === 'approved').map((a) => a.userLabel),
+    approvals: d.approvals.map((a) => ({
+      user: a.userLabel,
+      decision: a.decision,
+      comment: a.comment,
+      at: a.at.toISOString(),
+    })),
+    trigger: d.trigger,
+    state: d.state,
+    requestedAt: d.createdAt.toISOString(),
+    startedAt: iso(d.startedAt),
+    finishedAt: iso(d.finishedAt),
+    durationMs: d.startedAt && d.finishedAt ? d.finishedAt.getTime() - d.startedAt.getTime() : null,
+    error: d.error,
+    promotionOverrideReason: d.promotionOverrideReason,
+    freezeOverrideReason: d.freezeOverrideReason,
+    logsPrunedAt: iso(d.logsPrunedAt),
+    deploymentPath,
+    logPath: `/api/v1${deploymentPath}/logs/download`,
+  };
+}
+
+@Injectable()
+export class ReleasesService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async list(filter: ScopedReleaseFilter, limit: number, cursor?: TimeIdCursor): Promise<Page<ReleaseView>> {
+    const rows = await this.batch(filter, limit + 1, cursor);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: await this.views(page),
+      nextCursor: rows.length > limit && last ? encodeTimeIdCursor(last) : null,
+    };
+  }
+
+  /** Every matching release, newest first, a batch at a time (for the CSV export). */
+  async *stream(filter: ScopedReleaseFilter, size = EXPORT_BATCH): AsyncGenerator<ReleaseView[]> {
+    let cursor: TimeIdCursor | undefined;
+    for (;;) {
+      const rows = await this.batch(filter, size, cursor);
+      if (rows.length === 0) return;
+      yield await this.views(rows);
+      if (rows.length < size) return;
+      const last = rows[rows.length - 1]!;
+      cursor = { createdAt: last.createdAt, id: last.id };
+    }
+  }
+
+  /** The project id of an admin's `project` filter (404 for an unknown slug). */
+  async projectIdOf(slug: string): Promise<string> {
+    const p = await this.prisma.project.findUnique({ where: { slug }, select: { id: true } });
+    if (!p) throw new NotFoundException(`project ${slug} not found`);
+    return p.id;
+  }
+
+  private batch(filter: ScopedReleaseFilter, take: number, cursor?: TimeIdCursor): Promise<ReleaseRow[]> {
+    return this.prisma.deployment.findMany({
+      where: releaseWhere(filter, cursor),
+      orderBy: releaseOrder,
+      take,
+      select: releaseSelect,
+    });
+  }
+
+  private async views(rows: ReleaseRow[]): Promise<ReleaseView[]> {
+    const counts = await countCommits(
+      this.prisma,
+      rows.map((d) => ({
+        key: d.id,
+        projectId: d.projectId,
+        fromSha: d.previousArtifact?.commitSha ?? null,
+        toSha: d.artifact.commitSha,
+      })),
+    );
+    return rows.map((d) => toReleaseView(d, counts.get(d.id) ?? null));
+  }
+}
