@@ -49,7 +49,7 @@ export function releasePaths(baseDir: string, version: string): ReleasePaths {
 }
 
 /** Fails unless `dir` is a real directory (not a symlink to one). */
-const realDir = (dir: string): ShellCommand =>
+export const realDir = (dir: string): ShellCommand =>
   sh`{ [ -d ${dir} ] && [ ! -L ${dir} ] || { echo ${`${dir} is not a directory (or is a symlink)`} >&2; exit 3; }; }`;
 
 /**
@@ -57,7 +57,7 @@ const realDir = (dir: string): ShellCommand =>
  * state directory (noclobber), then rename(2) over the target, which replaces a link there
  * instead of writing through it.
  */
-function writeStateFile(file: string, content: string, rand: string): ShellCommand {
+export function writeStateFile(file: string, content: string, rand: string): ShellCommand {
   const tmp = posix.join(posix.dirname(file), `.tmp-${rand}`);
   return sh`( umask 077 && set -C && printf '%s\\n' ${content} > ${tmp} ) && mv -fT -- ${tmp} ${file}`;
 }
@@ -69,17 +69,19 @@ function writeStateFile(file: string, content: string, rand: string): ShellComma
  */
 export async function prepareHost(s: TargetSession, p: ReleasePaths): Promise<void> {
   s.system(`preparing ${p.releases}`);
-  await s.run(
-    'prepare',
-    join([
-      sh`mkdir -p -- ${p.releases} ${p.state}`,
-      realDir(p.state),
-      sh`find ${p.releases} -mindepth 1 -maxdepth 1 '(' -name '.tmp-*' -o -name '.upload-*' ')' -exec rm -rf -- {} +`,
-      sh`find ${p.state} -mindepth 1 -maxdepth 1 -name '.tmp-*' -exec rm -f -- {} +`,
-      sh`cd -- ${p.releases}`,
-      sh`for d in */; do n="\${d%/}"; m="$n"/${LEGACY_MARKER}; if [ -f "$m" ] && [ ! -L "$m" ] && [ ! -e ${p.state}/"$n".owned ]; then : > ${p.state}/"$n".owned && head -c 100 -- "$m" > ${p.state}/"$n".complete; fi; done`,
-    ]),
-  );
+  await s.run('prepare', prepareCommand(p));
+}
+
+/** The command of prepareHost (also the first step of the host inspection script). */
+export function prepareCommand(p: ReleasePaths): ShellCommand {
+  return join([
+    sh`mkdir -p -- ${p.releases} ${p.state}`,
+    realDir(p.state),
+    sh`find ${p.releases} -mindepth 1 -maxdepth 1 '(' -name '.tmp-*' -o -name '.upload-*' ')' -exec rm -rf -- {} +`,
+    sh`find ${p.state} -mindepth 1 -maxdepth 1 -name '.tmp-*' -exec rm -f -- {} +`,
+    sh`cd -- ${p.releases}`,
+    sh`for d in */; do n="\${d%/}"; m="$n"/${LEGACY_MARKER}; if [ -f "$m" ] && [ ! -L "$m" ] && [ ! -e ${p.state}/"$n".owned ]; then : > ${p.state}/"$n".owned && head -c 100 -- "$m" > ${p.state}/"$n".complete; fi; done`,
+  ]);
 }
 
 /** A release is complete when Wharf's marker holds the artifact's sha256 (written after install). */
@@ -119,42 +121,13 @@ export async function uploadAndUnpack(s: TargetSession, p: ReleasePaths, a: Uplo
   const upload = posix.join(p.releases, `.upload-${a.version}-${a.rand}.tar.gz`);
   const tmp = posix.join(p.releases, `.tmp-${a.version}-${a.rand}`);
   try {
-    s.system(`uploading artifact to ${upload}`);
-    let nextPct = 25;
-    await uploadFile(s.conn, a.localPath, upload, {
-      signal: s.signal,
-      onProgress: (done, total) => {
-        const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
-        if (pct >= nextPct) {
-          s.system(`upload ${pct}% (${done}/${total} bytes)`);
-          nextPct = Math.floor(pct / 25) * 25 + 25;
-        }
-      },
-    });
+    await uploadArtifact(s, a.localPath, upload);
     s.system('verifying sha256 on the host');
-    const r = await s.capture(
-      'verify checksum',
-      sh`if command -v sha256sum >/dev/null 2>&1; then sha256sum -- ${upload}; else shasum -a 256 -- ${upload}; fi`,
-    );
+    const r = await s.capture('verify checksum', sha256Command(upload));
     const actual = r.stdout.trim().split(/\s+/)[0] ?? '';
     if (r.exitCode !== 0 || actual !== a.sha256) throw new ChecksumMismatchError(a.sha256, actual || 'unreadable');
     s.system(`unpacking into ${tmp}, then moving to ${p.release}`);
-    // --no-same-owner: files belong to the ssh user, whatever uid the tarball names.
-    // --no-same-permissions with umask 022: no setuid/setgid/sticky or world-writable bits
-    // (root would otherwise keep them). --no-overwrite-dir: the tarball's "./" entry cannot
-    // change the mode of the directory Wharf made for it.
-    await s.run(
-      'unpack',
-      join([
-        sh`umask 022`,
-        sh`mkdir -- ${tmp}`,
-        sh`tar -xzf ${upload} -C ${tmp} --no-same-owner --no-same-permissions --no-overwrite-dir`,
-        sh`rm -f -- ${upload}`,
-        sh`rm -rf -- ${p.release}`,
-        writeStateFile(p.owned, a.version, `${a.rand}-owned`),
-        sh`mv -T -- ${tmp} ${p.release}`,
-      ]),
-    );
+    await s.run('unpack', unpackCommand(p, { upload, tmp, version: a.version, rand: a.rand }));
   } catch (err) {
     // Cleanup must run even after a cancel, so it does not use the session signal.
     await s
@@ -162,6 +135,48 @@ export async function uploadAndUnpack(s: TargetSession, p: ReleasePaths, a: Uplo
       .catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Unpacks the verified upload into a temp dir, marks the release as Wharf's, then moves it
+ * into place. --no-same-owner: files belong to the ssh user, whatever uid the tarball names.
+ * --no-same-permissions with umask 022: no setuid/setgid/sticky or world-writable bits (root
+ * would otherwise keep them). --no-overwrite-dir: the tarball's "./" entry cannot change the
+ * mode of the directory Wharf made for it.
+ */
+export function unpackCommand(
+  p: ReleasePaths,
+  a: { upload: string; tmp: string; version: string; rand: string },
+): ShellCommand {
+  return join([
+    sh`umask 022`,
+    sh`mkdir -- ${a.tmp}`,
+    sh`tar -xzf ${a.upload} -C ${a.tmp} --no-same-owner --no-same-permissions --no-overwrite-dir`,
+    sh`rm -f -- ${a.upload}`,
+    sh`rm -rf -- ${p.release}`,
+    writeStateFile(p.owned, a.version, `${a.rand}-owned`),
+    sh`mv -T -- ${a.tmp} ${p.release}`,
+  ]);
+}
+
+/** Prints the sha256 of `file` (first word), with sha256sum or shasum. */
+export const sha256Command = (file: string): ShellCommand =>
+  sh`if command -v sha256sum >/dev/null 2>&1; then sha256sum -- ${file}; else shasum -a 256 -- ${file}; fi`;
+
+/** Uploads over SFTP, logging progress at 25% steps. */
+export async function uploadArtifact(s: TargetSession, localPath: string, remotePath: string): Promise<void> {
+  s.system(`uploading artifact to ${remotePath}`);
+  let nextPct = 25;
+  await uploadFile(s.conn, localPath, remotePath, {
+    signal: s.signal,
+    onProgress: (done, total) => {
+      const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
+      if (pct >= nextPct) {
+        s.system(`upload ${pct}% (${done}/${total} bytes)`);
+        nextPct = Math.floor(pct / 25) * 25 + 25;
+      }
+    },
+  });
 }
 
 export async function install(
@@ -300,8 +315,14 @@ export async function confirmOnline(s: TargetSession, appName: string): Promise<
  * current release always stays. Wharf's partial releases (owned, never completed: an
  * interrupted upload or install) are removed. A directory Wharf did not make is never touched.
  */
-export async function pruneReleases(s: TargetSession, p: ReleasePaths, keep: number): Promise<void> {
-  const current = await readCurrent(s, p);
+export async function pruneReleases(
+  s: TargetSession,
+  p: ReleasePaths,
+  keep: number,
+  /** Where `current` points, when the caller knows (it just switched it): saves a round trip. */
+  knownCurrent?: string,
+): Promise<void> {
+  const current = knownCurrent ?? (await readCurrent(s, p));
   const currentName = current ? posix.basename(current) : null;
   const r = await s.capture(
     'list releases',

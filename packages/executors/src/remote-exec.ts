@@ -34,7 +34,8 @@ const WRAPPER =
 // exported, and the script is eval'd in this shell, so only the steps that ask for it (in a
 // subshell: `eval "$__wharf_env"`) see the deploy variables; Wharf's own steps do not.
 const WRAPPER_DEFERRED_ENV =
-  `printf '%s%s\\n' '${PGID_MARKER}' "$$"; ` + `__wharf_env=$(cat) || exit 125; exec </dev/null; __wharf_script=$1; set --; eval "$__wharf_script"`;
+  `printf '%s%s\\n' '${PGID_MARKER}' "$$"; ` +
+  `__wharf_env=$(cat) || exit 125; exec </dev/null; __wharf_script=$1; set --; eval "$__wharf_script"`;
 
 export interface RemoteExecOptions {
   /** Exported into the command's environment via stdin (never argv). */

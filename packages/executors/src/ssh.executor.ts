@@ -1,25 +1,23 @@
 // Releases a tarball to SSH hosts running pm2, batch by batch, health-gated.
 import { randomBytes } from 'node:crypto';
 import { rolloutState, toBatches } from './batching.js';
+import { posix } from 'node:path';
 import {
   confirmOnline,
-  install,
-  isReleaseComplete,
-  markComplete,
-  prepareHost,
   pruneReleases,
-  readCurrent,
   releasePaths,
   reloadPm2,
   runHook,
   switchCurrent,
-  uploadAndUnpack,
+  uploadArtifact,
   type ReleasePaths,
 } from './deploy-steps.js';
 import { CancelledError, ExecutorError } from './errors.js';
 import { runHealthGate } from './health.js';
+import { runSlidingWindow } from './sliding-window.js';
 import { createMasker } from './masking.js';
 import { validatePlan } from './plan.schema.js';
+import { activateRelease, cleanupUpload, inspectHost, pm2MiniListStatuses, prepareRelease } from './release-scripts.js';
 import { connectSsh, type SshConnection } from './ssh-connection.js';
 import { TargetSession } from './target-session.js';
 import type {
@@ -105,38 +103,56 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       emit('system', `connected, host key verified (${conn.hostKeyFingerprint})`);
       const s = new TargetSession(conn, emit, signal, env, settings.timeouts?.commandMs ?? DEFAULT_COMMAND_MS);
 
-      await prepareHost(s, p);
-      if (await isReleaseComplete(s, p, plan.artifact.sha256)) {
-        reusedRelease = true;
+      const facts = await inspectHost(s, p, plan.artifact.sha256);
+      s.httpProbeTool = facts.hasCurl ? 'curl' : 'node';
+      previous = facts.current;
+      reusedRelease = facts.complete;
+      const upload = posix.join(p.releases, `.upload-${plan.version}-${rand}.tar.gz`);
+      const tmp = posix.join(p.releases, `.tmp-${plan.version}-${rand}`);
+      if (reusedRelease) {
         emit(
           'system',
           `release ${plan.version} is already complete on this host (sha256 matches): skipping upload and install`,
         );
       } else {
-        await uploadAndUnpack(s, p, {
-          localPath: plan.artifact.path,
-          sha256: plan.artifact.sha256,
-          version: plan.version,
-          rand,
-        });
-        await install(s, p, settings.installCommand, {});
-        await markComplete(s, p, plan.artifact.sha256);
-        emit('system', `release ${plan.version} prepared in ${p.release}`);
+        if (facts.owner === 'foreign') {
+          throw new ExecutorError(
+            'release_not_wharfs',
+            `${p.release} exists but was not made by Wharf; move it away (Wharf never replaces or prunes it)`,
+          );
+        }
+        try {
+          await uploadArtifact(s, plan.artifact.path, upload);
+        } catch (err) {
+          await cleanupUpload(s, { upload, tmp });
+          throw err;
+        }
       }
-      if (settings.preCommand) await runHook(s, 'pre-command', p.release, settings.preCommand, {});
+      await prepareRelease(s, p, {
+        upload,
+        tmp,
+        sha256: plan.artifact.sha256,
+        version: plan.version,
+        rand,
+        installCommand: settings.installCommand,
+        preCommand: settings.preCommand,
+        reused: reusedRelease,
+      });
 
       if (signal.aborted) throw new CancelledError('switch');
-      previous = await readCurrent(s, p);
-      await switchCurrent(s, p, p.release, rand);
-      switched = true;
-      await reloadPm2(s, p, settings.reload);
+      const pm2Output = await activateRelease(s, p, settings.reload, rand, () => (switched = true));
       const appName = settings.reload.mode === 'reload' ? settings.reload.name : t.appName;
       emit('system', `checking pm2 status of ${appName}`);
-      await confirmOnline(s, appName);
+      const statuses = pm2MiniListStatuses(pm2Output, appName);
+      if (statuses.length > 0 && statuses.every((st) => st === 'online')) {
+        emit('system', `pm2 reports ${appName} online (${statuses.length} process${statuses.length > 1 ? 'es' : ''})`);
+      } else {
+        await confirmOnline(s, appName); // not (yet) online in pm2's own output: ask again
+      }
       await runHealthGate(s, t.healthCheck, settings.health, p.current);
       emit('system', `${t.name} is serving ${plan.version}`);
       if (settings.postCommand) await runHook(s, 'post-command', p.current, settings.postCommand, {});
-      await pruneReleases(s, p, settings.keepReleases);
+      await pruneReleases(s, p, settings.keepReleases, p.release);
 
       const finishedAt = new Date();
       update({ state: 'succeeded', startedAt, finishedAt });
@@ -202,28 +218,41 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       const sys = logFor(null);
 
       const batches = toBatches(plan.targets, plan.settings.batchSize);
+      const window = Math.max(1, plan.settings.parallelism);
       sys(
         'system',
-        `deploying ${plan.version} to ${plan.targets.length} target(s) in ${batches.length} batch(es); on failure: ${plan.settings.onFailure}`,
+        `deploying ${plan.version} to ${plan.targets.length} target(s) in ${batches.length} batch(es), up to ${window} at once; on failure: ${plan.settings.onFailure}`,
       );
       const results: TargetResult[] = [];
       let stopped = false;
+      const notStarted = (t: ValidSshTargetPlan, n: number, why: string): void => {
+        const state = ctx.signal?.aborted ? 'cancelled' : 'skipped';
+        logFor(t.id)('system', state === 'skipped' ? `skipped: ${why}` : 'cancelled before start');
+        ctx.onTargetUpdate?.({ targetId: t.id, batch: n, state, startedAt: null, finishedAt: null });
+        results.push({ targetId: t.id, state, batch: n, startedAt: null, finishedAt: null });
+      };
       for (let i = 0; i < batches.length; i++) {
         const batch = batches[i]!;
         const n = i + 1;
         if (ctx.signal?.aborted || stopped) {
-          const state = ctx.signal?.aborted ? 'cancelled' : 'skipped';
-          for (const t of batch) {
-            logFor(t.id)('system', state === 'skipped' ? 'skipped: an earlier batch failed' : 'cancelled before start');
-            ctx.onTargetUpdate?.({ targetId: t.id, batch: n, state, startedAt: null, finishedAt: null });
-            results.push({ targetId: t.id, state, batch: n, startedAt: null, finishedAt: null });
-          }
+          for (const t of batch) notStarted(t, n, 'an earlier batch failed');
           continue;
         }
         sys('system', `batch ${n}/${batches.length}: ${batch.map((t) => t.name).join(', ')}`);
-        const batchResults = await Promise.all(batch.map((t) => runTarget(plan, t, n, ctx, logFor(t.id), mask)));
-        results.push(...batchResults);
-        const failed = batchResults.filter((r) => r.state === 'failed');
+        // Within a batch, a sliding window: a host starts as soon as one finishes. Under
+        // `stop`, the first failed host keeps any further host from starting.
+        const batchResults = await runSlidingWindow(
+          batch,
+          window,
+          async (t) => {
+            const r = await runTarget(plan, t, n, ctx, logFor(t.id), mask);
+            if (r.state === 'failed' && plan.settings.onFailure === 'stop') stopped = true;
+            return r;
+          },
+          () => !stopped && !ctx.signal?.aborted,
+        );
+        batchResults.forEach((r, k) => (r ? results.push(r) : notStarted(batch[k]!, n, 'a host in this batch failed')));
+        const failed = batchResults.filter((r) => r?.state === 'failed');
         if (failed.length && plan.settings.onFailure === 'stop') {
           stopped = true;
           sys('system', `batch ${n} failed on ${failed.length} target(s); stopping the rollout`);

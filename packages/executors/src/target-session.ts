@@ -3,6 +3,7 @@
 import { execCapture, execRemote, type CapturedOutput } from './remote-exec.js';
 import { CommandFailedError } from './errors.js';
 import type { ShellCommand } from './shell-quote.js';
+import { parseMarkerLine, type ScriptStep, type StepScript } from './step-script.js';
 import type { SshConnection } from './ssh-connection.js';
 import type { LogStream } from './types.js';
 
@@ -14,6 +15,20 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Extra variables on top of the deploy environment (only with withEnv). */
   extraEnv?: Readonly<Record<string, string>>;
+}
+
+export interface RunScriptOptions extends Omit<RunOptions, 'withEnv'> {
+  /** A step's marker arrived (the step is starting; the one before it succeeded). */
+  onStep?: (step: ScriptStep) => void;
+  /** The script failed, was cancelled or timed out: the step it was in, and values so far. */
+  onError?: (step: ScriptStep | null, values: ReadonlyMap<string, string>) => void;
+}
+
+export interface ScriptResult {
+  values: Map<string, string>;
+  lastStep: ScriptStep | null;
+  /** Output lines of the last step (e.g. pm2's process list after startOrReload). */
+  lastStepOutput: string[];
 }
 
 export class TargetSession {
@@ -43,6 +58,52 @@ export class TargetSession {
       onStderr: (l) => this.emit('stderr', l),
     });
     if (r.exitCode !== 0) throw new CommandFailedError(step, r.exitCode, r.signal);
+  }
+
+  /**
+   * Runs a step script (several steps in one remote command): each step's marker becomes its
+   * `system` line, other output is logged as usual. Non-zero exit throws CommandFailedError
+   * naming the step that was running. The deploy environment reaches only the steps that
+   * eval it (StepScript.userStep).
+   */
+  async runScript(name: string, script: StepScript, opts: RunScriptOptions = {}): Promise<ScriptResult> {
+    const values = new Map<string, string>();
+    let last: ScriptStep | null = null;
+    let lastOutput: string[] = [];
+    const onLine = (line: string): void => {
+      const { text, event } = parseMarkerLine(script.mark, line);
+      if (text !== null) {
+        lastOutput.push(text);
+        this.emit('stdout', text);
+      }
+      if (event?.kind === 'value') values.set(event.key, event.value);
+      if (event?.kind === 'step') {
+        const step = script.steps[event.index];
+        if (!step) return;
+        last = step;
+        lastOutput = [];
+        this.system(step.announce);
+        opts.onStep?.(step);
+      }
+    };
+    const r = await execRemote(this.conn, script.build(), {
+      step: name,
+      env: { ...this.env, ...opts.extraEnv },
+      deferEnv: true,
+      signal: opts.signal ?? this.signal,
+      timeoutMs: opts.timeoutMs ?? this.commandTimeoutMs,
+      onStdout: onLine,
+      onStderr: (l) => this.emit('stderr', l),
+    }).catch((err: unknown) => {
+      opts.onError?.(last, values);
+      throw err;
+    });
+    const result: ScriptResult = { values, lastStep: last, lastStepOutput: lastOutput };
+    if (r.exitCode !== 0) {
+      opts.onError?.(last, values);
+      throw new CommandFailedError((last as ScriptStep | null)?.name ?? name, r.exitCode, r.signal);
+    }
+    return result;
   }
 
   /** Runs a command and returns its output without logging stdout (machine-read results). */

@@ -33,6 +33,11 @@ const field = {
     z.string().regex(/^([1-9][0-9]?|100)%$/, 'use a count or "NN%"'),
   ]),
   onFailure: z.enum(['stop', 'continue']),
+  /**
+   * Hosts released at once (a sliding window, like `xargs -P`): a host starts as soon as
+   * another finishes, within its batch. Batches stay the health gates.
+   */
+  parallelism: z.number().int().min(1).max(1000),
   /** Whole-deployment limit; the deployment fails with a timeout after it. */
   timeoutMinutes: z
     .number()
@@ -63,8 +68,9 @@ export const DEFAULT_DEPLOY_SETTINGS = {
   keepReleases: 5,
   preCommand: null,
   postCommand: null,
-  batchSize: 1,
+  batchSize: '100%',
   onFailure: 'stop',
+  parallelism: 20,
   timeoutMinutes: 60,
   strategy: 'release',
   kubernetes: { mode: 'image', rolloutTimeoutSeconds: 600 },
@@ -107,6 +113,7 @@ export const deploySettingsSchema = z.object({
   postCommand: field.postCommand.default(d.postCommand),
   batchSize: field.batchSize.default(d.batchSize),
   onFailure: field.onFailure.default(d.onFailure),
+  parallelism: field.parallelism.default(d.parallelism),
   timeoutMinutes: field.timeoutMinutes.default(d.timeoutMinutes),
   strategy: field.strategy.default(d.strategy),
   kubernetes: kubernetesReleaseSettingsSchema.default(d.kubernetes),
@@ -141,6 +148,7 @@ export const updateDeploySettingsSchema = z.strictObject({
   postCommand: field.postCommand.optional(),
   batchSize: field.batchSize.optional(),
   onFailure: field.onFailure.optional(),
+  parallelism: field.parallelism.optional(),
   timeoutMinutes: field.timeoutMinutes.optional(),
   strategy: field.strategy.optional(),
   kubernetes: z
@@ -171,6 +179,7 @@ const completeDeploySettingsSchema = z.object({
   postCommand: field.postCommand,
   batchSize: field.batchSize,
   onFailure: field.onFailure,
+  parallelism: field.parallelism,
   timeoutMinutes: field.timeoutMinutes,
   strategy: field.strategy,
   kubernetes: z.object({ mode: field.kubernetesMode, rolloutTimeoutSeconds: field.rolloutTimeoutSeconds }),

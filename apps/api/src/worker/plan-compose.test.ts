@@ -54,6 +54,8 @@ const SETTINGS_SAMPLES: unknown[] = [
   { batchSize: '1%' },
   { batchSize: '100%' },
   { onFailure: 'continue' },
+  { parallelism: 1 },
+  { parallelism: 1000 },
   { timeoutMinutes: 1 },
   { timeoutMinutes: 24 * 60 },
   { strategy: 'rolling-restart' },

@@ -1,0 +1,224 @@
+// One host's release in few round trips: a release used to cost ~13 remote commands one
+// after another; here it is three step scripts (inspect, prepare, activate) plus the SFTP
+// upload, the health probe(s) and the prune listing. The steps, their log lines, their exit
+// codes and their quoting are those of deploy-steps.ts; only the grouping differs.
+// Cancel: each script is one process group (killed as a whole, see remote-exec.ts), and the
+// executor checks the signal between prepare and activate, so a cancel before the switch
+// still never switches.
+import { posix } from 'node:path';
+import {
+  prepareCommand,
+  realDir,
+  sha256Command,
+  unpackCommand,
+  writeStateFile,
+  type ReleasePaths,
+} from './deploy-steps.js';
+import { ChecksumMismatchError, ExecutorError } from './errors.js';
+import { sh, trustedCommand, type ShellCommand } from './shell-quote.js';
+import { StepScript, type ScriptStep } from './step-script.js';
+import type { TargetSession } from './target-session.js';
+import type { ReloadSettings } from './types.js';
+
+export interface HostFacts {
+  /** The release is on the host, made by Wharf and complete for this artifact. */
+  complete: boolean;
+  /** Who owns a directory at the release path (`none`: there is none). */
+  owner: 'ours' | 'foreign' | 'none';
+  /** Where `current` points, or null on a first deploy. */
+  current: string | null;
+  hasCurl: boolean;
+}
+
+/** Builds the inspection script: prepareHost's work, then what the later steps need to know. */
+export function inspectScript(p: ReleasePaths, nonce?: string): StepScript {
+  return new StepScript(nonce)
+    .step('prepare', `preparing ${p.releases}`, prepareCommand(p))
+    .value(
+      'complete',
+      sh`if [ -d ${p.release} ] && [ -f ${p.owned} ] && [ -f ${p.complete} ] && [ ! -L ${p.complete} ]; then head -c 100 -- ${p.complete}; fi`,
+    )
+    .value(
+      'owner',
+      sh`if [ -e ${p.release} ] || [ -L ${p.release} ]; then if [ -f ${p.owned} ]; then echo ours; else echo foreign; fi; else echo none; fi`,
+    )
+    .value('current', sh`if [ -L ${p.current} ]; then readlink -- ${p.current}; fi`)
+    .value('curl', sh`if command -v curl >/dev/null 2>&1; then echo yes; else echo no; fi`);
+}
+
+/** Prepares the host and reads what the release needs to know, in one remote command. */
+export async function inspectHost(s: TargetSession, p: ReleasePaths, sha256: string): Promise<HostFacts> {
+  const r = await s.runScript('prepare', inspectScript(p));
+  const v = (k: string): string => (r.values.get(k) ?? '').trim();
+  const owner = v('owner');
+  if (owner !== 'ours' && owner !== 'foreign' && owner !== 'none') {
+    throw new ExecutorError('prepare', 'could not check the release directory');
+  }
+  return { complete: v('complete') === sha256, owner, current: v('current') || null, hasCurl: v('curl') === 'yes' };
+}
+
+export interface PrepareInput {
+  upload: string;
+  tmp: string;
+  sha256: string;
+  version: string;
+  rand: string;
+  installCommand: string | null;
+  preCommand: string | null;
+  /** The release is already complete on the host: only the pre-command (if any) runs. */
+  reused: boolean;
+}
+
+/**
+ * Verify, unpack, install, mark complete, pre-command. Steps that may be cut short without
+ * leaving a half-written release behind (see cleanupUpload) come first.
+ */
+export function prepareScript(p: ReleasePaths, a: PrepareInput, nonce?: string): StepScript {
+  const script = new StepScript(nonce);
+  if (!a.reused) {
+    script
+      .step(
+        'verify checksum',
+        'verifying sha256 on the host',
+        sh`__sum=$(${sha256Command(a.upload)}) || __sum=; __sum=\${__sum%% *}; printf '%s%s\\n' ${`${script.mark}v:sha256=`} "$__sum"; [ "$__sum" = ${a.sha256} ]`,
+      )
+      .step('unpack', `unpacking into ${a.tmp}, then moving to ${p.release}`, unpackCommand(p, a));
+    const inRelease = (cmd: ShellCommand): ShellCommand => sh`cd -- ${p.release} && ${cmd}`;
+    if (a.installCommand === null) {
+      script.choose(
+        sh`test -f ${posix.join(p.release, 'package-lock.json')}`,
+        {
+          name: 'install',
+          announce: 'install: npm ci --omit=dev',
+          cmd: inRelease(sh`npm ci --omit=dev --no-audit --no-fund`),
+          userEnv: true,
+        },
+        { name: 'install', announce: 'install: no package-lock.json and no install command, skipping' },
+      );
+    } else {
+      script.userStep(
+        'install',
+        'install: running the configured install command',
+        inRelease(trustedCommand(a.installCommand)),
+      );
+    }
+    script.step(
+      'mark release complete',
+      `release ${a.version} prepared in ${p.release}`,
+      sh`${realDir(p.state)} && ${writeStateFile(p.complete, a.sha256, `${a.rand}-complete`)}`,
+    );
+  }
+  if (a.preCommand !== null) {
+    script.userStep(
+      'pre-command',
+      `pre-command: running in ${p.release}`,
+      sh`cd -- ${p.release} && ${trustedCommand(a.preCommand)}`,
+    );
+  }
+  return script;
+}
+
+/** Steps after which an interrupted prepare leaves temp files that must go (upload, temp dir). */
+const UPLOAD_STEPS = new Set(['verify checksum', 'unpack']);
+
+/**
+ * Runs the prepare script. A checksum mismatch becomes ChecksumMismatchError; a failure or
+ * cancel before the release is in place removes the upload and the temp dir (with its own
+ * budget, so it runs after a cancel too).
+ */
+export async function prepareRelease(s: TargetSession, p: ReleasePaths, a: PrepareInput): Promise<void> {
+  const script = prepareScript(p, a);
+  if (script.steps.length === 0) return;
+  let failedIn: ScriptStep | null = null;
+  let sum: string | undefined;
+  try {
+    await s.runScript('prepare release', script, {
+      onError: (step, values) => {
+        failedIn = step;
+        sum = values.get('sha256');
+      },
+    });
+  } catch (err) {
+    const step = failedIn as ScriptStep | null;
+    if (!a.reused && (step === null || UPLOAD_STEPS.has(step.name))) await cleanupUpload(s, a);
+    if (step?.name === 'verify checksum' && sum !== a.sha256)
+      throw new ChecksumMismatchError(a.sha256, sum || 'unreadable');
+    throw err;
+  }
+}
+
+export async function cleanupUpload(s: TargetSession, a: { upload: string; tmp: string }): Promise<void> {
+  await s
+    .run('cleanup', sh`rm -rf -- ${a.tmp} ${a.upload}`, { signal: AbortSignal.timeout(30_000), timeoutMs: 30_000 })
+    .catch(() => undefined);
+}
+
+function pm2Command(p: ReleasePaths, reload: ReloadSettings): { announce: string; cmd: ShellCommand } {
+  // -m (mini list): pm2 prints each process's status after the action, so no `pm2 jlist`
+  // (another Node start, ~0.7 s) is needed to see whether the app came up.
+  if (reload.mode === 'startOrReload') {
+    const file = posix.join(p.current, reload.ecosystemFile);
+    return {
+      announce: `pm2 startOrReload ${file} --update-env`,
+      cmd: sh`cd -- ${p.current} && pm2 startOrReload ${file} --update-env --no-color -m`,
+    };
+  }
+  return {
+    announce: `pm2 reload ${reload.name} --update-env`,
+    cmd: sh`cd -- ${p.current} && pm2 reload ${reload.name} --update-env --no-color -m`,
+  };
+}
+
+/** Switch `current` atomically, then pm2 startOrReload/reload, in one remote command. */
+export function activateScript(p: ReleasePaths, reload: ReloadSettings, rand: string, nonce?: string): StepScript {
+  const tmpLink = posix.join(p.base, `.current-${rand}`);
+  const pm2 = pm2Command(p, reload);
+  return new StepScript(nonce)
+    .step(
+      'switch current',
+      `switching ${p.current} -> ${p.release}`,
+      sh`touch -c -- ${p.release} && ln -sfn -- ${p.release} ${tmpLink} && mv -T -- ${tmpLink} ${p.current}`,
+    )
+    .userStep(`pm2 ${reload.mode}`, pm2.announce, pm2.cmd);
+}
+
+/**
+ * Switches and reloads. `onSwitched` fires once `current` points at the release (the pm2 step
+ * started, or the script finished), so a failure after it reverts. Returns pm2's output.
+ */
+export async function activateRelease(
+  s: TargetSession,
+  p: ReleasePaths,
+  reload: ReloadSettings,
+  rand: string,
+  onSwitched: () => void,
+): Promise<string[]> {
+  const script = activateScript(p, reload, rand);
+  const r = await s.runScript('activate', script, {
+    onStep: (step) => {
+      if (step.name.startsWith('pm2')) onSwitched();
+    },
+  });
+  onSwitched();
+  return r.lastStepOutput;
+}
+
+/**
+ * Statuses of `appName`'s processes in pm2's mini list (`-m`): blocks that start with
+ * `+--- <name>` and hold a `status : <status>` line. Empty when the app is not listed.
+ */
+export function pm2MiniListStatuses(lines: readonly string[], appName: string): string[] {
+  const out: string[] = [];
+  let inApp = false;
+  for (const raw of lines) {
+    const line = raw.trim();
+    const head = /^\+--- (.+)$/.exec(line);
+    if (head) {
+      inApp = head[1] === appName;
+      continue;
+    }
+    const st = /^status\s*:\s*(\S+)/.exec(line);
+    if (inApp && st) out.push(st[1]!);
+  }
+  return out;
+}
