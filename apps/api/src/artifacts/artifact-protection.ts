@@ -1,5 +1,5 @@
 // Versions that must never be deleted, by hand or by retention: what each environment runs
-// now, what Roll back would pick there, and anything queued or running.
+// now, what Roll back would pick there, and anything queued, running or waiting for approval.
 import type { ArtifactProtectionView } from '@wharf/shared';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { PrismaService } from '../prisma/prisma.service.js';
@@ -36,7 +36,7 @@ export async function protectedArtifacts(db: Db, projectId: string): Promise<Map
     ), deploying AS (
       SELECT DISTINCT d."environmentId", d."artifactId"
         FROM "Deployment" d
-       WHERE d."projectId" = ${projectId}::uuid AND d."state" IN ('queued', 'running')
+       WHERE d."projectId" = ${projectId}::uuid AND d."state" IN ('queued', 'running', 'awaiting_approval')
     )
     SELECT p."artifactId"::text AS "artifactId", p.kind, e."name" AS environment
       FROM (

@@ -196,9 +196,10 @@ export class DeploymentsService {
     // No typed name, though: a cancel is often urgent, and it starts nothing new.
     this.assertRoleFor(ctx, d.environment, 'cancelling a release there');
     const by = actorLabel(ctx.actor);
-    // A queued one is cancelled right here; a running one is asked to stop by its worker.
+    // A queued one (or one still waiting for approval: its requester withdraws it) is
+    // cancelled right here; a running one is asked to stop by its worker.
     const fromQueue = await this.prisma.deployment.updateMany({
-      where: { id: d.id, state: 'queued' },
+      where: { id: d.id, state: { in: ['queued', 'awaiting_approval'] } },
       data: {
         state: 'cancelled',
         finishedAt: new Date(),
