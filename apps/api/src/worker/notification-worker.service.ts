@@ -54,7 +54,7 @@ export class NotificationWorker {
     // A failed attempt is expected (receivers go down); its error is on the delivery row.
     this.worker.on('failed', (job, err) =>
       this.logger.event(
-        'warn',
+        'info',
         'notification attempt failed',
         { jobId: job?.id, attempt: job?.attemptsMade, error: err.message },
         'NotificationWorker',
