@@ -7,7 +7,8 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 /** The fields an event's hash covers: everything a reader relies on. */
 export interface ChainedFields {
   seq: bigint;
-  at: Date;
+  /** A Date, or its toISOString() text already (Verify reads it as text from Postgres). */
+  at: Date | string;
   actorUserId: string | null;
   actorTokenId: string | null;
   actorLabel: string;
@@ -38,7 +39,7 @@ export function canonicalJson(value: unknown): string {
 export function chainHash(key: Buffer, previous: Uint8Array | null, e: ChainedFields): Buffer {
   const fields = [
     e.seq.toString(),
-    e.at.toISOString(),
+    typeof e.at === 'string' ? e.at : e.at.toISOString(),
     e.actorUserId,
     e.actorTokenId,
     e.actorLabel,

@@ -16,8 +16,7 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { actorLabel, type RequestContext } from '../common/request-context.js';
 import { enqueueReleaseNotifications } from '../notifications/notification-outbox.js';
 import { auditChainKey, chainHash, ChainWalker, type ChainedFields } from './audit-chain.js';
-
-const VERIFY_BATCH = 2000;
+import { readChain } from './audit-chain-reader.js';
 
 export type ScopedAuditFilter = AuditFilter & { projectId?: string };
 
@@ -176,19 +175,11 @@ export class AuditService {
       );
     }
     const walker = new ChainWalker(this.chainKey);
-    let after = 0n;
-    for (;;) {
-      const rows = await this.prisma.auditEvent.findMany({
-        where: { chainSeq: { gt: after } },
-        orderBy: { chainSeq: 'asc' },
-        take: VERIFY_BATCH,
-      });
+    for await (const rows of readChain(this.prisma.pool)) {
       for (const r of rows) {
-        const problem = walker.check({ ...r, seq: r.chainSeq!, hash: r.chainHash });
+        const problem = walker.check(r);
         if (problem) return result(problem, walker.checked);
       }
-      if (rows.length < VERIFY_BATCH) break;
-      after = rows[rows.length - 1]!.chainSeq!;
     }
     return result(walker.end(head), walker.checked);
   }
