@@ -120,11 +120,37 @@ export interface LogLineView {
   text: string;
 }
 
+const SEQ_MAX = 2_147_483_647; // seq is an int4 column
+
 export const logQuerySchema = z.object({
-  /** seq is an int4 column. */
-  afterSeq: z.coerce.number().int().min(0).max(2_147_483_647).default(0),
+  afterSeq: z.coerce.number().int().min(0).max(SEQ_MAX).default(0),
+  /**
+   * Page backwards: the last `limit` lines with afterSeq < seq < before, still in seq order.
+   * `end` is the tail of the log (a finished log opens at its end, however long it is).
+   */
+  before: z
+    .union([z.literal('end'), z.coerce.number().int('before must be a seq or "end"').min(1).max(SEQ_MAX)])
+    .optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
+export type LogQuery = z.infer<typeof logQuerySchema>;
+
+/** Server-side search over one deployment's stored log (for logs too big for the browser). */
+export const logSearchQuerySchema = z.object({
+  /** Case-insensitive substring of a line's text. */
+  q: z.string().trim().min(1, 'q must not be empty').max(200, 'q is at most 200 characters'),
+  /** Matches after this seq (paging: pass the previous answer's nextAfterSeq). */
+  afterSeq: z.coerce.number().int().min(0).max(SEQ_MAX).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export type LogSearchQuery = z.infer<typeof logSearchQuerySchema>;
+
+export interface LogSearchResult {
+  /** Matching lines in seq order. */
+  lines: LogLineView[];
+  /** Ask again with afterSeq = this for more matches; null when there are no more. */
+  nextAfterSeq: number | null;
+}
 
 /** Approving a host key: the fingerprint the person saw in "Test connection". */
 export const approveHostKeySchema = z.object({

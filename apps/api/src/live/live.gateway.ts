@@ -2,6 +2,8 @@
 // Postgres holds after its `afterSeq` (pages of 5000), then the shared stream tail of this
 // instance. Each subscription tracks the last seq it delivered and only ever sends the next
 // one, so a client sees every line once, in order, across reconnects and api instances.
+// Subscriptions that are in step with the tail sit in a local socket.io room of their own:
+// each tail batch is serialized once for all of them, not once per socket.
 import { Inject, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -35,6 +37,8 @@ interface Subscription {
   delivered: number;
   /** false while catching up from Postgres; the shared tail skips it meanwhile. */
   live: boolean;
+  /** In the deployment's in-step room: gets tail batches by one broadcast. */
+  inStep: boolean;
 }
 
 interface Room {
@@ -45,6 +49,8 @@ interface Room {
 export type SubscribeAck = { ok: true } | { ok: false; message: string };
 
 const roomName = (deploymentId: string) => `deployment:${deploymentId}`;
+/** Local sockets whose subscription has delivered exactly up to the tail's position. */
+const inStepRoomName = (deploymentId: string) => `deployment-live:${deploymentId}`;
 const REFUSED = 'deployment not found';
 const SIGNED_OUT = 'sign in required';
 const REVOKED = 'access to this deployment was revoked';
@@ -145,7 +151,14 @@ export class LiveGateway
     }
     const previous = subs.get(deploymentId);
     if (previous) this.removeSub(previous);
-    const sub: Subscription = { socket, deploymentId, projectId: allowed, delivered: afterSeq, live: false };
+    const sub: Subscription = {
+      socket,
+      deploymentId,
+      projectId: allowed,
+      delivered: afterSeq,
+      live: false,
+      inStep: false,
+    };
     subs.set(deploymentId, sub);
     const room = this.roomFor(deploymentId);
     room.subs.add(sub);
@@ -240,9 +253,7 @@ export class LiveGateway
         logStreamKey(this.redis.prefix, deploymentId),
         () => this.dedicatedConnection(),
         this.store,
-        (lines) => {
-          for (const s of subs) if (s.live) this.send(s, lines);
-        },
+        (lines) => this.deliverTail(deploymentId, subs, lines),
         this.logger,
       );
       room = { tail, subs };
@@ -251,7 +262,43 @@ export class LiveGateway
     return room;
   }
 
+  /**
+   * One tail batch to every live subscription: those in step get it by one broadcast to the
+   * in-step room (socket.io encodes the packet once for all of them), the others one by one.
+   */
+  private deliverTail(deploymentId: string, subs: Set<Subscription>, lines: LogLineView[]): void {
+    const first = lines[0];
+    if (!first) return;
+    const last = lines[lines.length - 1]!.seq;
+    let inStep = 0;
+    for (const s of subs) {
+      if (!s.live || !this.isCurrent(s)) continue;
+      if (s.delivered === first.seq - 1) {
+        this.setInStep(s, true);
+        s.delivered = last;
+        inStep++;
+      } else {
+        this.setInStep(s, false);
+        this.send(s, lines);
+      }
+    }
+    if (inStep > 0 && this.nsp) {
+      this.nsp.local
+        .to(inStepRoomName(deploymentId))
+        .emit(LiveEvents.lines, { deploymentId, lines } satisfies LinesPayload);
+    }
+  }
+
+  private setInStep(sub: Subscription, inStep: boolean): void {
+    if (sub.inStep === inStep) return;
+    sub.inStep = inStep;
+    // The default in-memory adapter joins and leaves synchronously.
+    if (inStep) void sub.socket.join(inStepRoomName(sub.deploymentId));
+    else void sub.socket.leave(inStepRoomName(sub.deploymentId));
+  }
+
   private removeSub(sub: Subscription): void {
+    this.setInStep(sub, false);
     const room = this.rooms.get(sub.deploymentId);
     if (!room) return;
     room.subs.delete(sub);

@@ -2,7 +2,7 @@
 // Postgres holds every line (the Redis stream is only a live tail), so every gap is
 // filled from here.
 import { Injectable } from '@nestjs/common';
-import type { LogLineView } from '@wharf/shared';
+import type { LogLineView, LogSearchResult, LogStreamName } from '@wharf/shared';
 import type { UserActor } from '../common/request-context.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 
@@ -29,6 +29,64 @@ export class LogStoreService {
       at: r.at.toISOString(),
       text: r.text,
     }));
+  }
+
+  /**
+   * The last `limit` lines with afterSeq < seq < beforeSeq, in seq order: the tail of a log
+   * (beforeSeq past the end) or the page before one the client already holds. One index
+   * range scan backwards, however long the log.
+   */
+  async pageBefore(deploymentId: string, beforeSeq: number, limit: number, afterSeq = 0): Promise<LogLineView[]> {
+    const rows = await this.prisma.deploymentLog.findMany({
+      where: { deploymentId, seq: { gt: afterSeq, lt: beforeSeq } },
+      orderBy: { seq: 'desc' },
+      take: limit,
+      select: lineSelect,
+    });
+    rows.reverse();
+    return rows.map((r) => ({
+      seq: r.seq,
+      targetId: r.targetId,
+      stream: r.stream,
+      at: r.at.toISOString(),
+      text: r.text,
+    }));
+  }
+
+  /**
+   * Lines whose text contains `q` (case-insensitive, taken literally), after `afterSeq`, in
+   * seq order, at most `limit`. Walks the deployment's rows in seq order and stops at the
+   * limit, so paging through a huge log is a series of bounded scans.
+   */
+  async search(deploymentId: string, q: string, afterSeq: number, limit: number): Promise<LogSearchResult> {
+    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const r = await this.prisma.pool.query<{
+      seq: number;
+      targetId: string | null;
+      stream: LogStreamName;
+      at: Date;
+      text: string;
+    }>(
+      `SELECT "seq", "targetId", "stream"::text AS "stream", "at", "text"
+         FROM "DeploymentLog"
+        WHERE "deploymentId" = $1::uuid AND "seq" > $2 AND "text" ILIKE $3
+        ORDER BY "seq"
+        LIMIT $4`,
+      [deploymentId, afterSeq, pattern, limit + 1],
+    );
+    const more = r.rows.length > limit;
+    const rows = more ? r.rows.slice(0, limit) : r.rows;
+    return {
+      lines: rows.map((row) => ({
+        seq: row.seq,
+        targetId: row.targetId,
+        stream: row.stream,
+        // timestamp without zone, stored as UTC (see log-sink.ts); pg reads it as local time.
+        at: utcIso(row.at),
+        text: row.text,
+      })),
+      nextAfterSeq: more ? rows[rows.length - 1]!.seq : null,
+    };
   }
 
   async maxSeq(deploymentId: string): Promise<number> {
@@ -82,4 +140,9 @@ export class LogStoreService {
     for (const r of rows) if (r.targetId) names.set(r.targetId, r.targetName);
     return names;
   }
+}
+
+/** A timestamp-without-zone value pg parsed as local time, read back as the UTC it stores. */
+function utcIso(d: Date): string {
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString();
 }

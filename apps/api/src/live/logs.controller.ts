@@ -1,9 +1,17 @@
 // REST access to stored log lines: a page after a seq (for clients without sockets, such as
-// `wharf release --wait` with a CI token) and the whole log as plain text. The dashboard's
-// live view uses the socket gateway instead.
+// `wharf release --wait` with a CI token), a page before a seq (the dashboard opens a log at
+// its tail and pages backwards), a server-side search, and the whole log as plain text. The
+// dashboard's live view uses the socket gateway for what comes after its tail.
 import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
-import { logQuerySchema, type LogLineView } from '@wharf/shared';
+import {
+  logQuerySchema,
+  logSearchQuerySchema,
+  type LogLineView,
+  type LogQuery,
+  type LogSearchQuery,
+  type LogSearchResult,
+} from '@wharf/shared';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { Ctx, ProjectOrTokenAccess } from '../common/access.decorators.js';
@@ -14,7 +22,7 @@ import { BACKFILL_PAGE, LogStoreService } from './log-store.service.js';
 import { drainOrClose } from '../common/drain.js';
 
 const idPipe = new ZodPipe(z.uuid('id must be a UUID'));
-type LogQuery = z.infer<typeof logQuerySchema>;
+const SEQ_END = 2_147_483_647;
 
 @ApiTags('deployments')
 @Controller('projects/:slug/deployments/:id/logs')
@@ -30,7 +38,24 @@ export class LogsController {
     @Query(new ZodPipe(logQuerySchema)) q: LogQuery,
   ): Promise<LogLineView[]> {
     await this.deploymentOf(ctx, id);
+    if (q.before !== undefined) {
+      // `end`: past the last seq (int4), so the tail itself.
+      const before = q.before === 'end' ? SEQ_END : q.before;
+      return this.store.pageBefore(id, before, q.limit, q.afterSeq);
+    }
     return this.store.page(id, q.afterSeq, q.limit);
+  }
+
+  @Get('search')
+  @ProjectOrTokenAccess('viewer')
+  @ApiZodQuery(logSearchQuerySchema)
+  async search(
+    @Ctx() ctx: RequestContext,
+    @Param('id', idPipe) id: string,
+    @Query(new ZodPipe(logSearchQuerySchema)) q: LogSearchQuery,
+  ): Promise<LogSearchResult> {
+    await this.deploymentOf(ctx, id);
+    return this.store.search(id, q.q, q.afterSeq, q.limit);
   }
 
   @Get('download')
