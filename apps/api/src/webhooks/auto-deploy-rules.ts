@@ -118,13 +118,15 @@ export function summarizeDelivery(parts: EnvironmentOutcome[]): { outcome: Webho
     ? 'deployed'
     : has('waiting')
       ? 'waiting'
-      : has('failed')
-        ? 'failed'
-        : has('expired')
-          ? 'expired'
-          : has('superseded')
-            ? 'superseded'
-            : 'ignored';
+      : has('frozen')
+        ? 'frozen'
+        : has('failed')
+          ? 'failed'
+          : has('expired')
+            ? 'expired'
+            : has('superseded')
+              ? 'superseded'
+              : 'ignored';
   const reason = parts.map((p) => `${p.environmentName}: ${p.reason}`).join('; ');
   return { outcome, reason };
 }

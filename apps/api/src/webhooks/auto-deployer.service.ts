@@ -6,6 +6,9 @@
 //   what a webhook already released there, only once its artifact is there, or it expires.
 // The deployment itself comes from DeploymentsService, so locks, queueing and audit are those
 // of any release; the AutoDeploy is marked deployed in the same transaction as the row.
+// Freeze windows: an auto-deploy ready to run while a window holds its environment is held
+// (`frozen`, heldUntil = the window's end; it still takes part in "newest wins") or dropped,
+// as the window says; the sweeper and a delayed job come back for it when the window ends.
 import { HttpException, Inject, Injectable } from '@nestjs/common';
 import type { WebhookEventKind } from '@wharf/shared';
 import { JsonLogger } from '../common/json-logger.js';
@@ -14,6 +17,8 @@ import { DeploymentsService } from '../deployments/deployments.service.js';
 import type { AutoDeploy, Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { WebhookQueue } from '../queue/webhook-queue.service.js';
+import { activeFreeze, describeFreeze } from '../release-policy/freeze-window-lookup.js';
+import { ReleaseRefused } from '../release-policy/release-refused.js';
 import { evaluateRules, short, summarizeDelivery, type RuleRow } from './auto-deploy-rules.js';
 import { CommitsService } from './commits.service.js';
 import type { DeliveryDetails } from './gitlab-payloads.js';
@@ -39,6 +44,9 @@ class EnvironmentProtected extends Error {}
 
 /** Interactive transactions here hold a lock while deciding; allow for a busy database. */
 const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
+
+/** Auto-deploys still to be decided: waiting for their artifact, or held by a freeze window. */
+const UNDECIDED: AutoDeploy['state'][] = ['waiting', 'frozen'];
 
 @Injectable()
 export class AutoDeployer {
@@ -143,10 +151,11 @@ export class AutoDeployer {
   }
 
   async evaluateEnvironment(environmentId: string): Promise<void> {
+    let thawAt: Date | null = null;
     const decided = await this.prisma.$transaction(async (tx) => {
       const now = await lockEnvironment(tx, environmentId);
       const waiting = await tx.autoDeploy.findMany({
-        where: { environmentId, state: 'waiting' },
+        where: { environmentId, state: { in: UNDECIDED } },
         orderBy: [{ orderAt: 'desc' }, { seq: 'desc' }],
       });
       const newest = waiting[0];
@@ -171,7 +180,9 @@ export class AutoDeployer {
             : `${short(released.sha ?? '')}, a newer commit, was already released here by a webhook`,
         );
       } else if (artifact && (!newest.expiresAt || artifact.createdAt <= newest.expiresAt)) {
-        outcome = { intent: newest, artifact };
+        const held = await holdForFreeze(tx, newest, now);
+        if (held) thawAt = held;
+        else if (held === null) outcome = { intent: newest, artifact };
       } else if (newest.expiresAt && newest.expiresAt <= now) {
         const waited = Math.round((newest.expiresAt.getTime() - newest.createdAt.getTime()) / 1000);
         await settle(
@@ -185,6 +196,13 @@ export class AutoDeployer {
       for (const id of touched) await refreshOutcome(tx, id);
       return outcome;
     }, TX_OPTIONS);
+    if (thawAt) {
+      // Back when the window ends (the sweeper looks too, should this job be lost).
+      const at: Date = thawAt;
+      await this.queue
+        .evaluateEnvironment(environmentId, `thaw-${at.getTime()}`, Math.max(0, at.getTime() - Date.now()) + 100)
+        .catch(() => undefined);
+    }
     if (decided) await this.release(decided.intent, decided.artifact);
   }
 
@@ -192,8 +210,9 @@ export class AutoDeployer {
   async environmentsToEvaluate(limit: number): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<{ environmentId: string }[]>`
       SELECT DISTINCT "environmentId" FROM "AutoDeploy"
-       WHERE "state" = 'waiting'
-         AND "createdAt" <= now() - make_interval(secs => ${this.config.WHARF_AUTO_DEPLOY_SETTLE_MS / 1000})
+       WHERE ("state" = 'waiting'
+              AND "createdAt" <= now() - make_interval(secs => ${this.config.WHARF_AUTO_DEPLOY_SETTLE_MS / 1000}))
+          OR ("state" = 'frozen' AND "heldUntil" <= now())
        LIMIT ${limit}`;
     return rows.map((r) => r.environmentId);
   }
@@ -213,16 +232,17 @@ export class AutoDeployer {
           where: {
             environmentId: intent.environmentId,
             id: { not: intent.id },
-            state: { in: ['waiting', 'deployed'] },
+            state: { in: [...UNDECIDED, 'deployed'] },
             OR: [{ orderAt: { gt: intent.orderAt } }, { orderAt: intent.orderAt, seq: { gt: intent.seq } }],
           },
           select: { id: true },
         });
         if (newer) throw new DecisionStale();
         const claimed = await tx.autoDeploy.updateMany({
-          where: { id: intent.id, state: 'waiting' },
+          where: { id: intent.id, state: { in: UNDECIDED } },
           data: {
             state: 'deployed',
+            heldUntil: null,
             deploymentId,
             reason: `released ${artifact.version} (deployment ${deploymentId.slice(0, 8)})`,
             settledAt: new Date(),
@@ -235,6 +255,16 @@ export class AutoDeployer {
       if (err instanceof DecisionStale) {
         // Whatever changed has its own decision coming; make sure of it.
         await this.queue.evaluateEnvironment(intent.environmentId, `stale-${intent.id}`).catch(() => undefined);
+        return;
+      }
+      if (err instanceof ReleaseRefused && err.gate === 'freeze') {
+        // A window began after the decision: decide again, and the window holds or drops it.
+        await this.queue.evaluateEnvironment(intent.environmentId, `frozen-${intent.id}`).catch(() => undefined);
+        return;
+      }
+      if (err instanceof ReleaseRefused) {
+        // The promotion rule: a webhook never overrides it.
+        await this.settleNow(intent, 'refused', `refused: ${err.message}`);
         return;
       }
       if (err instanceof EnvironmentProtected) {
@@ -264,13 +294,40 @@ async function lockEnvironment(tx: Tx, environmentId: string): Promise<Date> {
   return rows[0]!.now;
 }
 
-/** Moves one auto-deploy out of waiting; false when it had already left it. */
+/** Moves one auto-deploy out of waiting (or frozen); false when it had already left it. */
 async function settle(tx: Tx, intent: AutoDeploy, state: AutoDeploy['state'], reason: string): Promise<boolean> {
   const r = await tx.autoDeploy.updateMany({
-    where: { id: intent.id, state: 'waiting' },
-    data: { state, reason, settledAt: new Date() },
+    where: { id: intent.id, state: { in: UNDECIDED } },
+    data: { state, reason, settledAt: new Date(), heldUntil: null },
   });
   return r.count === 1;
+}
+
+/**
+ * An auto-deploy ready to run while a freeze window holds its environment: held until the
+ * window ends (returns that end) or dropped (returns false), as the window says. Null: no
+ * window holds, go ahead.
+ */
+async function holdForFreeze(tx: Tx, intent: AutoDeploy, now: Date): Promise<Date | false | null> {
+  const env = await tx.environment.findUniqueOrThrow({
+    where: { id: intent.environmentId },
+    select: { projectId: true },
+  });
+  const freeze = await activeFreeze(tx, env.projectId, intent.environmentId, now);
+  if (!freeze) return null;
+  if (freeze.window.autoDeploy === 'drop') {
+    await settle(tx, intent, 'refused', `dropped: ${describeFreeze(freeze)} drops auto-deploys`);
+    return false;
+  }
+  await tx.autoDeploy.updateMany({
+    where: { id: intent.id, state: { in: UNDECIDED } },
+    data: {
+      state: 'frozen',
+      heldUntil: freeze.endsAt,
+      reason: `held by ${describeFreeze(freeze)}; released when it ends`,
+    },
+  });
+  return freeze.endsAt;
 }
 
 async function lastReleased(tx: Tx, environmentId: string): Promise<AutoDeploy | null> {

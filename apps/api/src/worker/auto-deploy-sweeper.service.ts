@@ -1,8 +1,9 @@
 // Runs in every worker: Postgres is the source of truth for webhooks, so whatever a lost or
 // never-queued job left behind is found here. Looks at deliveries no job picked up, settles
-// auto-deploys that are due (an artifact that arrived without a wake-up, an expired wait), and
-// deletes deliveries older than WHARF_WEBHOOK_DELIVERY_RETENTION_DAYS. Every step is safe to
-// run in several workers at once: each is a conditional update under the same locks as a job.
+// auto-deploys that are due (an artifact that arrived without a wake-up, an expired wait, a
+// freeze window that ended), and deletes deliveries older than
+// WHARF_WEBHOOK_DELIVERY_RETENTION_DAYS. Every step is safe to run in several workers at once:
+// each is a conditional update under the same locks as a job.
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { JsonLogger } from '../common/json-logger.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -66,7 +67,7 @@ export class AutoDeploySweeper implements OnModuleDestroy {
         DELETE FROM "WebhookDelivery" WHERE "id" IN (
           SELECT "id" FROM "WebhookDelivery"
            WHERE "receivedAt" < now() - make_interval(days => ${this.config.WHARF_WEBHOOK_DELIVERY_RETENTION_DAYS})
-             AND "outcome" NOT IN ('pending', 'waiting')
+             AND "outcome" NOT IN ('pending', 'waiting', 'frozen')
            LIMIT 1000)`;
       total += n;
       if (n < 1000) break;
