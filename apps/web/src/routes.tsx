@@ -3,7 +3,9 @@ import { AppLayout } from './components/AppLayout';
 import { RequireAdmin } from './components/RequireAdmin';
 import { RequireAuth } from './components/RequireAuth';
 import { AccountPasswordPage } from './pages/AccountPasswordPage';
+import { ApprovalsPage } from './pages/ApprovalsPage';
 import { AdminAuditPage } from './pages/admin/AdminAuditPage';
+import { AdminReleasesPage } from './pages/admin/AdminReleasesPage';
 import { UsersPage } from './pages/admin/UsersPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -13,7 +15,10 @@ import { DeploymentPage } from './pages/project/DeploymentPage';
 import { DeploymentsTab } from './pages/project/DeploymentsTab';
 import { EnvironmentsTab } from './pages/project/EnvironmentsTab';
 import { MembersTab } from './pages/project/MembersTab';
+import { MetricsTab } from './pages/project/MetricsTab';
+import { NotificationsTab } from './pages/project/NotificationsTab';
 import { OverviewTab } from './pages/project/OverviewTab';
+import { ReleasesTab } from './pages/project/ReleasesTab';
 import { TargetsTab } from './pages/project/TargetsTab';
 import { TokensTab } from './pages/project/TokensTab';
 import { VersionsTab } from './pages/project/VersionsTab';
@@ -33,6 +38,7 @@ export const routes: RouteObject[] = [
       { index: true, element: <Navigate to="/projects" replace /> },
       { path: 'projects', element: <ProjectsPage /> },
       { path: 'account/password', element: <AccountPasswordPage /> },
+      { path: 'approvals', element: <ApprovalsPage /> },
       {
         path: 'projects/:slug',
         element: <ProjectPage />,
@@ -46,8 +52,11 @@ export const routes: RouteObject[] = [
           { path: 'credentials', element: <CredentialsTab /> },
           { path: 'tokens', element: <TokensTab /> },
           { path: 'webhook', element: <WebhookTab /> },
+          { path: 'notifications', element: <NotificationsTab /> },
           { path: 'members', element: <MembersTab /> },
           { path: 'audit', element: <AuditTab /> },
+          { path: 'releases', element: <ReleasesTab /> },
+          { path: 'metrics', element: <MetricsTab /> },
         ],
       },
       {
@@ -55,6 +64,14 @@ export const routes: RouteObject[] = [
         element: (
           <RequireAdmin>
             <UsersPage />
+          </RequireAdmin>
+        ),
+      },
+      {
+        path: 'admin/releases',
+        element: (
+          <RequireAdmin>
+            <AdminReleasesPage />
           </RequireAdmin>
         ),
       },

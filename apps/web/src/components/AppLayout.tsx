@@ -1,5 +1,6 @@
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useLogout } from '../api/auth/mutations';
+import { useApprovalQueue } from '../api/approvals/queries';
 import { useMe } from '../api/auth/queries';
 import { useI18n } from '../i18n/useI18n';
 import { LanguageSwitcher } from './LanguageSwitcher';
@@ -7,6 +8,7 @@ import { LanguageSwitcher } from './LanguageSwitcher';
 export function AppLayout() {
   const { t } = useI18n();
   const me = useMe().data;
+  const waitingApprovals = useApprovalQueue().data?.length ?? 0;
   const logout = useLogout();
   const navigate = useNavigate();
   return (
@@ -20,10 +22,21 @@ export function AppLayout() {
           <NavLink to="/projects" data-testid="nav-projects">
             {t('nav.projects')}
           </NavLink>
+          <NavLink to="/approvals" data-testid="nav-approvals">
+            {t('nav.approvals')}
+            {waitingApprovals > 0 && (
+              <span className="badge badge-info" data-testid="nav-approvals-count" style={{ marginLeft: 6 }}>
+                {waitingApprovals}
+              </span>
+            )}
+          </NavLink>
           {me?.isAdmin && (
             <>
               <NavLink to="/admin/users" data-testid="nav-users">
                 {t('nav.users')}
+              </NavLink>
+              <NavLink to="/admin/releases" data-testid="nav-releases">
+                {t('nav.releases')}
               </NavLink>
               <NavLink to="/admin/audit" data-testid="nav-audit">
                 {t('nav.audit')}

@@ -39,6 +39,7 @@ export function deploymentView(extra: Partial<DeploymentView> = {}): DeploymentV
     retryOfId: null,
     cancelRequested: false,
     logTruncated: false,
+    logsPrunedAt: null,
     createdAt: '2025-06-01T12:00:00.000Z',
     startedAt: '2025-06-01T12:00:01.000Z',
     finishedAt: null,
@@ -74,6 +75,9 @@ export function deploymentView(extra: Partial<DeploymentView> = {}): DeploymentV
         detail: null,
       },
     ],
+    approval: null,
+    promotionOverrideReason: null,
+    freezeOverrideReason: null,
     ...extra,
   };
 }

@@ -2,7 +2,10 @@ import type { EnvironmentView } from '@wharf/shared';
 import { useDeploySettings } from '../../api/deploy-config/queries';
 import { QueryView } from '../../components/QueryView';
 import { useI18n } from '../../i18n/useI18n';
+import { ApprovalsSection } from './ApprovalsSection';
 import { DeploySettingsForm } from './DeploySettingsForm';
+import { LogRetentionSection } from './LogRetentionSection';
+import { PromotionSection } from './PromotionSection';
 import { VariablesEditor } from './VariablesEditor';
 
 /** Maintainers: how this environment deploys, and its variables. */
@@ -29,6 +32,9 @@ export function EnvironmentSettingsPanel({
         {(data) => <DeploySettingsForm key={env.id} slug={slug} envId={env.id} settings={data} readOnly={false} />}
       </QueryView>
       <VariablesEditor slug={slug} scope={{ kind: 'environment', envId: env.id }} />
+      <LogRetentionSection key={`log-retention-${env.id}`} slug={slug} env={env} />
+      <PromotionSection key={`promotion-${env.id}`} slug={slug} env={env} />
+      <ApprovalsSection key={`approvals-${env.id}`} slug={slug} env={env} />
     </div>
   );
 }

@@ -7,6 +7,8 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
 import { Spinner } from '../../components/Spinner';
+import { useMe } from '../../api/auth/queries';
+import { ApprovalPanel } from '../../features/deployments/ApprovalPanel';
 import { ChangelogPanel } from '../../features/deployments/ChangelogPanel';
 import { DeploymentHeader } from '../../features/deployments/DeploymentHeader';
 import { LogViewer } from '../../features/deployments/LogViewer';
@@ -35,6 +37,7 @@ function DeploymentDetail({ id }: { id: string }) {
   const live = useDeploymentLive(slug, id);
   const deployment = useDeployment(slug, id, { poll: live.state.kind !== 'live' });
   const status = useEnvironmentStatus(slug);
+  const me = useMe().data;
   const d = deployment.data;
   const targetNames = useMemo(
     () => new Map((d?.targets ?? []).flatMap((x) => (x.targetId ? [[x.targetId, x.targetName] as const] : []))),
@@ -69,6 +72,11 @@ function DeploymentDetail({ id }: { id: string }) {
         <span className="mono muted">{dv.id.slice(0, 8)}</span>
       </div>
       <DeploymentHeader deployment={dv} envStatus={envStatus} isProtected={envStatus?.protected ?? false} />
+      {dv.approval && (
+        <Section title={t('approval.title')} testId="deployment-approval">
+          <ApprovalPanel slug={slug} deployment={dv} me={me} role={project.role} />
+        </Section>
+      )}
       <Section title={t('changelog.title')} testId="deployment-changes">
         <ChangelogPanel
           slug={slug}
@@ -95,6 +103,7 @@ function DeploymentDetail({ id }: { id: string }) {
           onRetryLive={live.retry}
           active={isActiveState(dv.state)}
           truncated={dv.logTruncated}
+          prunedAt={dv.logsPrunedAt}
         />
       </Section>
     </div>
