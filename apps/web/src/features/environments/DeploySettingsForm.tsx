@@ -24,6 +24,7 @@ const FIELDS = [
   'preCommand',
   'postCommand',
   'batchSize',
+  'parallelism',
   'onFailure',
   'timeoutMinutes',
   ...ROLLING_RESTART_FIELDS,
@@ -172,6 +173,11 @@ export function DeploySettingsForm({
             hint: t('settings.batchSizeHint'),
             placeholder: '1 / 25%',
             testId: 'settings-batch-size',
+          })}
+          {text('parallelism', 'parallelism', t('settings.parallelism'), {
+            hint: t('settings.parallelismHint'),
+            testId: 'settings-parallelism',
+            type: 'number',
           })}
           <Field
             id={`${idp}-onFailure`}

@@ -15,6 +15,7 @@ export interface SettingsDraft {
   preCommand: string;
   postCommand: string;
   batchSize: string;
+  parallelism: string;
   onFailure: 'stop' | 'continue';
   timeoutMinutes: string;
 }
@@ -32,6 +33,7 @@ export function toDraft(s: DeploySettings): SettingsDraft {
     preCommand: s.preCommand ?? '',
     postCommand: s.postCommand ?? '',
     batchSize: String(s.batchSize),
+    parallelism: String(s.parallelism),
     onFailure: s.onFailure,
     timeoutMinutes: String(s.timeoutMinutes),
   };
@@ -56,6 +58,7 @@ export function fromDraft(d: SettingsDraft): Record<string, unknown> {
     preCommand: optional(d.preCommand),
     postCommand: optional(d.postCommand),
     batchSize: /^\d+$/.test(batch) ? Number(batch) : batch,
+    parallelism: num(d.parallelism),
     onFailure: d.onFailure,
     timeoutMinutes: num(d.timeoutMinutes),
   };

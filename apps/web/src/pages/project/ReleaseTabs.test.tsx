@@ -413,6 +413,7 @@ describe('environment deploy settings and variables', () => {
     postCommand: null,
     batchSize: 1,
     onFailure: 'stop',
+    parallelism: 20,
     timeoutMinutes: 60,
     strategy: 'release',
     kubernetes: { mode: 'image', rolloutTimeoutSeconds: 600 },
@@ -457,6 +458,8 @@ describe('environment deploy settings and variables', () => {
     await userEvent.type(screen.getByTestId('settings-pre-command'), 'npm run migrate');
     await userEvent.clear(screen.getByTestId('settings-health-attempts'));
     await userEvent.type(screen.getByTestId('settings-health-attempts'), '30');
+    await userEvent.clear(screen.getByTestId('settings-parallelism'));
+    await userEvent.type(screen.getByTestId('settings-parallelism'), '8');
     await userEvent.click(screen.getByTestId('settings-submit'));
     expect(await screen.findByTestId('settings-saved')).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({
@@ -467,6 +470,7 @@ describe('environment deploy settings and variables', () => {
       preCommand: 'npm run migrate',
       postCommand: null,
       batchSize: '25%',
+      parallelism: 8,
       onFailure: 'continue',
       timeoutMinutes: 60,
       strategy: 'release',
@@ -482,8 +486,11 @@ describe('environment deploy settings and variables', () => {
     await userEvent.type(screen.getByTestId('settings-batch-size'), '150%');
     await userEvent.clear(screen.getByTestId('settings-health-interval'));
     await userEvent.type(screen.getByTestId('settings-health-interval'), '5');
+    await userEvent.clear(screen.getByTestId('settings-parallelism'));
+    await userEvent.type(screen.getByTestId('settings-parallelism'), '0');
     await userEvent.click(screen.getByTestId('settings-submit'));
     expect(await screen.findByTestId('field-error-batchSize')).toBeInTheDocument();
+    expect(screen.getByTestId('field-error-parallelism')).toBeInTheDocument();
     expect(screen.getByTestId('field-error-health.intervalMs')).toBeInTheDocument();
     expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
   });
