@@ -63,6 +63,7 @@ export function LogViewer({
   onRetryLive,
   active,
   truncated,
+  prunedAt = null,
 }: {
   buffer: LogBuffer;
   /** targetId -> name, for the target column. */
@@ -73,8 +74,10 @@ export function LogViewer({
   /** The deployment is still queued or running (more lines may come). */
   active: boolean;
   truncated: boolean;
+  /** When log retention removed the lines (the release record stays). */
+  prunedAt?: string | null;
 }) {
-  const { t, locale } = useI18n();
+  const { t, locale, dateTime } = useI18n();
   const revision = useSyncExternalStore(buffer.subscribe, buffer.getRevision);
   const [following, setFollowing] = useState(true);
   const [search, setSearch] = useState('');
@@ -181,7 +184,13 @@ export function LogViewer({
       >
         {count === 0 ? (
           <div className="log-empty" data-testid="log-empty">
-            {query ? t('log.noMatches', { query: search.trim() }) : active ? t('log.waiting') : t('log.empty')}
+            {query
+              ? t('log.noMatches', { query: search.trim() })
+              : prunedAt
+                ? t('log.pruned', { date: dateTime(prunedAt) })
+                : active
+                  ? t('log.waiting')
+                  : t('log.empty')}
           </div>
         ) : (
           <div className="log-spacer" style={{ height: count * ROW_PX }}>
