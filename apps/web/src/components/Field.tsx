@@ -40,7 +40,7 @@ type TextFieldProps = {
   onChange: (value: string) => void;
   error?: string;
   hint?: ReactNode;
-  type?: 'text' | 'email' | 'password' | 'number' | 'url';
+  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'time' | 'datetime-local';
   placeholder?: string;
   autoComplete?: string;
   autoFocus?: boolean;

@@ -111,6 +111,16 @@ export function DeploymentHeader({
           </div>
         )}
       </dl>
+      {d.promotionOverrideReason && (
+        <div className="alert alert-warn" data-testid="deployment-promotion-override">
+          <strong>{t('deployment.promotionOverridden')}</strong> {d.promotionOverrideReason}
+        </div>
+      )}
+      {d.freezeOverrideReason && (
+        <div className="alert alert-warn" data-testid="deployment-freeze-override">
+          <strong>{t('deployment.freezeOverridden')}</strong> {d.freezeOverrideReason}
+        </div>
+      )}
       {d.state === 'queued' && (
         <div className="alert alert-info" data-testid="deployment-queued">
           {envStatus?.active && envStatus.active.deploymentId !== d.id

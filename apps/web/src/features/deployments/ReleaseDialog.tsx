@@ -2,11 +2,13 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useCreateDeployment } from '../../api/deployments/mutations';
 import { useEnvironmentStatus } from '../../api/deployments/queries';
+import { useReleaseCheck } from '../../api/release-rules/queries';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { QueryView } from '../../components/QueryView';
 import { useI18n } from '../../i18n/useI18n';
 import { useProjectContext } from '../projects/project-context';
 import { ChangelogPanel } from './ChangelogPanel';
+import { gateOutcome, NO_REASONS, ReleaseGatePanel, type GateReasons } from './ReleaseGatePanel';
 import { useReleaseStrategy } from './useReleaseStrategy';
 import { VersionChange } from './VersionChange';
 
@@ -25,6 +27,11 @@ export function ReleaseDialog({ version, onClose }: { version: string; onClose: 
   const env = envs.find((e) => e.environmentId === envId) ?? envs[0];
   // A rolling restart is named as such: it restarts the running instances instead of uploading.
   const rolling = useReleaseStrategy(slug, env);
+  // Promotion, freeze and approvals as the API sees them; a failed check shows nothing (the
+  // release itself is checked again).
+  const check = useReleaseCheck(slug, env?.environmentId, version);
+  const [reasons, setReasons] = useState<GateReasons>(NO_REASONS);
+  const gate = gateOutcome(check.data, reasons);
 
   return (
     <ConfirmDialog
@@ -39,14 +46,19 @@ export function ReleaseDialog({ version, onClose }: { version: string; onClose: 
       }
       pendingLabel={t('release.releasing')}
       typedName={env?.protected ? env.environmentName : null}
-      ready={!!env}
+      ready={!!env && !gate.blocked}
       pending={create.isPending}
       error={create.error}
       onClose={onClose}
       onConfirm={(confirm) => {
         if (!env) return;
         create.mutate(
-          { environmentId: env.environmentId, version, ...(confirm === undefined ? {} : { confirm }) },
+          {
+            environmentId: env.environmentId,
+            version,
+            ...gate.overrides,
+            ...(confirm === undefined ? {} : { confirm }),
+          },
           { onSuccess: (d) => void navigate(`${base}/deployments/${encodeURIComponent(d.id)}`) },
         );
       }}
@@ -71,6 +83,7 @@ export function ReleaseDialog({ version, onClose }: { version: string; onClose: 
                   value={env.environmentId}
                   onChange={(e) => {
                     setEnvId(e.target.value);
+                    setReasons(NO_REASONS);
                     create.reset();
                   }}
                   data-testid="release-environment"
@@ -87,6 +100,15 @@ export function ReleaseDialog({ version, onClose }: { version: string; onClose: 
                 <span className="muted small">{env.environmentName}</span>
                 <VersionChange from={env.current?.version ?? null} to={version} testIdPrefix="release" />
               </div>
+              {check.data && (
+                <ReleaseGatePanel
+                  check={check.data}
+                  envName={env.environmentName}
+                  version={version}
+                  reasons={reasons}
+                  onReasons={setReasons}
+                />
+              )}
               <ChangelogPanel
                 slug={slug}
                 environmentId={env.environmentId}

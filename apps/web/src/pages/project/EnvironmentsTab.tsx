@@ -10,6 +10,7 @@ import { Section } from '../../components/Section';
 import { TimeAgo } from '../../components/TimeAgo';
 import { EnvironmentForm } from '../../features/environments/EnvironmentForm';
 import { EnvironmentSettingsPanel } from '../../features/environments/EnvironmentSettingsPanel';
+import { FreezeWindowsSection } from '../../features/environments/FreezeWindowsSection';
 import { useProjectContext } from '../../features/projects/project-context';
 import { useI18n } from '../../i18n/useI18n';
 
@@ -76,7 +77,17 @@ export function EnvironmentsTab() {
                 ) : (
                   <tr key={env.id} data-testid={`environment-row-${env.name}`}>
                     <td className="muted narrow">{i + 1}</td>
-                    <td className="mono strong">{env.name}</td>
+                    <td className="mono strong">
+                      {env.name}
+                      {env.promoteFromId && (
+                        <span className="muted small" data-testid="environment-promoted-from">
+                          {' '}
+                          {t('promotion.from', {
+                            source: data.find((e) => e.id === env.promoteFromId)?.name ?? '?',
+                          })}
+                        </span>
+                      )}
+                    </td>
                     <td>
                       {env.protected ? (
                         <Badge tone="warn" testId="protected-badge">
@@ -160,6 +171,7 @@ export function EnvironmentsTab() {
           onClose={() => setSettingsId(null)}
         />
       )}
+      <FreezeWindowsSection slug={slug} canEdit={canEdit} />
     </Section>
   );
 }
