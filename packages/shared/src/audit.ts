@@ -82,6 +82,15 @@ const VERBS: Record<string, string> = {
   'auto_deploy_rule.updated': 'updated an auto-deploy rule',
   'auto_deploy_rule.deleted': 'deleted an auto-deploy rule',
   'webhook.removed': 'removed the GitLab webhook',
+  'environment.promotion_rule_set': 'set the promotion rule of environment',
+  'freeze_window.created': 'added a freeze window',
+  'freeze_window.updated': 'changed a freeze window',
+  'freeze_window.deleted': 'deleted a freeze window',
+  'deployment.promotion_overridden': 'overrode the promotion rule for a release',
+  'deployment.freeze_overridden': 'released during a freeze window',
+  'notification.created': 'added a release notification',
+  'notification.updated': 'changed a release notification',
+  'notification.deleted': 'deleted a release notification',
 };
 
 /** Detail fields worth naming, in the order they read well. */

@@ -20,6 +20,7 @@ export function subjectPath(e: Pick<AuditEventView, 'subjectType' | 'subjectId'>
     case 'project':
       return base;
     case 'environment':
+    case 'freeze_window':
     case 'variable':
     case 'auto_deploy_rule':
       return `${base}/environments`;
@@ -37,6 +38,8 @@ export function subjectPath(e: Pick<AuditEventView, 'subjectType' | 'subjectId'>
       return `${base}/members`;
     case 'webhook':
       return `${base}/webhook`;
+    case 'notification':
+      return `${base}/notifications`;
     default:
       return null;
   }
