@@ -6,17 +6,24 @@ import type { Prisma } from '../generated/prisma/client.js';
 
 export type ScopedReleaseFilter = ReleaseFilter & { projectId?: string };
 
-export function releaseWhere(f: ScopedReleaseFilter, cursor?: TimeIdCursor): Prisma.DeploymentWhereInput {
+/**
+ * The filter with its lookups done: `environmentId` already checked to be in the project (so
+ * the project condition can go and the (environmentId, createdAt) index serves the page), and
+ * `version` turned into the ids of the artifacts with that version (no join per row).
+ */
+export type ResolvedReleaseFilter = Omit<ScopedReleaseFilter, 'version'> & { artifactIds?: string[] };
+
+export function releaseWhere(f: ResolvedReleaseFilter, cursor?: TimeIdCursor): Prisma.DeploymentWhereInput {
   const and: Prisma.DeploymentWhereInput[] = [];
-  if (f.projectId) and.push({ projectId: f.projectId });
   if (f.environmentId) and.push({ environmentId: f.environmentId });
+  else if (f.projectId) and.push({ projectId: f.projectId });
   if (f.state) and.push({ state: f.state });
   if (f.trigger) and.push({ trigger: f.trigger });
   if (f.from) and.push({ createdAt: { gte: new Date(f.from) } });
   if (f.to) and.push({ createdAt: { lt: new Date(f.to) } });
-  if (f.version) {
+  if (f.artifactIds) {
     // The version released, or the one it replaced ("what happened around 1.4.2").
-    and.push({ OR: [{ artifact: { version: f.version } }, { previousArtifact: { version: f.version } }] });
+    and.push({ OR: [{ artifactId: { in: f.artifactIds } }, { previousArtifactId: { in: f.artifactIds } }] });
   }
   if (f.actor) {
     // A person took part as the requester, or by approving or rejecting.
