@@ -60,3 +60,20 @@ export function formatDuration(locale: Locale, ms: number): string {
     h > 0 ? [unit(h, 'hour'), unit(m, 'minute')] : m > 0 ? [unit(m, 'minute'), unit(s, 'second')] : [unit(s, 'second')];
   return parts.join(locale === 'zh-CN' ? '' : ' ');
 }
+
+/** A UTC calendar day, short ("Mar 2" / "3月2日"): chart buckets are UTC days and weeks. */
+export function formatUtcDay(locale: Locale, iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d);
+}
+
+/** A ratio as a percentage ("12.5%"). */
+export function formatPercent(locale: Locale, ratio: number): string {
+  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(ratio);
+}
+
+/** A plain number with at most `digits` decimals, grouped as the locale does. */
+export function formatNumber(locale: Locale, n: number, digits = 2): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n);
+}
