@@ -223,6 +223,43 @@ describe('Kubernetes release through the API and worker', { timeout: 120_000 }, 
     expect(detailOf(d)).toMatchObject({ previousImage: V2, image: V1 });
   });
 
+  it('registers an image by digest (repo@sha256:…, repo:tag@sha256:…) and releases it pinned to that digest', async () => {
+    const digest = `sha256:${'5e'.repeat(32)}`;
+    const pinned = `registry.test/shop/web@${digest}`;
+    expect(ok(await admin.post(`${P}/artifacts/image`, { version: 'by-digest', image: pinned }))).toMatchObject({
+      kind: 'image',
+      imageRef: 'registry.test/shop/web',
+      imageDigest: digest,
+    });
+    expect(
+      ok(
+        await admin.post(`${P}/artifacts/image`, {
+          version: 'tag-and-digest',
+          image: `registry.test/shop/web:v7@${digest}`,
+        }),
+      ),
+    ).toMatchObject({ imageRef: 'registry.test/shop/web:v7', imageDigest: digest });
+    const disagree = await admin.post(`${P}/artifacts/image`, {
+      version: 'disagree',
+      image: pinned,
+      digest: `sha256:${'0'.repeat(64)}`,
+    });
+    expect(disagree.status).toBe(400);
+    expect(disagree.body.message).toBe('digest: digest differs from the one in image');
+    const noTag = await admin.post(`${P}/artifacts/image`, { version: 'no-tag', image: 'registry.test/shop/web' });
+    expect(noTag.status).toBe(400);
+    expect(noTag.body.message).toMatch(/^image: image needs a tag/);
+
+    const env = await environment('pinned', [{ name: 'pinned' }, { name: 'pinned-too' }]);
+    for (const version of ['by-digest', 'tag-and-digest']) {
+      const d = await finished((await release(env.envId, version)).id);
+      expect(d.state).toBe('succeeded');
+      expect(imageOf('shop', 'pinned')).toBe(pinned);
+      expect(livePods('shop', 'pinned').map((p) => p.spec.containers[0]!.image)).toEqual([pinned, pinned]);
+      expect(detailOf(d)).toMatchObject({ image: pinned });
+    }
+  });
+
   it('a never-ready image fails at Wharf’s deadline; the previous image is back, rolled out, and shown', async () => {
     const env = await environment('stuck', [{ name: 'stuck' }], { kubernetes: { rolloutTimeoutSeconds: 5 } });
     const d = await finished((await release(env.envId, 'never')).id);
@@ -234,7 +271,7 @@ describe('Kubernetes release through the API and worker', { timeout: 120_000 }, 
       previousImage: V1,
       image: NEVER,
       replicas: { desired: 2, updated: 2, ready: 2, available: 2 },
-      restore: { state: 'succeeded', message: `previous image ${V1} restored and rolled out` },
+      restore: { state: 'succeeded', message: `previous image ${V1} restored and rolled out`, image: V1 },
     });
     expect(imageOf('shop', 'stuck')).toBe(V1);
     await sim.waitForRollout('deployments', 'shop', 'stuck', 5000);
@@ -306,7 +343,8 @@ describe('Kubernetes release through the API and worker', { timeout: 120_000 }, 
     expect(livePods('shop', 'flaky').map((p) => p.spec.containers[0]!.image)).toEqual(Array(3).fill(FLAKY));
     expect(detailOf(d)?.replicas).toEqual({ desired: 3, updated: 3, ready: 3, available: 3 });
     const log = await readLog(admin, SLUG, d.id);
-    expect(log).toContain('watch of deployment/flaky in namespace shop expired (410 Gone); listing again');
+    // The release's watches are the namespace's, shared by its workloads there.
+    expect(log).toContain('watch of deployments in namespace shop expired (410 Gone); listing again');
     expect(log).toContain('deployment "flaky" successfully rolled out');
   });
 

@@ -189,9 +189,28 @@ describe('parseInvocation: register-image and list', () => {
     });
   });
 
+  it('takes an image by digest (repo@sha256:… and repo:tag@sha256:…): the digest goes apart', () => {
+    const digest = `sha256:${'0f'.repeat(32)}`;
+    const base = ['artifact', 'register-image', '--project', 'shop', '--version', '7'];
+    expect(parseInvocation([...base, '--image', `registry.example.com:5000/shop/web@${digest}`])).toMatchObject({
+      options: { body: { version: '7', image: 'registry.example.com:5000/shop/web', digest } },
+    });
+    expect(parseInvocation([...base, '--image', `registry.example.com/shop/web:7@${digest}`])).toMatchObject({
+      options: { body: { version: '7', image: 'registry.example.com/shop/web:7', digest } },
+    });
+  });
+
   it('rejects a bad image or digest', () => {
     const base = ['artifact', 'register-image', '--project', 'shop', '--version', '7'];
-    expect(usageError([...base, '--image', 'web']).message).toMatch(/^invalid --image: image must look like/);
+    expect(usageError([...base, '--image', 'Web!']).message).toMatch(/^invalid --image: image must look like/);
+    expect(usageError([...base, '--image', 'web']).message).toMatch(/^invalid --image: image needs a tag/);
+    const d = `sha256:${'0f'.repeat(32)}`;
+    expect(usageError([...base, '--image', 'r.example.com/web@sha256:0f']).message).toMatch(
+      /^invalid --image: image must look like/,
+    );
+    expect(
+      usageError([...base, '--image', `r.example.com/web@${d}`, '--digest', `sha256:${'1'.repeat(64)}`]).message,
+    ).toBe('invalid --digest: digest differs from the one in image');
     expect(usageError([...base, '--image', 'r.example.com/web:7', '--digest', 'md5:00']).message).toMatch(
       /^invalid --digest/,
     );

@@ -9,7 +9,8 @@ import {
   environmentNameSchema,
   gitRefSchema,
   imageDigestSchema,
-  imageRefSchema,
+  imageReferenceSchema,
+  splitImageReference,
   safeText,
   sha256Schema,
   slugSchema,
@@ -125,15 +126,43 @@ export const tarballUploadQuerySchema = z.object({
 });
 export type TarballUploadQuery = z.infer<typeof tarballUploadQuerySchema>;
 
-export const registerImageSchema = z.object({
-  version: versionSchema,
-  image: imageRefSchema,
-  digest: imageDigestSchema.optional(),
-  ref: gitRefSchema.optional(),
-  commit: commitShaSchema.optional(),
-  message: safeText(4096).optional(),
-  author: safeText(256).optional(),
-});
+/**
+ * `image` may carry its digest (`repo@sha256:…`, `repo:tag@sha256:…`) or name it in `digest`;
+ * either way the artifact stores `repo[:tag]` and the digest apart (a release then patches
+ * by digest). A digest given both ways must be the same one.
+ */
+export const registerImageSchema = z
+  .object({
+    version: versionSchema,
+    image: imageReferenceSchema,
+    digest: imageDigestSchema.optional(),
+    ref: gitRefSchema.optional(),
+    commit: commitShaSchema.optional(),
+    message: safeText(4096).optional(),
+    author: safeText(256).optional(),
+  })
+  .superRefine((b, ctx) => {
+    const parts = splitImageReference(b.image);
+    if (parts.digest && b.digest && parts.digest !== b.digest) {
+      ctx.addIssue({ code: 'custom', path: ['digest'], message: 'digest differs from the one in image' });
+    }
+    if (!parts.tag && !parts.digest && !b.digest) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['image'],
+        message: 'image needs a tag (app:1.2.3) or a digest (app@sha256:…)',
+      });
+    }
+  })
+  .transform(({ image, digest, ...rest }) => {
+    const parts = splitImageReference(image);
+    const pinned = parts.digest ?? digest;
+    return {
+      ...rest,
+      image: parts.tag ? `${parts.name}:${parts.tag}` : parts.name,
+      ...(pinned ? { digest: pinned } : {}),
+    };
+  });
 export type RegisterImageBody = z.infer<typeof registerImageSchema>;
 
 export const pageQuerySchema = z.object({

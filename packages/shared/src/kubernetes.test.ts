@@ -4,7 +4,9 @@ import {
   imageToDeploy,
   kubernetesReleaseSettingsSchema,
   kubernetesWorkloadSchema,
+  releaseImageSchema,
 } from './kubernetes.js';
+import { registerImageSchema } from './dto.js';
 
 describe('kubernetes schemas', () => {
   it('finds the repository of tags and digests, keeping a registry port', () => {
@@ -57,5 +59,51 @@ describe('kubernetes target config', () => {
         false,
       );
     }
+  });
+});
+
+describe('images by digest', () => {
+  const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
+  const base = { version: '1.2.3' };
+
+  it('register-image takes repo@sha256:…, repo:tag@sha256:… and repo:tag, and stores repo[:tag] and the digest apart', () => {
+    expect(registerImageSchema.parse({ ...base, image: `reg.io:5000/shop/web@${digest}` })).toEqual({
+      ...base,
+      image: 'reg.io:5000/shop/web',
+      digest,
+    });
+    expect(registerImageSchema.parse({ ...base, image: `reg.io/shop/web:3f2a9c1@${digest}` })).toEqual({
+      ...base,
+      image: 'reg.io/shop/web:3f2a9c1',
+      digest,
+    });
+    expect(registerImageSchema.parse({ ...base, image: 'reg.io/shop/web:3f2a9c1', digest })).toEqual({
+      ...base,
+      image: 'reg.io/shop/web:3f2a9c1',
+      digest,
+    });
+    // The same digest both ways is fine; the parsed body parses again to itself (CLI -> API).
+    const twice = registerImageSchema.parse({ ...base, image: `reg.io/shop/web@${digest}`, digest });
+    expect(registerImageSchema.parse(twice)).toEqual(twice);
+  });
+
+  it('register-image refuses a digest that disagrees, a bare repository and a malformed digest, naming the field', () => {
+    const other = `sha256:${'f'.repeat(64)}`;
+    const issue = (body: object) => registerImageSchema.safeParse({ ...base, ...body }).error?.issues[0];
+    expect(issue({ image: `reg.io/web@${digest}`, digest: other })).toMatchObject({ path: ['digest'] });
+    expect(issue({ image: 'reg.io/web' })).toMatchObject({
+      path: ['image'],
+      message: expect.stringMatching(/needs a tag .* or a digest/),
+    });
+    expect(issue({ image: 'reg.io/web@sha256:abc' })).toMatchObject({ path: ['image'] });
+    expect(issue({ image: `reg.io/web@sha512:${'a'.repeat(128)}` })).toMatchObject({ path: ['image'] });
+  });
+
+  it('a release image without a tag needs its digest, and deploys by it', () => {
+    expect(releaseImageSchema.safeParse({ ref: 'reg.io/web' }).success).toBe(false);
+    expect(releaseImageSchema.safeParse({ ref: `reg.io/web@${digest}` }).success).toBe(false);
+    const image = releaseImageSchema.parse({ ref: 'reg.io/web', digest });
+    expect(imageToDeploy(image)).toBe(`reg.io/web@${digest}`);
+    expect(imageToDeploy(releaseImageSchema.parse({ ref: 'reg.io/web:v1', digest }))).toBe(`reg.io/web@${digest}`);
   });
 });

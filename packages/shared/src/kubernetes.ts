@@ -1,7 +1,7 @@
 // Kubernetes releases: which workload a target rolls out, how an environment releases to
 // Kubernetes, and what "Test connection" checks. The executor's plan is composed from these.
 import { z } from 'zod';
-import { imageDigestSchema, imageRefSchema } from './validators.js';
+import { imageDigestSchema, imageReferenceSchema, splitImageReference } from './validators.js';
 
 export const KUBERNETES_WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
 export const kubernetesWorkloadKindSchema = z.enum(KUBERNETES_WORKLOAD_KINDS);
@@ -30,11 +30,19 @@ export const kubernetesWorkloadSchema = z.object({
 });
 export type KubernetesWorkload = z.infer<typeof kubernetesWorkloadSchema>;
 
-/** A version's image: `repo:tag`, and its digest when the registry reported one. */
-export const releaseImageSchema = z.object({
-  ref: imageRefSchema,
-  digest: imageDigestSchema.optional(),
-});
+/**
+ * A version's image: `repo:tag`, and its digest when the registry reported one; an image
+ * registered by digest alone is `repo` plus the digest.
+ */
+export const releaseImageSchema = z
+  .object({
+    ref: imageReferenceSchema.refine((r) => !r.includes('@'), 'ref holds no digest: it goes in digest'),
+    digest: imageDigestSchema.optional(),
+  })
+  .refine((i) => i.digest !== undefined || splitImageReference(i.ref).tag !== undefined, {
+    message: 'an image without a tag needs a digest',
+    path: ['ref'],
+  });
 export type ReleaseImage = z.infer<typeof releaseImageSchema>;
 
 /** The repository part of `repo:tag` or `repo@sha256:...` (a registry port stays). */

@@ -28,8 +28,18 @@ export interface KubernetesTargetDetail {
   image: string | null;
   replicas: WorkloadReplicas | null;
   pods: WorkloadPodView[];
-  /** Present when a failure, deadline or cancel put the previous image back. */
-  restore?: { state: 'succeeded' | 'failed'; message: string };
+  /**
+   * Present once a failure, deadline or cancel starts putting the previous image back. While
+   * it is `running`, replicas and pods are the restore's own rollout.
+   */
+  restore?: KubernetesRestoreView;
+}
+
+export interface KubernetesRestoreView {
+  state: 'running' | 'succeeded' | 'failed';
+  message: string;
+  /** The image being put back; null when a restart is undone (the previous pod template). */
+  image?: string | null;
 }
 
 export const INSTANCE_STATES = [

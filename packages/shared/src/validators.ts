@@ -103,16 +103,50 @@ export const envVarNameSchema = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'variable names are letters, digits and "_", not starting with a digit');
 
+/** registry[:port]/repository, without tag or digest. */
+const IMAGE_NAME = '[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*';
+const IMAGE_TAG = '[A-Za-z0-9_][A-Za-z0-9._-]{0,127}';
+const IMAGE_DIGEST = 'sha256:[0-9a-f]{64}';
+
 /** Docker image reference: registry/repository:tag (tag required). */
 export const imageRefSchema = z
   .string()
   .max(512)
+  .regex(new RegExp(`^${IMAGE_NAME}:${IMAGE_TAG}$`), 'image must look like registry.example.com/group/app:tag');
+
+export const imageDigestSchema = z
+  .string()
+  .regex(new RegExp(`^${IMAGE_DIGEST}$`), 'digest must look like sha256:<64 hex>');
+
+/**
+ * An image as a registry or CI names it: `repo:tag`, `repo@sha256:<64 hex>` or
+ * `repo:tag@sha256:<64 hex>` (a bare `repo` parses too; the schemas using it ask for a tag
+ * or a digest).
+ */
+export const imageReferenceSchema = z
+  .string()
+  .max(600)
   .regex(
-    /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/,
-    'image must look like registry.example.com/group/app:tag',
+    new RegExp(`^${IMAGE_NAME}(?::${IMAGE_TAG})?(?:@${IMAGE_DIGEST})?$`),
+    'image must look like registry.example.com/group/app:tag, registry.example.com/group/app@sha256:<64 hex> or both (app:tag@sha256:<64 hex>)',
   );
 
-export const imageDigestSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'digest must look like sha256:<64 hex>');
+export interface ImageReferenceParts {
+  /** registry[:port]/repository */
+  name: string;
+  tag?: string;
+  digest?: string;
+}
+
+/** Splits an image reference (checked by imageReferenceSchema) into name, tag and digest. */
+export function splitImageReference(ref: string): ImageReferenceParts {
+  const [beforeDigest, digest] = ref.split('@') as [string, string | undefined];
+  const lastSlash = beforeDigest.lastIndexOf('/');
+  const colon = beforeDigest.indexOf(':', lastSlash + 1);
+  const name = colon === -1 ? beforeDigest : beforeDigest.slice(0, colon);
+  const tag = colon === -1 ? undefined : beforeDigest.slice(colon + 1);
+  return { name, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+}
 
 export const emailSchema = z
   .email('email is not valid')

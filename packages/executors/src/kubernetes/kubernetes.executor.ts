@@ -254,6 +254,8 @@ async function restoreChange(
 ): Promise<KubernetesTargetResult['restore']> {
   const what = describeChange(change, true);
   emit('system', `restoring ${client.label}: ${what}`);
+  // The page shows the restore's own rollout from here on (its replicas and pods).
+  detail?.restoreStarted(change.mode === 'image' ? change.from : null);
   const watch = new RolloutWatch(client, before, shared, emit, detail);
   try {
     await watch.prepare();

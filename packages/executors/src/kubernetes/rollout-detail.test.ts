@@ -68,10 +68,43 @@ describe('RolloutDetail', () => {
     expect(sent).toHaveLength(1);
     detail.close();
     expect(sent).toHaveLength(2);
-    expect(sent[1]!.restore).toEqual({ state: 'succeeded', message: 'previous image restored and rolled out' });
+    expect(sent[1]!.restore).toEqual({
+      state: 'succeeded',
+      message: 'previous image restored and rolled out',
+      image: null,
+    });
     detail.pod('ADDED', pod('late'));
     vi.advanceTimersByTime(1000);
     expect(sent).toHaveLength(2);
+  });
+
+  it('a restore is shown while it runs: its image, then its own rollout’s counts, then how it ended', () => {
+    detail.images('repo/web:v1', 'repo/web:bad');
+    detail.workload(deployment(1, 0));
+    vi.advanceTimersByTime(250);
+    detail.restoreStarted('repo/web:v1');
+    vi.advanceTimersByTime(250);
+    const started = sent[sent.length - 1]!;
+    expect(started.restore).toEqual({
+      state: 'running',
+      message: 'restoring previous image repo/web:v1',
+      image: 'repo/web:v1',
+    });
+    // The failed rollout's counts are not the restore's: none until the restore's are observed.
+    expect(started.replicas).toBeNull();
+    detail.workload(deployment(2, 1));
+    vi.advanceTimersByTime(250);
+    expect(sent[sent.length - 1]).toMatchObject({
+      restore: { state: 'running' },
+      replicas: { desired: 3, updated: 2, ready: 1, available: 1 },
+    });
+    detail.restore({ state: 'succeeded', message: 'previous image repo/web:v1 restored and rolled out' });
+    detail.close();
+    expect(sent[sent.length - 1]!.restore).toEqual({
+      state: 'succeeded',
+      message: 'previous image repo/web:v1 restored and rolled out',
+      image: 'repo/web:v1',
+    });
   });
 
   it('sends nothing when what the page shows did not change', () => {

@@ -103,8 +103,23 @@ export class RolloutDetail {
     else this.terminating.delete(name);
   }
 
-  restore(restore: NonNullable<KubernetesTargetDetail['restore']>): void {
-    this.detail.restore = restore;
+  /**
+   * A restore begins: from here the counts and pods are its rollout's (reset until its own
+   * patch is observed and its own pod list arrives).
+   */
+  restoreStarted(image: string | null): void {
+    this.detail.restore = {
+      state: 'running',
+      message: image ? `restoring previous image ${image}` : 'restoring the previous pod template',
+      image,
+    };
+    this.detail.replicas = null;
+    this.changed();
+  }
+
+  /** How the restore ended. */
+  restore(restore: { state: 'succeeded' | 'failed'; message: string }): void {
+    this.detail.restore = { ...restore, image: this.detail.restore?.image ?? null };
     this.changed();
   }
 

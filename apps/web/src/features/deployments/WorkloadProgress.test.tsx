@@ -82,6 +82,49 @@ describe('WorkloadProgress', () => {
     expect(screen.getByTestId('workload-no-pods')).toHaveTextContent('No pods seen yet.');
   });
 
+  it('shows a restore in progress: the image being put back, and the replicas of its own rollout', () => {
+    renderWithProviders(
+      <WorkloadProgress
+        detail={detail({
+          previousImage: OLD,
+          image: 'registry.example.com/shop/web:broken',
+          replicas: { desired: 3, updated: 1, ready: 2, available: 2 },
+          pods: [],
+          restore: { state: 'running', message: `restoring previous image ${OLD}`, image: OLD },
+        })}
+        targetName="web"
+        targetState="running"
+      />,
+    );
+    const restoring = screen.getByTestId('workload-restoring');
+    expect(restoring).toHaveAttribute('role', 'status');
+    expect(restoring).toHaveTextContent('Restoring previous image');
+    expect(screen.getByTestId('workload-restoring-image')).toHaveTextContent(OLD);
+    expect(restoring).toHaveTextContent('the replicas and pods below are the restore’s rollout');
+    // The counts shown are the restore's; nothing claims it is over.
+    expect(screen.getByTestId('workload-updated')).toHaveAttribute('data-value', '1');
+    expect(screen.queryByTestId('workload-restore')).not.toBeInTheDocument();
+    expect(screen.getByTestId('workload-web')).toHaveAttribute('data-rolled-out', 'false');
+  });
+
+  it('a restore of a restart names the pod template, not an image', () => {
+    renderWithProviders(
+      <WorkloadProgress
+        detail={detail({
+          previousImage: OLD,
+          image: OLD,
+          replicas: null,
+          pods: [],
+          restore: { state: 'running', message: 'restoring the previous pod template', image: null },
+        })}
+        targetName="web"
+        targetState="running"
+      />,
+    );
+    expect(screen.getByTestId('workload-restoring')).toHaveTextContent('Restoring the previous pod template');
+    expect(screen.queryByTestId('workload-restoring-image')).not.toBeInTheDocument();
+  });
+
   it('does not repeat the restore title in its message: only the image put back is added', () => {
     const restored = (message: string) =>
       detail({ image: OLD, previousImage: OLD, restore: { state: 'succeeded', message } });

@@ -71,8 +71,9 @@ export function WorkloadProgress({
         {done && <Badge tone="ok">{t('workload.done')}</Badge>}
       </div>
       <ImageChange previous={detail.previousImage} image={detail.image} />
+      {detail.restore?.state === 'running' && <RestoreUnderWay image={detail.restore.image ?? null} />}
       <ReplicaBars replicas={detail.replicas} />
-      {detail.restore && (
+      {detail.restore && detail.restore.state !== 'running' && (
         <div
           className={detail.restore.state === 'succeeded' ? 'alert alert-warn' : 'alert alert-error'}
           data-testid="workload-restore"
@@ -88,6 +89,23 @@ export function WorkloadProgress({
         </div>
       )}
       <Pods pods={detail.pods} />
+    </div>
+  );
+}
+
+/** The failed rollout is being undone: the counts and pods below are the restore's rollout. */
+function RestoreUnderWay({ image }: { image: string | null }) {
+  const { t } = useI18n();
+  return (
+    <div className="alert alert-info" role="status" data-testid="workload-restoring">
+      <strong>{image ? t('workload.restore.running') : t('workload.restore.runningTemplate')}</strong>
+      {image && (
+        <span className="mono small" data-testid="workload-restoring-image">
+          {' '}
+          {image}
+        </span>
+      )}
+      <div className="small muted">{t('workload.restore.runningHint')}</div>
     </div>
   );
 }
