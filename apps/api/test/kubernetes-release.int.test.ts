@@ -309,6 +309,7 @@ describe('Kubernetes release through the API and worker', { timeout: 120_000 }, 
     expect(detailOf(d)?.restore).toEqual({
       state: 'succeeded',
       message: `previous image ${V1} restored and rolled out`,
+      image: V1,
     });
     expect(imageOf('shop', 'cancelme')).toBe(V1);
     await sim.waitForRollout('deployments', 'shop', 'cancelme', 5000);
