@@ -153,7 +153,9 @@ release is queued. With --wait it follows the deployment to its end:
     environment has several targets). A dropped connection is retried until --timeout,
     and the log continues after the last line printed: no gap, no line twice.
   - stderr: what wharf is doing, and one final line with the outcome.
-  - exit code: 0 succeeded, 9 failed, 10 cancelled, 11 --timeout passed first.
+  - exit code: 0 succeeded, 9 failed, 10 cancelled (or rejected, or expired
+    waiting for approval), 11 --timeout passed first. An environment that needs
+    approval keeps the release waiting until people approve it in the dashboard.
     On a timeout wharf only stops waiting: the deployment keeps going (a CI job
     cannot take back what it started; cancel it in the dashboard if you must).
 

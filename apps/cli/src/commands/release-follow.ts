@@ -16,7 +16,12 @@ const POLL_MS = 1000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export const isFinished = (state: DeploymentView['state']) =>
-  state === 'succeeded' || state === 'failed' || state === 'cancelled';
+  state === 'succeeded' ||
+  state === 'failed' ||
+  state === 'cancelled' ||
+  // Never approved: it will not run.
+  state === 'rejected' ||
+  state === 'expired';
 
 /** A failure worth retrying while the wait lasts: the network, or a 5xx from the server or a proxy. */
 class TransientError extends CliError {}
@@ -49,6 +54,7 @@ export async function followDeployment(o: FollowOptions): Promise<FollowResult> 
   let finished = false;
   let unreachableSince: Date | null = null;
   let lastError: string | null = null;
+  let toldWaiting = false;
 
   const get = async (path: string, query: Record<string, number>, action: string): Promise<unknown> => {
     const left = o.deadline - Date.now();
@@ -89,6 +95,13 @@ export async function followDeployment(o: FollowOptions): Promise<FollowResult> 
       if (isFinished(view.state)) {
         finished = true;
         continue;
+      }
+      if (view.state === 'awaiting_approval' && view.approval && !toldWaiting) {
+        toldWaiting = true;
+        o.notice(
+          `waiting for approval: ${view.approval.received} of ${view.approval.required} so far` +
+            (view.approval.expiresAt ? `, expires at ${view.approval.expiresAt}` : ''),
+        );
       }
     } catch (err) {
       if (!(err instanceof TransientError)) throw err;

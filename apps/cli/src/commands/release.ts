@@ -122,6 +122,10 @@ export async function release(opts: ReleaseOptions, ctx: CommandContext): Promis
       throw new CliError(EXIT.deploymentFailed, `${summary}: ${oneLine(d.error ?? 'a target failed')} (${page})`);
     case 'cancelled':
       throw new CliError(EXIT.deploymentCancelled, `${summary}: ${oneLine(d.error ?? 'cancelled')} (${page})`);
+    // Not approved (rejected, or expired waiting): it never ran, like a cancelled one.
+    case 'rejected':
+    case 'expired':
+      throw new CliError(EXIT.deploymentCancelled, `${summary}: ${oneLine(d.error ?? d.state)} (${page})`);
     default:
       throw new CliError(EXIT.server, `deployment ${d.id} ended in an unknown state ${oneLine(String(d.state), 40)}`);
   }
