@@ -78,6 +78,8 @@ const VERBS: Record<string, string> = {
   'deployment.failed': 'finished deployment (failed)',
   'deployment.cancelled': 'finished deployment (cancelled)',
   'deployment.cancel_requested': 'asked to cancel deployment',
+  'deployment.logs_pruned': 'removed release logs past their retention',
+  'environment.log_retention_updated': 'changed log retention of environment',
   'auto_deploy_rule.created': 'created an auto-deploy rule',
   'auto_deploy_rule.updated': 'updated an auto-deploy rule',
   'auto_deploy_rule.deleted': 'deleted an auto-deploy rule',
