@@ -1,4 +1,4 @@
-import type { DeploymentView, EnvironmentStatusView, MeView, ProjectView } from '@wharf/shared';
+import type { DeploymentView, EnvironmentStatusView, EnvironmentView, MeView, ProjectView } from '@wharf/shared';
 
 export const adminMe: MeView = {
   id: '00000000-0000-4000-8000-000000000001',
@@ -92,3 +92,10 @@ export function envStatus(name: string, extra: Partial<EnvironmentStatusView> = 
     ...extra,
   };
 }
+
+/** The rule fields of an environment with no rule set (log retention, approvals, promotion). */
+export const ENV_RULE_DEFAULTS: Pick<EnvironmentView, 'logRetentionDays' | 'approvalRule' | 'promoteFromId'> = {
+  logRetentionDays: null,
+  approvalRule: { approvalsRequired: 0, approverUserIds: [], approvalTtlMinutes: 1440 },
+  promoteFromId: null,
+};

@@ -3,10 +3,11 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { installFakeApi, json } from '../../test/fake-api';
-import { adminMe, project } from '../../test/fixtures';
+import { adminMe, ENV_RULE_DEFAULTS, project } from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
 const production: EnvironmentView = {
+  ...ENV_RULE_DEFAULTS,
   id: 'env-production',
   name: 'production',
   position: 0,

@@ -3,10 +3,11 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { installFakeApi, json, type Handler } from '../../test/fake-api';
-import { adminMe, project } from '../../test/fixtures';
+import { adminMe, ENV_RULE_DEFAULTS, project } from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
 const staging: EnvironmentView = {
+  ...ENV_RULE_DEFAULTS,
   id: 'env-staging',
   name: 'staging',
   position: 0,

@@ -3,10 +3,11 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { errorResponse, installFakeApi, json, type Handler } from '../../test/fake-api';
-import { adminMe, project, viewerMe } from '../../test/fixtures';
+import { adminMe, ENV_RULE_DEFAULTS, project, viewerMe } from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
 const env = (name: string, position: number, isProtected = false): EnvironmentView => ({
+  ...ENV_RULE_DEFAULTS,
   id: `env-${name}`,
   name,
   position,

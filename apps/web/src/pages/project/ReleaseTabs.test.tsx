@@ -11,10 +11,19 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { errorResponse, installFakeApi, json, type Handler } from '../../test/fake-api';
 import { fakeLiveFactory } from '../../test/fake-live';
-import { adminMe, DEPLOYMENT_ID, deploymentView, envStatus, project, viewerMe } from '../../test/fixtures';
+import {
+  adminMe,
+  ENV_RULE_DEFAULTS,
+  DEPLOYMENT_ID,
+  deploymentView,
+  envStatus,
+  project,
+  viewerMe,
+} from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
 const env = (name: string, position: number, isProtected = false): EnvironmentView => ({
+  ...ENV_RULE_DEFAULTS,
   id: `env-${name}`,
   name,
   position,

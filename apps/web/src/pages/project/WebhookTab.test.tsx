@@ -10,7 +10,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { installFakeApi, json, type Handler } from '../../test/fake-api';
-import { adminMe, project, viewerMe } from '../../test/fixtures';
+import { adminMe, ENV_RULE_DEFAULTS, project, viewerMe } from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
 const DEV_ID = '11111111-1111-4111-8111-111111111111';
@@ -28,8 +28,22 @@ const settings = (configured: boolean): WebhookSettingsView => ({
 });
 
 const envs: EnvironmentView[] = [
-  { id: DEV_ID, name: 'dev', position: 0, protected: false, createdAt: '2026-11-01T00:00:00.000Z' },
-  { id: PROD_ID, name: 'prod', position: 1, protected: true, createdAt: '2026-11-01T00:00:00.000Z' },
+  {
+    ...ENV_RULE_DEFAULTS,
+    id: DEV_ID,
+    name: 'dev',
+    position: 0,
+    protected: false,
+    createdAt: '2026-11-01T00:00:00.000Z',
+  },
+  {
+    ...ENV_RULE_DEFAULTS,
+    id: PROD_ID,
+    name: 'prod',
+    position: 1,
+    protected: true,
+    createdAt: '2026-11-01T00:00:00.000Z',
+  },
 ];
 
 const rule: AutoDeployRuleView = {
