@@ -14,7 +14,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { actorLabel, type RequestContext } from '../common/request-context.js';
-import { enqueueReleaseNotifications } from '../notifications/notification-outbox.js';
+import { enqueueReleaseNotifications } from './notification-outbox.js';
 import { auditChainKey, chainHash, ChainWalker, type ChainedFields } from './audit-chain.js';
 import { readChain } from './audit-chain-reader.js';
 

@@ -2,6 +2,8 @@
 // matching subscription is inserted in the SAME transaction as the event. A release request
 // that rolls back leaves nothing to send, and a committed event is never lost to a crash
 // between "saved" and "queued"; the worker's relay picks the rows up (notification-relay).
+// It lives with the audit trail (not in notifications/, which records audit events itself), so
+// the two folders do not depend on each other.
 import { releaseEventOf } from '@wharf/shared';
 import type { Prisma } from '../generated/prisma/client.js';
 
