@@ -89,7 +89,9 @@ async function main() {
         slug: 'fanout',
         hosts,
         settings: {
-          batchSize: cfg.parallelism[0],
+          // One health-gated batch; `parallelism` is the sliding window, like xargs -P.
+          batchSize: '100%',
+          parallelism: cfg.parallelism[0],
           onFailure: 'stop',
           health: { intervalMs: cfg.healthIntervalS * 1000, timeoutMs: 5000, attempts: cfg.healthAttempts },
         },
@@ -129,7 +131,7 @@ async function main() {
       if (tool === 'wharf') {
         const { client, project, db, stack } = wharf;
         await client.ok('PATCH', `/api/v1/projects/${project.slug}/environments/${project.envId}/settings`, {
-          batchSize: parallelism,
+          parallelism,
         });
         await pushTarball(stack.url, project, version, t);
         const account = await cpuAccount(hosts, wharfPids);

@@ -134,7 +134,8 @@ export async function startWharfStack(cfg, workDir, { extraEnv = {}, log = () =>
       let dead = false;
       child.once('exit', () => (dead = true));
       children.push(child);
-      return { child, logFile, ready: waitForLog(logFile, ready, 60_000, () => dead) };
+      // Generous: on a loaded 2-core machine a cold Nest boot has taken over a minute.
+      return { child, logFile, ready: waitForLog(logFile, ready, 240_000, () => dead) };
     };
     const api = startChild('api', API_MAIN, 'wharf api listening');
     const worker = startChild('worker', WORKER_MAIN, 'wharf worker started');

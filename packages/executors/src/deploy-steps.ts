@@ -310,6 +310,10 @@ export async function confirmOnline(s: TargetSession, appName: string): Promise<
   throw new ExecutorError('pm2_status', `pm2 reports ${appName} as ${status}, not online`);
 }
 
+/** Release names (newest first), `---`, then Wharf's marker files; one per line. */
+export const releaseListingCommand = (p: ReleasePaths): ShellCommand =>
+  sh`cd -- ${p.releases} && ls -1t && echo --- && cd -- ${p.state} && for f in *.owned *.complete; do [ -f "$f" ] && [ ! -L "$f" ] && printf '%s\\n' "$f"; done; true`;
+
 /**
  * Keeps the newest `keep` complete releases (by activation time) among those Wharf made; the
  * current release always stays. Wharf's partial releases (owned, never completed: an
@@ -321,15 +325,18 @@ export async function pruneReleases(
   keep: number,
   /** Where `current` points, when the caller knows (it just switched it): saves a round trip. */
   knownCurrent?: string,
+  /** releaseListingCommand's output, when an earlier script already printed it. */
+  knownListing?: string,
 ): Promise<void> {
   const current = knownCurrent ?? (await readCurrent(s, p));
   const currentName = current ? posix.basename(current) : null;
-  const r = await s.capture(
-    'list releases',
-    sh`cd -- ${p.releases} && ls -1t && echo --- && cd -- ${p.state} && for f in *.owned *.complete; do [ -f "$f" ] && [ ! -L "$f" ] && printf '%s\\n' "$f"; done; true`,
-  );
-  if (r.exitCode !== 0) throw new ExecutorError('prune', 'could not list releases');
-  const lines = r.stdout.split('\n');
+  let listing = knownListing;
+  if (listing === undefined) {
+    const r = await s.capture('list releases', releaseListingCommand(p));
+    if (r.exitCode !== 0) throw new ExecutorError('prune', 'could not list releases');
+    listing = r.stdout;
+  }
+  const lines = listing.split('\n');
   const sep = lines.indexOf('---');
   const markers = lines.slice(sep + 1).filter(Boolean);
   const owned = new Set(markers.filter((m) => m.endsWith('.owned')).map((m) => m.slice(0, -'.owned'.length)));

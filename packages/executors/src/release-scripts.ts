@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import {
   prepareCommand,
   realDir,
+  releaseListingCommand,
   sha256Command,
   unpackCommand,
   writeStateFile,
@@ -173,18 +174,29 @@ function pm2Command(p: ReleasePaths, reload: ReloadSettings): { announce: string
 export function activateScript(p: ReleasePaths, reload: ReloadSettings, rand: string, nonce?: string): StepScript {
   const tmpLink = posix.join(p.base, `.current-${rand}`);
   const pm2 = pm2Command(p, reload);
-  return new StepScript(nonce)
-    .step(
-      'switch current',
-      `switching ${p.current} -> ${p.release}`,
-      sh`touch -c -- ${p.release} && ln -sfn -- ${p.release} ${tmpLink} && mv -T -- ${tmpLink} ${p.current}`,
-    )
-    .userStep(`pm2 ${reload.mode}`, pm2.announce, pm2.cmd);
+  return (
+    new StepScript(nonce)
+      .step(
+        'switch current',
+        `switching ${p.current} -> ${p.release}`,
+        sh`touch -c -- ${p.release} && ln -sfn -- ${p.release} ${tmpLink} && mv -T -- ${tmpLink} ${p.current}`,
+      )
+      .userStep(`pm2 ${reload.mode}`, pm2.announce, pm2.cmd)
+      // The prune step's listing, on one line ('/' cannot be part of a name), so pruning after
+      // the health gate needs no round trip of its own. `ok` only if the listing itself worked.
+      .value('listing', sh`if __l=$(${releaseListingCommand(p)}); then printf 'ok\n%s\n' "$__l" | tr '\n' '/'; fi`)
+  );
+}
+
+/** The listing printed by activateScript, in releaseListingCommand's form, or undefined. */
+export function listingFrom(value: string | undefined): string | undefined {
+  if (!value?.startsWith('ok/')) return undefined;
+  return value.slice(3).split('/').join('\n');
 }
 
 /**
  * Switches and reloads. `onSwitched` fires once `current` points at the release (the pm2 step
- * started, or the script finished), so a failure after it reverts. Returns pm2's output.
+ * started, or the script finished), so a failure after it reverts. Returns pm2's output and the release listing for pruning.
  */
 export async function activateRelease(
   s: TargetSession,
@@ -192,7 +204,7 @@ export async function activateRelease(
   reload: ReloadSettings,
   rand: string,
   onSwitched: () => void,
-): Promise<string[]> {
+): Promise<{ pm2Output: string[]; listing: string | undefined }> {
   const script = activateScript(p, reload, rand);
   const r = await s.runScript('activate', script, {
     onStep: (step) => {
@@ -200,7 +212,7 @@ export async function activateRelease(
     },
   });
   onSwitched();
-  return r.lastStepOutput;
+  return { pm2Output: r.lastStepOutput, listing: listingFrom(r.values.get('listing')) };
 }
 
 /**

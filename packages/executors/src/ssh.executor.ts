@@ -140,7 +140,7 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       });
 
       if (signal.aborted) throw new CancelledError('switch');
-      const pm2Output = await activateRelease(s, p, settings.reload, rand, () => (switched = true));
+      const { pm2Output, listing } = await activateRelease(s, p, settings.reload, rand, () => (switched = true));
       const appName = settings.reload.mode === 'reload' ? settings.reload.name : t.appName;
       emit('system', `checking pm2 status of ${appName}`);
       const statuses = pm2MiniListStatuses(pm2Output, appName);
@@ -152,7 +152,8 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       await runHealthGate(s, t.healthCheck, settings.health, p.current);
       emit('system', `${t.name} is serving ${plan.version}`);
       if (settings.postCommand) await runHook(s, 'post-command', p.current, settings.postCommand, {});
-      await pruneReleases(s, p, settings.keepReleases, p.release);
+      // The listing was taken right after the switch; only post-command could change it since.
+      await pruneReleases(s, p, settings.keepReleases, p.release, settings.postCommand ? undefined : listing);
 
       const finishedAt = new Date();
       update({ state: 'succeeded', startedAt, finishedAt });

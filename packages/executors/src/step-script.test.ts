@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releasePaths } from './deploy-steps.js';
-import { activateScript, inspectScript, pm2MiniListStatuses, prepareScript } from './release-scripts.js';
+import { activateScript, inspectScript, listingFrom, pm2MiniListStatuses, prepareScript } from './release-scripts.js';
 import { envScript, wrapCommand } from './remote-exec.js';
 import { sh } from './shell-quote.js';
 import { parseMarkerLine, StepScript, type MarkerEvent } from './step-script.js';
@@ -164,6 +164,11 @@ describe('release scripts with hostile paths', () => {
     expect(r.code).toBe(0);
     expect(await readlink(p.current)).toBe(p.release);
     expect(pm2MiniListStatuses(r.text, app)).toEqual(['online']);
+    // The prune listing rides along: release names, `---`, Wharf's markers.
+    const listing = r.events.find((e) => e.kind === 'value' && e.key === 'listing');
+    const lines = listingFrom(listing?.kind === 'value' ? listing.value : undefined)?.split('\n') ?? [];
+    expect(lines).toContain(version);
+    expect(lines).toContain('---');
     expect(existsSync(pwned)).toBe(false);
   });
 });
