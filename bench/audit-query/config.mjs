@@ -15,6 +15,7 @@ export function loadConfig(env = process.env) {
     deployments: positiveInt('BENCH_DEPLOYMENTS', env.BENCH_DEPLOYMENTS, 100_000),
     projects: positiveInt('BENCH_PROJECTS', env.BENCH_PROJECTS, 50),
     calls: Math.max(30, positiveInt('BENCH_CALLS', env.BENCH_CALLS, 30)),
+    only: env.BENCH_ONLY === 'verify' ? 'verify' : 'all',
     verifyCalls: positiveInt('BENCH_VERIFY_CALLS', env.BENCH_VERIFY_CALLS, 3),
   };
 }
