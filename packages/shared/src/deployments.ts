@@ -4,6 +4,7 @@ import { timeIdCursorSchema } from './cursors.js';
 import { releaseOverridesSchema } from './release-policy.js';
 import type { DeploymentApprovalView } from './approvals.js';
 import type { TargetDetail } from './target-detail.js';
+import type { ReleaseStrategy } from './release-strategy.js';
 import { safeText, sshFingerprintSchema, versionSchema } from './validators.js';
 
 /**
@@ -92,6 +93,11 @@ export interface DeploymentView {
   startedAt: string | null;
   finishedAt: string | null;
   targets: DeploymentTargetView[];
+  /**
+   * The release strategy the worker chose or will choose (the environment's settings and the
+   * kind most of the targets have); null when none of its targets exists any more.
+   */
+  strategy: ReleaseStrategy | null;
   /** Approvals this release needs and has; null when it needed none. */
   approval: DeploymentApprovalView | null;
   /** Written reasons when the requester overrode the promotion rule or a freeze window. */

@@ -1,12 +1,19 @@
-import type { DeploymentApprovalView, DeploymentView, TargetDetail } from '@wharf/shared';
+import {
+  readDeploySettings,
+  releaseStrategyOf,
+  type DeploymentApprovalView,
+  type DeploymentView,
+  type TargetDetail,
+  type TargetKind,
+} from '@wharf/shared';
 import type { Prisma } from '../generated/prisma/client.js';
 
 export const deploymentViewInclude = {
   project: { select: { slug: true } },
-  environment: { select: { name: true, approverUserIds: true } },
+  environment: { select: { name: true, approverUserIds: true, settings: true } },
   artifact: { select: { version: true } },
   previousArtifact: { select: { version: true } },
-  targets: { orderBy: [{ batch: 'asc' }, { targetName: 'asc' }] },
+  targets: { orderBy: [{ batch: 'asc' }, { targetName: 'asc' }], include: { target: { select: { kind: true } } } },
   approvals: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
 } satisfies Prisma.DeploymentInclude;
 
@@ -43,6 +50,11 @@ export function toDeploymentView(d: DeploymentWithRelations): DeploymentView {
       error: t.error,
       detail: (t.detail ?? null) as TargetDetail | null,
     })),
+    // As the worker decides it (plan builder): the environment's settings and the targets' kind.
+    strategy: releaseStrategyOf(
+      d.targets.flatMap((t) => (t.target ? [t.target.kind as TargetKind] : [])),
+      readDeploySettings(d.environment.settings),
+    ),
     approval: approvalView(d),
     promotionOverrideReason: d.promotionOverrideReason,
     freezeOverrideReason: d.freezeOverrideReason,

@@ -75,6 +75,7 @@ export function deploymentView(extra: Partial<DeploymentView> = {}): DeploymentV
         detail: null,
       },
     ],
+    strategy: 'ssh-release',
     approval: null,
     promotionOverrideReason: null,
     freezeOverrideReason: null,

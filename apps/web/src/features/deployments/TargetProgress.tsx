@@ -56,7 +56,7 @@ export function TargetProgress({ deployment }: { deployment: DeploymentView }) {
           <span className="progress-running" style={{ width: share(running) }} />
         </div>
         <span className="muted small" data-testid="progress-text">
-          {t(PROGRESS_TEXT[targetNoun(targets)], { done, total: targets.length, pct })}
+          {t(PROGRESS_TEXT[targetNoun(deployment.strategy)], { done, total: targets.length, pct })}
         </span>
       </div>
       {groupByBatch(targets).map(([batch, members]) => (

@@ -39,15 +39,16 @@ function withDetail(detail: TargetDetail | null): DeploymentTargetView[] {
 }
 
 describe('target wording by strategy', () => {
-  it('calls Kubernetes targets workloads, Consul targets services and SSH targets hosts', () => {
-    expect(targetNoun(withDetail(workload))).toBe('workloads');
-    expect(targetNoun(withDetail(consul))).toBe('services');
-    expect(targetNoun(withDetail(sshHost))).toBe('hosts');
-    expect(targetNoun(withDetail(null))).toBe('hosts');
+  it('words targets by the strategy the API reports: workloads, services, hosts', () => {
+    expect(targetNoun('kubernetes-release')).toBe('workloads');
+    expect(targetNoun('consul-rolling-restart')).toBe('services');
+    expect(targetNoun('ssh-release')).toBe('hosts');
+    expect(targetNoun('ssh-rolling-restart')).toBe('hosts');
+    expect(targetNoun(null)).toBe('hosts');
   });
 
   it('says "N of M workloads done" for a Kubernetes release, in en and zh-CN', () => {
-    const d = deploymentView({ targets: withDetail(workload) });
+    const d = deploymentView({ strategy: 'kubernetes-release', targets: withDetail(workload) });
     const en = renderWithProviders(<TargetProgress deployment={d} />);
     expect(screen.getByTestId('progress-text')).toHaveTextContent('1 of 3 workloads done (33%)');
     en.unmount();
@@ -55,16 +56,27 @@ describe('target wording by strategy', () => {
     expect(screen.getByTestId('progress-text')).toHaveTextContent('已完成 1/3 个工作负载（33%）');
   });
 
+  it('says workloads before any target reported detail: the strategy, not the detail, decides', () => {
+    renderWithProviders(
+      <TargetProgress deployment={deploymentView({ strategy: 'kubernetes-release', targets: withDetail(null) })} />,
+    );
+    expect(screen.getByTestId('progress-text')).toHaveTextContent('1 of 3 workloads done');
+  });
+
   it('says "N of M services done" for a Consul rolling restart, and keeps hosts for SSH', () => {
-    const c = renderWithProviders(<TargetProgress deployment={deploymentView({ targets: withDetail(consul) })} />);
+    const consulRestart = { strategy: 'consul-rolling-restart' as const, targets: withDetail(consul) };
+    const c = renderWithProviders(<TargetProgress deployment={deploymentView(consulRestart)} />);
     expect(screen.getByTestId('progress-text')).toHaveTextContent('1 of 3 services done');
     c.unmount();
-    const z = renderWithProviders(<TargetProgress deployment={deploymentView({ targets: withDetail(consul) })} />, {
+    const z = renderWithProviders(<TargetProgress deployment={deploymentView(consulRestart)} />, {
       locale: 'zh-CN',
     });
     expect(screen.getByTestId('progress-text')).toHaveTextContent('已完成 1/3 个服务（33%）');
     z.unmount();
-    renderWithProviders(<TargetProgress deployment={deploymentView({ targets: withDetail(sshHost) })} />);
+    // An SSH rolling restart's detail also has instances: its strategy keeps them hosts.
+    renderWithProviders(
+      <TargetProgress deployment={deploymentView({ strategy: 'ssh-rolling-restart', targets: withDetail(sshHost) })} />,
+    );
     expect(screen.getByTestId('progress-text')).toHaveTextContent('1 of 3 hosts done');
   });
 });

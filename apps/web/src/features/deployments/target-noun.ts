@@ -1,19 +1,21 @@
-import type { DeploymentTargetView } from '@wharf/shared';
+import type { ReleaseStrategy } from '@wharf/shared';
 
 /** What a deployment's targets are called: Kubernetes workloads, Consul services or SSH hosts. */
 export type TargetNoun = 'workloads' | 'services' | 'hosts';
 
 /**
- * Read from the targets' detail: a Kubernetes rollout's detail is a workload's; a rolling
- * restart's instances are `<service id>@<address>:<port>` through Consul and host names over
- * SSH. Targets without detail yet (not started, or an SSH release) are hosts.
+ * From the release strategy the API reports for the deployment (the one the worker runs), so
+ * the page words targets right before any of them has reported detail.
  */
-export function targetNoun(targets: DeploymentTargetView[]): TargetNoun {
-  for (const { detail } of targets) {
-    if (detail?.kind === 'kubernetes') return 'workloads';
-    if (detail?.kind === 'rolling-restart' && detail.instances.some((i) => i.instance.includes('@'))) {
+export function targetNoun(strategy: ReleaseStrategy | null): TargetNoun {
+  switch (strategy) {
+    case 'kubernetes-release':
+      return 'workloads';
+    case 'consul-rolling-restart':
       return 'services';
-    }
+    case 'ssh-release':
+    case 'ssh-rolling-restart':
+    case null:
+      return 'hosts';
   }
-  return 'hosts';
 }

@@ -87,7 +87,7 @@ function DeploymentDetail({ id }: { id: string }) {
           mode="deployment"
         />
       </Section>
-      <Section title={t(TARGETS_TITLE[targetNoun(dv.targets)])}>
+      <Section title={t(TARGETS_TITLE[targetNoun(dv.strategy)])}>
         {dv.targets.length === 0 ? (
           <p className="muted">{t('deployment.noTargets')}</p>
         ) : (
@@ -103,6 +103,7 @@ function DeploymentDetail({ id }: { id: string }) {
           onRetryLive={live.retry}
           active={isActiveState(dv.state)}
           truncated={dv.logTruncated}
+          history={live.history}
           prunedAt={dv.logsPrunedAt}
         />
       </Section>
