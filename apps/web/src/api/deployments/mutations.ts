@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import type { CreateDeploymentBody, DeploymentView } from '@wharf/shared';
+import type { CreateDeploymentBody, DeploymentView, ReleaseOverrides } from '@wharf/shared';
 import { API_BASE, api, seg } from '../client';
 import { deploymentKeys } from './keys';
 
@@ -43,10 +43,14 @@ export function useRetryDeployment(slug: string) {
 export function useRollback(slug: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ environmentId, confirm }: { environmentId: string; confirm?: string }) =>
+    mutationFn: ({
+      environmentId,
+      confirm,
+      ...overrides
+    }: { environmentId: string; confirm?: string } & ReleaseOverrides) =>
       api<DeploymentView>(`${base(slug)}/environments/${seg(environmentId)}/rollback`, {
         method: 'POST',
-        body: { confirm },
+        body: { confirm, ...overrides },
       }),
     onSuccess: (view) => settle(qc, slug, view),
   });

@@ -3,9 +3,11 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useRollback } from '../../api/deployments/mutations';
 import { useRollbackTarget } from '../../api/deployments/queries';
+import { useReleaseCheck } from '../../api/release-rules/queries';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { useI18n } from '../../i18n/useI18n';
 import { useProjectContext } from '../projects/project-context';
+import { gateOutcome, NO_REASONS, ReleaseGatePanel, type GateReasons } from './ReleaseGatePanel';
 import { VersionChange } from './VersionChange';
 
 /** "Roll back" for one environment: the button (deployers and up) and its dialog. */
@@ -45,6 +47,10 @@ function RollbackDialog({ env, onClose }: { env: EnvironmentStatusView; onClose:
   const navigate = useNavigate();
   const current = env.current?.version ?? null;
   const target = useRollbackTarget(slug, env.environmentId, current, true);
+  // A rollback passes the same gates (a version that ran here passes promotion; a freeze needs a reason).
+  const check = useReleaseCheck(slug, target.data ? env.environmentId : undefined, target.data ?? '', true);
+  const [reasons, setReasons] = useState<GateReasons>(NO_REASONS);
+  const gate = gateOutcome(check.data, reasons);
 
   return (
     <ConfirmDialog
@@ -53,12 +59,13 @@ function RollbackDialog({ env, onClose }: { env: EnvironmentStatusView; onClose:
       variant="danger"
       confirmLabel={t('rollback.submit', { env: env.environmentName })}
       typedName={env.protected ? env.environmentName : null}
+      ready={!gate.blocked}
       pending={rollback.isPending}
       error={rollback.error}
       onClose={onClose}
       onConfirm={(confirm) =>
         rollback.mutate(
-          { environmentId: env.environmentId, ...(confirm === undefined ? {} : { confirm }) },
+          { environmentId: env.environmentId, ...gate.overrides, ...(confirm === undefined ? {} : { confirm }) },
           {
             onSuccess: (d) =>
               void navigate(`/projects/${encodeURIComponent(slug)}/deployments/${encodeURIComponent(d.id)}`),
@@ -71,6 +78,16 @@ function RollbackDialog({ env, onClose }: { env: EnvironmentStatusView; onClose:
         <span className="muted small">{env.environmentName}</span>
         <VersionChange from={current} to={target.data ?? null} testIdPrefix="rollback" />
       </div>
+      {check.data && target.data && (
+        <ReleaseGatePanel
+          check={check.data}
+          envName={env.environmentName}
+          version={target.data}
+          reasons={reasons}
+          onReasons={setReasons}
+          testIdPrefix="rollback"
+        />
+      )}
       {target.isSuccess && target.data === null && (
         <div className="alert alert-warn" data-testid="rollback-no-previous">
           {t('rollback.noPrevious', { env: env.environmentName })}
