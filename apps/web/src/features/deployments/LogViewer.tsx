@@ -15,6 +15,8 @@ import { AnsiText } from './AnsiText';
 import { normaliseQuery } from './highlight';
 import type { LiveState } from './live-log-session';
 import type { LogBuffer } from './log-buffer';
+import type { LogHistory } from './log-history';
+import { LogServerSearch } from './LogServerSearch';
 import { LineFilter, lineSegments, ROW_PX, rowWindow, scrollRowOf } from './log-view-model';
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
@@ -63,6 +65,7 @@ export function LogViewer({
   onRetryLive,
   active,
   truncated,
+  history,
   prunedAt = null,
 }: {
   buffer: LogBuffer;
@@ -74,6 +77,8 @@ export function LogViewer({
   /** The deployment is still queued or running (more lines may come). */
   active: boolean;
   truncated: boolean;
+  /** Older pages and the server-side search, for a log opened at its tail. */
+  history?: LogHistory;
   /** When log retention removed the lines (the release record stays). */
   prunedAt?: string | null;
 }) {
@@ -86,6 +91,10 @@ export function LogViewer({
   const viewport = useRef<HTMLDivElement>(null);
   const [viewportPx, setViewportPx] = useState(0);
   const [scrollRow, setScrollRow] = useState(0);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [olderError, setOlderError] = useState<string | null>(null);
+  const [serverQuery, setServerQuery] = useState<string | null>(null);
+  const firstSeqBefore = useRef(buffer.firstSeq);
 
   // Indices into the buffer of the lines shown (all of them without a search).
   const shown = useMemo(
@@ -111,10 +120,33 @@ export function LogViewer({
     if (following && el) el.scrollTop = el.scrollHeight;
   }, [following, count]);
 
+  // An older page went in front: keep the line the reader was looking at in place.
+  useLayoutEffect(() => {
+    const el = viewport.current;
+    const added = firstSeqBefore.current - buffer.firstSeq;
+    firstSeqBefore.current = buffer.firstSeq;
+    if (el && added > 0 && !query && firstSeqBefore.current > 0) el.scrollTop += added * ROW_PX;
+  }, [buffer, revision, query]);
+
+  const loadOlder = () => {
+    if (!history || !buffer.hasOlder || history.loading) return;
+    setLoadingOlder(true);
+    setOlderError(null);
+    history.loadOlder().then(
+      () => setLoadingOlder(false),
+      (err: unknown) => {
+        setLoadingOlder(false);
+        setOlderError(err instanceof Error ? err.message : String(err));
+      },
+    );
+  };
+
   const onScroll = () => {
     const el = viewport.current;
     if (!el) return;
     setScrollRow(scrollRowOf(el.scrollTop));
+    // Near the top of what is loaded: fetch the page before it.
+    if (el.scrollTop < ROW_PX * 200 && !following && !olderError) loadOlder();
     // Scrolling up pauses following; programmatic scrolls always land at the bottom.
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight <= ROW_PX * 2;
     if (following && !atBottom) setFollowing(false);
@@ -158,13 +190,47 @@ export function LogViewer({
         <span className="log-toolbar-right">
           <LiveIndicator state={live} active={active} onRetry={onRetryLive} />
           <span className="muted small" data-testid="log-line-count">
-            {t('log.lineCount', { count: buffer.length })}
+            {t('log.lineCount', { count: buffer.lastSeq })}
           </span>
           <a className="btn btn-small" href={downloadUrl} download data-testid="download-log">
             {t('log.download')}
           </a>
         </span>
       </div>
+      {history && buffer.hasOlder && (
+        <div className="log-older muted small" data-testid="log-older">
+          {loadingOlder ? (
+            t('log.olderLoading')
+          ) : (
+            <>
+              {olderError
+                ? t('log.olderFailed', { message: olderError })
+                : t('log.olderAvailable', { count: buffer.firstSeq - 1 })}{' '}
+              <button type="button" className="btn btn-small" onClick={loadOlder} data-testid="log-load-older">
+                {t('log.loadOlder')}
+              </button>
+            </>
+          )}
+          {query && serverQuery === null && (
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setServerQuery(search.trim())}
+              data-testid="log-server-search-open"
+            >
+              {t('log.serverSearch')}
+            </button>
+          )}
+        </div>
+      )}
+      {history && serverQuery !== null && (
+        <LogServerSearch
+          history={history}
+          query={serverQuery}
+          targetNames={targetNames}
+          onClose={() => setServerQuery(null)}
+        />
+      )}
       {truncated && (
         <div className="alert alert-warn log-note" data-testid="log-truncated">
           {t('log.truncated')}

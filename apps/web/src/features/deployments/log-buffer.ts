@@ -1,7 +1,9 @@
 // The lines of one deployment's log, held in seq order with no gaps and no duplicates.
-// seq is dense per deployment from 1, so "what we have" is just 1..lastSeq: a batch that
-// overlaps (after a reconnect) is trimmed, and a batch that skips ahead is refused so the
-// caller can ask the server again from lastSeq. A plain external store for React.
+// seq is dense per deployment from 1, so "what we have" is just firstSeq..lastSeq: a batch
+// that overlaps (after a reconnect) is trimmed, and a batch that skips ahead is refused so
+// the caller can ask the server again from lastSeq. A long log opens at its tail (seed) and
+// grows backwards page by page (prepend) as the reader scrolls up. A plain external store
+// for React.
 import type { LogLineView } from '@wharf/shared';
 
 export interface MergeResult {
@@ -17,9 +19,24 @@ export class LogBuffer {
   private readonly lines: LogLineView[] = [];
   private readonly listeners = new Set<() => void>();
   private revision = 0;
+  private prepends = 0;
 
   get lastSeq(): number {
     return this.lines.length === 0 ? 0 : this.lines[this.lines.length - 1]!.seq;
+  }
+
+  get firstSeq(): number {
+    return this.lines.length === 0 ? 0 : this.lines[0]!.seq;
+  }
+
+  /** Older lines exist on the server: the buffer starts after seq 1. */
+  get hasOlder(): boolean {
+    return this.firstSeq > 1;
+  }
+
+  /** Changes whenever lines were put in front (indices into the buffer moved). */
+  get prependCount(): number {
+    return this.prepends;
   }
 
   get length(): number {
@@ -51,6 +68,34 @@ export class LogBuffer {
     return result;
   }
 
+  /**
+   * Starts an empty buffer at a log's tail: the contiguous run at the end of `tail`, whatever
+   * its first seq. Returns the lines taken (0 when the buffer already holds lines).
+   */
+  seed(tail: readonly LogLineView[]): number {
+    if (this.lines.length > 0) return 0;
+    const run = contiguousEnd(tail, Number.POSITIVE_INFINITY);
+    if (run.length === 0) return 0;
+    this.lines.push(...run);
+    this.changed();
+    return run.length;
+  }
+
+  /**
+   * Puts an older page in front: the contiguous run of `page` that ends right before
+   * firstSeq (anything else is ignored). Returns the lines added.
+   */
+  prepend(page: readonly LogLineView[]): number {
+    const first = this.firstSeq;
+    if (first <= 1) return 0;
+    const run = contiguousEnd(page, first);
+    if (run.length === 0) return 0;
+    this.lines.unshift(...run);
+    this.prepends++;
+    this.changed();
+    return run.length;
+  }
+
   clear(): void {
     if (this.lines.length === 0) return;
     this.lines.length = 0;
@@ -70,6 +115,18 @@ export class LogBuffer {
     this.revision++;
     for (const l of this.listeners) l();
   }
+}
+
+/** The longest run of consecutive seqs in `lines` that ends at `before - 1` (or at its last line). */
+function contiguousEnd(lines: readonly LogLineView[], before: number): LogLineView[] {
+  const sorted = (isSorted(lines) ? [...lines] : [...lines].sort((a, b) => a.seq - b.seq)).filter(
+    (l) => l.seq < before,
+  );
+  const last = sorted[sorted.length - 1];
+  if (!last || (Number.isFinite(before) && last.seq !== before - 1)) return [];
+  let i = sorted.length - 1;
+  while (i > 0 && sorted[i - 1]!.seq === sorted[i]!.seq - 1) i--;
+  return sorted.slice(i);
 }
 
 function isSorted(lines: readonly LogLineView[]): boolean {

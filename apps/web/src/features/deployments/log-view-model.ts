@@ -29,20 +29,28 @@ export function searchText(line: LogLineView): string {
 }
 
 /**
- * Indices of the buffer's lines matching a query. The buffer only grows, so for the same
- * query each call scans just the lines added since the previous one.
+ * Indices of the buffer's lines matching a query. New lines are appended, so for the same
+ * query each call scans just the lines added since the previous one; an older page put in
+ * front moves every index, so then it scans again.
  */
 export class LineFilter {
   private query = '';
   private scanned = 0;
   private indices: number[] = [];
   private source: LogBuffer | null = null;
+  private prepends = 0;
 
   /** `query` must be normalised (see normaliseQuery). */
   matching(buffer: LogBuffer, query: string): readonly number[] {
-    if (query !== this.query || buffer !== this.source || buffer.length < this.scanned) {
+    if (
+      query !== this.query ||
+      buffer !== this.source ||
+      buffer.length < this.scanned ||
+      buffer.prependCount !== this.prepends
+    ) {
       this.query = query;
       this.source = buffer;
+      this.prepends = buffer.prependCount;
       this.scanned = 0;
       this.indices = [];
     }

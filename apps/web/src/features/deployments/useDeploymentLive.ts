@@ -2,18 +2,28 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { DeploymentView } from '@wharf/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { deploymentKeys } from '../../api/deployments/keys';
+import { fetchLogBefore, searchLog } from '../../api/deployments/logs';
 import { useLiveConnectionFactory } from '../../api/live/live-context';
 import { LiveLogSession, type LiveState } from './live-log-session';
 import { LogBuffer } from './log-buffer';
+import { LogHistory } from './log-history';
 
 /**
- * Live log and status for one deployment: a socket for as long as the page is open.
- * Status pushes update the deployment's query cache; a reconnection refetches it.
+ * Live log and status for one deployment: the log's tail over REST first (a long log opens
+ * at its end; `history` pages backwards), then a socket from the tail on for as long as the
+ * page is open. Status pushes update the deployment's query cache; a reconnection refetches it.
  */
 export function useDeploymentLive(slug: string, deploymentId: string) {
   const qc = useQueryClient();
   const connect = useLiveConnectionFactory();
   const [buffer] = useState(() => new LogBuffer());
+  const [history] = useState(
+    () =>
+      new LogHistory(buffer, {
+        before: (before) => fetchLogBefore(slug, deploymentId, before),
+        search: (q, afterSeq) => searchLog(slug, deploymentId, q, afterSeq),
+      }),
+  );
   const [state, setState] = useState<LiveState>({ kind: 'connecting' });
   const session = useRef<LiveLogSession | null>(null);
 
@@ -32,13 +42,22 @@ export function useDeploymentLive(slug: string, deploymentId: string) {
       onReconnected: () => void qc.invalidateQueries({ queryKey: key }),
     });
     session.current = s;
-    s.start();
+    let stopped = false;
+    // Subscribing from the tail's last seq: the socket sends only what comes after it. If the
+    // tail cannot be read, the socket sends the whole log from the start, as it always could.
+    void history
+      .loadTail()
+      .catch(() => undefined)
+      .then(() => {
+        if (!stopped) s.start();
+      });
     return () => {
+      stopped = true;
       s.stop();
       session.current = null;
     };
-  }, [slug, deploymentId, connect, buffer, qc]);
+  }, [slug, deploymentId, connect, buffer, history, qc]);
 
   const retry = useCallback(() => session.current?.retry(), []);
-  return { buffer, state, retry };
+  return { buffer, history, state, retry };
 }
