@@ -16,7 +16,7 @@ export interface CheckedAddress {
   family: 4 | 6;
 }
 
-/** IPv4 ranges no notification goes to by default: [first octets as a number, prefix bits, why]. */
+/** IPv4 ranges no notification goes to by default: [network address, prefix bits, why]. */
 const BLOCKED_V4: [string, number, string][] = [
   ['0.0.0.0', 8, 'this network'],
   ['10.0.0.0', 8, 'private'],
