@@ -1,0 +1,121 @@
+// Release review, end to end: a real release to a real sshd + pm2 host finishes, then the
+// Releases page shows it (requester, versions, result, links), its CSV link downloads a file
+// holding the same row, and the page in Chinese is saved for the README.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSshHosts, type TestHosts } from '@wharf/test-hosts';
+import { repoRoot, serverInfo } from '../fixtures/e2e-env.js';
+import { setUpReleaseProject, type ReleaseProject } from '../fixtures/release-project.js';
+import { expect, test } from '../fixtures/test.js';
+
+const ENV = 'staging';
+const V1 = '1.0.0';
+
+test.describe.configure({ mode: 'serial' });
+
+let hosts: TestHosts;
+let project: ReleaseProject;
+let tarballDir: string;
+let deploymentId: string;
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  const worker = join(repoRoot, 'apps/api/dist/worker.js');
+  if (!existsSync(worker)) throw new Error(`releases need the worker: ${worker} is missing (run 'pnpm build')`);
+  hosts = await startSshHosts({ count: 1, baseAddress: '127.0.0.210' });
+  tarballDir = await mkdtemp(join(tmpdir(), 'wharf-e2e-releases-'));
+  project = await setUpReleaseProject(serverInfo(), hosts, {
+    slug: `review-${randomBytes(3).toString('hex')}`,
+    envName: ENV,
+  });
+  await project.approveHostKey(hosts.hosts[0]!);
+  await project.push(V1, { workDir: tarballDir });
+  const res = await project.api.post(`/api/v1/projects/${project.slug}/deployments`, {
+    data: { environmentId: project.envId, version: V1 },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  deploymentId = ((await res.json()) as { id: string }).id;
+  // Wait for the release to finish (a bound, not a timing assertion).
+  await expect
+    .poll(
+      async () => {
+        const d = await project.api.get(`/api/v1/projects/${project.slug}/deployments/${deploymentId}`);
+        return ((await d.json()) as { state: string }).state;
+      },
+      { timeout: 150_000, intervals: [500] },
+    )
+    .toMatch(/^(succeeded|failed|cancelled)$/);
+});
+
+test.afterAll(async () => {
+  await project?.dispose();
+  await hosts?.stop();
+  if (tarballDir) await rm(tarballDir, { recursive: true, force: true });
+});
+
+test('the Releases page shows a finished release, and its CSV holds the same row', async ({
+  page,
+  wharf,
+  saveScreenshot,
+}) => {
+  const state = await project.api.get(`/api/v1/projects/${project.slug}/deployments/${deploymentId}`);
+  expect(((await state.json()) as { state: string }).state).toBe('succeeded');
+
+  await page.goto('/login');
+  await page.getByTestId('login-email').fill(wharf.adminEmail);
+  await page.getByTestId('login-password').fill(wharf.adminPassword);
+  await page.getByTestId('login-submit').click();
+  await expect(page).toHaveURL(/\/projects$/);
+
+  await page.goto(`/projects/${project.slug}/releases`);
+  // The project's tab bar links the page, marked as the current tab.
+  await expect(page.getByTestId('tab-releases')).toHaveAttribute('href', `/projects/${project.slug}/releases`);
+  await expect(page.getByTestId('tab-releases')).toHaveClass(/tab-active/);
+  const row = page.locator(`[data-testid="release-row"][data-id="${deploymentId}"]`);
+  await expect(row).toBeVisible();
+  await expect(row).toHaveAttribute('data-state', 'succeeded');
+  await expect(row.getByTestId('release-requester')).toHaveText(wharf.adminEmail);
+  await expect(row.getByTestId('release-version')).toContainText(V1);
+  await expect(row.getByTestId('release-environment')).toHaveText(ENV);
+  await expect(row.getByTestId('release-result')).toHaveText('succeeded');
+  await expect(row.getByTestId('release-deployment-link')).toHaveAttribute(
+    'href',
+    `/projects/${project.slug}/deployments/${deploymentId}`,
+  );
+
+  // The CSV link, with the current filter (result succeeded), downloads the same row.
+  await page.getByTestId('release-filter-state').selectOption('succeeded');
+  await page.getByTestId('release-filter-apply').click();
+  await expect(page.getByTestId('releases-export')).toHaveAttribute('href', /state=succeeded/);
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByTestId('releases-export').click();
+  const download = await downloadPromise;
+  const path = await download.path();
+  const { readFile } = await import('node:fs/promises');
+  const csv = (await readFile(path)).toString('utf8');
+  const lines = csv.trimEnd().split('\r\n');
+  expect(lines[0]).toMatch(/^id,project,environment,from version,to version,/);
+  const line = lines.find((l) => l.startsWith(`${deploymentId},`));
+  expect(line, csv).toBeDefined();
+  const cells = line!.split(',');
+  expect(cells.slice(0, 5)).toEqual([deploymentId, project.slug, ENV, '', V1]);
+  expect(cells[8]).toBe(wharf.adminEmail);
+  expect(cells[11]).toBe('succeeded');
+
+  // The log link downloads the release's log.
+  const log = await page.request.get(`/api/v1/projects/${project.slug}/deployments/${deploymentId}/logs/download`);
+  expect(log.status()).toBe(200);
+  expect((await log.text()).length).toBeGreaterThan(0);
+
+  // The same page in Chinese, for the README.
+  await page.evaluate(() => localStorage.setItem('wharf.locale', 'zh-CN'));
+  await page.reload();
+  await expect(page.getByRole('columnheader', { name: '发起人' })).toBeVisible();
+  await expect(page.locator(`[data-testid="release-row"][data-id="${deploymentId}"]`)).toBeVisible();
+  const shot = await saveScreenshot(page, 'releases-zh-CN');
+  await mkdir(join(repoRoot, 'docs/screenshots'), { recursive: true });
+  await copyFile(shot, join(repoRoot, 'docs/screenshots/releases-zh-CN.png'));
+});
