@@ -84,6 +84,55 @@ describe('log routes', () => {
     expect(expectDense(all as never, 1, N)).toBeNull();
   });
 
+  it('opens at the tail and pages backwards to the first line', async () => {
+    const base = logsPath(f.slug, deploymentId);
+    const tail = (await (await fetchAs(t, viewer, `${base}?before=end&limit=1000`)).json()) as { seq: number }[];
+    expect(expectDense(tail as never, N - 999, N)).toBeNull();
+    const all = [...tail];
+    for (let before = tail[0]!.seq; before > 1;) {
+      const res = await fetchAs(t, viewer, `${base}?before=${before}&limit=5000`);
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as { seq: number }[];
+      expect(page.at(-1)!.seq).toBe(before - 1);
+      all.unshift(...page);
+      before = page[0]!.seq;
+    }
+    expect(expectDense(all as never, 1, N)).toBeNull();
+    // Bounded on both sides: afterSeq < seq < before.
+    const mid = (await (await fetchAs(t, viewer, `${base}?afterSeq=100&before=200&limit=10`)).json()) as {
+      seq: number;
+    }[];
+    expect(mid.map((l) => l.seq)).toEqual([190, 191, 192, 193, 194, 195, 196, 197, 198, 199]);
+    expect((await fetchAs(t, viewer, `${base}?before=0`)).status).toBe(400);
+    const bad = await fetchAs(t, viewer, `${base}?before=last`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/before/);
+  });
+
+  it('searches the stored log on the server, case-insensitively and literally, with paging', async () => {
+    const base = `${logsPath(f.slug, deploymentId)}/search`;
+    type Result = { lines: { seq: number; text: string; at: string }[]; nextAfterSeq: number | null };
+    // "out 1234" matches out 1234 and out 12340..12344 (N = 12,345).
+    const first = (await (await fetchAs(t, viewer, `${base}?q=OUT%201234&limit=4`)).json()) as Result;
+    expect(first.lines.map((l) => l.seq)).toEqual([1234, 12340, 12341, 12342]);
+    expect(first.lines[0]!.at).toMatch(/Z$/);
+    expect(first.nextAfterSeq).toBe(12342);
+    const second = (await (
+      await fetchAs(t, viewer, `${base}?q=out%201234&limit=4&afterSeq=${first.nextAfterSeq}`)
+    ).json()) as Result;
+    expect(second.lines.map((l) => l.seq)).toEqual([12343, 12344]);
+    expect(second.nextAfterSeq).toBeNull();
+    // % and _ are taken literally, and secrets stay masked in what search returns.
+    expect(((await (await fetchAs(t, viewer, `${base}?q=%25`)).json()) as Result).lines).toEqual([]);
+    expect(((await (await fetchAs(t, viewer, `${base}?q=s3cr3t`)).json()) as Result).lines).toEqual([]);
+    const masked = (await (await fetchAs(t, viewer, `${base}?q=token%3D`)).json()) as Result;
+    expect(masked.lines.map((l) => l.text)).toEqual(['token=******']);
+    const empty = await fetchAs(t, viewer, `${base}?q=%20`);
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { message: string }).message).toMatch(/q/);
+    expect((await fetchAs(t, outsider, `${base}?q=out`)).status).toBe(404);
+  });
+
   it('validates the query', async () => {
     const res = await fetchAs(t, viewer, `${logsPath(f.slug, deploymentId)}?limit=0`);
     expect(res.status).toBe(400);
