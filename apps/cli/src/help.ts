@@ -98,15 +98,17 @@ ${ENVIRONMENT}
 const REGISTER_IMAGE = `wharf artifact register-image: record a container image as a new version
 
 Usage:
-  wharf artifact register-image --project <slug> --version <v> --image <registry/repo:tag>
+  wharf artifact register-image --project <slug> --version <v>
+        --image <registry/repo:tag | registry/repo@sha256:<hex> | registry/repo:tag@sha256:<hex>>
         [--digest sha256:<hex>] [--ref <branch>] [--commit <sha>] [--message <text>]
         [--author <name>] [--json]
 
 Flags:
   --project <slug>     project slug                                             (required)
   --version <v>        version name, as for push                                (required)
-  --image <ref>        registry/repository:tag (tag required)                   (required)
-  --digest <digest>    sha256:<64 hex>, pins the exact image
+  --image <ref>        repo:tag, repo@sha256:<64 hex> or repo:tag@sha256:<64 hex> (required)
+  --digest <digest>    sha256:<64 hex>, pins the exact image (or put it in --image;
+                       given both ways, it must be the same); a release patches by it
   --ref, --commit, --message, --author   as for push
   --json               print the created artifact as JSON on stdout
 ${COMMON_FLAGS}
@@ -114,6 +116,8 @@ ${COMMON_FLAGS}
 Examples:
   wharf artifact register-image --project shop --version "$CI_COMMIT_SHORT_SHA" \\
     --image "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" --ref "$CI_COMMIT_REF_NAME" --commit "$CI_COMMIT_SHA"
+  wharf artifact register-image --project shop --version "$CI_COMMIT_SHORT_SHA" \\
+    --image "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA@$IMAGE_DIGEST"
 
 ${ENVIRONMENT}
 `;
