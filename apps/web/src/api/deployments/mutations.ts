@@ -33,8 +33,11 @@ export function useCancelDeployment(slug: string) {
 export function useRetryDeployment(slug: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, confirm }: { id: string; confirm?: string }) =>
-      api<DeploymentView>(`${base(slug)}/deployments/${seg(id)}/retry`, { method: 'POST', body: { confirm } }),
+    mutationFn: ({ id, confirm, ...overrides }: { id: string; confirm?: string } & ReleaseOverrides) =>
+      api<DeploymentView>(`${base(slug)}/deployments/${seg(id)}/retry`, {
+        method: 'POST',
+        body: { confirm, ...overrides },
+      }),
     onSuccess: (view) => settle(qc, slug, view),
   });
 }

@@ -1,9 +1,12 @@
-import type { DeploymentView } from '@wharf/shared';
+import type { DeploymentView, ReleaseCheckView } from '@wharf/shared';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useRetryDeployment } from '../../api/deployments/mutations';
+import { useReleaseCheck } from '../../api/release-rules/queries';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { useI18n } from '../../i18n/useI18n';
 import { TargetStateIcon } from './DeploymentStateBadge';
+import { gateOutcome, NO_REASONS, ReleaseGatePanel, type GateReasons } from './ReleaseGatePanel';
 
 /** Retries the hosts of a failed or cancelled deployment that did not succeed, as a new deployment. */
 export function RetryDialog({
@@ -21,6 +24,14 @@ export function RetryDialog({
   const navigate = useNavigate();
   const env = deployment.environmentName;
   const hosts = deployment.targets.filter((x) => x.state !== 'succeeded' && x.targetId !== null);
+  // A retry is the same version, already let through: only a freeze (and approvals) apply to it.
+  const check = useReleaseCheck(slug, deployment.environmentId, deployment.version);
+  const view: ReleaseCheckView | undefined = check.data && {
+    ...check.data,
+    promotion: { ...check.data.promotion, required: false },
+  };
+  const [reasons, setReasons] = useState<GateReasons>(NO_REASONS);
+  const gate = gateOutcome(view, reasons);
 
   return (
     <ConfirmDialog
@@ -28,12 +39,13 @@ export function RetryDialog({
       testId="retry"
       confirmLabel={t('retry.submit', { count: hosts.length })}
       typedName={isProtected ? env : null}
+      ready={!gate.blocked}
       pending={retry.isPending}
       error={retry.error}
       onClose={onClose}
       onConfirm={(confirm) =>
         retry.mutate(
-          { id: deployment.id, ...(confirm === undefined ? {} : { confirm }) },
+          { id: deployment.id, ...gate.overrides, ...(confirm === undefined ? {} : { confirm }) },
           {
             onSuccess: (d) =>
               void navigate(`/projects/${encodeURIComponent(slug)}/deployments/${encodeURIComponent(d.id)}`),
@@ -42,6 +54,16 @@ export function RetryDialog({
       }
     >
       <p>{t('retry.explain', { version: deployment.version })}</p>
+      {view && (
+        <ReleaseGatePanel
+          check={view}
+          envName={env}
+          version={deployment.version}
+          reasons={reasons}
+          onReasons={setReasons}
+          testIdPrefix="retry"
+        />
+      )}
       {hosts.length === 0 ? (
         <p className="muted">{t('retry.none')}</p>
       ) : (
