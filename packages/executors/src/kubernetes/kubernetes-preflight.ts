@@ -132,10 +132,10 @@ export async function testKubernetesConnection(input: KubernetesPreflightInput):
     const missing: string[] = [];
     for (const p of OBSERVE) {
       const resource = p.kindOf ? plural : p.resource;
-      // The workload is listed and watched by metadata.name, so a Role limited by resourceNames passes.
+      // A release watches the namespace's workloads of this kind once for all its targets
+      // there (shared watches): list/watch must be allowed for the kind, not one name.
       const allowed = await client.canI(p.verb, p.group, resource, {
         ...(p.subresource ? { subresource: p.subresource } : {}),
-        ...(p.kindOf ? { name: workload.name } : {}),
       });
       if (!allowed)
         missing.push(`${p.verb} ${resource}${p.subresource ? `/${p.subresource}` : ''}${p.group ? `.${p.group}` : ''}`);
