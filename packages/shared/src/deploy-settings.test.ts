@@ -37,6 +37,7 @@ const current: DeploySettings = deploySettingsSchema.parse({
   postCommand: 'echo post',
   batchSize: '25%',
   onFailure: 'continue',
+  parallelism: 7,
   timeoutMinutes: 17,
   strategy: 'rolling-restart',
   kubernetes: { mode: 'restart', rolloutTimeoutSeconds: 120 },
@@ -56,6 +57,7 @@ const OTHER: Record<string, unknown> = {
   postCommand: 'echo other-post',
   batchSize: 3,
   onFailure: 'stop',
+  parallelism: 50,
   timeoutMinutes: 90,
   strategy: 'release',
   'kubernetes.mode': 'image',
@@ -218,5 +220,18 @@ describe('health check', () => {
       { type: 'script' },
     ];
     for (const c of bad) expect(healthCheckSchema.safeParse(c).success, JSON.stringify(c)).toBe(false);
+  });
+});
+
+describe('parallelism (hosts at once)', () => {
+  it('defaults to one window of 20 in one batch, and takes 1-1000 whole hosts', () => {
+    const d = deploySettingsSchema.parse({});
+    expect([d.parallelism, d.batchSize]).toEqual([20, '100%']);
+    for (const bad of [0, -1, 1001, 2.5, '5']) {
+      const r = updateDeploySettingsSchema.safeParse({ parallelism: bad });
+      expect(r.success).toBe(false);
+      expect(r.error?.issues[0]?.path).toEqual(['parallelism']);
+    }
+    expect(updateDeploySettingsSchema.parse({ parallelism: 1000 })).toEqual({ parallelism: 1000 });
   });
 });
