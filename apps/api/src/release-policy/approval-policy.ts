@@ -9,7 +9,7 @@
 import { Injectable } from '@nestjs/common';
 import { RELEASE_AUDIT_ACTIONS } from '@wharf/shared';
 import { PrismaService } from '../prisma/prisma.service.js';
-import type { GateAuditEvent, GateRequest } from './release-gates.js';
+import type { GateAuditEvent, GateRequest } from './gate-types.js';
 
 export interface ApprovalRequirement {
   approvalsRequired: number;

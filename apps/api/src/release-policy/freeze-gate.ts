@@ -6,7 +6,7 @@ import { ForbiddenException, Injectable } from '@nestjs/common';
 import { RELEASE_AUDIT_ACTIONS, roleAtLeast } from '@wharf/shared';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { activeFreeze, describeFreeze, type ActiveFreeze } from './freeze-window-lookup.js';
-import type { GateRequest, GateResult } from './release-gates.js';
+import type { GateRequest, GateResult } from './gate-types.js';
 import { ReleaseRefused } from './release-refused.js';
 
 @Injectable()

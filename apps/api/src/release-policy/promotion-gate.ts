@@ -7,7 +7,7 @@ import { ForbiddenException, Injectable } from '@nestjs/common';
 import { RELEASE_AUDIT_ACTIONS } from '@wharf/shared';
 import type { Environment } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import type { GateRequest, GateResult } from './release-gates.js';
+import type { GateRequest, GateResult } from './gate-types.js';
 import { ReleaseRefused } from './release-refused.js';
 
 export interface PromotionStatus {
