@@ -174,7 +174,10 @@ describe('Kubernetes release through the API and worker', { timeout: 120_000 }, 
   it('releases a new image to 2 Deployments in 2 batches; the detail shows previous image, image and replicas', async () => {
     // v1 is what runs: the release finds it there and checks the rollout is complete.
     expect((await finished((await release(two.envId, 'v1')).id)).state).toBe('succeeded');
-    const d = await finished((await release(two.envId, 'v2')).id);
+    const started = await release(two.envId, 'v2');
+    // The strategy the worker runs, known before any target reported detail.
+    expect(started.strategy).toBe('kubernetes-release');
+    const d = await finished(started.id);
     expect(d.state).toBe('succeeded');
     expect(d.targets.map((x) => [x.targetName, x.batch, x.state])).toEqual([
       ['api', 1, 'succeeded'],
