@@ -71,7 +71,7 @@ describe('deployment page', () => {
           }
         : t,
     );
-    setup({ ...base, targets });
+    setup({ ...base, strategy: 'kubernetes-release', targets });
     expect(await screen.findByRole('heading', { name: 'Workloads' })).toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: 'Hosts' })).not.toBeInTheDocument();
     expect(screen.getByTestId('progress-text')).toHaveTextContent('1 of 3 workloads done');
