@@ -34,6 +34,7 @@ const BASELINE = {
   preCommand: 'echo pre',
   postCommand: 'echo post',
   batchSize: '25%',
+  parallelism: 7,
   onFailure: 'continue',
   timeoutMinutes: 17,
   strategy: 'rolling-restart',
@@ -53,6 +54,7 @@ const OTHER: Record<string, unknown> = {
   preCommand: 'echo other-pre',
   postCommand: 'echo other-post',
   batchSize: 3,
+  parallelism: 1,
   onFailure: 'stop',
   timeoutMinutes: 90,
   strategy: 'release',
@@ -142,6 +144,7 @@ describe('PATCH settings changes only what it names', () => {
       [{ health: { interval: 200 } }, 'health'],
       [{ health: { intervalMs: '200' } }, 'health.intervalMs'],
       [{ batchSize: '0%' }, 'batchSize'],
+      [{ parallelism: 0 }, 'parallelism'],
       [{ keepReleases: null }, 'keepReleases'],
     ] as const) {
       const res = await admin.patch(settingsUrl, body);

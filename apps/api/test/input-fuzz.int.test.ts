@@ -293,6 +293,12 @@ beforeAll(async () => {
     credentialId: cred.id,
     email: member.email,
     version: '1.0.0',
+    // Freeze windows: values the generator cannot derive from a pattern or a refinement.
+    timeZone: 'Asia/Shanghai',
+    startDay: 5,
+    startTime: '18:00',
+    endDay: 1,
+    endTime: '09:00',
   });
 }, 120_000);
 
