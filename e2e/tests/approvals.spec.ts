@@ -4,7 +4,7 @@
 // worker then deploys it to a real sshd + pm2 host, and both see it succeed.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
@@ -125,6 +125,30 @@ test('a production release requested by one maintainer runs only after a second 
   // Nothing left to approve for B.
   await b.goto('/approvals');
   await expect(b.getByTestId('approvals-empty')).toBeVisible();
+
+  // The Releases page tells the whole story: who asked, who approved, what ran, the result.
+  await b.goto(`/projects/${project.slug}/releases`);
+  const release = b.locator(`[data-testid="release-row"][data-id="${id}"]`);
+  await expect(release).toHaveAttribute('data-state', 'succeeded');
+  await expect(release.getByTestId('release-environment')).toHaveText(ENV);
+  await expect(release.getByTestId('release-version')).toContainText(VERSION);
+  await expect(release.getByTestId('release-requester')).toHaveText(alice.email);
+  await expect(release.getByTestId('release-approvers')).toContainText(bob.email);
+  await saveScreenshot(b, 'approvals-releases-page');
+  // ... and its CSV holds the same.
+  const downloading = b.waitForEvent('download');
+  await b.getByTestId('releases-export').click();
+  const csv = (await readFile(await (await downloading).path())).toString('utf8');
+  const header = csv.split('\r\n')[0]!.split(',');
+  const line = csv.split('\r\n').find((l) => l.startsWith(`${id},`));
+  expect(line, csv).toBeDefined();
+  const cell = (name: string) => line!.split(',')[header.indexOf(name)];
+  expect(cell('environment')).toBe(ENV);
+  expect(cell('to version')).toBe(VERSION);
+  expect(cell('requester')).toBe(alice.email);
+  expect(cell('approvers')).toContain(bob.email);
+  expect(cell('result')).toBe('succeeded');
+  expect(line).toContain('checked the changelog');
   await a.context().close();
   await b.context().close();
 });
