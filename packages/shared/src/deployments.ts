@@ -144,7 +144,7 @@ export type LogQuery = z.infer<typeof logQuerySchema>;
 /** Server-side search over one deployment's stored log (for logs too big for the browser). */
 export const logSearchQuerySchema = z.object({
   /** Case-insensitive substring of a line's text. */
-  q: z.string().trim().min(1, 'q must not be empty').max(200, 'q is at most 200 characters'),
+  q: safeText(200, { min: 1 }).refine((q) => q.trim() !== '', 'must not be blank'),
   /** Matches after this seq (paging: pass the previous answer's nextAfterSeq). */
   afterSeq: z.coerce.number().int().min(0).max(SEQ_MAX).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
