@@ -5,14 +5,14 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ArtifactRetention } from '../artifacts/artifact-retention.service.js';
 import { JsonLogger } from '../common/json-logger.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { PeriodicSweep } from './periodic-sweep.js';
 
 /** The first sweep waits this long (or one interval, if shorter), so boot stays quick. */
 const FIRST_SWEEP_DELAY_MS = 30_000;
 
 @Injectable()
 export class RetentionSweeper implements OnModuleDestroy {
-  private timer: NodeJS.Timeout | null = null;
-  private sweeping: Promise<void> | null = null;
+  private readonly periodic = new PeriodicSweep(() => this.tick());
 
   constructor(
     private readonly retention: ArtifactRetention,
@@ -21,24 +21,12 @@ export class RetentionSweeper implements OnModuleDestroy {
   ) {}
 
   start(): void {
-    const everyMs = this.config.WHARF_RETENTION_SWEEP_SECONDS * 1000;
-    const schedule = (ms: number) => {
-      this.timer = setTimeout(() => {
-        this.sweeping = this.tick().finally(() => {
-          this.sweeping = null;
-          if (this.timer) schedule(everyMs);
-        });
-      }, ms);
-      this.timer.unref();
-    };
-    schedule(Math.min(FIRST_SWEEP_DELAY_MS, everyMs));
+    this.periodic.start(FIRST_SWEEP_DELAY_MS, this.config.WHARF_RETENTION_SWEEP_SECONDS * 1000);
   }
 
   /** Stops scheduling and lets a sweep in progress finish (its transactions are short). */
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.sweeping;
+  onModuleDestroy(): Promise<void> {
+    return this.periodic.stop();
   }
 
   private async tick(): Promise<void> {
