@@ -127,6 +127,20 @@ function FreezeStatus({ w }: { w: FreezeWindowView }) {
   );
 }
 
+/** A day of the week (0 = Sunday), its value as the form keeps it: a string. */
+function DaySelect({ id, value, onChange }: { id: string; value: string; onChange: (value: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+      {DAYS.map((n) => (
+        <option key={n} value={String(n)}>
+          {t(`freeze.day.${n}`)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function FreezeWindowForm({ slug, onDone }: { slug: string; onDone: () => void }) {
   const { t } = useI18n();
   const envs = useEnvironments(slug);
@@ -144,7 +158,6 @@ function FreezeWindowForm({ slug, onDone }: { slug: string; onDone: () => void }
     setIssues({});
     create.mutate(r.body, { onSuccess: onDone });
   };
-  const dayName = (n: (typeof DAYS)[number]) => t(`freeze.day.${n}`);
   return (
     <form className="card" onSubmit={submit} data-testid="freeze-form">
       <div className="form-grid">
@@ -197,13 +210,7 @@ function FreezeWindowForm({ slug, onDone }: { slug: string; onDone: () => void }
         {d.kind === 'weekly' ? (
           <>
             <Field id="freeze-start-day" name="startDay" label={t('freeze.startDay')}>
-              <select id="freeze-start-day" value={d.startDay} onChange={(e) => set({ startDay: e.target.value })}>
-                {DAYS.map((n) => (
-                  <option key={n} value={String(n)}>
-                    {dayName(n)}
-                  </option>
-                ))}
-              </select>
+              <DaySelect id="freeze-start-day" value={d.startDay} onChange={(v) => set({ startDay: v })} />
             </Field>
             <TextField
               id="freeze-start-time"
@@ -215,13 +222,7 @@ function FreezeWindowForm({ slug, onDone }: { slug: string; onDone: () => void }
               error={issues.startTime}
             />
             <Field id="freeze-end-day" name="endDay" label={t('freeze.endDay')}>
-              <select id="freeze-end-day" value={d.endDay} onChange={(e) => set({ endDay: e.target.value })}>
-                {DAYS.map((n) => (
-                  <option key={n} value={String(n)}>
-                    {dayName(n)}
-                  </option>
-                ))}
-              </select>
+              <DaySelect id="freeze-end-day" value={d.endDay} onChange={(v) => set({ endDay: v })} />
             </Field>
             <TextField
               id="freeze-end-time"
