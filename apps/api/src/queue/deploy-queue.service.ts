@@ -3,8 +3,10 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DEPLOY_QUEUE, JOBS, type JobName, type JobPayload } from '@wharf/shared';
 import { Queue } from 'bullmq';
+import { JsonLogger } from '../common/json-logger.js';
 import { withTimeout } from '../common/with-timeout.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { closeQueue } from './bounded-close.js';
 import { bullConnection } from './redis-options.js';
 
 /** Longest an enqueue may wait for Redis (e.g. while its first connection is still pending). */
@@ -14,7 +16,10 @@ const ADD_TIMEOUT_MS = 5_000;
 export class DeployQueue implements OnModuleDestroy {
   readonly queue: Queue;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly logger: JsonLogger,
+  ) {
     this.queue = new Queue(DEPLOY_QUEUE, {
       // No offline queue: while Redis is down (restarting) an add fails at once instead of
       // holding the HTTP request until Redis is back; the row is already committed and the
@@ -44,6 +49,6 @@ export class DeployQueue implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.queue.close();
+    await closeQueue(this.queue, this.logger, 'DeployQueue');
   }
 }

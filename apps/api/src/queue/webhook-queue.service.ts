@@ -4,8 +4,10 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { JOBS, WEBHOOK_QUEUE, type JobNameOn, type JobPayload } from '@wharf/shared';
 import { Queue } from 'bullmq';
+import { JsonLogger } from '../common/json-logger.js';
 import { withTimeout } from '../common/with-timeout.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { closeQueue } from './bounded-close.js';
 import { bullConnection } from './redis-options.js';
 
 type WebhookJob = JobNameOn<typeof WEBHOOK_QUEUE>;
@@ -17,7 +19,10 @@ export const WEBHOOK_ENQUEUE_TIMEOUT_MS = 1_000;
 export class WebhookQueue implements OnModuleDestroy {
   readonly queue: Queue;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly logger: JsonLogger,
+  ) {
     // No offline queue: while Redis is down an add fails at once (as for deployments).
     this.queue = new Queue(WEBHOOK_QUEUE, {
       connection: { ...bullConnection(config.REDIS_URL), enableOfflineQueue: false },
@@ -56,6 +61,6 @@ export class WebhookQueue implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.queue.close();
+    await closeQueue(this.queue, this.logger, 'WebhookQueue');
   }
 }

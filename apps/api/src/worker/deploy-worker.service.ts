@@ -5,6 +5,7 @@ import { DEPLOY_QUEUE, JOBS, jobNamesOn, type JobNameOn } from '@wharf/shared';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import { JsonLogger } from '../common/json-logger.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { closeWorker } from '../queue/bounded-close.js';
 import { bullConnection } from '../queue/redis-options.js';
 import { DeploymentRunner } from './deployment-runner.service.js';
 
@@ -63,19 +64,22 @@ export class DeployWorker {
   /** Takes no new jobs, waits for running ones up to the grace period, then stops them. */
   async stop(): Promise<void> {
     if (!this.worker) return;
-    const graceMs = this.config.WHARF_SHUTDOWN_GRACE_SECONDS * 1000;
-    const closing = this.worker.close();
-    const timer = setTimeout(() => {
-      this.logger.event(
-        'warn',
-        'shutdown grace period over; stopping running deployments',
-        { active: this.runner.activeCount },
-        'DeployWorker',
-      );
-      this.runner.abortAll('worker shutting down');
-    }, graceMs);
-    await closing;
-    clearTimeout(timer);
+    await closeWorker(this.worker, {
+      graceMs: this.config.WHARF_SHUTDOWN_GRACE_SECONDS * 1000,
+      onGraceOver: () => {
+        this.logger.event(
+          'warn',
+          'shutdown grace period over; stopping running deployments',
+          { active: this.runner.activeCount },
+          'DeployWorker',
+        );
+        this.runner.abortAll('worker shutting down');
+      },
+      // Aborted deployments still write their end (status, last log lines): give them time.
+      forceMs: 15_000,
+      logger: this.logger,
+      context: 'DeployWorker',
+    });
     this.worker = null;
   }
 }

@@ -10,6 +10,7 @@ import { JsonLogger } from '../common/json-logger.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { NOTIFICATION_ATTEMPTS } from '../notifications/notification-deliverer.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { closeQueue } from '../queue/bounded-close.js';
 import { bullConnection } from '../queue/redis-options.js';
 
 const BATCH = 200;
@@ -41,7 +42,7 @@ export class NotificationRelay implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.queue.close();
+    await closeQueue(this.queue, this.logger, 'NotificationRelay');
   }
 
   async tick(): Promise<void> {

@@ -7,6 +7,7 @@ import { type Job, Worker } from 'bullmq';
 import { JsonLogger } from '../common/json-logger.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { NOTIFICATION_ATTEMPTS, NotificationDeliverer } from '../notifications/notification-deliverer.service.js';
+import { closeWorker } from '../queue/bounded-close.js';
 import { bullConnection } from '../queue/redis-options.js';
 
 /** Sends are network waits, not CPU: several at once. */
@@ -63,7 +64,12 @@ export class NotificationWorker {
   }
 
   async stop(): Promise<void> {
-    await this.worker?.close();
+    if (!this.worker) return;
+    await closeWorker(this.worker, {
+      graceMs: this.config.WHARF_SHUTDOWN_GRACE_SECONDS * 1000,
+      logger: this.logger,
+      context: 'NotificationWorker',
+    });
     this.worker = null;
   }
 }

@@ -6,6 +6,7 @@ import { JOBS, jobNamesOn, WEBHOOK_QUEUE, type JobNameOn } from '@wharf/shared';
 import { type Job, Worker } from 'bullmq';
 import { JsonLogger } from '../common/json-logger.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { closeWorker } from '../queue/bounded-close.js';
 import { bullConnection } from '../queue/redis-options.js';
 import { AutoDeployer } from '../webhooks/auto-deployer.service.js';
 
@@ -63,7 +64,12 @@ export class WebhookWorker {
   }
 
   async stop(): Promise<void> {
-    await this.worker?.close();
+    if (!this.worker) return;
+    await closeWorker(this.worker, {
+      graceMs: this.config.WHARF_SHUTDOWN_GRACE_SECONDS * 1000,
+      logger: this.logger,
+      context: 'WebhookWorker',
+    });
     this.worker = null;
   }
 }
