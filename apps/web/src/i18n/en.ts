@@ -1050,6 +1050,7 @@ export const en = {
   'freeze.day.4': 'Thursday',
   'freeze.day.5': 'Friday',
   'freeze.day.6': 'Saturday',
+  'freeze.editTitle': 'Edit freeze window "{reason}"',
   // Release notifications
   'tab.notifications': 'Notifications',
   'notifications.title': 'Release notifications',

@@ -1012,6 +1012,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'freeze.day.4': '星期四',
   'freeze.day.5': '星期五',
   'freeze.day.6': '星期六',
+  'freeze.editTitle': '编辑冻结窗口“{reason}”',
   // 发布通知
   'tab.notifications': '通知',
   'notifications.title': '发布通知',

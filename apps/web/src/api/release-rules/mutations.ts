@@ -31,6 +31,19 @@ export function useCreateFreezeWindow(slug: string) {
   });
 }
 
+/** Replaces a window (PUT sends the whole window again). */
+export function useUpdateFreezeWindow(slug: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: FreezeWindowBody }) =>
+      api<FreezeWindowView>(`/projects/${seg(slug)}/freeze-windows/${seg(id)}`, { method: 'PUT', body }),
+    onSuccess: async () => {
+      await qc.invalidateQueries({ queryKey: releaseRuleKeys.freezeWindows(slug) });
+      await qc.invalidateQueries({ queryKey: releaseRuleKeys.checks(slug) });
+    },
+  });
+}
+
 export function useDeleteFreezeWindow(slug: string) {
   const qc = useQueryClient();
   return useMutation({

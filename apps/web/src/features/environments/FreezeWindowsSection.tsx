@@ -1,47 +1,42 @@
 // A project's freeze windows: which hold now and which come next, a form to add a weekly or
-// one-off window (for one environment or the whole project), and delete. Maintainers edit;
-// everyone else reads.
+// one-off window (for one environment or the whole project), edit and delete. Maintainers
+// edit; everyone else reads.
 import { formatInZone, weeklyPoint, type FreezeWindowView } from '@wharf/shared';
-import { useState, type FormEvent } from 'react';
-import { useEnvironments } from '../../api/environments/queries';
-import { useCreateFreezeWindow, useDeleteFreezeWindow } from '../../api/release-rules/mutations';
+import { useState } from 'react';
+import { useDeleteFreezeWindow } from '../../api/release-rules/mutations';
 import { useFreezeWindows } from '../../api/release-rules/queries';
 import { Badge } from '../../components/Badge';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { Field, TextField } from '../../components/Field';
 import { QueryView } from '../../components/QueryView';
 import { Section } from '../../components/Section';
 import { useI18n } from '../../i18n/useI18n';
-import { emptyFreezeDraft, freezeBody, type FreezeDraft } from './freeze-window-draft';
-
-const DAYS = [0, 1, 2, 3, 4, 5, 6] as const;
+import { FreezeWindowForm } from './FreezeWindowForm';
 
 export function FreezeWindowsSection({ slug, canEdit }: { slug: string; canEdit: boolean }) {
   const { t } = useI18n();
   const windows = useFreezeWindows(slug);
   const remove = useDeleteFreezeWindow(slug);
-  const [creating, setCreating] = useState(false);
+  /** One form at a time: 'new', or the id of the window being edited. */
+  const [editing, setEditing] = useState<string | null>(null);
+  const toggle = (what: string) => setEditing(editing === what ? null : what);
+  const edited = windows.data?.find((w) => w.id === editing);
   return (
     <Section
       title={t('freeze.title')}
       testId="freeze-windows"
       actions={
         canEdit && (
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={() => setCreating(!creating)}
-            data-testid="freeze-add"
-          >
+          <button type="button" className="btn btn-small" onClick={() => toggle('new')} data-testid="freeze-add">
             {t('freeze.add')}
           </button>
         )
       }
     >
       <p className="muted small">{t('freeze.hint')}</p>
-      {creating && <FreezeWindowForm slug={slug} onDone={() => setCreating(false)} />}
+      {editing === 'new' && <FreezeWindowForm slug={slug} onDone={() => setEditing(null)} />}
+      {edited && <FreezeWindowForm key={edited.id} slug={slug} window={edited} onDone={() => setEditing(null)} />}
       <QueryView
         query={windows}
         isEmpty={(d) => d.length === 0}
@@ -75,6 +70,14 @@ export function FreezeWindowsSection({ slug, canEdit }: { slug: string; canEdit:
                   </td>
                   {canEdit && (
                     <td className="actions-col">
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() => toggle(w.id)}
+                        data-testid="freeze-edit"
+                      >
+                        {t('common.edit')}
+                      </button>{' '}
                       <ConfirmButton
                         testId="freeze-delete"
                         question={t('freeze.deleteConfirm', { reason: w.reason })}
@@ -124,167 +127,5 @@ function FreezeStatus({ w }: { w: FreezeWindowView }) {
     <Badge tone="neutral" testId="freeze-status-over">
       {t('freeze.status.over')}
     </Badge>
-  );
-}
-
-/** A day of the week (0 = Sunday), its value as the form keeps it: a string. */
-function DaySelect({ id, value, onChange }: { id: string; value: string; onChange: (value: string) => void }) {
-  const { t } = useI18n();
-  return (
-    <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-      {DAYS.map((n) => (
-        <option key={n} value={String(n)}>
-          {t(`freeze.day.${n}`)}
-        </option>
-      ))}
-    </select>
-  );
-}
-
-function FreezeWindowForm({ slug, onDone }: { slug: string; onDone: () => void }) {
-  const { t } = useI18n();
-  const envs = useEnvironments(slug);
-  const create = useCreateFreezeWindow(slug);
-  const [d, setD] = useState<FreezeDraft>(emptyFreezeDraft);
-  const [issues, setIssues] = useState<Record<string, string>>({});
-  const set = (patch: Partial<FreezeDraft>) => setD({ ...d, ...patch });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const r = freezeBody(d);
-    if ('issues' in r) {
-      setIssues(r.issues);
-      return;
-    }
-    setIssues({});
-    create.mutate(r.body, { onSuccess: onDone });
-  };
-  return (
-    <form className="card" onSubmit={submit} data-testid="freeze-form">
-      <div className="form-grid">
-        <Field id="freeze-kind" name="kind" label={t('freeze.kind')}>
-          <select
-            id="freeze-kind"
-            value={d.kind}
-            onChange={(e) => set({ kind: e.target.value === 'once' ? 'once' : 'weekly' })}
-            data-testid="freeze-kind"
-          >
-            <option value="weekly">{t('freeze.kind.weekly')}</option>
-            <option value="once">{t('freeze.kind.once')}</option>
-          </select>
-        </Field>
-        <Field id="freeze-scope" name="environmentId" label={t('freeze.scope')}>
-          <select
-            id="freeze-scope"
-            value={d.environmentId}
-            onChange={(e) => set({ environmentId: e.target.value })}
-            data-testid="freeze-scope"
-          >
-            <option value="">{t('freeze.wholeProject')}</option>
-            {(envs.data ?? []).map((env) => (
-              <option key={env.id} value={env.id}>
-                {env.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <TextField
-          id="freeze-reason"
-          name="reason"
-          label={t('freeze.reason')}
-          value={d.reason}
-          onChange={(v) => set({ reason: v })}
-          error={issues.reason}
-          testId="freeze-reason"
-        />
-        <TextField
-          id="freeze-zone"
-          name="timeZone"
-          label={t('freeze.timeZone')}
-          value={d.timeZone}
-          onChange={(v) => set({ timeZone: v })}
-          error={issues.timeZone}
-          hint={t('freeze.timeZoneHint')}
-          mono
-          testId="freeze-zone"
-        />
-        {d.kind === 'weekly' ? (
-          <>
-            <Field id="freeze-start-day" name="startDay" label={t('freeze.startDay')}>
-              <DaySelect id="freeze-start-day" value={d.startDay} onChange={(v) => set({ startDay: v })} />
-            </Field>
-            <TextField
-              id="freeze-start-time"
-              name="startTime"
-              label={t('freeze.startTime')}
-              type="time"
-              value={d.startTime}
-              onChange={(v) => set({ startTime: v })}
-              error={issues.startTime}
-            />
-            <Field id="freeze-end-day" name="endDay" label={t('freeze.endDay')}>
-              <DaySelect id="freeze-end-day" value={d.endDay} onChange={(v) => set({ endDay: v })} />
-            </Field>
-            <TextField
-              id="freeze-end-time"
-              name="endTime"
-              label={t('freeze.endTime')}
-              type="time"
-              value={d.endTime}
-              onChange={(v) => set({ endTime: v })}
-              error={issues.endTime}
-            />
-          </>
-        ) : (
-          <>
-            <TextField
-              id="freeze-starts-at"
-              name="startsAt"
-              label={t('freeze.startsAt')}
-              type="datetime-local"
-              value={d.startsAt}
-              onChange={(v) => set({ startsAt: v })}
-              error={issues.startsAt}
-              hint={t('freeze.localTimeHint')}
-              testId="freeze-starts-at"
-            />
-            <TextField
-              id="freeze-ends-at"
-              name="endsAt"
-              label={t('freeze.endsAt')}
-              type="datetime-local"
-              value={d.endsAt}
-              onChange={(v) => set({ endsAt: v })}
-              error={issues.endsAt}
-              testId="freeze-ends-at"
-            />
-          </>
-        )}
-        <Field id="freeze-auto" name="autoDeploy" label={t('freeze.autoDeploy')}>
-          <select
-            id="freeze-auto"
-            value={d.autoDeploy}
-            onChange={(e) => set({ autoDeploy: e.target.value === 'drop' ? 'drop' : 'wait' })}
-            data-testid="freeze-auto"
-          >
-            <option value="wait">{t('freeze.autoDeploy.wait')}</option>
-            <option value="drop">{t('freeze.autoDeploy.drop')}</option>
-          </select>
-        </Field>
-      </div>
-      <div className="form-actions">
-        <button
-          type="submit"
-          className="btn btn-primary btn-small"
-          disabled={create.isPending}
-          data-testid="freeze-save"
-        >
-          {create.isPending ? t('common.saving') : t('common.save')}
-        </button>
-        <button type="button" className="btn btn-small" onClick={onDone}>
-          {t('common.cancel')}
-        </button>
-      </div>
-      <ErrorNotice error={create.error} testId="freeze-error" />
-    </form>
   );
 }

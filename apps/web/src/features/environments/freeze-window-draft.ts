@@ -1,5 +1,5 @@
 // The freeze window form's draft and its body for the API (validated by the shared schema).
-import { freezeWindowBodySchema, type FreezeWindowBody } from '@wharf/shared';
+import { freezeWindowBodySchema, type FreezeWindowBody, type FreezeWindowView } from '@wharf/shared';
 
 export interface FreezeDraft {
   kind: 'weekly' | 'once';
@@ -32,6 +32,27 @@ export function emptyFreezeDraft(): FreezeDraft {
   };
 }
 
+/** A stored window as the form edits it (one-off times shown in the browser's zone). */
+export function draftFromWindow(w: FreezeWindowView): FreezeDraft {
+  const empty = emptyFreezeDraft();
+  return {
+    ...empty,
+    kind: w.kind,
+    environmentId: w.environmentId ?? '',
+    reason: w.reason,
+    timeZone: w.timeZone,
+    autoDeploy: w.autoDeploy,
+    ...(w.kind === 'weekly'
+      ? {
+          startDay: String(w.startDay ?? empty.startDay),
+          startTime: w.startTime ?? empty.startTime,
+          endDay: String(w.endDay ?? empty.endDay),
+          endTime: w.endTime ?? empty.endTime,
+        }
+      : { startsAt: isoToLocal(w.startsAt), endsAt: isoToLocal(w.endsAt) }),
+  };
+}
+
 /** The body, or the issues by field path (the shared schema's messages). */
 export function freezeBody(d: FreezeDraft): { body: FreezeWindowBody } | { issues: Record<string, string> } {
   const common = {
@@ -61,4 +82,13 @@ export function freezeBody(d: FreezeDraft): { body: FreezeWindowBody } | { issue
 function localToIso(v: string): string {
   const d = new Date(v);
   return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+}
+
+/** An instant as a datetime-local value (YYYY-MM-DDTHH:MM) in the browser's zone. */
+function isoToLocal(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
