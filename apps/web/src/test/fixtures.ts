@@ -1,4 +1,11 @@
-import type { DeploymentView, EnvironmentStatusView, EnvironmentView, MeView, ProjectView } from '@wharf/shared';
+import type {
+  ArtifactView,
+  DeploymentView,
+  EnvironmentStatusView,
+  EnvironmentView,
+  MeView,
+  ProjectView,
+} from '@wharf/shared';
 
 export const adminMe: MeView = {
   id: '00000000-0000-4000-8000-000000000001',
@@ -100,3 +107,25 @@ export const ENV_RULE_DEFAULTS: Pick<EnvironmentView, 'logRetentionDays' | 'appr
   approvalRule: { approvalsRequired: 0, approverUserIds: [], approvalTtlMinutes: 1440 },
   promoteFromId: null,
 };
+
+/** A tarball artifact as the API lists it; tests override what they look at. */
+export function artifactView(version: string, extra: Partial<ArtifactView> = {}): ArtifactView {
+  return {
+    id: `a-${version}`,
+    version,
+    kind: 'tarball',
+    sha256: 'ab'.repeat(32),
+    sizeBytes: 1000,
+    imageRef: null,
+    imageDigest: null,
+    hasNodeModules: false,
+    gitRef: 'main',
+    commitSha: null,
+    commitMessage: null,
+    commitAuthor: null,
+    uploadedBy: 'ci',
+    deleted: null,
+    createdAt: '2025-06-01T10:00:00.000Z',
+    ...extra,
+  };
+}

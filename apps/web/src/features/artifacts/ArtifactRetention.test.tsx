@@ -3,27 +3,16 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { errorResponse, installFakeApi, json, type Handler } from '../../test/fake-api';
-import { adminMe, project, viewerMe } from '../../test/fixtures';
+import { adminMe, artifactView, project, viewerMe } from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
-const artifact = (version: string, extra: Partial<ArtifactView> = {}): ArtifactView => ({
-  id: `a-${version}`,
-  version,
-  kind: 'tarball',
-  sha256: 'ab'.repeat(32),
-  sizeBytes: 1_048_576,
-  imageRef: null,
-  imageDigest: null,
-  hasNodeModules: false,
-  gitRef: 'main',
-  commitSha: null,
-  commitMessage: null,
-  commitAuthor: null,
-  uploadedBy: 'token:ci',
-  createdAt: new Date(Date.now() - 3_600_000).toISOString(),
-  deleted: null,
-  ...extra,
-});
+const artifact = (version: string, extra: Partial<ArtifactView> = {}) =>
+  artifactView(version, {
+    sizeBytes: 1_048_576,
+    uploadedBy: 'token:ci',
+    createdAt: new Date(Date.now() - 3_600_000).toISOString(),
+    ...extra,
+  });
 
 const retention = (extra: Partial<ArtifactRetentionView['settings']> = {}): ArtifactRetentionView => ({
   settings: { keepNewest: null, keepDeployedDays: null, ...extra },

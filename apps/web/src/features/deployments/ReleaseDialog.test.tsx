@@ -1,29 +1,20 @@
-import type { ArtifactView } from '@wharf/shared';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { errorResponse, installFakeApi, json, type Handler } from '../../test/fake-api';
 import { fakeLiveFactory } from '../../test/fake-live';
-import { adminMe, DEPLOYMENT_ID, deploymentView, envStatus, project, viewerMe } from '../../test/fixtures';
+import {
+  adminMe,
+  artifactView,
+  DEPLOYMENT_ID,
+  deploymentView,
+  envStatus,
+  project,
+  viewerMe,
+} from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
-const artifact = (version: string): ArtifactView => ({
-  id: `a-${version}`,
-  version,
-  kind: 'tarball',
-  sha256: 'ab'.repeat(32),
-  sizeBytes: 1000,
-  imageRef: null,
-  imageDigest: null,
-  hasNodeModules: false,
-  gitRef: 'main',
-  commitSha: null,
-  commitMessage: null,
-  commitAuthor: null,
-  uploadedBy: 'ci',
-  deleted: null,
-  createdAt: '2025-06-01T10:00:00.000Z',
-});
+const artifact = (version: string) => artifactView(version);
 
 const statuses = [
   envStatus('staging', {

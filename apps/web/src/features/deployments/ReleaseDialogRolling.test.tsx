@@ -1,34 +1,12 @@
-import {
-  DEFAULT_DEPLOY_SETTINGS,
-  type ArtifactView,
-  type DeploySettings,
-  type TargetKind,
-  type TargetView,
-} from '@wharf/shared';
+import { DEFAULT_DEPLOY_SETTINGS, type DeploySettings, type TargetKind, type TargetView } from '@wharf/shared';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { installFakeApi, json, type Handler } from '../../test/fake-api';
-import { adminMe, envStatus, project } from '../../test/fixtures';
+import { adminMe, artifactView, envStatus, project } from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
-const artifact: ArtifactView = {
-  id: 'a-1.3.0',
-  version: '1.3.0',
-  kind: 'tarball',
-  sha256: 'ab'.repeat(32),
-  sizeBytes: 1000,
-  imageRef: null,
-  imageDigest: null,
-  hasNodeModules: false,
-  gitRef: 'main',
-  commitSha: null,
-  commitMessage: null,
-  commitAuthor: null,
-  uploadedBy: 'ci',
-  deleted: null,
-  createdAt: '2025-06-01T10:00:00.000Z',
-};
+const artifact = artifactView('1.3.0');
 
 const settingsWith = (patch: Partial<DeploySettings> = {}): DeploySettings => ({
   ...(structuredClone(DEFAULT_DEPLOY_SETTINGS) as unknown as DeploySettings),

@@ -1,29 +1,21 @@
-import type { ArtifactView, ReleaseCheckView } from '@wharf/shared';
+import type { ReleaseCheckView } from '@wharf/shared';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { installFakeApi, json } from '../../test/fake-api';
 import { fakeLiveFactory } from '../../test/fake-live';
-import { adminMe, DEPLOYMENT_ID, deploymentView, envStatus, project, viewerMe } from '../../test/fixtures';
+import {
+  adminMe,
+  artifactView,
+  DEPLOYMENT_ID,
+  deploymentView,
+  envStatus,
+  project,
+  viewerMe,
+} from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
-const artifact: ArtifactView = {
-  id: 'a-2.0.0',
-  version: '2.0.0',
-  kind: 'tarball',
-  sha256: 'ab'.repeat(32),
-  sizeBytes: 1000,
-  imageRef: null,
-  imageDigest: null,
-  hasNodeModules: false,
-  gitRef: 'main',
-  commitSha: null,
-  commitMessage: null,
-  commitAuthor: null,
-  uploadedBy: 'ci',
-  deleted: null,
-  createdAt: '2025-06-01T10:00:00.000Z',
-};
+const artifact = artifactView('2.0.0');
 
 function check(extra: { promotionMet?: boolean | null; mayOverride?: boolean; frozen?: boolean; approvals?: number }) {
   const c: ReleaseCheckView = {

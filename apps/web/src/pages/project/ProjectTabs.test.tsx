@@ -3,7 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { errorResponse, installFakeApi, json, type Handler } from '../../test/fake-api';
-import { adminMe, ENV_RULE_DEFAULTS, project, viewerMe } from '../../test/fixtures';
+import { adminMe, artifactView, ENV_RULE_DEFAULTS, project, viewerMe } from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
 const env = (name: string, position: number, isProtected = false): EnvironmentView => ({
@@ -15,24 +15,16 @@ const env = (name: string, position: number, isProtected = false): EnvironmentVi
   createdAt: '2025-01-03T00:00:00.000Z',
 });
 
-const artifact = (version: string, extra: Partial<ArtifactView> = {}): ArtifactView => ({
-  id: `a-${version}`,
-  version,
-  kind: 'tarball',
-  sha256: 'ab'.repeat(32),
-  sizeBytes: 2_500_000,
-  imageRef: null,
-  imageDigest: null,
-  hasNodeModules: false,
-  gitRef: 'main',
-  commitSha: '0123456789abcdef0123456789abcdef01234567',
-  commitMessage: 'Fix checkout\n\nlong body',
-  commitAuthor: 'dev',
-  uploadedBy: 'ci:gitlab',
-  createdAt: new Date(Date.now() - 3_600_000).toISOString(),
-  deleted: null,
-  ...extra,
-});
+const artifact = (version: string, extra: Partial<ArtifactView> = {}) =>
+  artifactView(version, {
+    sizeBytes: 2_500_000,
+    commitSha: '0123456789abcdef0123456789abcdef01234567',
+    commitMessage: 'Fix checkout\n\nlong body',
+    commitAuthor: 'dev',
+    uploadedBy: 'ci:gitlab',
+    createdAt: new Date(Date.now() - 3_600_000).toISOString(),
+    ...extra,
+  });
 
 function asMaintainer(routes: Record<string, Handler>) {
   return installFakeApi({
