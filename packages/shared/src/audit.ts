@@ -78,6 +78,7 @@ const VERBS: Record<string, string> = {
   'deployment.failed': 'finished deployment (failed)',
   'deployment.cancelled': 'finished deployment (cancelled)',
   'deployment.cancel_requested': 'asked to cancel deployment',
+  'deployment.withdrawn': 'withdrew a release waiting for approval',
   'deployment.logs_pruned': 'removed release logs past their retention',
   'environment.log_retention_updated': 'changed log retention of environment',
   'auto_deploy_rule.created': 'created an auto-deploy rule',

@@ -23,6 +23,8 @@ export const RELEASE_AUDIT_ACTIONS = {
   approved: 'deployment.approved',
   rejected: 'deployment.rejected',
   approvalExpired: 'deployment.approval_expired',
+  /** Its requester (or a maintainer) withdrew it while it waited: nothing was released. */
+  withdrawn: 'deployment.withdrawn',
   promotionOverridden: 'deployment.promotion_overridden',
   freezeOverridden: 'deployment.freeze_overridden',
 } as const;

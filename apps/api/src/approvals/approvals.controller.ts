@@ -1,5 +1,5 @@
 // Approvals: an environment's rule, approve/reject a waiting release, and the releases the
-// signed-in person may approve. Deciding takes a signed-in person: CI tokens never approve.
+// signed-in person may approve or has asked for. Deciding takes a signed-in person: CI tokens never approve.
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -73,5 +73,14 @@ export class ApprovalsController {
   @ApiOperation({ summary: 'Releases across projects waiting for an approval the signed-in person may give' })
   waiting(@Ctx() ctx: RequestContext): Promise<DeploymentView[]> {
     return this.approvals.waitingFor(userActor(ctx));
+  }
+
+  @Get('approvals/requested')
+  @SignedIn()
+  @ApiOperation({
+    summary: "The signed-in person's own releases waiting for approval (they may withdraw them: POST .../cancel)",
+  })
+  requested(@Ctx() ctx: RequestContext): Promise<DeploymentView[]> {
+    return this.approvals.requestedBy(userActor(ctx));
   }
 }

@@ -223,6 +223,25 @@ export class ApprovalsService {
     return rows.map(toDeploymentView);
   }
 
+  /**
+   * The signed-in person's own releases still waiting for approval, across the projects they
+   * belong to (admins: all), soonest to expire first: what they may withdraw.
+   */
+  async requestedBy(me: UserActor): Promise<DeploymentView[]> {
+    const rows = await this.prisma.deployment.findMany({
+      where: {
+        state: 'awaiting_approval',
+        actorUserId: me.id,
+        approvalExpiresAt: { gt: new Date() },
+        ...(me.isAdmin ? {} : { project: { memberships: { some: { userId: me.id } } } }),
+      },
+      orderBy: [{ approvalExpiresAt: 'asc' }, { id: 'asc' }],
+      take: 200,
+      include: deploymentViewInclude,
+    });
+    return rows.map(toDeploymentView);
+  }
+
   private async view(id: string): Promise<DeploymentView> {
     const d = await this.prisma.deployment.findUniqueOrThrow({ where: { id }, include: deploymentViewInclude });
     return toDeploymentView(d);

@@ -11,6 +11,7 @@ import {
 import {
   encodeTimeIdCursor,
   readDeploySettings,
+  RELEASE_AUDIT_ACTIONS,
   roleAtLeast,
   tokenMayReleaseTo,
   type CreateDeploymentBody,
@@ -196,10 +197,18 @@ export class DeploymentsService {
     // No typed name, though: a cancel is often urgent, and it starts nothing new.
     this.assertRoleFor(ctx, d.environment, 'cancelling a release there');
     const by = actorLabel(ctx.actor);
-    // A queued one (or one still waiting for approval: its requester withdraws it) is
-    // cancelled right here; a running one is asked to stop by its worker.
+    if (d.state === 'awaiting_approval') {
+      this.assertMayWithdraw(ctx, d);
+      if (await this.withdrawWaiting(ctx, d.id, d.actorUserId, by)) {
+        await this.events.statusChanged(d.id);
+        return this.view(d.id);
+      }
+      // Decided meanwhile: approved (now queued, cancelled below like any queued one),
+      // rejected or expired (refused below as already finished).
+    }
+    // A queued one is cancelled right here; a running one is asked to stop by its worker.
     const fromQueue = await this.prisma.deployment.updateMany({
-      where: { id: d.id, state: { in: ['queued', 'awaiting_approval'] } },
+      where: { id: d.id, state: 'queued' },
       data: {
         state: 'cancelled',
         finishedAt: new Date(),
@@ -335,6 +344,60 @@ export class DeploymentsService {
         issues: [{ path: 'confirm', message: `type "${environment.name}" to confirm` }],
       });
     }
+  }
+
+  /**
+   * A release waiting for approval is its requester's to withdraw; besides them only a
+   * maintainer (admins count as maintainers) may, so one deployer cannot drop another's request.
+   */
+  private assertMayWithdraw(ctx: ProjectCtx, d: { actorUserId: string | null }): void {
+    const isRequester = ctx.actor.type === 'user' && d.actorUserId !== null && ctx.actor.id === d.actorUserId;
+    if (!isRequester && !roleAtLeast(ctx.role, 'maintainer')) {
+      throw new ForbiddenException('only its requester or a maintainer may withdraw a release waiting for approval');
+    }
+  }
+
+  /**
+   * Withdraws a release still waiting for approval: it was never queued and holds no lock, so
+   * marking it cancelled (if nobody decided it first) is all it takes; audited in the same
+   * transaction. False when it no longer waits.
+   */
+  private async withdrawWaiting(ctx: ProjectCtx, id: string, requesterId: string | null, by: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const now = new Date();
+      const withdrawn = await tx.deployment.updateMany({
+        where: { id, state: 'awaiting_approval' },
+        data: {
+          state: 'cancelled',
+          finishedAt: now,
+          cancelRequestedAt: now,
+          cancelRequestedBy: by,
+          error: `withdrawn by ${by}`,
+        },
+      });
+      if (withdrawn.count === 0) return false;
+      await tx.deploymentTarget.updateMany({
+        where: { deploymentId: id, state: 'pending' },
+        data: { state: 'cancelled' },
+      });
+      const approvals = await tx.deploymentApproval.count({ where: { deploymentId: id, decision: 'approved' } });
+      await this.audit.record(
+        ctx,
+        {
+          action: RELEASE_AUDIT_ACTIONS.withdrawn,
+          subjectType: 'deployment',
+          subjectId: id,
+          projectId: ctx.project.id,
+          data: {
+            by,
+            byRequester: ctx.actor.type === 'user' && ctx.actor.id === requesterId,
+            approvalsReceived: approvals,
+          },
+        },
+        tx,
+      );
+      return true;
+    });
   }
 
   /**

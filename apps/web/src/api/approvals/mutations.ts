@@ -23,6 +23,26 @@ export function useDecideApproval(slug: string) {
   });
 }
 
+/**
+ * Withdraws a release waiting for approval (its requester, a maintainer or an admin): the
+ * cancel route, which for a waiting release releases nothing. Takes the slug per call, as the
+ * Approvals page lists releases of several projects.
+ */
+export function useWithdrawRelease() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ slug, id }: { slug: string; id: string }) =>
+      api<DeploymentView>(`/projects/${seg(slug)}/deployments/${seg(id)}/cancel`, { method: 'POST' }),
+    onSuccess: (view, { slug }) => {
+      qc.setQueryData(deploymentKeys.detail(slug, view.id), view);
+      void qc.invalidateQueries({ queryKey: deploymentKeys.lists(slug) });
+      void qc.invalidateQueries({ queryKey: deploymentKeys.environmentStatus(slug) });
+      void qc.invalidateQueries({ queryKey: approvalKeys.queue() });
+      void qc.invalidateQueries({ queryKey: approvalKeys.requested() });
+    },
+  });
+}
+
 /** An environment's approval rule (maintainers). */
 export function useSetApprovalRule(slug: string, envId: string) {
   const qc = useQueryClient();

@@ -13,3 +13,12 @@ export function useApprovalQueue() {
     refetchInterval: QUEUE_POLL_MS,
   });
 }
+
+/** The signed-in person's own releases waiting for approval (they may withdraw them). */
+export function useRequestedApprovals() {
+  return useQuery({
+    queryKey: approvalKeys.requested(),
+    queryFn: ({ signal }) => api<DeploymentView[]>('/approvals/requested', { signal }),
+    refetchInterval: QUEUE_POLL_MS,
+  });
+}

@@ -1,5 +1,5 @@
-import type { DeploymentApprovalView, DeploymentView, MeView } from '@wharf/shared';
-import { screen, within } from '@testing-library/react';
+import type { DeploymentApprovalView, DeploymentView, MeView, ProjectRole } from '@wharf/shared';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { installFakeApi, json } from '../../test/fake-api';
@@ -45,19 +45,23 @@ function waiting(approval: Partial<DeploymentApprovalView> = {}): DeploymentView
   });
 }
 
-function setup(me: MeView, view: DeploymentView) {
+function setup(me: MeView, view: DeploymentView, role: ProjectRole = 'maintainer', locale: 'en' | 'zh-CN' = 'en') {
   let current = view;
   const api = installFakeApi({
     'GET /api/v1/auth/me': () => json(me),
-    'GET /api/v1/projects/shop': () => json(project('maintainer')),
+    'GET /api/v1/projects/shop': () => json(project(role)),
     'GET /api/v1/projects/shop/environment-status': () => json([envStatus('production')]),
     [`GET ${API}`]: () => json(current),
     [`POST ${API}/approve`]: () => {
       current = { ...waiting({ received: 2, approvedAt: new Date().toISOString() }), state: 'queued' };
       return json(current);
     },
+    [`POST ${API}/cancel`]: () => {
+      current = { ...current, state: 'cancelled', error: `withdrawn by ${me.email}` };
+      return json(current);
+    },
   });
-  renderApp(`/projects/shop/deployments/${DEPLOYMENT_ID}`, { live: fakeLiveFactory().factory });
+  renderApp(`/projects/shop/deployments/${DEPLOYMENT_ID}`, { live: fakeLiveFactory().factory, locale });
   return api;
 }
 
@@ -97,5 +101,32 @@ describe('approval panel', () => {
     setup(approver, waiting({ approverUserIds: ['00000000-0000-4000-8000-00000000000c'] }));
     expect(await screen.findByTestId('approval-blocked')).toHaveAttribute('data-reason', 'not_approver');
     expect(screen.queryByTestId('approval-approve')).not.toBeInTheDocument();
+  });
+
+  it('lets the requester withdraw it (even as a deployer), after asking', async () => {
+    const { calls } = setup(requester, waiting(), 'deployer');
+    const withdraw = await screen.findByTestId('approval-withdraw');
+    expect(withdraw).toHaveTextContent('A withdrawn release is never deployed');
+    await userEvent.click(within(withdraw).getByTestId('withdraw-release'));
+    expect(withdraw).toHaveTextContent('Withdraw the release of 1.3.0 to production? Nothing is deployed.');
+    expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
+    await userEvent.click(within(withdraw).getByTestId('confirm-yes'));
+    await waitFor(() => expect(screen.getByTestId('approval-panel')).toHaveAttribute('data-state', 'cancelled'));
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.path)).toEqual([`${API}/cancel`]);
+    expect(screen.queryByTestId('approval-withdraw')).not.toBeInTheDocument();
+  });
+
+  it('offers Withdraw to a maintainer who did not ask for it, but not to another deployer', async () => {
+    setup(approver, waiting());
+    expect(await screen.findByTestId('approval-withdraw')).toBeInTheDocument();
+    cleanup();
+    setup(approver, waiting(), 'deployer');
+    expect(await screen.findByTestId('approval-panel')).toBeInTheDocument();
+    expect(screen.queryByTestId('approval-withdraw')).not.toBeInTheDocument();
+  });
+
+  it('says Withdraw in Chinese too', async () => {
+    setup(requester, waiting(), 'deployer', 'zh-CN');
+    expect(await screen.findByTestId('withdraw-release')).toHaveTextContent('撤回');
   });
 });

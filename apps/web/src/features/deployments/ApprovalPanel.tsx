@@ -1,6 +1,7 @@
 // A release's approvals: how many it needs and has, who decided what and why, when it
 // expires, and Approve / Reject for the people who may decide. The requester sees why there
-// is no button for them. The API decides for real; this only explains.
+// is no button for them, and Withdraw (as do maintainers and admins). The API decides for
+// real; this only explains.
 import { approvalBlocker, type DeploymentView, type MeView, type ProjectRole } from '@wharf/shared';
 import { useEffect, useState } from 'react';
 import { useDecideApproval } from '../../api/approvals/mutations';
@@ -8,6 +9,7 @@ import { Badge } from '../../components/Badge';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { TimeAgo } from '../../components/TimeAgo';
 import { useI18n } from '../../i18n/useI18n';
+import { mayWithdraw, WithdrawButton } from './WithdrawButton';
 
 /** Re-renders every `ms` so a countdown moves. */
 function useNow(ms: number): number {
@@ -89,6 +91,12 @@ export function ApprovalPanel({
             </li>
           ))}
         </ul>
+      )}
+      {mayWithdraw(deployment, me, role) && (
+        <div className="form-actions" data-testid="approval-withdraw">
+          <span className="muted small">{t('withdraw.hint')}</span>
+          <WithdrawButton slug={slug} deployment={deployment} />
+        </div>
       )}
       {waiting && blocker !== null && (
         <div className="alert alert-info" data-testid="approval-blocked" data-reason={blocker}>
