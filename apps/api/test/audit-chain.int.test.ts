@@ -22,6 +22,9 @@ interface Verify {
 async function verify(): Promise<Verify> {
   const res = await admin.get('/api/v1/audit/verify');
   expect(res.status, JSON.stringify(res.body)).toBe(200);
+  // The same walk cut into ranges of 4 events over 3 worker threads must give the same answer.
+  const split = await t.app.get(AuditService).verify({ rangeSize: 4, workers: 3 });
+  expect(JSON.parse(JSON.stringify(split))).toEqual(res.body);
   return res.body as Verify;
 }
 

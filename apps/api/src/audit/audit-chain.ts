@@ -3,6 +3,9 @@
 // the event's own fields. Someone with only database access cannot alter, remove or insert an
 // event without breaking the chain at that point, and Verify names the first such event.
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { canonicalJson, chainHasher, chainText } from './audit-chain-hasher.js';
+
+export { canonicalJson, chainHasher };
 
 /** The fields an event's hash covers: everything a reader relies on. */
 export interface ChainedFields {
@@ -24,35 +27,11 @@ export function auditChainKey(secretKeyBase64: string): Buffer {
   return Buffer.from(hkdfSync('sha256', Buffer.from(secretKeyBase64, 'base64'), '', 'wharf audit chain v1', 32));
 }
 
-/** JSON with object keys sorted, so the same value always gives the same text (jsonb reorders keys). */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
+/** HMAC-SHA256 over the previous event's hash and the event's canonical text (what writers store). */
 export function chainHash(key: Buffer, previous: Uint8Array | null, e: ChainedFields): Buffer {
-  const fields = [
-    e.seq.toString(),
-    typeof e.at === 'string' ? e.at : e.at.toISOString(),
-    e.actorUserId,
-    e.actorTokenId,
-    e.actorLabel,
-    e.action,
-    e.subjectType,
-    e.subjectId,
-    e.projectId,
-    e.ip,
-    canonicalJson(e.data),
-  ];
   return createHmac('sha256', key)
     .update(previous ?? Buffer.alloc(0))
-    .update(canonicalJson(fields))
+    .update(chainText(e))
     .digest();
 }
 
@@ -78,9 +57,19 @@ export interface ChainedRow extends ChainedFields {
 export class ChainWalker {
   private previous: Uint8Array | null = null;
   private lastSeq = 0n;
+  private readonly hash: ReturnType<typeof chainHasher>;
   checked = 0;
 
-  constructor(private readonly key: Buffer) {}
+  constructor(key: Buffer) {
+    this.hash = chainHasher(key);
+  }
+
+  /** Continues a walk after the given event (Verify checks ranges of the chain in parallel). */
+  resumeAfter(last: { seq: bigint; hash: Uint8Array | null }): this {
+    this.lastSeq = last.seq;
+    this.previous = last.hash;
+    return this;
+  }
 
   check(row: ChainedRow): ChainProblem | null {
     const expectedSeq = this.lastSeq + 1n;
@@ -92,7 +81,7 @@ export class ChainWalker {
         message: `events ${expectedSeq}${row.seq - 1n > expectedSeq ? `–${row.seq - 1n}` : ''} of the chain are missing before event ${row.id}`,
       };
     }
-    const expected = chainHash(this.key, this.previous, row);
+    const expected = this.hash(this.previous, row);
     if (!row.hash || row.hash.length !== expected.length || !timingSafeEqual(row.hash, expected)) {
       return {
         kind: 'altered',

@@ -15,8 +15,8 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { actorLabel, type RequestContext } from '../common/request-context.js';
 import { enqueueReleaseNotifications } from './notification-outbox.js';
-import { auditChainKey, chainHash, ChainWalker, type ChainedFields } from './audit-chain.js';
-import { readChain } from './audit-chain-reader.js';
+import { auditChainKey, chainHash, type ChainedFields } from './audit-chain.js';
+import { verifyChainInParallel } from './audit-chain-verifier.js';
 
 export type ScopedAuditFilter = AuditFilter & { projectId?: string };
 
@@ -93,12 +93,15 @@ interface HeadRow {
 @Injectable()
 export class AuditService {
   private readonly chainKey: Buffer;
+  /** Verify's worker threads open their own connections. */
+  private readonly databaseUrl: string;
 
   constructor(
     private readonly prisma: PrismaService,
-    @Inject(APP_CONFIG) config: Pick<AppConfig, 'WHARF_SECRET_KEY'>,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'WHARF_SECRET_KEY' | 'DATABASE_URL'>,
   ) {
     this.chainKey = auditChainKey(config.WHARF_SECRET_KEY);
+    this.databaseUrl = config.DATABASE_URL;
   }
 
   /** Records an event; pass the transaction client to commit it with the change it describes. */
@@ -146,8 +149,12 @@ export class AuditService {
     await enqueueReleaseNotifications(tx, created.id, entry);
   }
 
-  /** Walks the whole chain and reports the first event altered, removed or inserted behind Wharf's back. */
-  async verify(): Promise<AuditVerifyView> {
+  /**
+   * Walks the whole chain and reports the first event altered, removed or inserted behind
+   * Wharf's back. `ranges` sets how the walk is split across worker threads (tests use small
+   * ranges to check that splitting never changes the answer).
+   */
+  async verify(ranges: { rangeSize?: number; workers?: number } = {}): Promise<AuditVerifyView> {
     const [head] = await this.prisma.$queryRaw<HeadRow[]>`
       SELECT "seq", "hash", "startsAfterId" FROM "AuditChainHead" WHERE "id" = 1`;
     if (!head) throw new Error('the audit chain head is missing: run the database migrations');
@@ -174,14 +181,13 @@ export class AuditService {
         0,
       );
     }
-    const walker = new ChainWalker(this.chainKey);
-    for await (const rows of readChain(this.prisma.pool)) {
-      for (const r of rows) {
-        const problem = walker.check(r);
-        if (problem) return result(problem, walker.checked);
-      }
-    }
-    return result(walker.end(head), walker.checked);
+    const { checked, problem } = await verifyChainInParallel({
+      databaseUrl: this.databaseUrl,
+      key: this.chainKey,
+      head,
+      ...ranges,
+    });
+    return result(problem, checked);
   }
 
   async list(filter: ScopedAuditFilter, limit: number, cursor?: bigint): Promise<Page<AuditEventView>> {
