@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { writeAll } from './tarball-receiver.js';
+import { BackgroundFlusher, writeAll } from './tarball-receiver.js';
 
 /** A file handle whose writev takes at most `max` bytes per call, as a kernel may. */
 function shortWriter(max: number): { handle: FileHandle; written: () => Buffer; calls: () => number } {
@@ -36,5 +36,53 @@ describe('writeAll', () => {
     await writeAll(w.handle, [Buffer.alloc(1000, 1), Buffer.alloc(24, 2)]);
     expect(w.written().length).toBe(1024);
     expect(w.calls()).toBe(1);
+  });
+});
+
+/** A file handle whose datasync waits until released, counting the calls. */
+function slowSyncer(datasyncError?: Error) {
+  const calls = { datasync: 0, sync: 0 };
+  const releases: (() => void)[] = [];
+  const handle = {
+    datasync: () => {
+      calls.datasync++;
+      return new Promise<void>((resolve, reject) =>
+        releases.push(() => (datasyncError ? reject(datasyncError) : resolve())),
+      );
+    },
+    sync: () => {
+      calls.sync++;
+      return Promise.resolve();
+    },
+  };
+  return { handle, calls, release: () => releases.shift()?.() };
+}
+
+describe('BackgroundFlusher', () => {
+  it('starts a flush every N bytes written, never two at once, and fsyncs at the end', async () => {
+    const s = slowSyncer();
+    const flusher = new BackgroundFlusher(s.handle, 100);
+    flusher.wrote(60);
+    expect(s.calls.datasync).toBe(0);
+    flusher.wrote(60); // 120 >= 100: a flush starts
+    expect(s.calls.datasync).toBe(1);
+    flusher.wrote(500); // one is still running: no second one
+    expect(s.calls.datasync).toBe(1);
+    const finished = flusher.finish();
+    await Promise.resolve();
+    expect(s.calls.sync).toBe(0); // the final fsync waits for the running flush
+    s.release();
+    await finished;
+    expect(s.calls.sync).toBe(1);
+  });
+
+  it('reports a background flush error at finish (the kernel reports it only once)', async () => {
+    const s = slowSyncer(new Error('EIO: i/o error, fdatasync'));
+    const flusher = new BackgroundFlusher(s.handle, 10);
+    flusher.wrote(10);
+    s.release();
+    await flusher.settled();
+    await expect(flusher.finish()).rejects.toThrow('EIO');
+    expect(s.calls.sync).toBe(1);
   });
 });

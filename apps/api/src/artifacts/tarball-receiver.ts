@@ -1,8 +1,11 @@
-// Reads an upload stream once and tees every chunk to a byte counter (the size cap, enforced
-// as bytes arrive), sha256, the temp file and the tarball inspector. Chunks are handed on in
-// batches of about 1 MiB, and the next batch is hashed on this thread while the previous one
-// is still being written and gunzipped on libuv's pool, so both cores work. At most two
-// batches are held, so memory stays flat whatever the upload size.
+// Reads an upload stream once and tees it to a byte counter (the size cap, enforced as bytes
+// arrive), sha256, the temp file and the tarball inspector. Chunks are joined into ~1 MiB
+// batches: one write and one gunzip call per batch (a 64 KiB chunk each cost a round trip
+// to libuv's pool). Writing and inspecting run on the pool as two ordered chains that may
+// lag the reader by a few batches, so the socket, sha256 (this thread), gunzip and the disk
+// all work at once; at most MAX_BATCHES_IN_FLIGHT batches are held, so memory stays flat
+// whatever the upload size. The file is flushed to disk in the background as it grows, so
+// the final fsync does not wait for the whole upload's writeback.
 import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -47,22 +50,39 @@ export async function receiveTarball(
   const handle = await open(tempPath, 'wx', 0o600);
   const hash = createHash('sha256');
   const inspector = new TarballInspector({ maxUnpackedBytes: limits.maxUnpackedBytes });
+  const flusher = new BackgroundFlusher(handle);
   let sizeBytes = 0;
   let batch: Buffer[] = [];
   let batchBytes = 0;
-  let inFlight: Promise<void> = Promise.resolve();
-  /** Waits for the previous batch, then starts writing and inspecting this one. */
+  // The two chains: each batch is written (and inspected) after the one before it.
+  let written: Promise<void> = Promise.resolve();
+  let inspected: Promise<void> = Promise.resolve();
+  /** One entry per batch not yet both written and inspected, oldest first. */
+  const inFlight: Promise<void>[] = [];
+  /** The first write or inspection failure, checked as each chunk arrives (fail fast). */
+  let failure: unknown = null;
+  const noteFailure = (err: unknown) => {
+    failure ??= err;
+  };
   const handOn = async (): Promise<void> => {
-    const chunks = batch;
+    if (batchBytes === 0) return;
+    const buf = batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchBytes);
     batch = [];
     batchBytes = 0;
-    await inFlight;
-    inFlight = Promise.all([writeAll(handle, chunks), inspectAll(inspector, chunks)]).then(() => undefined);
-    // Observed here so a failure is never unhandled while the next batch is being read.
-    inFlight.catch(() => undefined);
+    written = written.then(async () => {
+      await writeAll(handle, [buf]);
+      flusher.wrote(buf.length);
+    });
+    inspected = inspected.then(() => inspector.write(buf));
+    const both = Promise.all([written, inspected]).then(() => undefined);
+    // Observed at once, so a failure is never unhandled while later batches are read.
+    both.catch(noteFailure);
+    inFlight.push(both);
+    if (inFlight.length >= MAX_BATCHES_IN_FLIGHT) await inFlight.shift();
   };
   try {
     for await (const chunk of chunksOf(source)) {
+      if (failure) throw failure;
       sizeBytes += chunk.length;
       if (sizeBytes > limits.maxBytes) throw new UploadTooLargeError(limits.maxBytes);
       hash.update(chunk);
@@ -71,17 +91,18 @@ export async function receiveTarball(
       if (batchBytes >= BATCH_BYTES) await handOn();
     }
     await handOn();
-    await inFlight;
+    while (inFlight.length > 0) await inFlight.shift();
     // An HTTP request whose connection ended early is incomplete even without an error.
     if ((source as Partial<Pick<IncomingMessage, 'complete'>>).complete === false) throw new UploadAbortedError();
     if (sizeBytes === 0) throw new TarballRejectedError('the upload is empty');
     const inspection = await inspector.end();
-    await handle.sync();
+    await flusher.finish();
     return { ...inspection, sha256: hash.digest('hex'), sizeBytes };
   } finally {
     inspector.destroy();
-    // Waits for any write still in flight, so the caller can remove the file afterwards.
-    await inFlight.catch(() => undefined);
+    // Waits for any write or flush still in flight, so the caller can remove the file afterwards.
+    await written.catch(() => undefined);
+    await flusher.settled();
     await handle.close();
   }
 }
@@ -100,6 +121,54 @@ async function* chunksOf(source: Readable): AsyncGenerator<Buffer> {
 }
 
 const BATCH_BYTES = 1024 * 1024;
+/** Batches read ahead of the slower of writing and inspecting: the memory bound (~4 MiB). */
+const MAX_BATCHES_IN_FLIGHT = 4;
+/** Start a background fdatasync whenever this much has been written since the last one. */
+const FLUSH_EVERY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Keeps the temp file's dirty pages few: every FLUSH_EVERY_BYTES an fdatasync starts on the
+ * pool (one at a time) while writing goes on, so the disk works during the upload instead
+ * of all at the end (a 1 GiB fsync took ~1.3 s here). `finish()` is the real fsync; a
+ * background flush's error is reported there (Linux reports a writeback error only once).
+ */
+export class BackgroundFlusher {
+  private unflushed = 0;
+  private running: Promise<void> | null = null;
+  private error: unknown = null;
+
+  constructor(
+    private readonly handle: Pick<FileHandle, 'datasync' | 'sync'>,
+    private readonly everyBytes = FLUSH_EVERY_BYTES,
+  ) {}
+
+  wrote(bytes: number): void {
+    this.unflushed += bytes;
+    if (this.unflushed < this.everyBytes || this.running) return;
+    this.unflushed = 0;
+    this.running = this.handle.datasync().then(
+      () => {
+        this.running = null;
+      },
+      (err: unknown) => {
+        this.error ??= err;
+        this.running = null;
+      },
+    );
+  }
+
+  /** Waits for a background flush, then fsyncs the whole file; throws any flush error. */
+  async finish(): Promise<void> {
+    await this.settled();
+    await this.handle.sync();
+    if (this.error) throw this.error;
+  }
+
+  /** Resolves once no background flush is running (never rejects). */
+  async settled(): Promise<void> {
+    await this.running;
+  }
+}
 
 /** Writes the chunks in one writev where the kernel takes them all (the usual case). */
 export async function writeAll(handle: FileHandle, chunks: Buffer[]): Promise<void> {
@@ -113,9 +182,4 @@ export async function writeAll(handle: FileHandle, chunks: Buffer[]): Promise<vo
     }
     if (left.length > 0 && bytesWritten > 0) left = [left[0]!.subarray(bytesWritten), ...left.slice(1)];
   }
-}
-
-/** Feeds the chunks to the inspector, honouring its backpressure. */
-async function inspectAll(inspector: TarballInspector, chunks: Buffer[]): Promise<void> {
-  for (const chunk of chunks) await inspector.write(chunk);
 }
