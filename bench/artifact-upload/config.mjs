@@ -1,6 +1,7 @@
 // The only module of this benchmark that reads the environment.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadStackConfig } from '../ssh-fanout/config.mjs';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 
@@ -29,13 +30,16 @@ function loopbackUrl(raw) {
 }
 
 export function loadConfig(env = process.env) {
-  const fake = env.BENCH_FAKE === '1' || env.BENCH_FAKE === 'true' || !env.WHARF_URL;
+  const fake = env.BENCH_FAKE === '1' || env.BENCH_FAKE === 'true';
+  /** Neither a fake nor a given Wharf: start a private one from apps/api/dist. */
+  const stack = !fake && !env.WHARF_URL;
   const slug = env.WHARF_PROJECT || 'bench';
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) throw new Error('WHARF_PROJECT must be a project slug');
   const apiPid = env.WHARF_API_PID ? positiveInt('WHARF_API_PID', env.WHARF_API_PID) : undefined;
   return {
     fake,
-    url: fake ? undefined : loopbackUrl(env.WHARF_URL),
+    stack: stack ? loadStackConfig(env) : undefined,
+    url: fake || stack ? undefined : loopbackUrl(env.WHARF_URL),
     token: env.WHARF_TOKEN?.trim() || undefined,
     adminEmail: env.WHARF_ADMIN_EMAIL || undefined,
     adminPassword: env.WHARF_ADMIN_PASSWORD || undefined,

@@ -26,7 +26,9 @@ export class RssSampler {
   }
 
   sample() {
-    const rss = rssBytes(this.pid);
+    // A function finds the pid late (a process that is started by a wrapper).
+    const pid = typeof this.pid === 'function' ? this.pid() : this.pid;
+    const rss = pid === undefined ? undefined : rssBytes(pid);
     if (rss !== undefined) this.samples.push({ t: performance.now(), rss });
   }
 
@@ -38,6 +40,16 @@ export class RssSampler {
 
   peak() {
     return this.samples.reduce((max, s) => Math.max(max, s.rss), 0);
+  }
+}
+
+/** The first child of `pid` (e.g. the command a sh wrapper runs), or undefined. */
+export function firstChildPid(pid) {
+  try {
+    const first = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0];
+    return first ? Number(first) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

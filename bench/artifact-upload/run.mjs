@@ -6,33 +6,45 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from './config.mjs';
 import { makeTarball } from './make-tarball.mjs';
-import { pidListeningOn, rssBytes, RssSampler } from './rss-sampler.mjs';
+import { firstChildPid, pidListeningOn, rssBytes, RssSampler } from './rss-sampler.mjs';
 import { createToken, ensureProject, health, login, revokeToken } from './wharf-api.mjs';
+import { ADMIN, startWharfStack } from '../ssh-fanout/wharf-stack.mjs';
+import { cpuSeconds, mainThreadCpuSeconds, processCpuSeconds } from './cpu-time.mjs';
 
-const TARGETS = { rssGrowthMiB: 64, ratio: 1.5 };
+const TARGETS = { rssGrowthMiB: 64, ratio: 1.2 };
 const MiB = 1024 * 1024;
 const here = dirname(fileURLToPath(import.meta.url));
 const log = (line) => console.error(`bench: ${line}`);
 
-/** Runs a command (no shell) and resolves with its wall time; rejects on non-zero exit. */
+/**
+ * Runs a command and resolves with its wall time and the CPU-seconds it and its children used
+ * (a tiny sh wrapper reads its own cutime/cstime from /proc after waiting for the command;
+ * the command's arguments are passed as "$@", never parsed by the shell). Rejects on non-zero exit.
+ */
 function timed(cmd, args, { env, stdout = 'ignore', onSpawn } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(cmd, args, { env, stdio: ['ignore', stdout, 'pipe'] });
+    const script = '"$@"; s=$?; cat /proc/$$/stat >&3; exit $s';
+    const child = spawn('/bin/sh', ['-c', script, 'sh', cmd, ...args], {
+      env,
+      stdio: ['ignore', stdout, 'pipe', 'pipe'],
+    });
     onSpawn?.(child);
     let out = '';
     let err = '';
+    let stat = '';
     child.stdout?.setEncoding('utf8').on('data', (s) => (out += s));
     child.stderr.setEncoding('utf8').on('data', (s) => (err += s));
+    child.stdio[3].setEncoding('utf8').on('data', (s) => (stat += s));
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - started;
-      if (code === 0) resolve({ ms, stdout: out });
+      if (code === 0) resolve({ ms, stdout: out, cpuS: cpuSeconds(stat, 'children') });
       else reject(new Error(`${cmd} exited with ${code}: ${err.trim().split('\n').at(-1) ?? ''}`));
     });
   });
@@ -44,6 +56,7 @@ async function sha256Of(file) {
   return hash.digest('hex');
 }
 
+const round2 = (x) => Math.round(x * 100) / 100;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -69,7 +82,9 @@ async function main() {
   const cfg = loadConfig();
   if (!existsSync(cfg.cli)) throw new Error(`${cfg.cli} is missing: run "pnpm --filter @wharf/cli build" first`);
   const tmp = await mkdtemp(join(cfg.tmpRoot ?? tmpdir(), 'wharf-bench-'));
-  const cleanups = [() => rm(tmp, { recursive: true, force: true })];
+  // BENCH_KEEP_LOGS / BENCH_CPU_PROFILE keep the API's log and profiles (not the tarball).
+  const keep = cfg.stack?.keepLogs;
+  const cleanups = [() => rm(keep ? join(tmp, 'bench.tgz') : tmp, { recursive: true, force: true })];
   const onSignal = () => {
     log('interrupted, cleaning up');
     void Promise.allSettled(cleanups.reverse().map((fn) => fn())).then(() => process.exit(130));
@@ -89,7 +104,17 @@ async function main() {
       cleanups.push(() => fake.child.kill('SIGTERM'));
       url = fake.url;
       apiPid = fake.child.pid;
-      log(`using the FAKE server (WHARF_URL unset or BENCH_FAKE=1) at ${url}, pid ${apiPid}`);
+      log(`using the FAKE server (BENCH_FAKE=1) at ${url}, pid ${apiPid}`);
+    } else if (cfg.stack) {
+      // A private Wharf: fresh database, Redis prefix and data dir, removed at the end.
+      const stack = await startWharfStack(cfg.stack, tmp, { log });
+      cleanups.push(() => stack.stop());
+      url = stack.url;
+      apiPid = stack.apiPid;
+      const cookie = await login(url, ADMIN.email, ADMIN.password);
+      await ensureProject(url, cookie, cfg.project);
+      token = (await createToken(url, cookie, cfg.project)).token;
+      log(`using a private Wharf (WHARF_URL unset) at ${url}, API pid ${apiPid}${keep ? `; kept: ${tmp}` : ''}`);
     } else {
       url = cfg.url;
       if (!(await health(url))) {
@@ -136,6 +161,9 @@ async function main() {
       }
       const baseline = baselineSamples.length ? median(baselineSamples) : undefined;
       const apiSampler = apiPid ? new RssSampler(apiPid).start() : undefined;
+      const apiCpuBefore = apiPid ? processCpuSeconds(apiPid) : undefined;
+      const apiMainCpuBefore = apiPid ? mainThreadCpuSeconds(apiPid) : undefined;
+      const load1 = loadavg()[0];
       let cliSampler;
       const version = `bench-${Date.now().toString(36)}-${i}`;
       const push = await timed(
@@ -144,11 +172,16 @@ async function main() {
         {
           stdout: 'pipe',
           env: { PATH: cfg.childPath, WHARF_URL: url, WHARF_TOKEN: token },
-          onSpawn: (child) => (cliSampler = new RssSampler(child.pid).start()),
+          onSpawn: (child) => (cliSampler = new RssSampler(() => firstChildPid(child.pid)).start()),
         },
       );
       apiSampler?.stop();
       cliSampler?.stop();
+      const apiCpuAfter = apiPid ? processCpuSeconds(apiPid) : undefined;
+      const apiCpuS = apiCpuBefore !== undefined && apiCpuAfter !== undefined ? apiCpuAfter - apiCpuBefore : null;
+      const apiMainCpuAfter = apiPid ? mainThreadCpuSeconds(apiPid) : undefined;
+      const apiMainCpuS =
+        apiMainCpuBefore !== undefined && apiMainCpuAfter !== undefined ? apiMainCpuAfter - apiMainCpuBefore : null;
       const view = JSON.parse(push.stdout);
       if (view.sha256 !== sha256) throw new Error(`the server recorded sha256 ${view.sha256}, expected ${sha256}`);
 
@@ -159,6 +192,16 @@ async function main() {
         tarListMs: Math.round(tar.ms),
         pushMs: Math.round(push.ms),
         ratio: push.ms / floorMs,
+        // Load-robust: what each side did, in CPU-seconds (user + system, all threads).
+        floorCpuS: round2(sha.cpuS + tar.cpuS),
+        sha256sumCpuS: round2(sha.cpuS),
+        tarListCpuS: round2(tar.cpuS),
+        cliCpuS: round2(push.cpuS),
+        apiCpuS: apiCpuS === null ? null : round2(apiCpuS),
+        /** Of apiCpuS, the JavaScript thread; the rest is libuv's pool, worker threads and GC. */
+        apiMainThreadCpuS: apiMainCpuS === null ? null : round2(apiMainCpuS),
+        pushCpuS: apiCpuS === null ? null : round2(push.cpuS + apiCpuS),
+        loadAvg1: round2(load1),
         apiRssBaselineMiB: baseline === undefined ? null : baseline / MiB,
         apiRssPeakMiB: apiSampler ? apiSampler.peak() / MiB : null,
         apiRssGrowthMiB: apiSampler && baseline !== undefined ? Math.max(0, apiSampler.peak() - baseline) / MiB : null,
@@ -167,7 +210,7 @@ async function main() {
       };
       runs.push(run);
       log(
-        `run ${i + 1}/${cfg.runs}: floor ${(floorMs / 1000).toFixed(2)} s, push ${(push.ms / 1000).toFixed(2)} s, ratio ${run.ratio.toFixed(2)}`,
+        `run ${i + 1}/${cfg.runs}: floor ${(floorMs / 1000).toFixed(2)} s (${run.floorCpuS} CPU-s), push ${(push.ms / 1000).toFixed(2)} s (CLI ${run.cliCpuS} + API ${run.apiCpuS} CPU-s, API main thread ${run.apiMainThreadCpuS}), ratio ${run.ratio.toFixed(2)}, load ${run.loadAvg1}`,
       );
     }
 
@@ -180,7 +223,7 @@ async function main() {
     const mbps = (ms) => size / 1e6 / (ms / 1000);
     const result = {
       at: new Date().toISOString(),
-      server: cfg.fake ? 'fake' : 'real',
+      server: cfg.fake ? 'fake' : cfg.stack ? 'private' : 'real',
       url,
       apiPid: apiPid ?? null,
       sizeBytes: size,
@@ -191,6 +234,10 @@ async function main() {
       pushMBps: mbps(pushMs),
       floorMBps: mbps(floorMs),
       ratio,
+      floorCpuS: median(runs.map((r) => r.floorCpuS)),
+      cliCpuS: median(runs.map((r) => r.cliCpuS)),
+      apiCpuS: runs.every((r) => r.apiCpuS !== null) ? median(runs.map((r) => r.apiCpuS)) : null,
+      loadAvg1: Math.max(...runs.map((r) => r.loadAvg1)),
       apiRssGrowthMiB: growth,
       targets: {
         ratio: { max: TARGETS.ratio, pass: ratio <= TARGETS.ratio },
@@ -206,6 +253,11 @@ async function main() {
       [`tarball`, `${(size / MiB).toFixed(1)} MiB random data, gzip`],
       [`floor: sha256sum + tar -tzf`, `${result.floorSeconds.toFixed(2)} s  (${result.floorMBps.toFixed(1)} MB/s)`],
       [`wharf artifact push`, `${result.pushSeconds.toFixed(2)} s  (${result.pushMBps.toFixed(1)} MB/s)`],
+      [`CPU-s: floor / CLI + API`, `${result.floorCpuS} / ${result.cliCpuS} + ${result.apiCpuS ?? 'n/a'}`],
+      [
+        `load average (1 min, max)`,
+        `${result.loadAvg1}${result.loadAvg1 >= 3 ? '  (busy: wall times disturbed)' : ''}`,
+      ],
       [`ratio push / floor`, `${ratio.toFixed(2)}  target <= ${TARGETS.ratio}  ${verdict(result.targets.ratio.pass)}`],
       [
         `API peak RSS growth`,
