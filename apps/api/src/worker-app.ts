@@ -7,6 +7,7 @@ import { ApprovalExpirySweeper } from './worker/approval-expiry-sweeper.service.
 import { AutoDeploySweeper } from './worker/auto-deploy-sweeper.service.js';
 import { DeployWorker } from './worker/deploy-worker.service.js';
 import { NotificationRelay } from './worker/notification-relay.service.js';
+import { NotificationRetentionSweeper } from './worker/notification-retention-sweeper.service.js';
 import { NotificationWorker } from './worker/notification-worker.service.js';
 import { RetentionSweeper } from './worker/retention-sweeper.service.js';
 import { LogRetentionSweeper } from './worker/log-retention-sweeper.service.js';
@@ -33,6 +34,7 @@ export async function startWorker(
   app.get(ApprovalExpirySweeper).start();
   app.get(RetentionSweeper).start();
   app.get(LogRetentionSweeper).start();
+  app.get(NotificationRetentionSweeper).start();
   const notifications = app.get(NotificationWorker);
   notifications.start();
   app.get(NotificationRelay).start();

@@ -147,6 +147,8 @@ const envSchema = z.object({
   WHARF_NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
   /** A receiver that has not answered in this long has failed this attempt (it never holds up a release). */
   WHARF_NOTIFICATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Sent and failed notification deliveries older than this are deleted by the worker. */
+  WHARF_NOTIFICATION_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** How often the worker looks for pending notification deliveries to queue. */
   WHARF_NOTIFICATION_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
   /** How often each worker applies the projects' artifact retention (and removes unneeded files). */

@@ -21,7 +21,9 @@ import { DeploymentRunner } from './deployment-runner.service.js';
 import { DeployWorker } from './deploy-worker.service.js';
 import { NotificationDeliverer } from '../notifications/notification-deliverer.service.js';
 import { NotificationSender } from '../notifications/notification-sender.service.js';
+import { NotificationRetention } from '../notifications/notification-retention.service.js';
 import { NotificationRelay } from './notification-relay.service.js';
+import { NotificationRetentionSweeper } from './notification-retention-sweeper.service.js';
 import { NotificationWorker } from './notification-worker.service.js';
 import { PlanBuilder } from './plan-builder.service.js';
 import { RetentionSweeper } from './retention-sweeper.service.js';
@@ -62,6 +64,8 @@ export class WorkerModule {
         DeployWorker,
         NotificationDeliverer,
         NotificationRelay,
+        NotificationRetention,
+        NotificationRetentionSweeper,
         NotificationSender,
         NotificationWorker,
         PlanBuilder,
