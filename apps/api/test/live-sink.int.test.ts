@@ -110,13 +110,14 @@ describe('LogSink', () => {
       '   ',
       'nul\u0000byte',
       'lone \ud800 surrogate',
+      'two\nlines\r\nand \\N \\. \\t',
     ];
     const before = Date.now();
     for (const text of texts) sink.write({ targetId: null, stream: 'stderr', text });
     await sink.drained();
     const after = Date.now();
     const rows = await dbLines(id);
-    expect(rows.map((r) => r.text)).toEqual([...texts.slice(0, 5), 'nul\uFFFDbyte', 'lone \uFFFD surrogate']);
+    expect(rows.map((r) => r.text)).toEqual([...texts.slice(0, 5), 'nul\uFFFDbyte', 'lone \uFFFD surrogate', texts[7]]);
     for (const r of rows) {
       expect(r.at.getTime()).toBeGreaterThanOrEqual(before);
       expect(r.at.getTime()).toBeLessThanOrEqual(after);

@@ -30,8 +30,13 @@ export function toLineView(l: SequencedLine): LogLineView {
 /** Stream entry field holding the JSON LogLineView. */
 export const STREAM_FIELD = 'l';
 
-export function encodeStreamLine(l: SequencedLine): string {
-  return JSON.stringify(toLineView(l));
+/**
+ * JSON.stringify(toLineView(l)), written out: no intermediate object per line, and the ISO
+ * time given by the caller (the sink shares one per millisecond) instead of a new one.
+ */
+export function encodeStreamLine(l: SequencedLine, atIso: string = l.at.toISOString()): string {
+  const target = l.targetId === null ? 'null' : JSON.stringify(l.targetId);
+  return `{"seq":${l.seq},"targetId":${target},"stream":${JSON.stringify(l.stream)},"at":"${atIso}","text":${JSON.stringify(l.text)}}`;
 }
 
 export function decodeStreamEntry(fields: string[]): LogLineView | null {

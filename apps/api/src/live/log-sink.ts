@@ -3,8 +3,9 @@
 //   write(line)  sync and cheap: seq, mask, cap, buffer; answers with a LogPause while the
 //                backlog is above the high-water mark (the executor stops reading the remote
 //                command until it drains below the low-water mark: memory stays bounded)
-//   persist      one multi-row INSERT per batch (+ Deployment.logBytes/logTruncated), in order,
-//                straight through `pg` (unnest arrays), not Prisma's query compiler
+//   persist      one COPY FROM STDIN per batch (+ Deployment.logBytes/logTruncated in the same
+//                transaction), in order, straight through `pg`; a retry uses an idempotent
+//                multi-row INSERT (unnest arrays) instead, since COPY has no ON CONFLICT
 //   publish      XADD of the same batch to `<prefix>:logs:<id>` with ids `0-<seq>`, in order,
 //                only AFTER the batch committed
 //
@@ -20,6 +21,7 @@ import type { Pool } from 'pg';
 import { isForeignKeyViolation } from '../common/db-errors.js';
 import { retry, RetryStoppedError } from '../common/retry.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { LogCopy } from './log-copy.js';
 import { encodeStreamLine, logStreamKey, STREAM_FIELD, type LogLineInput, type SequencedLine } from './log-line.js';
 
 export interface LogSinkOptions {
@@ -46,7 +48,10 @@ export interface LogSinkOptions {
   /**
    * Backpressure: write() answers with a LogPause once this many lines are not yet through
    * (stored, and published unless Redis was given up), or bufferedBytes reaches
-   * highWaterBytes; the pause ends below half of both. Defaults 40 000 lines, 32 MiB.
+   * highWaterBytes; the pause ends below half of both. Defaults 16 000 lines, 8 MiB: about
+   * three batches (one being stored, one being published, one filling), which keeps the
+   * database busy; a deeper backlog only made lines live long enough to reach V8's old
+   * generation (bench/log-stream: worker RSS growth 248 MiB at 40 000 lines).
    */
   highWaterLines?: number;
   highWaterBytes?: number;
@@ -89,6 +94,8 @@ export interface LogSinkStats {
 
 interface PendingLine extends SequencedLine {
   size: number;
+  /** `at` as ISO text, shared by the lines of one millisecond (stored and published as is). */
+  atIso: string;
 }
 
 interface Batch {
@@ -96,12 +103,15 @@ interface Batch {
   /** Deployment.logBytes once this batch is stored (absolute, so a retry is idempotent). */
   logBytes: number;
   truncated: boolean;
+  /** Set by the first attempt to store it: a retry must not COPY (no ON CONFLICT there). */
+  attempted: boolean;
 }
 
 interface DroppedLine {
   targetId: string | null;
   stream: LogStreamName;
   at: Date;
+  atIso: string;
   text: string;
   size: number;
 }
@@ -216,6 +226,8 @@ export class LogSink {
   private pauses = 0;
   private pausedMs = 0;
   private peakBacklog = 0;
+  /** The time of the last line written: lines of the same millisecond share it. */
+  private clock: { ms: number; at: Date; iso: string } = { ms: -1, at: new Date(0), iso: '' };
 
   constructor(opts: LogSinkOptions) {
     this.deploymentId = opts.deploymentId;
@@ -233,8 +245,8 @@ export class LogSink {
     this.streamTtl = opts.streamTtlSeconds ?? 24 * 3600;
     this.closedStreamTtl = opts.closedStreamTtlSeconds ?? 3600;
     this.closePublishTimeoutMs = opts.closePublishTimeoutMs ?? 10_000;
-    this.highWaterLines = opts.highWaterLines ?? 40_000;
-    this.highWaterBytes = opts.highWaterBytes ?? 32 * 1024 * 1024;
+    this.highWaterLines = opts.highWaterLines ?? 16_000;
+    this.highWaterBytes = opts.highWaterBytes ?? 8 * 1024 * 1024;
   }
 
   /** Loads where the log stands (a resumed deployment continues its seq) and starts flushing. */
@@ -281,10 +293,10 @@ export class LogSink {
     const size = Buffer.byteLength(text, 'utf8') + 1; // +1: the newline it takes in a download
     const stream: LogStreamName = STREAM_SET.has(line.stream) ? line.stream : 'stdout';
     const targetId = line.targetId !== null && UUID.test(line.targetId) ? line.targetId : null;
-    const at = new Date();
+    const { at, iso: atIso } = this.now();
     if (!this.truncated) {
       if (this.logBytes + size <= this.maxBytes) {
-        this.enqueue({ targetId, stream, at, text, size });
+        this.enqueue({ targetId, stream, at, atIso, text, size });
         return this.pressure();
       }
       this.truncate();
@@ -295,8 +307,21 @@ export class LogSink {
       ring = new TailRing(this.tailCapacity);
       this.tails.set(targetId, ring);
     }
-    ring.push({ targetId, stream, at, text, size });
+    ring.push({ targetId, stream, at, atIso, text, size });
     return this.pressure();
+  }
+
+  /**
+   * One Date and one ISO string per millisecond, not per line: a burst of output is
+   * thousands of lines per ms, and each Date and string is garbage for the collector.
+   */
+  private now(): { at: Date; iso: string } {
+    const ms = Date.now();
+    if (ms !== this.clock.ms) {
+      const at = new Date(ms);
+      this.clock = { ms, at, iso: at.toISOString() };
+    }
+    return this.clock;
   }
 
   /** Lines handed out but not yet through: stored, and published unless Redis was given up. */
@@ -342,10 +367,12 @@ export class LogSink {
     let written = 0;
     if (omitted > 0) {
       const text = `… ${omitted} lines omitted …`;
+      const first = lines[0] ?? this.now();
       this.enqueue({
         targetId,
         stream: 'system',
-        at: lines[0]?.at ?? new Date(),
+        at: first.at,
+        atIso: 'atIso' in first ? first.atIso : first.iso,
         text,
         size: Buffer.byteLength(text) + 1,
       });
@@ -438,7 +465,8 @@ export class LogSink {
       `… log truncated: it reached the ${mb} MB limit (WHARF_LOG_MAX_MB); further lines are dropped, ` +
       `except the last ${this.tailCapacity} lines of each failed target …`;
     this.markerSeq = this.nextSeq;
-    this.enqueue({ targetId: null, stream: 'system', at: new Date(), text, size: Buffer.byteLength(text) + 1 });
+    const { at, iso: atIso } = this.now();
+    this.enqueue({ targetId: null, stream: 'system', at, atIso, text, size: Buffer.byteLength(text) + 1 });
   }
 
   private enqueue(l: Omit<PendingLine, 'seq'>): void {
@@ -447,6 +475,7 @@ export class LogSink {
       targetId: l.targetId,
       stream: l.stream,
       at: l.at,
+      atIso: l.atIso,
       text: l.text,
       size: l.size,
     });
@@ -489,7 +518,7 @@ export class LogSink {
     this.persistedBytes += bytes;
     // logTruncated is stored with the batch that holds the marker and every later one.
     const truncated = this.markerSeq !== null && lines[lines.length - 1]!.seq >= this.markerSeq;
-    return { lines, logBytes: this.persistedBytes, truncated };
+    return { lines, logBytes: this.persistedBytes, truncated, attempted: false };
   }
 
   private kick(): void {
@@ -504,7 +533,7 @@ export class LogSink {
       for (let batch = this.takeBatch(); batch && !this.gone; batch = this.takeBatch()) {
         const b = batch;
         const started = performance.now();
-        const ok = await this.keepTrying('store log lines', () => this.insert(b));
+        const ok = await this.keepTrying('store log lines', () => this.store(b));
         this.persistMs += performance.now() - started;
         if (!ok) return;
         this.persistedSeq = b.lines[b.lines.length - 1]!.seq;
@@ -543,6 +572,29 @@ export class LogSink {
     }
   }
 
+  /** COPY on the first attempt; an idempotent INSERT on a retry (the COPY may have committed). */
+  private async store(b: Batch): Promise<void> {
+    if (b.attempted) return this.insert(b);
+    b.attempted = true;
+    return this.copy(b);
+  }
+
+  private async copy(b: Batch): Promise<void> {
+    const client = await this.prisma.pool.connect();
+    let broken: Error | undefined;
+    try {
+      const copy = client.query(new LogCopy({ deploymentId: this.deploymentId, ...b }));
+      const r = await copy.done;
+      if (!r.deploymentUpdated) throw new DeploymentGoneError();
+    } catch (err) {
+      // A connection that failed mid-COPY is not reused: its protocol state is unknown.
+      if (!(err instanceof DeploymentGoneError) && !isDatabaseError(err)) broken = err as Error;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
   private async insert(b: Batch): Promise<void> {
     const n = b.lines.length;
     const seqs = new Array<number>(n);
@@ -556,7 +608,7 @@ export class LogSink {
       targets[i] = l.targetId;
       streams[i] = l.stream;
       // Prisma keeps DateTime as UTC in timestamp-without-zone columns; the ISO zone is dropped.
-      ats[i] = l.at.toISOString();
+      ats[i] = l.atIso;
       texts[i] = l.text;
     }
     const r = await this.prisma.pool.query(INSERT_SQL, [
@@ -576,7 +628,7 @@ export class LogSink {
     const p = this.redis.pipeline();
     for (let i = 0; i < b.lines.length; i += XADD_CHUNK) {
       const args: string[] = [this.streamMaxLen, String(this.streamTtl)];
-      for (const l of b.lines.slice(i, i + XADD_CHUNK)) args.push(String(l.seq), encodeStreamLine(l));
+      for (const l of b.lines.slice(i, i + XADD_CHUNK)) args.push(String(l.seq), encodeStreamLine(l, l.atIso));
       p.eval(XADD_LINES_LUA, 1, this.streamKey, ...args);
     }
     const results = await p.exec();
@@ -650,6 +702,12 @@ class DeploymentGoneError extends Error {
 
 function isGone(err: unknown): boolean {
   return err instanceof DeploymentGoneError || isForeignKeyViolation(err, 'DeploymentLog_deploymentId_fkey');
+}
+
+/** An error Postgres answered with (pg's DatabaseError): the connection is still in a known state. */
+function isDatabaseError(err: unknown): boolean {
+  const e = err as { severity?: unknown; code?: unknown } | null;
+  return typeof e === 'object' && e !== null && typeof e.severity === 'string' && typeof e.code === 'string';
 }
 
 function errorMessage(err: unknown): string {
