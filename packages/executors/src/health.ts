@@ -24,7 +24,8 @@ export type HttpProbeTool = 'curl' | 'node';
  * Same semantics as HTTP_PROBE: no redirects followed, no proxy, the first 200 characters
  * of the body on one line, exit 0 only on the expected status and, if given, with the
  * expected text in the body (a quoted `case` pattern matches it literally). `-q` skips
- * ~/.curlrc.
+ * ~/.curlrc. Everything after curl is shell builtins (parameter expansion, field splitting
+ * with globbing off, printf's precision), so an attempt starts one process, not six.
  */
 function curlProbe(url: string, expectStatus: number, timeoutMs: number, expectBody?: string): ShellCommand {
   const curl = sh`curl -q -sS --noproxy '*' --max-time ${timeoutMs / 1000} -w '\n%{http_code}' --url ${url}`;
@@ -32,9 +33,10 @@ function curlProbe(url: string, expectStatus: number, timeoutMs: number, expectB
     expectBody === undefined
       ? sh`true`
       : sh`case "$__b" in *${expectBody}*) true ;; *) printf '%s\n' ${BODY_MISMATCH}; exit 1 ;; esac`;
-  return sh`if __o=$(${curl} 2>&1); then __c=$(printf '%s\n' "$__o" | tail -n 1); __b=$(printf '%s\n' "$__o" | sed '$d'); \
-printf 'HTTP %s %s\n' "$__c" "$(printf '%s' "$__b" | tr -s '[:space:]' ' ' | cut -c1-200)"; \
-[ "$__c" = ${expectStatus} ] || exit 1; ${bodyCheck}; else printf 'request failed: %s\n' "$(printf '%s\n' "$__o" | grep '^curl:' | tail -n 1)"; exit 1; fi`;
+  return sh`if __o=$(${curl} 2>&1); then __nl='\n'; __c=\${__o##*"$__nl"}; __b=\${__o%"$__nl"*}; \
+set -f; IFS=" \t\r\v\f$__nl"; set -- $__b; unset IFS; set +f; \
+printf 'HTTP %s %.200s\n' "$__c" "$*"; [ "$__c" = ${expectStatus} ] || exit 1; ${bodyCheck}; \
+else __nl='\n'; case "$__o" in *curl:*) __m=curl:\${__o##*curl:} ;; *) __m= ;; esac; printf 'request failed: %s\n' "\${__m%%"$__nl"*}"; exit 1; fi`;
 }
 
 /**

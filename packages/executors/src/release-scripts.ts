@@ -1,6 +1,6 @@
 // One host's release in few round trips: a release used to cost ~13 remote commands one
-// after another; here it is three step scripts (inspect, prepare, activate) plus the SFTP
-// upload, the health probe(s) and the prune listing. The steps, their log lines, their exit
+// after another; here it is three step scripts (inspect, prepare with the upload streamed on
+// its stdin, activate) plus the health probe(s) and the prune, when it has work. The steps, their log lines, their exit
 // codes and their quoting are those of deploy-steps.ts; only the grouping differs.
 // Cancel: each script is one process group (killed as a whole, see remote-exec.ts), and the
 // executor checks the signal between prepare and activate, so a cancel before the switch
@@ -78,6 +78,9 @@ export function prepareScript(p: ReleasePaths, a: PrepareInput, nonce?: string):
   const script = new StepScript(nonce);
   if (!a.reused) {
     script
+      // The artifact arrives on fd 3, streamed after the env (no SFTP channel); 0600 like
+      // any upload of Wharf's, in a subshell so the umask stays there.
+      .input('upload', `uploading artifact to ${a.upload}`, sh`( umask 077 && exec cat > ${a.upload} ) <&3`)
       .step(
         'verify checksum',
         'verifying sha256 on the host',
@@ -120,20 +123,46 @@ export function prepareScript(p: ReleasePaths, a: PrepareInput, nonce?: string):
 }
 
 /** Steps after which an interrupted prepare leaves temp files that must go (upload, temp dir). */
-const UPLOAD_STEPS = new Set(['verify checksum', 'unpack']);
+const UPLOAD_STEPS = new Set(['upload', 'verify checksum', 'unpack']);
 
 /**
  * Runs the prepare script. A checksum mismatch becomes ChecksumMismatchError; a failure or
  * cancel before the release is in place removes the upload and the temp dir (with its own
  * budget, so it runs after a cancel too).
  */
-export async function prepareRelease(s: TargetSession, p: ReleasePaths, a: PrepareInput): Promise<void> {
+export async function prepareRelease(
+  s: TargetSession,
+  p: ReleasePaths,
+  a: PrepareInput,
+  /** The artifact on this machine; streamed to the host by the script's upload step. */
+  artifact: { path: string; size: number },
+): Promise<void> {
   const script = prepareScript(p, a);
   if (script.steps.length === 0) return;
   let failedIn: ScriptStep | null = null;
   let sum: string | undefined;
+  let sent = 0;
+  let uploading = false;
+  let nextPct = 25;
+  const progress = (n: number): void => {
+    sent = n;
+    const pct = artifact.size > 0 ? Math.floor((n / artifact.size) * 100) : 100;
+    // Sent is not yet written: 100% is said once the host has it all (next step started).
+    if (uploading && pct >= nextPct && pct < 100) {
+      s.system(`upload ${pct}% (${n}/${artifact.size} bytes sent)`);
+      nextPct = Math.floor(pct / 25) * 25 + 25;
+    }
+  };
   try {
     await s.runScript('prepare release', script, {
+      ...(a.reused ? {} : { input: { ...artifact, onProgress: progress } }),
+      onStep: (step) => {
+        if (step.name === 'upload') uploading = true;
+        if (step.name === 'verify checksum') {
+          uploading = false;
+          s.system(`upload 100% (${sent}/${artifact.size} bytes)`);
+        }
+      },
       onError: (step, values) => {
         failedIn = step;
         sum = values.get('sha256');

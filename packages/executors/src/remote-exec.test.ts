@@ -4,13 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { envScript, wrapCommand } from './remote-exec.js';
 import { sh } from './shell-quote.js';
 
-function runLocal(cmdText: string, stdin: string): Promise<{ code: number | null; stdout: string }> {
+function runLocal(
+  cmdText: string,
+  stdin: string,
+  opts: { detached?: boolean; shell?: string } = {},
+): Promise<{ code: number | null; stdout: string; pid: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', cmdText], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // detached: the child leads a new session, as sshd starts a session's command.
+    const child = spawn(opts.shell ?? '/bin/sh', ['-c', cmdText], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      detached: opts.detached,
+    });
+    const pid = child.pid ?? -1;
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout }));
+    child.on('close', (code) => resolve({ code, stdout, pid }));
     child.stdin.end(stdin);
   });
 }
@@ -39,6 +48,29 @@ describe('wrapCommand', () => {
     // The command runs in the group the wrapper announced (the one the executor kills).
     expect(Number(cmdPgid)).toBe(pgid);
     expect(pgid).not.toBe(process.pid);
+  });
+
+  it('as a session leader (how sshd starts a login shell), announces its own pid: no setsid', async () => {
+    // bash -c execs a lone command in place, as it does as root's login shell under sshd;
+    // `setsid -w` would have forked (a leader cannot setsid), so the pid would differ.
+    const { stdout, pid } = await runLocal(wrapCommand(sh`ps -o pgid= -p $$ | tr -d ' '`).text, `${envScript({})}\n`, {
+      detached: true,
+      shell: 'bash',
+    });
+    const [first, cmdPgid] = stdout.split('\n');
+    expect(first).toBe(`__WHARF_PGID=${pid}`);
+    expect(Number(cmdPgid)).toBe(pid);
+  });
+
+  it('reads the env up to the empty line; values with empty lines arrive whole', async () => {
+    const value = 'a\n\nb\n';
+    const { code, stdout } = await runLocal(
+      wrapCommand(sh`printf '%s|' "$V"; cat`).text,
+      `${envScript({ V: value })}\nrest`,
+    );
+    expect(code).toBe(0);
+    // The plain wrapper closes stdin: what followed the env is not the command's.
+    expect(stdout.split('\n').slice(1).join('\n')).toBe(`${value}|`);
   });
 
   it('closes stdin for the command after reading the env', async () => {

@@ -1,20 +1,27 @@
 // Runs one command on the remote host with streamed output, secret-safe environment,
 // timeout and real cancellation.
 //
-// Environment: values are sent as `export NAME='value'` lines on the command's stdin and
-// eval'd by a fixed wrapper, then stdin is closed. Why not the alternatives:
+// Environment: values are sent as `export NAME='value'` lines on the command's stdin (one
+// line each, ended by an empty line) and eval'd by a fixed wrapper, then stdin is closed. Why not the alternatives:
 //  - an `env NAME=value cmd` prefix puts values in argv, readable by any user via `ps`;
 //  - ssh2's `env` option sends SSH "env" requests, which sshd silently drops unless its
 //    AcceptEnv allows each name (stock configs accept only LANG/LC_*).
 // Stdin works on every sshd, keeps values out of argv and out of sshd logs, and `export`
 // is a shell builtin, so no process ever carries them on its command line.
 //
-// Cancellation: the wrapper runs under `setsid`, so the command and all its children form
-// one process group whose id the wrapper prints first. Closing an SSH channel does not
+// Cancellation: the wrapper leads its own process group (sshd's session, else `setsid`), so
+// the command and all its children form one process group whose id the wrapper prints first. Closing an SSH channel does not
 // stop a remote process (no pty, no SIGHUP), so on abort we signal the whole group from a
 // second channel: TERM, then KILL if anything is still alive after a grace period.
+import { createReadStream, type ReadStream } from 'node:fs';
 import type { ClientChannel } from 'ssh2';
-import { CancelledError, CommandFailedError, CommandTimeoutError, ConnectionClosedError } from './errors.js';
+import {
+  CancelledError,
+  CommandFailedError,
+  CommandTimeoutError,
+  ConnectionClosedError,
+  ExecutorError,
+} from './errors.js';
 import { LineSplitter } from './line-splitter.js';
 import { quote, sh, type ShellCommand } from './shell-quote.js';
 import type { SshConnection } from './ssh-connection.js';
@@ -24,18 +31,39 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PGID_MARKER = '__WHARF_PGID=';
 const KILL_GRACE_STEPS = 30; // x 0.1 s
 
-// Fixed text: no caller data is ever spliced into it. $1 is the command to run.
-const WRAPPER =
-  `printf '%s%s\\n' '${PGID_MARKER}' "$$"; ` +
-  `__wharf_env=$(cat) || exit 125; eval "$__wharf_env" || exit 125; unset __wharf_env; ` +
-  `exec sh -c "$1" sh </dev/null`;
+// Fixed text below: no caller data is ever spliced into it. $1 is the command to run.
+//
+// Process group: sshd starts every session's command in a new session (setsid(2)), and a
+// POSIX `sh -c` run by the login shell is exec'd in place, so the wrapper usually already
+// leads its own process group; it checks that in /proc with shell builtins and only falls
+// back to `setsid -w` (two more processes) when it does not. Env: read line by line with
+// the shell's own `read` up to an empty line (no `cat` process), which also leaves whatever
+// follows on stdin: an upload streamed after the env (see RemoteExecOptions.input).
+const IS_GROUP_LEADER =
+  `__wharf_leader() { read -r __wharf_st </proc/$$/stat || return 1; ` +
+  `set -- \${__wharf_st##*) }; [ "$3" = "$$" ]; }; `;
+const READ_ENV =
+  `__wharf_nl='\n'; __wharf_env=; ` +
+  `while IFS= read -r __wharf_l && [ -n "$__wharf_l" ]; do __wharf_env="$__wharf_env$__wharf_l$__wharf_nl"; done; ` +
+  `unset __wharf_l; `;
+const ANNOUNCE_PGID = `printf '%s%s\\n' '${PGID_MARKER}' "$$"; `;
+
+const BODY =
+  ANNOUNCE_PGID +
+  READ_ENV +
+  `exec </dev/null; eval "$__wharf_env" || exit 125; unset __wharf_env; __wharf_cmd=$1; set --; eval "$__wharf_cmd"`;
 
 // For step scripts (see step-script.ts): the environment stays a plain shell variable, never
 // exported, and the script is eval'd in this shell, so only the steps that ask for it (in a
-// subshell: `eval "$__wharf_env"`) see the deploy variables; Wharf's own steps do not.
-const WRAPPER_DEFERRED_ENV =
-  `printf '%s%s\\n' '${PGID_MARKER}' "$$"; ` +
-  `__wharf_env=$(cat) || exit 125; exec </dev/null; __wharf_script=$1; set --; eval "$__wharf_script"`;
+// subshell: `eval "$__wharf_env"`) see the deploy variables; Wharf's own steps do not. The
+// rest of stdin stays readable on fd 3 for a step that takes an upload (StepScript.input).
+const BODY_DEFERRED_ENV =
+  ANNOUNCE_PGID + READ_ENV + `exec 3<&0 </dev/null; __wharf_script=$1; set --; eval "$__wharf_script"`;
+
+const withGroup = (body: string): string =>
+  `${IS_GROUP_LEADER}__wharf_leader 2>/dev/null || exec setsid -w sh -c ${quote(body)} wharf-exec "$1"; ${body}`;
+const WRAPPER = withGroup(BODY);
+const WRAPPER_DEFERRED_ENV = withGroup(BODY_DEFERRED_ENV);
 
 export interface RemoteExecOptions {
   /** Exported into the command's environment via stdin (never argv). */
@@ -53,6 +81,12 @@ export interface RemoteExecOptions {
    * it needs it (step scripts), instead of exporting it to the whole command.
    */
   deferEnv?: boolean;
+  /**
+   * A local file streamed on stdin right after the env, under the channel's flow control
+   * (deferEnv only: a step script reads it on fd 3, see StepScript.input). Saves the SFTP
+   * channel and its round trips.
+   */
+  input?: { path: string; size: number; onProgress?: (sent: number, total: number) => void };
 }
 
 export interface RemoteExecResult {
@@ -60,18 +94,22 @@ export interface RemoteExecResult {
   signal: string | null;
 }
 
+/**
+ * One `export` line per variable. A newline inside a value is written as "$__wharf_nl" (the
+ * wrapper's newline), so no line is ever empty: the empty line ends the env on stdin.
+ */
 export function envScript(env: Readonly<Record<string, string>>): string {
   let out = '';
   for (const [name, value] of Object.entries(env)) {
     if (!ENV_NAME.test(name)) throw new TypeError(`invalid environment variable name: ${JSON.stringify(name)}`);
-    out += `export ${name}=${quote(value)}\n`;
+    out += `export ${name}=${value.split('\n').map(quote).join('"$__wharf_nl"')}\n`;
   }
   return out;
 }
 
 /** The full remote command line: wrapper + the caller's command as one quoted argument. */
 export function wrapCommand(cmd: ShellCommand, deferEnv = false): ShellCommand {
-  return sh`setsid -w sh -c ${deferEnv ? WRAPPER_DEFERRED_ENV : WRAPPER} wharf-exec ${cmd.text}`;
+  return sh`sh -c ${deferEnv ? WRAPPER_DEFERRED_ENV : WRAPPER} wharf-exec ${cmd.text}`;
 }
 
 function openExec(conn: SshConnection, commandLine: string): Promise<ClientChannel> {
@@ -121,7 +159,8 @@ export async function execRemote(
   return new Promise<RemoteExecResult>((resolve, reject) => {
     let pgid: number | null = null;
     let firstLine = true;
-    let stopping: CancelledError | CommandTimeoutError | null = null;
+    let stopping: ExecutorError | null = null;
+    let upload: ReadStream | null = null;
     let exit: RemoteExecResult = { exitCode: null, signal: null };
     let timer: NodeJS.Timeout | undefined;
 
@@ -207,6 +246,7 @@ export async function execRemote(
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      upload?.destroy();
       opts.signal?.removeEventListener('abort', onAbort);
       out.end();
       err.end();
@@ -216,7 +256,23 @@ export async function execRemote(
       else resolve(exit);
     }
 
-    channel.end(stdin);
+    const head = `${stdin}\n`; // the empty line ends the env
+    const input = opts.input;
+    if (!input) return void channel.end(head);
+    channel.write(head);
+    const rs = createReadStream(input.path);
+    upload = rs;
+    let sent = 0;
+    rs.on('data', (chunk) => {
+      sent += chunk.length;
+      input.onProgress?.(sent, input.size);
+    });
+    rs.on('error', (e) => {
+      if (stopping) return;
+      stopping = new ExecutorError('upload_failed', `could not read the artifact: ${e.message}`);
+      void stop();
+    });
+    rs.pipe(channel);
   });
 }
 

@@ -1,5 +1,6 @@
 // Releases a tarball to SSH hosts running pm2, batch by batch, health-gated.
 import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { rolloutState, toBatches } from './batching.js';
 import { posix } from 'node:path';
 import {
@@ -9,7 +10,6 @@ import {
   reloadPm2,
   runHook,
   switchCurrent,
-  uploadArtifact,
   type ReleasePaths,
 } from './deploy-steps.js';
 import { CancelledError, ExecutorError } from './errors.js';
@@ -17,7 +17,7 @@ import { runHealthGate } from './health.js';
 import { runSlidingWindow } from './sliding-window.js';
 import { createMasker } from './masking.js';
 import { validatePlan } from './plan.schema.js';
-import { activateRelease, cleanupUpload, inspectHost, pm2MiniListStatuses, prepareRelease } from './release-scripts.js';
+import { activateRelease, inspectHost, pm2MiniListStatuses, prepareRelease } from './release-scripts.js';
 import { connectSsh, type SshConnection } from './ssh-connection.js';
 import { TargetSession } from './target-session.js';
 import type {
@@ -52,6 +52,7 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
     ctx: RunContext,
     emit: Emit,
     mask: (s: string) => string,
+    artifactSize: () => Promise<number>,
   ): Promise<TargetResult> {
     const startedAt = new Date();
     const update = (u: Omit<TargetUpdate, 'targetId' | 'batch'>): void =>
@@ -121,23 +122,22 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
             `${p.release} exists but was not made by Wharf; move it away (Wharf never replaces or prunes it)`,
           );
         }
-        try {
-          await uploadArtifact(s, plan.artifact.path, upload);
-        } catch (err) {
-          await cleanupUpload(s, { upload, tmp });
-          throw err;
-        }
       }
-      await prepareRelease(s, p, {
-        upload,
-        tmp,
-        sha256: plan.artifact.sha256,
-        version: plan.version,
-        rand,
-        installCommand: settings.installCommand,
-        preCommand: settings.preCommand,
-        reused: reusedRelease,
-      });
+      await prepareRelease(
+        s,
+        p,
+        {
+          upload,
+          tmp,
+          sha256: plan.artifact.sha256,
+          version: plan.version,
+          rand,
+          installCommand: settings.installCommand,
+          preCommand: settings.preCommand,
+          reused: reusedRelease,
+        },
+        { path: plan.artifact.path, size: await artifactSize() },
+      );
 
       if (signal.aborted) throw new CancelledError('switch');
       const { pm2Output, listing } = await activateRelease(s, p, settings.reload, rand, () => (switched = true));
@@ -218,6 +218,13 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
           ctx.log({ targetId, stream, text: mask(text) });
       const sys = logFor(null);
 
+      let size: Promise<number> | undefined;
+      // Read once, when the first host needs it; a missing file fails that host's prepare.
+      const artifactSize = (): Promise<number> =>
+        (size ??= stat(plan.artifact.path).then(
+          (st) => st.size,
+          (e: Error) => Promise.reject(new ExecutorError('upload_failed', `cannot read the artifact: ${e.message}`)),
+        ));
       const batches = toBatches(plan.targets, plan.settings.batchSize);
       const window = Math.max(1, plan.settings.parallelism);
       sys(
@@ -246,7 +253,7 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
           batch,
           window,
           async (t) => {
-            const r = await runTarget(plan, t, n, ctx, logFor(t.id), mask);
+            const r = await runTarget(plan, t, n, ctx, logFor(t.id), mask, artifactSize);
             if (r.state === 'failed' && plan.settings.onFailure === 'stop') stopped = true;
             return r;
           },

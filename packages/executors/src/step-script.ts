@@ -22,6 +22,7 @@ export class StepScript {
   readonly mark: string;
   readonly steps: ScriptStep[] = [];
   private readonly parts: ShellCommand[] = [];
+  private readsInput = false;
 
   constructor(nonce = randomBytes(6).toString('hex')) {
     if (!/^[0-9a-f]{8,32}$/.test(nonce)) throw new TypeError('nonce must be hex');
@@ -39,6 +40,20 @@ export class StepScript {
     this.parts.push(sh`${this.announceCmd({ name, announce })}
 { ${cmd}
 } || exit $?`);
+    return this;
+  }
+
+  /**
+   * A step of Wharf's own that reads the upload streamed after the env on fd 3 (see
+   * remote-exec's `input`). fd 3 is closed right after it, so no later step (pm2's daemon
+   * included) inherits it; a script without such a step closes it first thing.
+   */
+  input(name: string, announce: string, cmd: ShellCommand): this {
+    this.readsInput = true;
+    this.parts.push(sh`${this.announceCmd({ name, announce })}
+{ ${cmd}
+} || exit $?
+exec 3<&-`);
     return this;
   }
 
@@ -90,7 +105,8 @@ fi`);
   }
 
   build(): ShellCommand {
-    return this.parts.length ? join(this.parts, ';') : sh`true`;
+    const parts = this.readsInput ? this.parts : [sh`exec 3<&-`, ...this.parts];
+    return join(parts, ';');
   }
 }
 

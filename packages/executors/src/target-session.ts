@@ -18,8 +18,13 @@ export interface RunOptions {
 }
 
 export interface RunScriptOptions extends Omit<RunOptions, 'withEnv'> {
-  /** A step's marker arrived (the step is starting; the one before it succeeded). */
+  /**
+   * A step's marker arrived (the step is starting; the one before it succeeded). Called
+   * before the step's announce line is logged.
+   */
   onStep?: (step: ScriptStep) => void;
+  /** A local file the script reads on fd 3 (StepScript.input), streamed after the env. */
+  input?: { path: string; size: number; onProgress?: (sent: number, total: number) => void };
   /** The script failed, was cancelled or timed out: the step it was in, and values so far. */
   onError?: (step: ScriptStep | null, values: ReadonlyMap<string, string>) => void;
 }
@@ -82,14 +87,15 @@ export class TargetSession {
         if (!step) return;
         last = step;
         lastOutput = [];
-        this.system(step.announce);
         opts.onStep?.(step);
+        this.system(step.announce);
       }
     };
     const r = await execRemote(this.conn, script.build(), {
       step: name,
       env: { ...this.env, ...opts.extraEnv },
       deferEnv: true,
+      ...(opts.input ? { input: opts.input } : {}),
       signal: opts.signal ?? this.signal,
       timeoutMs: opts.timeoutMs ?? this.commandTimeoutMs,
       onStdout: onLine,
