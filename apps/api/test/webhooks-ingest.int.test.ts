@@ -22,7 +22,7 @@ import {
   tagPushPayload,
 } from './fixtures/gitlab/gitlab-fixtures.js';
 import { pushEvent } from './fixtures/gitlab/push-event.js';
-import { setupHookProject, startTestWorker, type HookProject } from './webhook-fixture.js';
+import { ok, setupHookProject, startTestWorker, type HookProject } from './webhook-fixture.js';
 import { startTestApp, type TestApp } from './test-env.js';
 
 const MAX_BODY_KB = 64;
@@ -219,6 +219,59 @@ describe('GitLab webhook: what deploys and what does not', () => {
     }
     await new Promise((r) => setTimeout(r, 1500)); // past the settle window: nothing comes later
     expect(await deploymentCount()).toBe(before);
+  });
+
+  it('the endpoint settles a delivery no rule applies to, with its commits; a rule added or removed later counts at once on every instance', async () => {
+    const q = await setupHookProject(t, 'hooks-rule-change', [{ name: 'dev', placeholderTarget: true }], p.admin);
+    const sendTo = (url: string, body: unknown) =>
+      sendHook(
+        url,
+        q.slug,
+        body,
+        gitlabHeaders({ event: 'Push Hook', token: q.webhookToken, idempotencyKey: randomUUID() }),
+      );
+    const row = (id: string) => prisma().webhookDelivery.findUniqueOrThrow({ where: { id } });
+    const projectId = (await prisma().project.findUniqueOrThrow({ where: { slug: q.slug } })).id;
+
+    // Both instances learn the project's rules (none); the first delivery may go to the worker.
+    for (const url of [t.url, secondUrl])
+      await q.settled((await sendTo(url, pushPayload({ branch: 'hotfix', sha: randomSha() }))).body.deliveryId);
+    const c1 = randomSha();
+    const first = await sendTo(
+      secondUrl,
+      pushWithCommits('hotfix', randomSha(), [{ sha: c1, title: 'fix the login', at: new Date() }]),
+    );
+    expect(first.status).toBe(202);
+    // Settled before the answer: ignored, with its commit, when the endpoint answers.
+    expect(await row(first.body.deliveryId)).toMatchObject({
+      outcome: 'ignored',
+      reason: 'no auto-deploy rule for branch hotfix',
+    });
+    expect(await prisma().commit.findUnique({ where: { projectId_sha: { projectId, sha: c1 } } })).toMatchObject({
+      title: 'fix the login',
+    });
+
+    // A rule added through the first instance: the second, which knew "no rules", must not ignore the push.
+    const rule = ok(
+      await q.admin.post(`/api/v1/projects/${q.slug}/environments/${q.envIds.dev}/auto-deploy-rules`, {
+        refType: 'branch',
+        pattern: 'hotfix',
+      }),
+    );
+    const c2 = randomSha();
+    await q.pushArtifact('hotfix-1', c2);
+    const deploying = await sendTo(secondUrl, pushPayload({ branch: 'hotfix', sha: c2 }));
+    expect(deploying.status).toBe(202);
+    expect((await q.settled(deploying.body.deliveryId)).outcome).toBe('deployed');
+
+    // Removed again: the next push to it is ignored, as before.
+    ok(await q.admin.delete(`/api/v1/projects/${q.slug}/auto-deploy-rules/${rule.id}`));
+    for (const url of [t.url, secondUrl]) {
+      const res = await sendTo(url, pushPayload({ branch: 'hotfix', sha: randomSha() }));
+      const d = await q.settled(res.body.deliveryId);
+      expect(d).toMatchObject({ outcome: 'ignored', reason: 'no auto-deploy rule for branch hotfix' });
+    }
+    expect((await q.deployments()).map((d) => d.version)).toEqual(['hotfix-1']);
   });
 
   it('never releases to a protected environment, and says so; the unprotected one still deploys', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateRules, summarizeDelivery, type RuleRow } from './auto-deploy-rules.js';
+import { evaluateRules, ruleSubject, summarizeDelivery, whyNoRuleApplies, type RuleRow } from './auto-deploy-rules.js';
 import type { GitlabEvent } from './gitlab-payloads.js';
 
 const SHA = 'a'.repeat(40);
@@ -134,5 +134,46 @@ describe('summarizeDelivery', () => {
         { environmentName: 'b', state: 'superseded', reason: 's' },
       ]).outcome,
     ).toBe('failed');
+  });
+});
+
+describe('whyNoRuleApplies (what the endpoint settles without the worker)', () => {
+  it('agrees with evaluateRules whatever else the rules say (protected, pipeline-only)', () => {
+    const rules = [
+      rule({ pattern: 'main', environmentProtected: true }),
+      rule({ pattern: 'release-dev', event: 'pipeline', environmentName: 'qa' }),
+      rule({ refType: 'tag', pattern: 'v*' }),
+    ];
+    const refs = rules.map(({ refType, pattern }) => ({ refType, pattern }));
+    const subjects = [
+      push('main'),
+      push('main-x'),
+      push('release-dev'),
+      push('release-dev', null),
+      push('feature/release-dev'),
+      pipeline('release-dev', 'success'),
+      pipeline('v1', 'success', 'push', true),
+      ruleSubject({ kind: 'tag_push', ref: 'refs/tags/v1.2', sha: SHA, details: {} }),
+      ruleSubject({ kind: 'tag_push', ref: 'refs/tags/x1', sha: SHA, details: {} }),
+      ruleSubject({ kind: 'other', ref: null, sha: null, details: {} }),
+    ];
+    for (const s of subjects) {
+      expect(whyNoRuleApplies(s, refs, 'Push Hook'), JSON.stringify(s)).toBe(
+        evaluateRules(s, rules, 'Push Hook').ignoredBecause,
+      );
+    }
+    expect(whyNoRuleApplies(push('main-x'), refs, 'Push Hook')).toBe('no auto-deploy rule for branch main-x');
+    expect(whyNoRuleApplies(push('main'), refs, 'Push Hook')).toBeNull();
+  });
+
+  it('reads a stored delivery as the endpoint reads the payload', () => {
+    expect(ruleSubject({ kind: 'push', ref: 'refs/heads/feature/a', sha: SHA, details: {} })).toMatchObject({
+      refType: 'branch',
+      refName: 'feature/a',
+    });
+    expect(ruleSubject({ kind: 'pipeline', ref: 'refs/tags/v1', sha: SHA, details: {} })).toMatchObject({
+      refType: 'tag',
+      refName: 'v1',
+    });
   });
 });

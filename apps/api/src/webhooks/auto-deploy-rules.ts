@@ -5,9 +5,10 @@ import {
   type AutoDeployEvent,
   type AutoDeployRefType,
   type AutoDeployState,
+  type WebhookEventKind,
   type WebhookOutcome,
 } from '@wharf/shared';
-import type { GitlabEvent } from './gitlab-payloads.js';
+import type { DeliveryDetails, GitlabEvent } from './gitlab-payloads.js';
 
 export interface RuleRow {
   id: string;
@@ -39,24 +40,58 @@ export interface RuleEvaluation {
 
 const rank: Record<EnvironmentDecision['state'], number> = { waiting: 2, refused: 1, ignored: 0 };
 
-export function evaluateRules(
-  event: Pick<GitlabEvent, 'kind' | 'refType' | 'refName' | 'sha' | 'details'>,
-  rules: RuleRow[],
-  eventName: string,
-): RuleEvaluation {
+/** What of a rule decides whether it has a say about a ref at all. */
+export type RuleRef = Pick<RuleRow, 'refType' | 'pattern'>;
+
+type RuleSubject = Pick<GitlabEvent, 'kind' | 'refType' | 'refName' | 'sha' | 'details'>;
+
+/**
+ * What the rules look at, from a delivery as stored (the worker reads it back; the endpoint
+ * derives it the same way, so both decide alike).
+ */
+export function ruleSubject(d: {
+  kind: WebhookEventKind;
+  ref: string | null;
+  sha: string | null;
+  details: DeliveryDetails;
+}): RuleSubject {
+  const refType = d.kind === 'push' ? 'branch' : d.kind === 'tag_push' ? 'tag' : refTypeOf(d.ref);
+  const refName = d.ref?.replace(/^refs\/(heads|tags)\//, '') ?? null;
+  return { kind: d.kind, refType, refName, sha: d.sha, details: d.details };
+}
+
+function refTypeOf(ref: string | null): 'branch' | 'tag' | null {
+  if (ref?.startsWith('refs/heads/')) return 'branch';
+  if (ref?.startsWith('refs/tags/')) return 'tag';
+  return null;
+}
+
+/**
+ * Why no environment has a say about this event (null: at least one rule applies). Depends only
+ * on the rules' ref types and patterns, so the endpoint can settle such deliveries itself.
+ */
+export function whyNoRuleApplies(event: RuleSubject, rules: RuleRef[], eventName: string): string | null {
   if (event.kind === 'other')
-    return none(`${eventName || 'this event'} does not deploy; Wharf uses push, tag push and pipeline events`);
-  if (!event.refType || !event.refName) return none('the payload names no branch or tag');
+    return `${eventName || 'this event'} does not deploy; Wharf uses push, tag push and pipeline events`;
+  if (!event.refType || !event.refName) return 'the payload names no branch or tag';
   const what = `${event.refType} ${event.refName}`;
-  const matching = rules.filter(
-    (r) => r.refType === event.refType && refMatchesPattern(r.refType, r.pattern, event.refName!),
-  );
-  if (matching.length === 0) return none(`no auto-deploy rule for ${what}`);
-  if (event.details.deleted || !event.sha) return none(`${what} was deleted`);
+  if (!rules.some((r) => matches(r, event))) return `no auto-deploy rule for ${what}`;
+  if (event.details.deleted || !event.sha) return `${what} was deleted`;
+  return null;
+}
+
+function matches(rule: RuleRef, event: RuleSubject): boolean {
+  return rule.refType === event.refType && refMatchesPattern(rule.refType, rule.pattern, event.refName!);
+}
+
+export function evaluateRules(event: RuleSubject, rules: RuleRow[], eventName: string): RuleEvaluation {
+  const ignoredBecause = whyNoRuleApplies(event, rules, eventName);
+  if (ignoredBecause) return none(ignoredBecause);
+  const matching = rules.filter((r) => matches(r, event));
 
   const byEnvironment = new Map<string, EnvironmentDecision>();
   for (const rule of matching) {
-    const d = decide(event, rule, event.sha);
+    const d = decide(event, rule, event.sha!);
     const best = byEnvironment.get(rule.environmentId);
     if (
       !best ||

@@ -19,7 +19,7 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { WebhookQueue } from '../queue/webhook-queue.service.js';
 import { activeFreeze, describeFreeze } from '../release-policy/freeze-window-lookup.js';
 import { ReleaseRefused } from '../release-policy/release-refused.js';
-import { evaluateRules, short, summarizeDelivery, type RuleRow } from './auto-deploy-rules.js';
+import { evaluateRules, ruleSubject, short, summarizeDelivery, type RuleRow } from './auto-deploy-rules.js';
 import { CommitsService } from './commits.service.js';
 import type { DeliveryDetails } from './gitlab-payloads.js';
 
@@ -60,8 +60,9 @@ export class AutoDeployer {
   ) {}
 
   async processDelivery(deliveryId: string): Promise<void> {
-    // Most deliveries match no rule: that path is plain pg, two statements (hundreds a second
-    // at times): the delivery with its project's rules, then commits and outcome together.
+    // Most deliveries match no rule and the endpoint settles them itself; those that reach this
+    // path (the endpoint's rules were not known or out of date) take two plain pg statements:
+    // the delivery with its project's rules, then commits and outcome together.
     // Timestamps are stored as UTC wall time, read back as such.
     const [d] = (
       await this.prisma.pool.query<PendingDelivery & { rules: RuleRow[] }>(
@@ -81,9 +82,7 @@ export class AutoDeployer {
     ).rows;
     if (!d) return;
     const details = (d.details ?? {}) as DeliveryDetails;
-    const refType = d.kind === 'push' ? 'branch' : d.kind === 'tag_push' ? 'tag' : refTypeOf(d.ref);
-    const refName = d.ref?.replace(/^refs\/(heads|tags)\//, '') ?? null;
-    const evaluation = evaluateRules({ kind: d.kind, refType, refName, sha: d.sha, details }, d.rules, d.event);
+    const evaluation = evaluateRules(ruleSubject({ ...d, details }), d.rules, d.event);
     if (evaluation.ignoredBecause) {
       // One conditional update (of two workers looking at it, one wins), with the commits.
       await this.commits.recordWith(
@@ -371,10 +370,4 @@ async function refreshOutcome(tx: Tx, deliveryId: string): Promise<void> {
       .sort((a, b) => a.environmentName.localeCompare(b.environmentName)),
   );
   await tx.webhookDelivery.update({ where: { id: deliveryId }, data: { outcome, reason } });
-}
-
-function refTypeOf(ref: string | null): 'branch' | 'tag' | null {
-  if (ref?.startsWith('refs/heads/')) return 'branch';
-  if (ref?.startsWith('refs/tags/')) return 'tag';
-  return null;
 }

@@ -10,10 +10,17 @@ type Tx = Prisma.TransactionClient;
 /** Full commit ids only: an abbreviated one could later name a different commit. */
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
-const UPSERT = `
+/**
+ * The upsert, with its parameters from $`first` on (project id, then one array per column) so
+ * it can ride along in a bigger statement as a CTE; `where` (SQL) can hold it back.
+ */
+export function commitUpsertSql(first = 1, where?: string): string {
+  const $ = (n: number) => `$${first + n - 1}`;
+  return `
   INSERT INTO "Commit" ("projectId", "sha", "parentSha", "title", "authorName", "authorEmail", "authoredAt", "url")
-  SELECT $1::uuid, c.*
-    FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamp(3)[], $8::text[]) AS c
+  SELECT ${$(1)}::uuid, c.*
+    FROM unnest(${$(2)}::text[], ${$(3)}::text[], ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::text[],
+                ${$(7)}::timestamp(3)[], ${$(8)}::text[]) AS c${where ? `\n   WHERE ${where}` : ''}
   ON CONFLICT ("projectId", "sha") DO UPDATE SET
     "parentSha" = COALESCE("Commit"."parentSha", EXCLUDED."parentSha"),
     "title" = CASE WHEN "Commit"."title" = '' THEN EXCLUDED."title" ELSE "Commit"."title" END,
@@ -21,9 +28,12 @@ const UPSERT = `
     "authorEmail" = COALESCE("Commit"."authorEmail", EXCLUDED."authorEmail"),
     "authoredAt" = COALESCE("Commit"."authoredAt", EXCLUDED."authoredAt"),
     "url" = COALESCE("Commit"."url", EXCLUDED."url")`;
+}
 
-/** The statement's parameters: one array per column, one row per commit. */
-function upsertParams(projectId: string, listed: NormalizedCommit[]): unknown[] | null {
+const UPSERT = commitUpsertSql();
+
+/** The upsert's parameters: the project, one array per column, one row per commit (null: none). */
+export function commitUpsertParams(projectId: string, listed: NormalizedCommit[]): unknown[] | null {
   // One row per commit: Postgres refuses to update a row twice in one statement.
   const commits = [...new Map(listed.map((c) => [c.sha, c])).values()];
   if (commits.length === 0) return null;
@@ -46,7 +56,7 @@ export class CommitsService {
 
   /** A push's commits (at most 20), in one statement; on the worker's hot path, so plain pg. */
   async record(projectId: string, commits: NormalizedCommit[]): Promise<void> {
-    const params = upsertParams(projectId, commits);
+    const params = commitUpsertParams(projectId, commits);
     if (params) await this.prisma.pool.query(UPSERT, params);
   }
 
@@ -60,19 +70,19 @@ export class CommitsService {
     statement: string,
     params: unknown[],
   ): Promise<void> {
-    const upsert = upsertParams(projectId, commits);
+    const upsert = commitUpsertParams(projectId, commits);
     if (!upsert) {
       await this.prisma.pool.query(statement, params);
       return;
     }
     // The upsert's own parameters follow the statement's.
-    const shifted = UPSERT.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + params.length}`);
-    await this.prisma.pool.query(`WITH "recordedCommits" AS (${shifted}) ${statement}`, [...params, ...upsert]);
+    const cte = commitUpsertSql(params.length + 1);
+    await this.prisma.pool.query(`WITH "recordedCommits" AS (${cte}) ${statement}`, [...params, ...upsert]);
   }
 
   /** The same, inside a Prisma transaction. */
   async recordIn(tx: Tx, projectId: string, commits: NormalizedCommit[]): Promise<void> {
-    const params = upsertParams(projectId, commits);
+    const params = commitUpsertParams(projectId, commits);
     if (params) await tx.$executeRawUnsafe(UPSERT, ...params);
   }
 

@@ -10,8 +10,10 @@ import { JsonLogger } from '../common/json-logger.js';
 import { withTimeout } from '../common/with-timeout.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { WebhookQueue } from '../queue/webhook-queue.service.js';
-import { evaluateRules } from './auto-deploy-rules.js';
-import type { GitlabEvent } from './gitlab-payloads.js';
+import { ruleSubject, whyNoRuleApplies } from './auto-deploy-rules.js';
+import { commitUpsertParams, commitUpsertSql } from './commits.service.js';
+import type { GitlabEvent, NormalizedCommit } from './gitlab-payloads.js';
+import { RULE_REF_KEY_SQL, RuleRefsCache } from './rule-refs-cache.service.js';
 import { type HookCredentials, WebhookTokenCache } from './webhook-token-cache.service.js';
 import { webhookTokenMatches } from './webhook-token.js';
 
@@ -37,6 +39,7 @@ export class WebhookIngest {
     private readonly prisma: PrismaService,
     private readonly queue: WebhookQueue,
     private readonly tokens: WebhookTokenCache,
+    private readonly ruleRefs: RuleRefsCache,
     private readonly logger: JsonLogger,
   ) {}
 
@@ -60,17 +63,31 @@ export class WebhookIngest {
   }
 
   /**
-   * Records an accepted delivery and queues it. A copy of one already recorded creates
-   * nothing; it is queued again only if no worker has looked at the original yet.
+   * Records an accepted delivery and queues it. A delivery no rule applies to (most of them) is
+   * settled here in the same statement, with its commits, and never queued. A copy of one
+   * already recorded creates nothing; it is queued again only if no worker has looked at the
+   * original yet.
    */
   async accept(projectId: string, meta: DeliveryMeta, event: GitlabEvent): Promise<WebhookAckView> {
-    // Events Wharf does not use are settled here; the rest waits for the worker and the rules.
-    const settled = event.kind === 'other' ? evaluateRules(event, [], meta.event).ignoredBecause : null;
+    const known = this.ruleRefs.get(projectId);
+    const subject = ruleSubject(event);
+    // Events Wharf does not use are ignored whatever the rules; otherwise only if the rules
+    // this instance knows still hold when the row is written (checked by the insert).
+    const ignored =
+      event.kind === 'other'
+        ? whyNoRuleApplies(subject, [], meta.event)
+        : known
+          ? whyNoRuleApplies(subject, known.refs, meta.event)
+          : null;
     const inserted = await this.insert(
       projectId,
       meta,
       event,
-      settled ? { outcome: 'ignored', reason: settled } : null,
+      ignored ? { outcome: 'ignored', reason: ignored } : null,
+      {
+        assumedRules: event.kind === 'other' ? null : (known?.keys ?? null),
+        commits: ignored ? (event.details.commits ?? []) : [],
+      },
     );
     const delivery = inserted ?? (await this.existing(projectId, meta.idempotencyKey));
     const status = inserted ? 'accepted' : 'duplicate';
@@ -103,41 +120,68 @@ export class WebhookIngest {
       actor: null,
       details: {},
     };
-    await this.insert(projectId, meta, none, { outcome: 'rejected', reason });
+    await this.insert(projectId, meta, none, { outcome: 'rejected', reason }, { assumedRules: null, commits: [] });
   }
 
+  /**
+   * One statement: the delivery row (nothing if its key is recorded already) and, when it is
+   * settled here as ignored, its commits. `assumedRules`: the project's rule keys `settled` was
+   * decided with; if the database's differ, the row stays pending for the worker. Returns the
+   * new row (null for a copy) and refreshes the cached rules from the database's.
+   */
   private async insert(
     projectId: string,
     meta: DeliveryMeta,
     e: GitlabEvent,
     settled: { outcome: 'ignored' | 'rejected'; reason: string } | null,
+    opts: { assumedRules: string[] | null; commits: NormalizedCommit[] },
   ): Promise<{ id: string; outcome: string } | null> {
+    const params: unknown[] = [
+      randomUUID(),
+      projectId,
+      meta.event,
+      e.kind,
+      e.ref,
+      e.sha,
+      // ISO (UTC) strings: the columns hold UTC wall time, whatever this process's zone.
+      e.commitAt?.toISOString() ?? null,
+      e.actor,
+      meta.idempotencyKey,
+      meta.eventUuid,
+      settled?.outcome ?? null,
+      settled?.reason ?? null,
+      JSON.stringify(e.details),
+      settled ? new Date().toISOString() : null,
+      opts.assumedRules,
+    ];
+    const upsert = settled?.outcome === 'ignored' ? commitUpsertParams(projectId, opts.commits) : null;
+    const commits = upsert
+      ? `, "recordedCommits" AS (${commitUpsertSql(params.length + 1, `EXISTS (SELECT 1 FROM "inserted" WHERE "outcome" = 'ignored')`)})`
+      : '';
     const { rows } = await this.db(
       this.prisma.pool
-        .query<{ id: string; outcome: string }>(
-          `INSERT INTO "WebhookDelivery"
-           ("id", "projectId", "event", "kind", "ref", "sha", "commitAt", "actor", "idempotencyKey",
-            "eventUuid", "outcome", "reason", "details", "processedAt")
-         VALUES ($1, $2, $3, $4::"WebhookEventKind", $5, $6, $7, $8, $9, $10, $11::"WebhookOutcome", $12, $13::jsonb, $14)
-         ON CONFLICT ("projectId", "idempotencyKey") DO NOTHING
-         RETURNING "id", "outcome"::text AS "outcome"`,
-          [
-            randomUUID(),
-            projectId,
-            meta.event,
-            e.kind,
-            e.ref,
-            e.sha,
-            // ISO (UTC) strings: the columns hold UTC wall time, whatever this process's zone.
-            e.commitAt?.toISOString() ?? null,
-            e.actor,
-            meta.idempotencyKey,
-            meta.eventUuid,
-            settled?.outcome ?? 'pending',
-            settled?.reason ?? null,
-            JSON.stringify(e.details),
-            settled ? new Date().toISOString() : null,
-          ],
+        .query<{ id: string | null; outcome: string | null; rules: string[] }>(
+          `WITH "rules" AS (
+             SELECT COALESCE(array_agg(${RULE_REF_KEY_SQL} ORDER BY ${RULE_REF_KEY_SQL}), '{}') AS "keys"
+               FROM "AutoDeployRule" r WHERE r."projectId" = $2::uuid),
+           "settle" AS (
+             SELECT $11::"WebhookOutcome" IS NOT NULL
+                    AND ($15::text[] IS NULL OR ("keys" @> $15::text[] AND "keys" <@ $15::text[])) AS "here"
+               FROM "rules"),
+           "inserted" AS (
+             INSERT INTO "WebhookDelivery"
+               ("id", "projectId", "event", "kind", "ref", "sha", "commitAt", "actor", "idempotencyKey",
+                "eventUuid", "outcome", "reason", "details", "processedAt")
+             SELECT $1::uuid, $2::uuid, $3::text, $4::"WebhookEventKind", $5::text, $6::text, $7::timestamp(3),
+                    $8::text, $9::text, $10::text,
+                    CASE WHEN s."here" THEN $11::"WebhookOutcome" ELSE 'pending' END,
+                    CASE WHEN s."here" THEN $12::text END, $13::jsonb,
+                    CASE WHEN s."here" THEN $14::timestamp(3) END
+               FROM "settle" s
+             ON CONFLICT ("projectId", "idempotencyKey") DO NOTHING
+             RETURNING "id", "outcome"::text AS "outcome")${commits}
+           SELECT i."id", i."outcome", r."keys" AS "rules" FROM "rules" r LEFT JOIN "inserted" i ON true`,
+          upsert ? [...params, ...upsert] : params,
         )
         .catch((err: unknown) => {
           if (!isForeignKeyViolation(err)) throw err;
@@ -146,7 +190,9 @@ export class WebhookIngest {
           throw invalidToken();
         }),
     );
-    return rows[0] ?? null;
+    const row = rows[0]!;
+    this.ruleRefs.remember(projectId, row.rules);
+    return row.id && row.outcome ? { id: row.id, outcome: row.outcome } : null;
   }
 
   private async existing(projectId: string, idempotencyKey: string): Promise<{ id: string; outcome: string }> {

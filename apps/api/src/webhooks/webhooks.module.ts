@@ -5,6 +5,7 @@ import { ChangelogController } from './changelog.controller.js';
 import { ChangelogService } from './changelog.service.js';
 import { CommitsModule } from './commits.module.js';
 import { GitlabHookController } from './gitlab-hook.controller.js';
+import { RuleRefsCache } from './rule-refs-cache.service.js';
 import { WebhookIngest } from './webhook-ingest.service.js';
 import { WebhookTokenCache } from './webhook-token-cache.service.js';
 import { WebhookSettingsController } from './webhook-settings.controller.js';
@@ -14,6 +15,6 @@ import { WebhookSettings } from './webhook-settings.service.js';
 @Module({
   imports: [CommitsModule],
   controllers: [GitlabHookController, WebhookSettingsController, AutoDeployRulesController, ChangelogController],
-  providers: [WebhookIngest, WebhookTokenCache, WebhookSettings, AutoDeployRules, ChangelogService],
+  providers: [WebhookIngest, WebhookTokenCache, RuleRefsCache, WebhookSettings, AutoDeployRules, ChangelogService],
 })
 export class WebhooksModule {}
