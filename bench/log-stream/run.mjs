@@ -10,10 +10,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSampleTarball, killAndWait, startSshHosts } from '@wharf/test-hosts';
+import { Redis } from 'ioredis';
 import { cpuMeter } from '../ssh-fanout/cpu.mjs';
 import { pushTarball, setupProject, waitFinished, WharfClient } from '../ssh-fanout/wharf-client.mjs';
 import { ADMIN, startWharfStack } from '../ssh-fanout/wharf-stack.mjs';
 import { loadConfig } from './config.mjs';
+import { CpuLedger } from './proc-cpu.mjs';
 import { parseProducerLine, producerCommand } from './producer.mjs';
 import { RssSampler, rssBytes } from './rss-sampler.mjs';
 
@@ -147,6 +149,38 @@ async function main() {
     await sleep(1000);
     const idle = { api: rssBytes(stack.apiPid), worker: rssBytes(stack.workerPid) };
     const meter = cpuMeter();
+    // CPU-seconds per process (load-robust, unlike wall time): API, worker, the viewers, the
+    // Postgres backends of this database, and redis-server (shared with other users).
+    const ledger = new CpuLedger();
+    const cpuDb = await stack.db();
+    cleanups.push(() => cpuDb.end());
+    const redisInfo = new Redis(cfg.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    await redisInfo.connect();
+    const redisPid = Number(/process_id:(\d+)/.exec(await redisInfo.info('server'))?.[1]);
+    redisInfo.disconnect();
+    // Not the bench's own two connections (this one, and the poller's).
+    const pollerPid = (await db.query('select pg_backend_pid() as pid')).rows[0].pid;
+    const pgBackends = async () =>
+      (
+        await cpuDb.query(
+          `select pid from pg_stat_activity
+            where datname = current_database() and pid <> pg_backend_pid() and pid <> $1`,
+          [pollerPid],
+        )
+      ).rows.map((r) => r.pid);
+    const trackCpu = async (bornSince) => {
+      ledger.track('api', [stack.apiPid]);
+      ledger.track('worker', [stack.workerPid]);
+      ledger.track(
+        'viewers',
+        procs.map((p) => p.child.pid),
+      );
+      if (redisPid) ledger.track('redisShared', [redisPid]);
+      ledger.track('postgres', await pgBackends(), { bornSince });
+    };
+    await trackCpu(false);
+    const cpuTimer = setInterval(() => void trackCpu(true).catch(() => undefined), 500);
+    cleanups.push(() => clearInterval(cpuTimer));
     const dbSamples = [];
     let deploymentId = null;
     let polling = true;
@@ -220,7 +254,16 @@ async function main() {
     await poller;
     clearInterval(progress);
     rss.stop();
-    const cpu = meter();
+    clearInterval(cpuTimer);
+    await trackCpu(true);
+    const cpuSeconds = ledger.totals();
+    const cpu = {
+      ...meter(),
+      seconds: cpuSeconds,
+      secondsPerMillionLines: Object.fromEntries(
+        Object.entries(cpuSeconds).map(([k, v]) => [k, Math.round((v * 1e6 * 10) / cfg.lines) / 10]),
+      ),
+    };
     const results = await Promise.all(
       procs.map((p) => p.request({ type: 'finish', maxSeq: stored.max }, 'result', 120_000)),
     );
@@ -327,6 +370,12 @@ function render(cfg, r) {
     ['API RSS', `idle ${r.rss.api.idleMiB} MiB, peak ${r.rss.api.peakMiB} MiB`],
     ['worker RSS', `idle ${r.rss.worker.idleMiB} MiB, peak ${r.rss.worker.peakMiB} MiB`],
     ['machine', `CPU busy ${r.cpu.cpuBusyPct}% of ${r.cpu.cores} cores, load ${r.cpu.loadAtStart} at start`],
+    [
+      'CPU s per 1M lines',
+      Object.entries(r.cpu.secondsPerMillionLines)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
     ['deployment', `${r.deploymentSeconds.toFixed(1)} s request -> succeeded`],
     ['result', `${r.pass ? 'PASS' : 'FAIL'}  ${cfg.resultFile}`],
   ];
