@@ -1,7 +1,7 @@
 // The audit filters: free text, action (exact, or a family such as "deployment."), actor,
 // subject type and a time range. Applied on submit, so typing does not refetch.
 import type { AuditFilter } from '@wharf/shared';
-import { useState, type FormEvent } from 'react';
+import { localToIso, optionalText, TimeRangeAndButtons, useFilterDraft } from '../../components/FilterForm';
 import { useI18n } from '../../i18n/useI18n';
 
 const SUBJECT_TYPES = [
@@ -16,47 +16,24 @@ const SUBJECT_TYPES = [
   'user',
 ];
 
-interface Draft {
-  q: string;
-  action: string;
-  actor: string;
-  subjectType: string;
-  from: string;
-  to: string;
-}
+type Draft = Record<'q' | 'action' | 'actor' | 'subjectType' | 'from' | 'to', string>;
 
 const EMPTY: Draft = { q: '', action: '', actor: '', subjectType: '', from: '', to: '' };
 
-/** `datetime-local` values are local time without a zone; the API wants an ISO instant. */
-function toIso(local: string): string | undefined {
-  if (!local) return undefined;
-  const d = new Date(local);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
-}
-
 export function toFilter(d: Draft): AuditFilter {
-  const text = (s: string) => s.trim() || undefined;
   return {
-    q: text(d.q),
-    action: text(d.action),
-    actor: text(d.actor),
-    subjectType: text(d.subjectType),
-    from: toIso(d.from),
-    to: toIso(d.to),
+    q: optionalText(d.q),
+    action: optionalText(d.action),
+    actor: optionalText(d.actor),
+    subjectType: optionalText(d.subjectType),
+    from: localToIso(d.from),
+    to: localToIso(d.to),
   };
 }
 
 export function AuditFilters({ onApply }: { onApply: (filter: AuditFilter) => void }) {
   const { t } = useI18n();
-  const [draft, setDraft] = useState<Draft>(EMPTY);
-  const field = (name: keyof Draft) => ({
-    value: draft[name],
-    onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value }),
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    onApply(toFilter(draft));
-  };
+  const { field, submit, reset } = useFilterDraft(EMPTY, toFilter, onApply);
   return (
     <form className="audit-filters" onSubmit={submit} role="search" data-testid="audit-filters">
       <input
@@ -86,25 +63,7 @@ export function AuditFilters({ onApply }: { onApply: (filter: AuditFilter) => vo
           </option>
         ))}
       </select>
-      <label className="small">
-        {t('audit.filter.from')} <input type="datetime-local" data-testid="audit-filter-from" {...field('from')} />
-      </label>
-      <label className="small">
-        {t('audit.filter.to')} <input type="datetime-local" data-testid="audit-filter-to" {...field('to')} />
-      </label>
-      <button type="submit" className="btn btn-small">
-        {t('audit.filter')}
-      </button>
-      <button
-        type="button"
-        className="btn btn-small btn-ghost"
-        onClick={() => {
-          setDraft(EMPTY);
-          onApply({});
-        }}
-      >
-        {t('audit.filter.reset')}
-      </button>
+      <TimeRangeAndButtons testIdPrefix="audit-filter" from={field('from')} to={field('to')} onReset={reset} />
     </form>
   );
 }

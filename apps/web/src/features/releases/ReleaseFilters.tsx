@@ -7,7 +7,7 @@ import {
   type DeploymentState,
   type DeploymentTrigger,
 } from '@wharf/shared';
-import { useState, type FormEvent } from 'react';
+import { localToIso, optionalText, TimeRangeAndButtons, useFilterDraft } from '../../components/FilterForm';
 import { useI18n } from '../../i18n/useI18n';
 
 export interface ReleaseDraft {
@@ -34,26 +34,18 @@ export const EMPTY_RELEASE_DRAFT: ReleaseDraft = {
   q: '',
 };
 
-/** `datetime-local` values are local time without a zone; the API wants an ISO instant. */
-function toIso(local: string): string | undefined {
-  if (!local) return undefined;
-  const d = new Date(local);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
-}
-
 /** The query the API gets: empty fields left out, text trimmed, times as instants. */
 export function toReleaseFilter(d: ReleaseDraft): AdminReleaseFilter {
-  const text = (s: string) => s.trim() || undefined;
   return {
-    environmentId: text(d.environmentId),
-    project: text(d.project),
-    actor: text(d.actor),
+    environmentId: optionalText(d.environmentId),
+    project: optionalText(d.project),
+    actor: optionalText(d.actor),
     state: DEPLOYMENT_STATES.find((s) => s === d.state),
     trigger: DEPLOYMENT_TRIGGERS.find((s) => s === d.trigger),
-    from: toIso(d.from),
-    to: toIso(d.to),
-    version: text(d.version),
-    q: text(d.q),
+    from: localToIso(d.from),
+    to: localToIso(d.to),
+    version: optionalText(d.version),
+    q: optionalText(d.q),
   };
 }
 
@@ -69,15 +61,7 @@ export function ReleaseFilters({
   onApply: (filter: AdminReleaseFilter) => void;
 }) {
   const { t } = useI18n();
-  const [draft, setDraft] = useState<ReleaseDraft>(EMPTY_RELEASE_DRAFT);
-  const field = (name: keyof ReleaseDraft) => ({
-    value: draft[name],
-    onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value }),
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    onApply(toReleaseFilter(draft));
-  };
+  const { field, submit, reset } = useFilterDraft(EMPTY_RELEASE_DRAFT, toReleaseFilter, onApply);
   return (
     <form className="audit-filters" onSubmit={submit} role="search" data-testid="release-filters">
       <input
@@ -139,25 +123,7 @@ export function ReleaseFilters({
         data-testid="release-filter-version"
         {...field('version')}
       />
-      <label className="small">
-        {t('audit.filter.from')} <input type="datetime-local" data-testid="release-filter-from" {...field('from')} />
-      </label>
-      <label className="small">
-        {t('audit.filter.to')} <input type="datetime-local" data-testid="release-filter-to" {...field('to')} />
-      </label>
-      <button type="submit" className="btn btn-small" data-testid="release-filter-apply">
-        {t('audit.filter')}
-      </button>
-      <button
-        type="button"
-        className="btn btn-small btn-ghost"
-        onClick={() => {
-          setDraft(EMPTY_RELEASE_DRAFT);
-          onApply({});
-        }}
-      >
-        {t('audit.filter.reset')}
-      </button>
+      <TimeRangeAndButtons testIdPrefix="release-filter" from={field('from')} to={field('to')} onReset={reset} />
     </form>
   );
 }
