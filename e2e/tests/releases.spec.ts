@@ -1,6 +1,7 @@
 // Release review, end to end: a real release to a real sshd + pm2 host finishes, then the
 // Releases page shows it (requester, versions, result, links), its CSV link downloads a file
-// holding the same row, and the page in Chinese is saved for the README.
+// holding the same row, and the page in Chinese is saved for the README. The Metrics page
+// charts the same history (one successful release to staging, nothing failed) and is saved too.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -118,4 +119,60 @@ test('the Releases page shows a finished release, and its CSV holds the same row
   const shot = await saveScreenshot(page, 'releases-zh-CN');
   await mkdir(join(repoRoot, 'docs/screenshots'), { recursive: true });
   await copyFile(shot, join(repoRoot, 'docs/screenshots/releases-zh-CN.png'));
+});
+
+test('the Metrics page charts the same history with its known numbers', async ({ page, wharf, saveScreenshot }) => {
+  // Two languages, each page load waiting on the metrics query: room for a busy CI box.
+  test.setTimeout(300_000);
+  await page.goto('/login');
+  await page.getByTestId('login-email').fill(wharf.adminEmail);
+  await page.getByTestId('login-password').fill(wharf.adminPassword);
+  await page.getByTestId('login-submit').click();
+  await expect(page).toHaveURL(/\/projects$/);
+
+  await page.goto(`/projects/${project.slug}/metrics`);
+  await expect(page.getByTestId('tab-metrics')).toHaveClass(/tab-active/);
+  // The project has no protected environment, so the headline covers every environment:
+  // one successful release in the last 30 days, none failed or rolled back, no outage.
+  await expect(page.getByTestId('metrics-scope')).toHaveText('Headline numbers: every environment (none is protected)');
+  await expect(page.getByTestId('metrics-frequency-value')).toHaveText('0.03 per day');
+  await expect(page.getByTestId('metrics-frequency')).toContainText('1 successful releases');
+  await expect(page.getByTestId('metrics-failure-rate-value')).toHaveText('0%');
+  await expect(page.getByTestId('metrics-failure-rate')).toContainText('0 failed, 0 rolled back, of 1 releases');
+  await expect(page.getByTestId('metrics-restore-value')).toHaveText('—');
+  await expect(page.getByTestId('metrics-lead-time')).toContainText('; 1 releases');
+  await expect(page.getByTestId(`metrics-env-${ENV}`)).toContainText('0.03');
+
+  // The charts are drawn by recharts over 30 daily buckets: one bar (today's release) in the
+  // frequency chart, and a lead-time and a failure-rate line.
+  const frequency = page.getByTestId('metrics-chart-frequency');
+  await expect(frequency.locator('svg.recharts-surface')).toBeVisible();
+  await expect(frequency.locator('.recharts-bar-rectangle path')).toHaveCount(1);
+  const lead = page.getByTestId('metrics-chart-lead-time');
+  await expect(lead.locator('svg.recharts-surface')).toBeVisible();
+  await expect(lead.locator('.recharts-line')).toHaveCount(1);
+  const failureRate = page.getByTestId('metrics-chart-failure-rate');
+  await expect(failureRate.locator('svg.recharts-surface')).toBeVisible();
+  await expect(failureRate.locator('.recharts-line')).toHaveCount(1);
+
+  // Choosing the environment gives the same numbers, now scoped to it.
+  await page.getByTestId('metrics-environment').selectOption({ label: ENV });
+  await expect(page.getByTestId('metrics-scope')).toHaveText(`Headline numbers: ${ENV}`);
+  await expect(page.getByTestId('metrics-failure-rate')).toContainText('of 1 releases');
+  await page.getByTestId('metrics-environment').selectOption({ label: 'Production (protected environments)' });
+  await expect(page.getByTestId('metrics-scope')).toContainText('every environment');
+
+  const shot = await saveScreenshot(page, 'metrics');
+  await mkdir(join(repoRoot, 'docs/screenshots'), { recursive: true });
+  await copyFile(shot, join(repoRoot, 'docs/screenshots/metrics.png'));
+
+  // The same page in Chinese: the same numbers under Chinese labels.
+  await page.evaluate(() => localStorage.setItem('wharf.locale', 'zh-CN'));
+  await page.reload();
+  await expect(page.getByTestId('metrics-scope')).toHaveText('核心指标：全部环境（没有受保护的环境）');
+  await expect(page.getByTestId('metrics-frequency')).toContainText('部署频率');
+  await expect(page.getByTestId('metrics-failure-rate-value')).toHaveText('0%');
+  await expect(page.getByTestId('metrics-chart-frequency').locator('.recharts-bar-rectangle path')).toHaveCount(1);
+  const zh = await saveScreenshot(page, 'metrics-zh-CN');
+  await copyFile(zh, join(repoRoot, 'docs/screenshots/metrics-zh-CN.png'));
 });
