@@ -3,13 +3,7 @@
 // Every event is chained to the one before (audit-chain.ts): the chain head's row lock orders
 // concurrent writers, in the writer's own transaction.
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  describeAuditEvent,
-  type AuditEventView,
-  type AuditFilter,
-  type AuditVerifyView,
-  type Page,
-} from '@wharf/shared';
+import { describeAuditEvent, type AuditEventView, type AuditVerifyView, type Page } from '@wharf/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -17,40 +11,12 @@ import { actorLabel, type RequestContext } from '../common/request-context.js';
 import { enqueueReleaseNotifications } from './notification-outbox.js';
 import { auditChainKey, chainHash, type ChainedFields } from './audit-chain.js';
 import { verifyChainInParallel } from './audit-chain-verifier.js';
+import { auditWhereSql, type ScopedAuditFilter } from './audit-query.js';
 
-export type ScopedAuditFilter = AuditFilter & { projectId?: string };
+export type { ScopedAuditFilter };
 
-function auditWhere(f: ScopedAuditFilter): Prisma.AuditEventWhereInput {
-  const and: Prisma.AuditEventWhereInput[] = [];
-  if (f.projectId) and.push({ projectId: f.projectId });
-  if (f.action) and.push(f.action.endsWith('.') ? { action: { startsWith: f.action } } : { action: f.action });
-  if (f.actor) and.push({ actorLabel: { contains: f.actor, mode: 'insensitive' } });
-  if (f.subjectType) and.push({ subjectType: f.subjectType });
-  if (f.subjectId) and.push({ subjectId: f.subjectId });
-  if (f.from) and.push({ at: { gte: new Date(f.from) } });
-  if (f.to) and.push({ at: { lt: new Date(f.to) } });
-  if (f.q) {
-    and.push({
-      OR: [
-        { action: { contains: f.q, mode: 'insensitive' } },
-        { actorLabel: { contains: f.q, mode: 'insensitive' } },
-        { subjectId: { contains: f.q, mode: 'insensitive' } },
-        // Reasons, versions, names and comments live in the details.
-        ...detailTextMatches(f.q),
-      ],
-    });
-  }
-  return and.length ? { AND: and } : {};
-}
-
-/** Prisma cannot search a whole JSON document as text; these are the detail fields people search. */
-function detailTextMatches(q: string): Prisma.AuditEventWhereInput[] {
-  return ['name', 'email', 'version', 'environment', 'error', 'reason', 'comment'].map((key) => ({
-    data: { path: [key], string_contains: q },
-  }));
-}
-
-function toAuditView(e: {
+/** The columns the list and the export show (never the chain's hash). */
+interface AuditRow {
   id: bigint;
   at: Date;
   actorLabel: string;
@@ -60,7 +26,9 @@ function toAuditView(e: {
   projectId: string | null;
   ip: string | null;
   data: unknown;
-}): AuditEventView {
+}
+
+function toAuditView(e: AuditRow): AuditEventView {
   const data = (e.data ?? {}) as Record<string, unknown>;
   const view = {
     id: e.id.toString(),
@@ -191,11 +159,7 @@ export class AuditService {
   }
 
   async list(filter: ScopedAuditFilter, limit: number, cursor?: bigint): Promise<Page<AuditEventView>> {
-    const rows = await this.prisma.auditEvent.findMany({
-      where: { ...auditWhere(filter), ...(cursor !== undefined ? { id: { lt: cursor } } : {}) },
-      orderBy: { id: 'desc' },
-      take: limit + 1,
-    });
+    const rows = await this.page(filter, limit + 1, cursor);
     const page = rows.slice(0, limit);
     return {
       items: page.map(toAuditView),
@@ -207,15 +171,20 @@ export class AuditService {
   async *stream(filter: ScopedAuditFilter, batch = 1000): AsyncGenerator<AuditEventView[]> {
     let cursor: bigint | undefined;
     for (;;) {
-      const rows = await this.prisma.auditEvent.findMany({
-        where: { ...auditWhere(filter), ...(cursor !== undefined ? { id: { lt: cursor } } : {}) },
-        orderBy: { id: 'desc' },
-        take: batch,
-      });
+      const rows = await this.page(filter, batch, cursor);
       if (rows.length === 0) return;
       yield rows.map(toAuditView);
       if (rows.length < batch) return;
       cursor = rows[rows.length - 1]!.id;
     }
+  }
+
+  /** Newest first, in id order (keyset: `cursor` is the last id already shown). */
+  private page(filter: ScopedAuditFilter, take: number, cursor?: bigint): Promise<AuditRow[]> {
+    return this.prisma.$queryRaw<AuditRow[]>`
+      SELECT "id", "at", "actorLabel", "action", "subjectType", "subjectId", "projectId"::text AS "projectId",
+             "ip", "data"
+        FROM "AuditEvent" WHERE ${auditWhereSql(filter, cursor)}
+       ORDER BY "id" DESC LIMIT ${take}`;
   }
 }
