@@ -145,18 +145,13 @@ export class MetricsService {
                (o.state = 'failed' AND o.prev_state IS DISTINCT FROM 'failed') AS outage
           FROM ordered o
          WHERE o.fin >= ${q.from} AND o.fin < ${q.to}
-      ), measured AS (
-        SELECT p.*,
-               CASE WHEN p.state = 'succeeded' AND p.trig <> 'rollback' THEN
-                 greatest(0, extract(epoch FROM p.fin - coalesce(c_exact.at, c_prefix.at, a."createdAt")))::float8
-               END AS lead_secs,
-               (p.state = 'succeeded' AND p.trig <> 'rollback' AND coalesce(c_exact.at, c_prefix.at) IS NULL)
-                 AS lead_from_artifact,
-               CASE WHEN p.outage AND p.next_success IS NOT NULL THEN
-                 extract(epoch FROM p.next_success - p.fin)::float8
-               END AS restore_secs
-          FROM period p
-          JOIN "Artifact" a ON a."id" = p.artifact
+      ), versions AS MATERIALIZED (
+        -- When each released version's commit was written: looked up once per version, not
+        -- once per release (a year of releases ships the same few hundred versions again and again;
+        -- MATERIALIZED: computed once, whatever the row estimates make of the join).
+        SELECT a."id", coalesce(c_exact.at, c_prefix.at) AS commit_at, a."createdAt" AS pushed_at
+          FROM (SELECT DISTINCT p.artifact FROM period p WHERE p.state = 'succeeded' AND p.trig <> 'rollback') v
+          JOIN "Artifact" a ON a."id" = v.artifact
           LEFT JOIN LATERAL (
             SELECT c."authoredAt" AS at FROM "Commit" c
              WHERE c."projectId" = a."projectId" AND c."sha" = a."commitSha") c_exact ON true
@@ -166,6 +161,17 @@ export class MetricsService {
                AND c."projectId" = a."projectId" AND c."sha" LIKE a."commitSha" || '%'
                AND c."authoredAt" IS NOT NULL
              ORDER BY c."sha" LIMIT 1) c_prefix ON c_exact.at IS NULL
+      ), measured AS (
+        SELECT p.*,
+               CASE WHEN p.state = 'succeeded' AND p.trig <> 'rollback' THEN
+                 greatest(0, extract(epoch FROM p.fin - coalesce(v.commit_at, v.pushed_at)))::float8
+               END AS lead_secs,
+               (p.state = 'succeeded' AND p.trig <> 'rollback' AND v.commit_at IS NULL) AS lead_from_artifact,
+               CASE WHEN p.outage AND p.next_success IS NOT NULL THEN
+                 extract(epoch FROM p.next_success - p.fin)::float8
+               END AS restore_secs
+          FROM period p
+          LEFT JOIN versions v ON v."id" = p.artifact
       )
       SELECT CASE WHEN GROUPING(m.env) = 0 THEN 'environment'
                   WHEN GROUPING(m.bucket) = 1 THEN 'headline' ELSE 'bucket' END AS kind,
