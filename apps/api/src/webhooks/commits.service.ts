@@ -34,8 +34,10 @@ const UPSERT = commitUpsertSql();
 
 /** The upsert's parameters: the project, one array per column, one row per commit (null: none). */
 export function commitUpsertParams(projectId: string, listed: NormalizedCommit[]): unknown[] | null {
-  // One row per commit: Postgres refuses to update a row twice in one statement.
-  const commits = [...new Map(listed.map((c) => [c.sha, c])).values()];
+  // One row per commit: Postgres refuses to update a row twice in one statement. In sha order, so
+  // two deliveries listing the same commits (now recorded by concurrent endpoint requests) lock
+  // their rows in the same order and cannot deadlock.
+  const commits = [...new Map(listed.map((c) => [c.sha, c])).values()].sort((a, b) => (a.sha < b.sha ? -1 : 1));
   if (commits.length === 0) return null;
   const col = <K extends keyof NormalizedCommit>(k: K) => commits.map((c) => c[k]);
   return [
