@@ -78,6 +78,8 @@ export async function runHealthGate(
   check: HealthCheck,
   cfg: HealthSettings,
   dir: string,
+  /** Attempt 1's result when it already ran on the host (the activate script's probe). */
+  first?: { exitCode: number; last: string },
 ): Promise<void> {
   if (check.type === 'none') {
     s.system('health check: none configured, relying on pm2 status');
@@ -92,20 +94,28 @@ export async function runHealthGate(
   for (let attempt = 1; attempt <= cfg.attempts; attempt++) {
     if (s.signal.aborted) throw new CancelledError('health check');
     s.system(`health check attempt ${attempt}/${cfg.attempts}: ${what}`);
-    try {
-      // An HTTP probe gets a little longer than its request timeout to start node and report;
-      // a command check gets exactly the per-attempt timeout.
-      const r = await s.capture('health check', healthCommand(check, cfg.timeoutMs, tool, dir), {
-        timeoutMs: check.type === 'http' ? cfg.timeoutMs + 5000 : cfg.timeoutMs,
-        withEnv: check.type === 'command',
-      });
-      last = (r.stdout || r.stderr).split('\n').filter(Boolean).pop() ?? `exit code ${r.exitCode}`;
-      s.system(`health check attempt ${attempt}: ${r.exitCode === 0 ? 'passed' : 'failed'} (${last})`);
-      if (r.exitCode === 0) return;
-    } catch (err) {
-      if (!(err instanceof CommandTimeoutError)) throw err;
-      last = `no answer within ${cfg.timeoutMs} ms`;
-      s.system(`health check attempt ${attempt}: failed (${last})`);
+    if (attempt === 1 && first) {
+      last = first.last || `exit code ${first.exitCode}`;
+      s.system(
+        `health check attempt 1: ${first.exitCode === 0 ? 'passed' : 'failed'} (${last}; probed right after pm2)`,
+      );
+      if (first.exitCode === 0) return;
+    } else {
+      try {
+        // An HTTP probe gets a little longer than its request timeout to start node and report;
+        // a command check gets exactly the per-attempt timeout.
+        const r = await s.capture('health check', healthCommand(check, cfg.timeoutMs, tool, dir), {
+          timeoutMs: check.type === 'http' ? cfg.timeoutMs + 5000 : cfg.timeoutMs,
+          withEnv: check.type === 'command',
+        });
+        last = (r.stdout || r.stderr).split('\n').filter(Boolean).pop() ?? `exit code ${r.exitCode}`;
+        s.system(`health check attempt ${attempt}: ${r.exitCode === 0 ? 'passed' : 'failed'} (${last})`);
+        if (r.exitCode === 0) return;
+      } catch (err) {
+        if (!(err instanceof CommandTimeoutError)) throw err;
+        last = `no answer within ${cfg.timeoutMs} ms`;
+        s.system(`health check attempt ${attempt}: failed (${last})`);
+      }
     }
     if (attempt < cfg.attempts && cfg.intervalMs > 0) {
       try {

@@ -200,21 +200,42 @@ function pm2Command(p: ReleasePaths, reload: ReloadSettings): { announce: string
 }
 
 /** Switch `current` atomically, then pm2 startOrReload/reload, in one remote command. */
-export function activateScript(p: ReleasePaths, reload: ReloadSettings, rand: string, nonce?: string): StepScript {
+export function activateScript(
+  p: ReleasePaths,
+  reload: ReloadSettings,
+  rand: string,
+  nonce?: string,
+  /** The first health probe, run right after pm2 (see firstProbeFrom). */
+  probe?: ShellCommand,
+): StepScript {
   const tmpLink = posix.join(p.base, `.current-${rand}`);
   const pm2 = pm2Command(p, reload);
-  return (
-    new StepScript(nonce)
-      .step(
-        'switch current',
-        `switching ${p.current} -> ${p.release}`,
-        sh`touch -c -- ${p.release} && ln -sfn -- ${p.release} ${tmpLink} && mv -T -- ${tmpLink} ${p.current}`,
-      )
-      .userStep(`pm2 ${reload.mode}`, pm2.announce, pm2.cmd)
-      // The prune step's listing, on one line ('/' cannot be part of a name), so pruning after
-      // the health gate needs no round trip of its own. `ok` only if the listing itself worked.
-      .value('listing', sh`if __l=$(${releaseListingCommand(p)}); then printf 'ok\n%s\n' "$__l" | tr '\n' '/'; fi`)
-  );
+  const script = new StepScript(nonce)
+    .step(
+      'switch current',
+      `switching ${p.current} -> ${p.release}`,
+      sh`touch -c -- ${p.release} && ln -sfn -- ${p.release} ${tmpLink} && mv -T -- ${tmpLink} ${p.current}`,
+    )
+    .userStep(`pm2 ${reload.mode}`, pm2.announce, pm2.cmd)
+    // The prune step's listing, on one line ('/' cannot be part of a name), so pruning after
+    // the health gate needs no round trip of its own. `ok` only if the listing itself worked.
+    .value('listing', sh`if __l=$(${releaseListingCommand(p)}); then printf 'ok\n%s\n' "$__l" | tr '\n' '/'; fi`);
+  // The probe's exit code and last output line, on one line: the health gate's first
+  // attempt without a round trip (and a remote command) of its own.
+  if (probe) script.value('probe', sh`__p=$(${probe}); __pc=$?; printf '%s %s' "$__pc" "\${__p##*\n}"`);
+  return script;
+}
+
+export interface ProbeResult {
+  exitCode: number;
+  /** The probe's last output line. */
+  last: string;
+}
+
+/** The first probe's result from activateScript's `probe` value. */
+export function firstProbeFrom(value: string | undefined): ProbeResult | undefined {
+  const m = value === undefined ? null : /^(\d+) (.*)$/.exec(value);
+  return m ? { exitCode: Number(m[1]), last: m[2]! } : undefined;
 }
 
 /** The listing printed by activateScript, in releaseListingCommand's form, or undefined. */
@@ -233,15 +254,20 @@ export async function activateRelease(
   reload: ReloadSettings,
   rand: string,
   onSwitched: () => void,
-): Promise<{ pm2Output: string[]; listing: string | undefined }> {
-  const script = activateScript(p, reload, rand);
+  probe?: ShellCommand,
+): Promise<{ pm2Output: string[]; listing: string | undefined; firstProbe: ProbeResult | undefined }> {
+  const script = activateScript(p, reload, rand, undefined, probe);
   const r = await s.runScript('activate', script, {
     onStep: (step) => {
       if (step.name.startsWith('pm2')) onSwitched();
     },
   });
   onSwitched();
-  return { pm2Output: r.lastStepOutput, listing: listingFrom(r.values.get('listing')) };
+  return {
+    pm2Output: r.lastStepOutput,
+    listing: listingFrom(r.values.get('listing')),
+    firstProbe: firstProbeFrom(r.values.get('probe')),
+  };
 }
 
 /**

@@ -120,6 +120,10 @@ describe('ssh release: sliding window', () => {
         sys.join('\n'),
       ).toBe(true);
       expect([...order].sort((a, b) => a - b)).toEqual(order);
+      // The first HTTP attempt ran inside the activate script (curl is on these hosts).
+      expect(sys.some((l) => /^health check attempt 1: (passed|failed) \(.*; probed right after pm2\)$/.test(l))).toBe(
+        true,
+      );
     }
   });
 

@@ -13,7 +13,7 @@ import {
   type ReleasePaths,
 } from './deploy-steps.js';
 import { CancelledError, ExecutorError } from './errors.js';
-import { runHealthGate } from './health.js';
+import { healthCommand, runHealthGate } from './health.js';
 import { runSlidingWindow } from './sliding-window.js';
 import { createMasker } from './masking.js';
 import { validatePlan } from './plan.schema.js';
@@ -140,7 +140,20 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       );
 
       if (signal.aborted) throw new CancelledError('switch');
-      const { pm2Output, listing } = await activateRelease(s, p, settings.reload, rand, () => (switched = true));
+      // With curl on the host, the health gate's first HTTP attempt rides in the activate script.
+      const probe =
+        t.healthCheck.type === 'http' && facts.hasCurl
+          ? healthCommand(t.healthCheck, settings.health.timeoutMs, 'curl')
+          : undefined;
+      const { pm2Output, listing, firstProbe } = await activateRelease(
+        s,
+        p,
+        settings.reload,
+        rand,
+        () => (switched = true),
+        probe,
+      );
+      let first = firstProbe;
       const appName = settings.reload.mode === 'reload' ? settings.reload.name : t.appName;
       emit('system', `checking pm2 status of ${appName}`);
       const statuses = pm2MiniListStatuses(pm2Output, appName);
@@ -148,8 +161,9 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
         emit('system', `pm2 reports ${appName} online (${statuses.length} process${statuses.length > 1 ? 'es' : ''})`);
       } else {
         await confirmOnline(s, appName); // not (yet) online in pm2's own output: ask again
+        first = undefined; // probed before pm2 said online: probe again
       }
-      await runHealthGate(s, t.healthCheck, settings.health, p.current);
+      await runHealthGate(s, t.healthCheck, settings.health, p.current, first);
       emit('system', `${t.name} is serving ${plan.version}`);
       if (settings.postCommand) await runHook(s, 'post-command', p.current, settings.postCommand, {});
       // The listing was taken right after the switch; only post-command could change it since.
