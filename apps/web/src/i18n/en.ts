@@ -988,9 +988,11 @@ export const en = {
   'metrics.restore.unrestored': '{count} not restored yet',
   'metrics.none': '—',
   'metrics.chart.frequency': 'Successful releases',
-  'metrics.chart.leadTime': 'Lead time (median, hours)',
+  'metrics.chart.leadTime': 'Lead time (median, {unit})',
   'metrics.chart.failureRate': 'Change failure rate',
   'metrics.chart.hours': 'hours',
+  'metrics.chart.minutes': 'minutes',
+  'metrics.chart.seconds': 'seconds',
   'metrics.empty.title': 'No releases in this period',
   'metrics.empty.body':
     'Metrics appear once a release to these environments succeeds or fails. Try a longer period or another environment.',

@@ -1,9 +1,11 @@
 // The three charts of the metrics page (recharts): successful releases per bucket, median lead
-// time per bucket, change failure rate per bucket. Bucket labels are UTC days.
+// time per bucket (in hours, minutes or seconds: see lead-time-scale.ts), change failure rate
+// per bucket. Bucket labels are UTC days. Lines have dots, so a lone bucket still shows.
 import type { MetricsBucketPoint } from '@wharf/shared';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber, formatPercent, formatUtcDay } from '../../i18n/format';
 import { useI18n } from '../../i18n/useI18n';
+import { leadTimeScale } from './lead-time-scale';
 
 const HEIGHT = 220;
 
@@ -19,10 +21,13 @@ function ChartCard({ title, testId, children }: { title: string; testId: string;
 export function MetricsCharts({ series }: { series: MetricsBucketPoint[] }) {
   const { t, locale } = useI18n();
   const day = (iso: string) => formatUtcDay(locale, iso);
+  const lead = leadTimeScale(series);
+  const leadUnit = t(`metrics.chart.${lead.unit}`);
+  const leadTitle = t('metrics.chart.leadTime', { unit: leadUnit });
   const data = series.map((p) => ({
     start: p.start,
     deployments: p.deployments,
-    leadHours: p.leadTimeMedianSeconds === null ? null : p.leadTimeMedianSeconds / 3600,
+    leadTime: p.leadTimeMedianSeconds === null ? null : p.leadTimeMedianSeconds / lead.secondsPerUnit,
     failureRate: p.changeFailureRate,
   }));
   return (
@@ -39,19 +44,16 @@ export function MetricsCharts({ series }: { series: MetricsBucketPoint[] }) {
           <Bar dataKey="deployments" fill="#2f6fde" isAnimationActive={false} />
         </BarChart>
       </ChartCard>
-      <ChartCard title={t('metrics.chart.leadTime')} testId="metrics-chart-lead-time">
+      <ChartCard title={leadTitle} testId="metrics-chart-lead-time">
         <LineChart data={data} responsive width="100%" height={HEIGHT}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="start" tickFormatter={day} minTickGap={16} />
           <YAxis width={40} tickFormatter={(v: number) => formatNumber(locale, v, 1)} />
           <Tooltip
             labelFormatter={(v) => day(String(v))}
-            formatter={(v) => [
-              `${formatNumber(locale, Number(v), 1)} ${t('metrics.chart.hours')}`,
-              t('metrics.chart.leadTime'),
-            ]}
+            formatter={(v) => [`${formatNumber(locale, Number(v), 1)} ${leadUnit}`, leadTitle]}
           />
-          <Line dataKey="leadHours" stroke="#8a4fd1" connectNulls dot={false} isAnimationActive={false} />
+          <Line dataKey="leadTime" stroke="#8a4fd1" connectNulls dot={{ r: 2 }} isAnimationActive={false} />
         </LineChart>
       </ChartCard>
       <ChartCard title={t('metrics.chart.failureRate')} testId="metrics-chart-failure-rate">
@@ -63,7 +65,7 @@ export function MetricsCharts({ series }: { series: MetricsBucketPoint[] }) {
             labelFormatter={(v) => day(String(v))}
             formatter={(v) => [formatPercent(locale, Number(v)), t('metrics.chart.failureRate')]}
           />
-          <Line dataKey="failureRate" stroke="#d1453b" connectNulls dot={false} isAnimationActive={false} />
+          <Line dataKey="failureRate" stroke="#d1453b" connectNulls dot={{ r: 2 }} isAnimationActive={false} />
         </LineChart>
       </ChartCard>
     </div>
