@@ -276,6 +276,41 @@ describe('LogSink', () => {
     expect(Number(d.logBytes)).toBe(rows.reduce((s, r) => s + Buffer.byteLength(r.text) + 1, 0));
   });
 
+  it('stores two batches at once, yet counts and publishes them in seq order', async () => {
+    const id = await createDeployment(t, f);
+    // The batch holding seq 1 commits 1.5 s late; the one after it does not wait for it.
+    await prisma.$executeRawUnsafe(
+      `CREATE OR REPLACE FUNCTION live_test_late() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$`,
+    );
+    await prisma.$executeRawUnsafe(
+      `CREATE TRIGGER live_test_late AFTER INSERT ON "DeploymentLog" FOR EACH ROW WHEN (NEW.seq = 1) EXECUTE FUNCTION live_test_late()`,
+    );
+    try {
+      const sink = await openSink(id, { maxBatchLines: 100, storesInFlight: 2 });
+      for (let i = 1; i <= 300; i++) sink.write({ targetId: null, stream: 'stdout', text: `p${i}` });
+      const drained = sink.drained();
+      // The second batch is committed while the first is not: nothing counts as stored yet,
+      // and nothing is in the stream (it would be out of order).
+      await waitFor(async () => {
+        const [r] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+          `SELECT count(*) AS n FROM "DeploymentLog" WHERE "deploymentId" = $1::uuid AND seq BETWEEN 101 AND 200`,
+          id,
+        );
+        return Number(r!.n) === 100;
+      });
+      expect(sink.stats()).toMatchObject({ persistedSeq: 0, publishedSeq: 0 });
+      expect(await streamEntries(id)).toEqual([]);
+      await drained;
+      const rows = await dbLines(id);
+      expect(rows.map((r) => r.text)).toEqual(Array.from({ length: 300 }, (_, i) => `p${i + 1}`));
+      expect((await streamEntries(id)).map((e) => e[0])).toEqual(rows.map((r) => `0-${r.seq}`));
+      const d = await prisma.deployment.findUniqueOrThrow({ where: { id } });
+      expect(Number(d.logBytes)).toBe(sink.stats().logBytes);
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS live_test_late ON "DeploymentLog"`);
+    }
+  });
+
   it('a flood into a slow database pauses the source, stays in bounded memory and loses nothing', async () => {
     const id = await createDeployment(t, f);
     // Every INSERT statement into the log takes 20 ms longer: Postgres is the slow end.

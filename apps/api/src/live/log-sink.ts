@@ -4,7 +4,8 @@
 //                backlog is above the high-water mark (the executor stops reading the remote
 //                command until it drains below the low-water mark: memory stays bounded)
 //   persist      one COPY FROM STDIN per batch (+ Deployment.logBytes/logTruncated in the same
-//                transaction), in order, straight through `pg`; a retry uses an idempotent
+//                transaction), straight through `pg`, two batches at once (counted stored in
+//                seq order whichever commits first); a retry uses an idempotent
 //                multi-row INSERT (unnest arrays) instead, since COPY has no ON CONFLICT
 //   publish      XADD of the same batch to `<prefix>:logs:<id>` with ids `0-<seq>`, in order,
 //                only AFTER the batch committed
@@ -46,6 +47,12 @@ export interface LogSinkOptions {
   /** Most lines in one INSERT / one XADD pipeline. Default 5000. */
   maxBatchLines?: number;
   /**
+   * Batches being stored at once, each on its own pooled connection (they complete in any
+   * order; lines count as stored, and are published, in seq order). Default 2: while one
+   * batch waits for its commit, the next is already being copied.
+   */
+  storesInFlight?: number;
+  /**
    * Backpressure: write() answers with a LogPause once this many lines are not yet through
    * (stored, and published unless Redis was given up), or bufferedBytes reaches
    * highWaterBytes; the pause ends below half of both. Defaults 16 000 lines, 8 MiB: about
@@ -82,7 +89,7 @@ export interface LogSinkStats {
   truncated: boolean;
   /** Lines dropped by the cap (including ones later written by flushTail). */
   droppedLines: number;
-  /** Time spent in successful INSERTs and XADD pipelines, for throughput tuning. */
+  /** Time spent storing (summed over concurrent stores) and in XADD pipelines, for tuning. */
   persistMs: number;
   publishMs: number;
   /** Backpressure: how often write() asked the source to pause, and for how long in all. */
@@ -185,6 +192,7 @@ export class LogSink {
   private readonly flushIntervalMs: number;
   private readonly flushAtLines: number;
   private readonly maxBatchLines: number;
+  private readonly storesInFlight: number;
   private readonly streamMaxLen: string;
   private readonly streamTtl: number;
   private readonly closedStreamTtl: number;
@@ -211,7 +219,8 @@ export class LogSink {
   private persistedSeq = 0;
   private publishedSeq = 0;
   private readonly publishQueue: Batch[] = [];
-  private persisting = false;
+  /** Batches being stored, oldest first; `stored` once committed. */
+  private readonly storing: { batch: Batch; stored: boolean }[] = [];
   private publishing = false;
   private kickScheduled = false;
   private timer: NodeJS.Timeout | null = null;
@@ -241,6 +250,7 @@ export class LogSink {
     this.flushIntervalMs = opts.flushIntervalMs ?? 100;
     this.flushAtLines = opts.flushAtLines ?? 1000;
     this.maxBatchLines = opts.maxBatchLines ?? 5000;
+    this.storesInFlight = Math.max(1, opts.storesInFlight ?? 2);
     this.streamMaxLen = String(opts.streamMaxLen ?? 50_000);
     this.streamTtl = opts.streamTtlSeconds ?? 24 * 3600;
     this.closedStreamTtl = opts.closedStreamTtlSeconds ?? 3600;
@@ -489,7 +499,7 @@ export class LogSink {
         'LogSink',
       );
     }
-    if (pending >= this.flushAtLines && !this.kickScheduled && !this.persisting) {
+    if (pending >= this.flushAtLines && !this.kickScheduled && this.storing.length < this.storesInFlight) {
       // Not now: write() stays sync and cheap; the flush starts once the caller yields.
       this.kickScheduled = true;
       setImmediate(() => {
@@ -523,28 +533,37 @@ export class LogSink {
 
   private kick(): void {
     if (!this.opened || this.gone) return;
-    if (!this.persisting && this.buffer.length > this.bufferHead) void this.persistLoop();
+    this.startStores();
     if (!this.publishing && this.publishQueue.length > 0) void this.publishLoop();
   }
 
-  private async persistLoop(): Promise<void> {
-    this.persisting = true;
-    try {
-      for (let batch = this.takeBatch(); batch && !this.gone; batch = this.takeBatch()) {
-        const b = batch;
-        const started = performance.now();
-        const ok = await this.keepTrying('store log lines', () => this.store(b));
-        this.persistMs += performance.now() - started;
-        if (!ok) return;
-        this.persistedSeq = b.lines[b.lines.length - 1]!.seq;
-        this.resolveWaiters();
-        if (this.publishAbandoned) continue;
-        this.publishQueue.push(b);
-        if (!this.publishing) void this.publishLoop();
-      }
-    } finally {
-      this.persisting = false;
+  /** Starts storing buffered batches while fewer than storesInFlight are under way. */
+  private startStores(): void {
+    while (this.storing.length < this.storesInFlight && !this.gone) {
+      const batch = this.takeBatch();
+      if (!batch) return;
+      const slot = { batch, stored: false };
+      this.storing.push(slot);
+      void this.persist(slot);
     }
+  }
+
+  private async persist(slot: { batch: Batch; stored: boolean }): Promise<void> {
+    const b = slot.batch;
+    const started = performance.now();
+    const ok = await this.keepTrying('store log lines', () => this.store(b));
+    this.persistMs += performance.now() - started;
+    if (!ok || this.gone) return;
+    slot.stored = true;
+    // A later batch may commit first: lines count as stored (and go to Redis) in seq order.
+    while (this.storing[0]?.stored) {
+      const done = this.storing.shift()!.batch;
+      this.persistedSeq = done.lines[done.lines.length - 1]!.seq;
+      if (!this.publishAbandoned) this.publishQueue.push(done);
+    }
+    this.resolveWaiters();
+    if (!this.publishing && this.publishQueue.length > 0) void this.publishLoop();
+    this.startStores();
   }
 
   private async publishLoop(): Promise<void> {
@@ -668,6 +687,7 @@ export class LogSink {
     );
     this.buffer = [];
     this.bufferHead = 0;
+    this.storing.length = 0;
     this.publishQueue.length = 0;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
