@@ -105,7 +105,7 @@ async function main() {
     capture = await sqlCapture(stack.dbUrl);
     const { AuditService } = await import(dist('audit/audit.service.js'));
     const { MetricsService } = await import(dist('metrics/metrics.service.js'));
-    const audit = new AuditService(capture.client, { WHARF_SECRET_KEY: secretKey });
+    const audit = new AuditService(capture.client, { WHARF_SECRET_KEY: secretKey, DATABASE_URL: stack.dbUrl });
     const metrics = new MetricsService(capture.client);
     const { metricsQuerySchema } = await import(dist('../node_modules/@wharf/shared/dist/index.js'));
 
