@@ -7,7 +7,7 @@ const PHASES = [
   [/^connecting to /, 'connect (tcp+ssh+auth)'],
   [/^connected, host key verified/, 'prepare dirs + release check'],
   [/^preparing /, 'prepare dirs + release check'],
-  [/^(uploading artifact|upload \d+%)/, 'sftp upload'],
+  [/^(uploading artifact|upload \d+%)/, 'upload'],
   [/^verifying sha256/, 'sha256 verify'],
   [/^unpacking into/, 'unpack'],
   [/^install:/, 'install (npm ci)'],
