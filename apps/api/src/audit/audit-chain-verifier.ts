@@ -109,6 +109,8 @@ async function runRanges(opts: ChainVerifyOptions, tasks: RangeTask[]): Promise<
   const count = Math.max(1, Math.min(opts.workers ?? availableParallelism(), tasks.length));
   const workerData = { databaseUrl: opts.databaseUrl, key: new Uint8Array(opts.key), batch: opts.batch ?? 5_000 };
   const workers = Array.from({ length: count }, () => new Worker(WORKER_URL, { workerData }));
+  // Listened for from the start: a worker that fails to start has exited before `finally`.
+  const exits = workers.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve())));
   const results: RangeResult[] = [];
   let next = 0;
   let stopAt = tasks.length;
@@ -133,14 +135,13 @@ async function runRanges(opts: ChainVerifyOptions, tasks: RangeTask[]): Promise<
       ),
     );
   } finally {
-    await Promise.all(workers.map(stop));
+    await Promise.all(workers.map((w, i) => stop(w, exits[i]!)));
   }
   return results.slice(0, stopAt);
 }
 
 /** Lets a worker close its connection, then makes sure it is gone. */
-async function stop(worker: Worker): Promise<void> {
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+async function stop(worker: Worker, exited: Promise<void>): Promise<void> {
   worker.postMessage('stop');
   const timer = setTimeout(() => void worker.terminate(), 5_000);
   await exited;
