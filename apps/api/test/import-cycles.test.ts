@@ -18,11 +18,11 @@ const KNOWN_FOLDER_CYCLES = [['artifacts', 'deployments', 'webhooks']];
 
 type Graph = Map<string, Set<string>>;
 
-/** Relative imports of every .ts file under src (generated code excluded), as src paths. */
+/** Relative imports of every .ts and .js file under src (generated code excluded), as src paths. */
 async function fileGraph(): Promise<Graph> {
   const files = (await readdir(SRC, { recursive: true }))
     .map((f) => f.split(sep).join('/'))
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('generated/'));
+    .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts') && !f.startsWith('generated/'));
   const known = new Set(files);
   const graph: Graph = new Map();
   for (const file of files) {
@@ -30,11 +30,13 @@ async function fileGraph(): Promise<Graph> {
     const { importedFiles } = ts.preProcessFile(await readFile(join(SRC, file), 'utf8'), true, true);
     for (const { fileName } of importedFiles) {
       if (!fileName.startsWith('.')) continue;
-      const target = relative(SRC, normalize(join(SRC, dirname(file), fileName)))
+      const path = relative(SRC, normalize(join(SRC, dirname(file), fileName)))
         .split(sep)
-        .join('/')
-        .replace(/\.js$/, '.ts');
+        .join('/');
+      // `./x.js` names x.ts, or a plain JavaScript source (allowJs) such as Verify's worker.
+      const target = path.replace(/\.js$/, '.ts');
       if (known.has(target)) deps.add(target);
+      else if (known.has(path)) deps.add(path);
       else if (known.has(`${target}/index.ts`)) deps.add(`${target}/index.ts`);
       // Outside src (test fixtures) or generated: no cycle can run through them.
       else if (!target.startsWith('../') && !target.startsWith('generated/'))
