@@ -6,25 +6,10 @@ import { useState, type FormEvent } from 'react';
 import { useEnvironments } from '../../api/environments/queries';
 import { useCreateFreezeWindow, useUpdateFreezeWindow } from '../../api/release-rules/mutations';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { Field, TextField } from '../../components/Field';
+import { TextField } from '../../components/Field';
 import { useI18n } from '../../i18n/useI18n';
+import { ChoiceField, OneOffBoundField, WeeklyBoundFields, type FreezeDraftBinding } from './FreezeWindowFields';
 import { draftFromWindow, emptyFreezeDraft, freezeBody, type FreezeDraft } from './freeze-window-draft';
-
-const DAYS = [0, 1, 2, 3, 4, 5, 6] as const;
-
-/** A day of the week (0 = Sunday), its value as the form keeps it: a string. */
-function DaySelect({ id, value, onChange }: { id: string; value: string; onChange: (value: string) => void }) {
-  const { t } = useI18n();
-  return (
-    <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-      {DAYS.map((n) => (
-        <option key={n} value={String(n)}>
-          {t(`freeze.day.${n}`)}
-        </option>
-      ))}
-    </select>
-  );
-}
 
 /** Adds a window, or (given `window`) replaces that one with what the form holds. */
 export function FreezeWindowForm({
@@ -44,6 +29,7 @@ export function FreezeWindowForm({
   const [d, setD] = useState<FreezeDraft>(() => (existing ? draftFromWindow(existing) : emptyFreezeDraft()));
   const [issues, setIssues] = useState<Record<string, string>>({});
   const set = (patch: Partial<FreezeDraft>) => setD({ ...d, ...patch });
+  const form: FreezeDraftBinding = { draft: d, issues, set };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const r = freezeBody(d);
@@ -65,32 +51,28 @@ export function FreezeWindowForm({
     >
       {existing && <p className="strong">{t('freeze.editTitle', { reason: existing.reason })}</p>}
       <div className="form-grid">
-        <Field id="freeze-kind" name="kind" label={t('freeze.kind')}>
-          <select
-            id="freeze-kind"
-            value={d.kind}
-            onChange={(e) => set({ kind: e.target.value === 'once' ? 'once' : 'weekly' })}
-            data-testid="freeze-kind"
-          >
-            <option value="weekly">{t('freeze.kind.weekly')}</option>
-            <option value="once">{t('freeze.kind.once')}</option>
-          </select>
-        </Field>
-        <Field id="freeze-scope" name="environmentId" label={t('freeze.scope')}>
-          <select
-            id="freeze-scope"
-            value={d.environmentId}
-            onChange={(e) => set({ environmentId: e.target.value })}
-            data-testid="freeze-scope"
-          >
-            <option value="">{t('freeze.wholeProject')}</option>
-            {(envs.data ?? []).map((env) => (
-              <option key={env.id} value={env.id}>
-                {env.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ChoiceField
+          id="freeze-kind"
+          name="kind"
+          label={t('freeze.kind')}
+          value={d.kind}
+          choices={[
+            { value: 'weekly', label: t('freeze.kind.weekly') },
+            { value: 'once', label: t('freeze.kind.once') },
+          ]}
+          onChange={(v) => set({ kind: v === 'once' ? 'once' : 'weekly' })}
+        />
+        <ChoiceField
+          id="freeze-scope"
+          name="environmentId"
+          label={t('freeze.scope')}
+          value={d.environmentId}
+          choices={[
+            { value: '', label: t('freeze.wholeProject') },
+            ...(envs.data ?? []).map((env) => ({ value: env.id, label: env.name })),
+          ]}
+          onChange={(v) => set({ environmentId: v })}
+        />
         <TextField
           id="freeze-reason"
           name="reason"
@@ -113,67 +95,26 @@ export function FreezeWindowForm({
         />
         {d.kind === 'weekly' ? (
           <>
-            <Field id="freeze-start-day" name="startDay" label={t('freeze.startDay')}>
-              <DaySelect id="freeze-start-day" value={d.startDay} onChange={(v) => set({ startDay: v })} />
-            </Field>
-            <TextField
-              id="freeze-start-time"
-              name="startTime"
-              label={t('freeze.startTime')}
-              type="time"
-              value={d.startTime}
-              onChange={(v) => set({ startTime: v })}
-              error={issues.startTime}
-            />
-            <Field id="freeze-end-day" name="endDay" label={t('freeze.endDay')}>
-              <DaySelect id="freeze-end-day" value={d.endDay} onChange={(v) => set({ endDay: v })} />
-            </Field>
-            <TextField
-              id="freeze-end-time"
-              name="endTime"
-              label={t('freeze.endTime')}
-              type="time"
-              value={d.endTime}
-              onChange={(v) => set({ endTime: v })}
-              error={issues.endTime}
-            />
+            <WeeklyBoundFields bound="start" form={form} />
+            <WeeklyBoundFields bound="end" form={form} />
           </>
         ) : (
           <>
-            <TextField
-              id="freeze-starts-at"
-              name="startsAt"
-              label={t('freeze.startsAt')}
-              type="datetime-local"
-              value={d.startsAt}
-              onChange={(v) => set({ startsAt: v })}
-              error={issues.startsAt}
-              hint={t('freeze.localTimeHint')}
-              testId="freeze-starts-at"
-            />
-            <TextField
-              id="freeze-ends-at"
-              name="endsAt"
-              label={t('freeze.endsAt')}
-              type="datetime-local"
-              value={d.endsAt}
-              onChange={(v) => set({ endsAt: v })}
-              error={issues.endsAt}
-              testId="freeze-ends-at"
-            />
+            <OneOffBoundField bound="start" form={form} hint={t('freeze.localTimeHint')} />
+            <OneOffBoundField bound="end" form={form} />
           </>
         )}
-        <Field id="freeze-auto" name="autoDeploy" label={t('freeze.autoDeploy')}>
-          <select
-            id="freeze-auto"
-            value={d.autoDeploy}
-            onChange={(e) => set({ autoDeploy: e.target.value === 'drop' ? 'drop' : 'wait' })}
-            data-testid="freeze-auto"
-          >
-            <option value="wait">{t('freeze.autoDeploy.wait')}</option>
-            <option value="drop">{t('freeze.autoDeploy.drop')}</option>
-          </select>
-        </Field>
+        <ChoiceField
+          id="freeze-auto"
+          name="autoDeploy"
+          label={t('freeze.autoDeploy')}
+          value={d.autoDeploy}
+          choices={[
+            { value: 'wait', label: t('freeze.autoDeploy.wait') },
+            { value: 'drop', label: t('freeze.autoDeploy.drop') },
+          ]}
+          onChange={(v) => set({ autoDeploy: v === 'drop' ? 'drop' : 'wait' })}
+        />
       </div>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary btn-small" disabled={save.isPending} data-testid="freeze-save">
