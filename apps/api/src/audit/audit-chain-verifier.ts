@@ -4,24 +4,10 @@
 // problem, exactly as one walk from the start would (ChainWalker builds its report).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { ChainWalker, type ChainProblem } from './audit-chain.js';
+import { ChainWalker, type ChainedRow, type ChainProblem } from './audit-chain.js';
 
-/** A row as the worker reads it (ids and positions as text). */
-export interface RawChainRow {
-  id: string;
-  seq: string;
-  at: string;
-  actorUserId: string | null;
-  actorTokenId: string | null;
-  actorLabel: string;
-  action: string;
-  subjectType: string;
-  subjectId: string | null;
-  projectId: string | null;
-  ip: string | null;
-  data: unknown;
-  hash: Uint8Array | null;
-}
+/** A chained row as the worker reads it: ids and positions as text, `at` as its ISO text. */
+export type RawChainRow = Omit<ChainedRow, 'id' | 'seq' | 'at'> & { id: string; seq: string; at: string };
 
 /** Chain positions `from`..`to`, both included (int8 text). */
 export interface RangeTask {
