@@ -4,7 +4,7 @@ import type { VariableScope } from '../../api/variables/keys';
 import { useDeleteVariable, useSetVariable } from '../../api/variables/mutations';
 import { useVariables } from '../../api/variables/queries';
 import { Badge } from '../../components/Badge';
-import { ConfirmButton } from '../../components/ConfirmButton';
+import { DeleteRowActions } from '../../components/DeleteRowActions';
 import { EmptyState } from '../../components/EmptyState';
 import { QueryView } from '../../components/QueryView';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -104,7 +104,12 @@ export function VariablesEditor({
                       <TimeAgo iso={v.updatedAt} />
                     </td>
                     <td className="actions-col">
-                      <div className="row-actions">
+                      <DeleteRowActions
+                        rowKey={v.name}
+                        remove={remove}
+                        question={t('variables.deleteConfirm', { name: v.name })}
+                        testId="variable-delete"
+                      >
                         <button
                           type="button"
                           className="btn btn-small"
@@ -113,18 +118,7 @@ export function VariablesEditor({
                         >
                           {v.secret ? t('variables.replace') : t('common.edit')}
                         </button>
-                        <ConfirmButton
-                          testId="variable-delete"
-                          question={t('variables.deleteConfirm', { name: v.name })}
-                          pending={remove.isPending && remove.variables === v.name}
-                          onConfirm={() => remove.mutate(v.name)}
-                        >
-                          {t('common.delete')}
-                        </ConfirmButton>
-                      </div>
-                      {remove.isError && remove.variables === v.name && (
-                        <ErrorNotice error={remove.error} testId="delete-error" />
-                      )}
+                      </DeleteRowActions>
                     </td>
                   </tr>
                 ),

@@ -2,10 +2,9 @@ import { Fragment, useState } from 'react';
 import { useDeleteCredential } from '../../api/credentials/mutations';
 import { useCredentials } from '../../api/credentials/queries';
 import { Badge } from '../../components/Badge';
-import { ConfirmButton } from '../../components/ConfirmButton';
+import { DeleteRowActions } from '../../components/DeleteRowActions';
 import { EmptyState } from '../../components/EmptyState';
 import { QueryView } from '../../components/QueryView';
-import { ErrorNotice } from '../../components/ErrorNotice';
 import { Section } from '../../components/Section';
 import { TimeAgo } from '../../components/TimeAgo';
 import { CredentialForm } from '../../features/credentials/CredentialForm';
@@ -83,7 +82,12 @@ export function CredentialsTab() {
                       <TimeAgo iso={c.rotatedAt} />
                     </td>
                     <td className="actions-col">
-                      <div className="row-actions">
+                      <DeleteRowActions
+                        rowKey={c.id}
+                        remove={remove}
+                        question={t('credentials.deleteConfirm', { name: c.name })}
+                        testId="credential-delete"
+                      >
                         <button
                           type="button"
                           className="btn btn-small"
@@ -93,18 +97,7 @@ export function CredentialsTab() {
                         >
                           {t('credentials.rotate')}
                         </button>
-                        <ConfirmButton
-                          testId="credential-delete"
-                          question={t('credentials.deleteConfirm', { name: c.name })}
-                          pending={remove.isPending && remove.variables === c.id}
-                          onConfirm={() => remove.mutate(c.id)}
-                        >
-                          {t('common.delete')}
-                        </ConfirmButton>
-                      </div>
-                      {remove.isError && remove.variables === c.id && (
-                        <ErrorNotice error={remove.error} testId="delete-error" />
-                      )}
+                      </DeleteRowActions>
                     </td>
                   </tr>
                   {rotatingId === c.id && (

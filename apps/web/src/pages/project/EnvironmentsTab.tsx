@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useDeleteEnvironment, useMoveEnvironment } from '../../api/environments/mutations';
 import { useEnvironments } from '../../api/environments/queries';
 import { Badge } from '../../components/Badge';
-import { ConfirmButton } from '../../components/ConfirmButton';
+import { DeleteRowActions } from '../../components/DeleteRowActions';
 import { EmptyState } from '../../components/EmptyState';
 import { QueryView } from '../../components/QueryView';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -102,7 +102,12 @@ export function EnvironmentsTab() {
                     </td>
                     {canEdit && (
                       <td className="actions-col">
-                        <div className="row-actions">
+                        <DeleteRowActions
+                          rowKey={env.id}
+                          remove={remove}
+                          question={t('environments.deleteConfirm', { name: env.name })}
+                          testId="environment-delete"
+                        >
                           <button
                             type="button"
                             className="btn btn-small btn-icon"
@@ -142,18 +147,7 @@ export function EnvironmentsTab() {
                           >
                             {t('common.edit')}
                           </button>
-                          <ConfirmButton
-                            testId="environment-delete"
-                            question={t('environments.deleteConfirm', { name: env.name })}
-                            pending={remove.isPending && remove.variables === env.id}
-                            onConfirm={() => remove.mutate(env.id)}
-                          >
-                            {t('common.delete')}
-                          </ConfirmButton>
-                        </div>
-                        {remove.isError && remove.variables === env.id && (
-                          <ErrorNotice error={remove.error} testId="delete-error" />
-                        )}
+                        </DeleteRowActions>
                       </td>
                     )}
                   </tr>

@@ -7,7 +7,7 @@ import { useMe } from '../../api/auth/queries';
 import { useDeleteTarget, useTestConnection } from '../../api/targets/mutations';
 import { useTargets } from '../../api/targets/queries';
 import { Badge } from '../../components/Badge';
-import { ConfirmButton } from '../../components/ConfirmButton';
+import { DeleteRowActions } from '../../components/DeleteRowActions';
 import { EmptyState } from '../../components/EmptyState';
 import { QueryView } from '../../components/QueryView';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -175,7 +175,12 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
                       </td>
                       {canEdit && (
                         <td className="actions-col">
-                          <div className="row-actions">
+                          <DeleteRowActions
+                            rowKey={target.id}
+                            remove={remove}
+                            question={t('targets.deleteConfirm', { name: target.name })}
+                            testId="target-delete"
+                          >
                             {(target.kind === 'ssh' || target.kind === 'kubernetes') && (
                               <button
                                 type="button"
@@ -208,18 +213,7 @@ function EnvironmentTargets({ env }: { env: EnvironmentView }) {
                             >
                               {t('common.edit')}
                             </button>
-                            <ConfirmButton
-                              testId="target-delete"
-                              question={t('targets.deleteConfirm', { name: target.name })}
-                              pending={remove.isPending && remove.variables === target.id}
-                              onConfirm={() => remove.mutate(target.id)}
-                            >
-                              {t('common.delete')}
-                            </ConfirmButton>
-                          </div>
-                          {remove.isError && remove.variables === target.id && (
-                            <ErrorNotice error={remove.error} testId="delete-error" />
-                          )}
+                          </DeleteRowActions>
                         </td>
                       )}
                     </tr>
