@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogSink, type LogSinkOptions } from '../src/live/log-sink.js';
-import { logStreamKey } from '../src/live/log-line.js';
+import { decodeStreamEntry, logStreamKey } from '../src/live/log-line.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
 import { createDeployment, createFixture, expectDense, type Fixture } from './live-helpers.js';
 import { startTestApp, type TestApp } from './test-env.js';
@@ -44,11 +44,21 @@ async function dbLines(deploymentId: string) {
   return prisma.deploymentLog.findMany({ where: { deploymentId }, orderBy: { seq: 'asc' } });
 }
 
+/**
+ * The stream's lines, one `[id, fields]` per line as `0-<seq>` / `l` (the stream holds one
+ * entry per stored batch: field `b`, a JSON array of line views).
+ */
 async function streamEntries(deploymentId: string): Promise<[string, string[]][]> {
-  return (await redis.xrange(logStreamKey(t.config.WHARF_REDIS_PREFIX, deploymentId), '-', '+')) as [
+  const raw = (await redis.xrange(logStreamKey(t.config.WHARF_REDIS_PREFIX, deploymentId), '-', '+')) as [
     string,
     string[],
   ][];
+  return raw.flatMap(([id, fields]) => {
+    const lines = decodeStreamEntry(fields) ?? [];
+    // An entry's id is the seq of its last line.
+    expect(id).toBe(`0-${lines.at(-1)?.seq}`);
+    return lines.map((l): [string, string[]] => [`0-${l.seq}`, ['l', JSON.stringify(l)]]);
+  });
 }
 
 describe('LogSink', () => {

@@ -10,7 +10,9 @@ import { retry } from '../common/retry.js';
 import { decodeStreamEntry, seqOfStreamId } from './log-line.js';
 import { BACKFILL_PAGE, type LogStoreService } from './log-store.service.js';
 
-const READ_COUNT = 5000;
+// Entries per read: a batch entry holds up to a few thousand lines, and the stream keeps the
+// last ~50,000 lines or so.
+const READ_COUNT = 100;
 const BLOCK_MS = 15_000;
 
 type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
@@ -113,24 +115,31 @@ export class DeploymentTail {
   private async advance(entries: [string, string[]][]): Promise<void> {
     let run: LogLineView[] = [];
     for (const [id, fields] of entries) {
-      const seq = seqOfStreamId(id);
-      if (!(seq > this.lastSeq)) continue;
-      if (seq > this.lastSeq + run.length + 1) {
-        // A hole before this entry: deliver what we have, then fill it from Postgres.
+      const entryLast = seqOfStreamId(id);
+      if (!(entryLast > this.lastSeq + run.length)) continue;
+      const lines = decodeStreamEntry(fields);
+      if (!lines || lines.length === 0 || lines[lines.length - 1]!.seq !== entryLast) {
+        // Unreadable: Postgres holds the same lines.
         this.flushRun(run);
         run = [];
-        await this.fillFromDb(seq - 1);
+        await this.fillFromDb(entryLast);
         if (this.stopped) return;
-        if (!(seq > this.lastSeq)) continue;
-      }
-      const line = decodeStreamEntry(fields);
-      if (!line || line.seq !== seq) {
-        this.flushRun(run);
-        run = [];
-        await this.fillFromDb(seq);
         continue;
       }
-      run.push(line);
+      for (const line of lines) {
+        const next = this.lastSeq + run.length + 1;
+        const seq = line.seq;
+        if (!(seq >= next)) continue; // already delivered (or not a number)
+        if (seq > next) {
+          // A hole before this line: deliver what we have, then fill it from Postgres.
+          this.flushRun(run);
+          run = [];
+          await this.fillFromDb(seq - 1);
+          if (this.stopped) return;
+          if (!(seq > this.lastSeq)) continue;
+        }
+        run.push(line);
+      }
     }
     this.flushRun(run);
   }

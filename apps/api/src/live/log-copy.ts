@@ -31,7 +31,8 @@ export interface CopyResult {
 
 export interface CopyBatch {
   deploymentId: string;
-  lines: readonly SequencedLine[];
+  /** The lines, or their COPY text rows already written (LogBatch.copyRows()). */
+  lines: readonly SequencedLine[] | Buffer;
   /** Deployment.logBytes once this batch is stored (absolute, GREATEST keeps it monotonic). */
   logBytes: number;
   truncated: boolean;
@@ -76,7 +77,7 @@ export class LogCopy implements Submittable {
 
   constructor(b: CopyBatch) {
     this.text = copySql(b);
-    this.data = Buffer.from(copyRows(b.deploymentId, b.lines), 'utf8');
+    this.data = Buffer.isBuffer(b.lines) ? b.lines : Buffer.from(copyRows(b.deploymentId, b.lines), 'utf8');
     this.done = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;

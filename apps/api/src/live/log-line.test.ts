@@ -18,7 +18,7 @@ describe('encodeStreamLine', () => {
         const l: SequencedLine = { seq: 42, targetId, stream: 'stderr', at, text };
         expect(encodeStreamLine(l)).toBe(JSON.stringify(toLineView(l)));
         expect(encodeStreamLine(l, at.toISOString())).toBe(JSON.stringify(toLineView(l)));
-        expect(decodeStreamEntry([STREAM_FIELD, encodeStreamLine(l)])).toEqual(toLineView(l));
+        expect(decodeStreamEntry([STREAM_FIELD, encodeStreamLine(l)])).toEqual([toLineView(l)]);
       }
     }
   });

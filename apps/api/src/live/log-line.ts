@@ -27,8 +27,13 @@ export function toLineView(l: SequencedLine): LogLineView {
   return { seq: l.seq, targetId: l.targetId, stream: l.stream, at: l.at.toISOString(), text: l.text };
 }
 
-/** Stream entry field holding the JSON LogLineView. */
+/** Stream entry field holding one JSON LogLineView (entries written before batch entries). */
 export const STREAM_FIELD = 'l';
+/**
+ * Stream entry field holding a JSON array of consecutive LogLineViews: one entry per stored
+ * batch, with id `0-<seq of its last line>` (one XADD per batch instead of one per line).
+ */
+export const STREAM_BATCH_FIELD = 'b';
 
 /**
  * JSON.stringify(toLineView(l)), written out: no intermediate object per line, and the ISO
@@ -39,14 +44,16 @@ export function encodeStreamLine(l: SequencedLine, atIso: string = l.at.toISOStr
   return `{"seq":${l.seq},"targetId":${target},"stream":${JSON.stringify(l.stream)},"at":"${atIso}","text":${JSON.stringify(l.text)}}`;
 }
 
-export function decodeStreamEntry(fields: string[]): LogLineView | null {
+/** The lines of a stream entry, in order (a batch entry or a single-line one); null if unreadable. */
+export function decodeStreamEntry(fields: string[]): LogLineView[] | null {
   for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i] === STREAM_FIELD) {
-      try {
-        return JSON.parse(fields[i + 1]!) as LogLineView;
-      } catch {
-        return null;
-      }
+    const field = fields[i];
+    if (field !== STREAM_BATCH_FIELD && field !== STREAM_FIELD) continue;
+    try {
+      const value = JSON.parse(fields[i + 1]!) as LogLineView | LogLineView[];
+      return Array.isArray(value) ? value : [value];
+    } catch {
+      return null;
     }
   }
   return null;

@@ -1,14 +1,16 @@
 // The worker's end of the log pipeline, one instance per running deployment.
 //
-//   write(line)  sync and cheap: seq, mask, cap, buffer; answers with a LogPause while the
-//                backlog is above the high-water mark (the executor stops reading the remote
-//                command until it drains below the low-water mark: memory stays bounded)
+//   write(line)  sync and cheap: seq, mask, cap, and straight into the bytes of the filling
+//                batch (LogBatch: COPY rows and stream JSON; no object per line is kept);
+//                answers with a LogPause while the backlog is above the high-water mark (the
+//                executor stops reading the remote command until it drains below the
+//                low-water mark: memory stays bounded)
 //   persist      one COPY FROM STDIN per batch (+ Deployment.logBytes/logTruncated in the same
 //                transaction), straight through `pg` (storesInFlight at once, counted stored
 //                in seq order whichever commits first); a retry uses an idempotent
 //                multi-row INSERT (unnest arrays) instead, since COPY has no ON CONFLICT
-//   publish      XADD of the same batch to `<prefix>:logs:<id>` with ids `0-<seq>`, in order,
-//                only AFTER the batch committed
+//   publish      one XADD per batch to `<prefix>:logs:<id>`: id `0-<last seq>`, field `b` = the
+//                JSON array of its line views; in order, only AFTER the batch committed
 //
 // So everything in the Redis stream is already in Postgres: a reader that finds a hole in
 // the stream (trimmed, or a crashed writer) can always fill it from the database. Both
@@ -22,8 +24,9 @@ import type { Pool } from 'pg';
 import { isForeignKeyViolation } from '../common/db-errors.js';
 import { retry, RetryStoppedError } from '../common/retry.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { BufferPool, LogBatch } from './log-batch.js';
 import { LogCopy } from './log-copy.js';
-import { encodeStreamLine, logStreamKey, STREAM_FIELD, type LogLineInput, type SequencedLine } from './log-line.js';
+import { logStreamKey, STREAM_BATCH_FIELD, type LogLineInput } from './log-line.js';
 
 export interface LogSinkOptions {
   deploymentId: string;
@@ -44,7 +47,7 @@ export interface LogSinkOptions {
   flushIntervalMs?: number;
   /** Flush without waiting for the interval once this many lines are buffered. Default 1000. */
   flushAtLines?: number;
-  /** Most lines in one INSERT / one XADD pipeline. Default 5000. */
+  /** Most lines in one batch: one COPY, one stream entry. Default 5000. */
   maxBatchLines?: number;
   /**
    * Batches being stored at once, each on its own pooled connection (they complete in any
@@ -64,7 +67,7 @@ export interface LogSinkOptions {
    */
   highWaterLines?: number;
   highWaterBytes?: number;
-  /** Approximate MAXLEN of the Redis stream. Default 50 000. */
+  /** About how many of the last lines the Redis stream keeps (XADD MINID ~). Default 50 000. */
   streamMaxLen?: number;
   /** Stream expiry while running (refreshed on every publish) and after close(). */
   streamTtlSeconds?: number;
@@ -99,21 +102,6 @@ export interface LogSinkStats {
   pausedMs: number;
   /** Most lines ever not yet through at once (bounded by highWaterLines + one read chunk). */
   peakBacklogLines: number;
-}
-
-interface PendingLine extends SequencedLine {
-  size: number;
-  /** `at` as ISO text, shared by the lines of one millisecond (stored and published as is). */
-  atIso: string;
-}
-
-interface Batch {
-  lines: PendingLine[];
-  /** Deployment.logBytes once this batch is stored (absolute, so a retry is idempotent). */
-  logBytes: number;
-  truncated: boolean;
-  /** Set by the first attempt to store it: a retry must not COPY (no ON CONFLICT there). */
-  attempted: boolean;
 }
 
 interface DroppedLine {
@@ -166,21 +154,8 @@ UPDATE "Deployment"
 SET "logBytes" = GREATEST("logBytes", $7::bigint), "logTruncated" = "logTruncated" OR $8::boolean
 WHERE "id" = $1::uuid`;
 
-// XADD of many lines in one call (about 3x faster than one pipelined XADD per line). An id
-// at or below the stream's top was published by an earlier attempt: skipped, not an error.
-const XADD_LINES_LUA = `
-local n = 0
-for i = 3, #ARGV, 2 do
-  local r = redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '0-' .. ARGV[i], '${STREAM_FIELD}', ARGV[i + 1])
-  if type(r) == 'table' and r.err then
-    if not string.find(r.err, 'equal or smaller', 1, true) then return r end
-  else
-    n = n + 1
-  end
-end
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-return n`;
-const XADD_CHUNK = 1000;
+// An XADD id at or below the stream's top was published by an earlier attempt: not an error.
+const ALREADY_PUBLISHED = /equal or smaller/;
 
 export class LogSink {
   readonly deploymentId: string;
@@ -195,7 +170,7 @@ export class LogSink {
   private readonly flushAtLines: number;
   private readonly maxBatchLines: number;
   private readonly storesInFlight: number;
-  private readonly streamMaxLen: string;
+  private readonly streamMaxLen: number;
   private readonly streamTtl: number;
   private readonly closedStreamTtl: number;
   private readonly closePublishTimeoutMs: number;
@@ -214,15 +189,18 @@ export class LogSink {
   private droppedLines = 0;
   private readonly tails = new Map<string | null, TailRing>();
 
-  private buffer: PendingLine[] = [];
-  private bufferHead = 0;
+  /** The batch lines are being written into, and full ones waiting to be stored, oldest first. */
+  private filling: LogBatch | null = null;
+  private readonly full: LogBatch[] = [];
+  private readonly pool = new BufferPool(8, 8 * 1024 * 1024);
+  private bufferedLines = 0;
   private bufferedBytes = 0;
   private persistedBytes = 0;
   private persistedSeq = 0;
   private publishedSeq = 0;
-  private readonly publishQueue: Batch[] = [];
+  private readonly publishQueue: LogBatch[] = [];
   /** Batches being stored, oldest first; `stored` once committed. */
-  private readonly storing: { batch: Batch; stored: boolean }[] = [];
+  private readonly storing: { batch: LogBatch; stored: boolean }[] = [];
   private publishing = false;
   private kickScheduled = false;
   private timer: NodeJS.Timeout | null = null;
@@ -239,6 +217,8 @@ export class LogSink {
   private peakBacklog = 0;
   /** The time of the last line written: lines of the same millisecond share it. */
   private clock: { ms: number; at: Date; iso: string } = { ms: -1, at: new Date(0), iso: '' };
+  /** The last target id written, checked, and as JSON: a flood comes from one target at a time. */
+  private target: { raw: string | null; id: string | null; json: string } = { raw: null, id: null, json: 'null' };
 
   constructor(opts: LogSinkOptions) {
     this.deploymentId = opts.deploymentId;
@@ -253,7 +233,7 @@ export class LogSink {
     this.flushAtLines = opts.flushAtLines ?? 1000;
     this.maxBatchLines = opts.maxBatchLines ?? 5000;
     this.storesInFlight = Math.max(1, opts.storesInFlight ?? 1);
-    this.streamMaxLen = String(opts.streamMaxLen ?? 50_000);
+    this.streamMaxLen = opts.streamMaxLen ?? 50_000;
     this.streamTtl = opts.streamTtlSeconds ?? 24 * 3600;
     this.closedStreamTtl = opts.closedStreamTtlSeconds ?? 3600;
     this.closePublishTimeoutMs = opts.closePublishTimeoutMs ?? 10_000;
@@ -304,7 +284,7 @@ export class LogSink {
     const text = this.clean(line.text);
     const size = Buffer.byteLength(text, 'utf8') + 1; // +1: the newline it takes in a download
     const stream: LogStreamName = STREAM_SET.has(line.stream) ? line.stream : 'stdout';
-    const targetId = line.targetId !== null && UUID.test(line.targetId) ? line.targetId : null;
+    const targetId = this.checkedTarget(line.targetId);
     const { at, iso: atIso } = this.now();
     if (!this.truncated) {
       if (this.logBytes + size <= this.maxBytes) {
@@ -321,6 +301,18 @@ export class LogSink {
     }
     ring.push({ targetId, stream, at, atIso, text, size });
     return this.pressure();
+  }
+
+  /** A uuid target id as is, anything else as null; the last one is remembered. */
+  private checkedTarget(raw: string | null): string | null {
+    if (raw === this.target.raw) return this.target.id;
+    const id = raw !== null && UUID.test(raw) ? raw : null;
+    this.target = { raw, id, json: id === null ? 'null' : `"${id}"` };
+    return id;
+  }
+
+  private targetJson(id: string | null): string {
+    return id === null ? 'null' : id === this.target.id ? this.target.json : `"${id}"`;
   }
 
   /**
@@ -448,7 +440,7 @@ export class LogSink {
       lastSeq: this.nextSeq - 1,
       persistedSeq: this.persistedSeq,
       publishedSeq: this.publishedSeq,
-      bufferedLines: this.buffer.length - this.bufferHead,
+      bufferedLines: this.bufferedLines,
       bufferedBytes: this.bufferedBytes,
       logBytes: this.logBytes,
       truncated: this.truncated,
@@ -481,19 +473,13 @@ export class LogSink {
     this.enqueue({ targetId: null, stream: 'system', at, atIso, text, size: Buffer.byteLength(text) + 1 });
   }
 
-  private enqueue(l: Omit<PendingLine, 'seq'>): void {
-    this.buffer.push({
-      seq: this.nextSeq++,
-      targetId: l.targetId,
-      stream: l.stream,
-      at: l.at,
-      atIso: l.atIso,
-      text: l.text,
-      size: l.size,
-    });
+  private enqueue(l: DroppedLine): void {
+    const batch = (this.filling ??= new LogBatch(this.deploymentId, this.pool));
+    batch.add(this.nextSeq++, l.targetId, this.targetJson(l.targetId), l.stream, l.atIso, l.text, l.size);
+    if (batch.lines >= this.maxBatchLines) this.full.push(this.sealFilling()!);
     this.logBytes += l.size;
     this.bufferedBytes += l.size;
-    const pending = this.buffer.length - this.bufferHead;
+    const pending = ++this.bufferedLines;
     if (pending >= BUFFER_WARN_LINES && !this.warnedBuffer) {
       this.warnedBuffer = true;
       this.logger?.warn(
@@ -511,26 +497,22 @@ export class LogSink {
     }
   }
 
-  private takeBatch(): Batch | null {
-    const pending = this.buffer.length - this.bufferHead;
-    if (pending === 0) return null;
-    const n = Math.min(pending, this.maxBatchLines);
-    const lines = this.buffer.slice(this.bufferHead, this.bufferHead + n);
-    this.bufferHead += n;
-    if (this.bufferHead === this.buffer.length) {
-      this.buffer = [];
-      this.bufferHead = 0;
-    } else if (this.bufferHead > 50_000 && this.bufferHead * 2 > this.buffer.length) {
-      this.buffer = this.buffer.slice(this.bufferHead);
-      this.bufferHead = 0;
-    }
-    let bytes = 0;
-    for (const l of lines) bytes += l.size;
-    this.bufferedBytes -= bytes;
-    this.persistedBytes += bytes;
+  /** Closes the filling batch (batches are sealed in seq order, so logBytes adds up in order). */
+  private sealFilling(): LogBatch | null {
+    const b = this.filling;
+    if (!b) return null;
+    this.filling = null;
+    this.persistedBytes += b.bytes;
     // logTruncated is stored with the batch that holds the marker and every later one.
-    const truncated = this.markerSeq !== null && lines[lines.length - 1]!.seq >= this.markerSeq;
-    return { lines, logBytes: this.persistedBytes, truncated, attempted: false };
+    return b.seal(this.persistedBytes, this.markerSeq !== null && b.lastSeq >= this.markerSeq);
+  }
+
+  private takeBatch(): LogBatch | null {
+    const b = this.full.shift() ?? this.sealFilling();
+    if (!b) return null;
+    this.bufferedLines -= b.lines;
+    this.bufferedBytes -= b.bytes;
+    return b;
   }
 
   private kick(): void {
@@ -550,7 +532,7 @@ export class LogSink {
     }
   }
 
-  private async persist(slot: { batch: Batch; stored: boolean }): Promise<void> {
+  private async persist(slot: { batch: LogBatch; stored: boolean }): Promise<void> {
     const b = slot.batch;
     const started = performance.now();
     const ok = await this.keepTrying('store log lines', () => this.store(b));
@@ -560,8 +542,9 @@ export class LogSink {
     // A later batch may commit first: lines count as stored (and go to Redis) in seq order.
     while (this.storing[0]?.stored) {
       const done = this.storing.shift()!.batch;
-      this.persistedSeq = done.lines[done.lines.length - 1]!.seq;
+      this.persistedSeq = done.lastSeq;
       if (!this.publishAbandoned) this.publishQueue.push(done);
+      else done.release();
     }
     this.resolveWaiters();
     if (!this.publishing && this.publishQueue.length > 0) void this.publishLoop();
@@ -585,7 +568,8 @@ export class LogSink {
         );
         this.publishMs += performance.now() - started;
         if (!ok) return;
-        this.publishedSeq = batch.lines[batch.lines.length - 1]!.seq;
+        this.publishedSeq = batch.lastSeq;
+        batch.release();
         this.resolveWaiters();
       }
     } finally {
@@ -594,17 +578,24 @@ export class LogSink {
   }
 
   /** COPY on the first attempt; an idempotent INSERT on a retry (the COPY may have committed). */
-  private async store(b: Batch): Promise<void> {
+  private async store(b: LogBatch): Promise<void> {
     if (b.attempted) return this.insert(b);
     b.attempted = true;
     return this.copy(b);
   }
 
-  private async copy(b: Batch): Promise<void> {
+  private async copy(b: LogBatch): Promise<void> {
     const client = await this.prisma.pool.connect();
     let broken: Error | undefined;
     try {
-      const copy = client.query(new LogCopy({ deploymentId: this.deploymentId, ...b }));
+      const copy = client.query(
+        new LogCopy({
+          deploymentId: this.deploymentId,
+          lines: b.copyRows(),
+          logBytes: b.logBytes,
+          truncated: b.truncated,
+        }),
+      );
       const r = await copy.done;
       if (!r.deploymentUpdated) throw new DeploymentGoneError();
     } catch (err) {
@@ -616,45 +607,37 @@ export class LogSink {
     }
   }
 
-  private async insert(b: Batch): Promise<void> {
-    const n = b.lines.length;
-    const seqs = new Array<number>(n);
-    const targets = new Array<string | null>(n);
-    const streams = new Array<string>(n);
-    const ats = new Array<string>(n);
-    const texts = new Array<string>(n);
-    for (let i = 0; i < n; i++) {
-      const l = b.lines[i]!;
-      seqs[i] = l.seq;
-      targets[i] = l.targetId;
-      streams[i] = l.stream;
-      // Prisma keeps DateTime as UTC in timestamp-without-zone columns; the ISO zone is dropped.
-      ats[i] = l.atIso;
-      texts[i] = l.text;
-    }
-    const r = await this.prisma.pool.query(INSERT_SQL, [
+  private async insert(b: LogBatch): Promise<void> {
+    const r = b.rows();
+    const res = await this.prisma.pool.query(INSERT_SQL, [
       this.deploymentId,
-      seqs,
-      targets,
-      streams,
-      ats,
-      texts,
+      r.seqs,
+      r.targets,
+      r.streams,
+      r.ats,
+      r.texts,
       String(b.logBytes),
       b.truncated,
     ]);
-    if (r.rowCount === 0) throw new DeploymentGoneError();
+    if (res.rowCount === 0) throw new DeploymentGoneError();
   }
 
-  private async xadd(b: Batch): Promise<void> {
-    const p = this.redis.pipeline();
-    for (let i = 0; i < b.lines.length; i += XADD_CHUNK) {
-      const args: string[] = [this.streamMaxLen, String(this.streamTtl)];
-      for (const l of b.lines.slice(i, i + XADD_CHUNK)) args.push(String(l.seq), encodeStreamLine(l, l.atIso));
-      p.eval(XADD_LINES_LUA, 1, this.streamKey, ...args);
-    }
-    const results = await p.exec();
+  private async xadd(b: LogBatch): Promise<void> {
+    const results = await this.redis
+      .pipeline()
+      .xadd(
+        this.streamKey,
+        'MINID',
+        '~',
+        `0-${Math.max(0, b.lastSeq - this.streamMaxLen)}`,
+        `0-${b.lastSeq}`,
+        STREAM_BATCH_FIELD,
+        b.streamJson(),
+      )
+      .expire(this.streamKey, this.streamTtl)
+      .exec();
     if (!results) throw new Error('redis pipeline aborted');
-    for (const [err] of results) if (err) throw err;
+    for (const [err] of results) if (err && !ALREADY_PUBLISHED.test(err.message)) throw err;
   }
 
   /** Runs `fn` until it succeeds; false when the deployment row disappeared or `until()`. */
@@ -687,8 +670,9 @@ export class LogSink {
       undefined,
       'LogSink',
     );
-    this.buffer = [];
-    this.bufferHead = 0;
+    this.filling = null;
+    this.full.length = 0;
+    this.bufferedLines = 0;
     this.storing.length = 0;
     this.publishQueue.length = 0;
     if (this.timer) clearInterval(this.timer);
