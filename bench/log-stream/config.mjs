@@ -27,6 +27,8 @@ export function loadConfig(env = process.env) {
     deployTimeoutMs: int('BENCH_DEPLOY_TIMEOUT_S', env.BENCH_DEPLOY_TIMEOUT_S, 1200, 10, 7200) * 1000,
     deliveryTimeoutMs: int('BENCH_DELIVERY_TIMEOUT_S', env.BENCH_DELIVERY_TIMEOUT_S, 300, 5, 3600) * 1000,
     rssIntervalMs: 100,
+    /** BENCH_MEM_PROBE=1: API and worker log process.memoryUsage() and V8 heap spaces (mem-probe.cjs). */
+    memProbe: env.BENCH_MEM_PROBE === '1',
     resultFile: resolve(REPO_ROOT, 'bench/results/log-stream.json'),
   };
 }

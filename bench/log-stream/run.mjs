@@ -17,6 +17,7 @@ import { ADMIN, startWharfStack } from '../ssh-fanout/wharf-stack.mjs';
 import { loadConfig } from './config.mjs';
 import { CpuLedger } from './proc-cpu.mjs';
 import { parseProducerLine, producerCommand } from './producer.mjs';
+import { memProbeEnv, memProbeSummary } from './mem-probe-summary.mjs';
 import { RssSampler, rssBytes } from './rss-sampler.mjs';
 
 const CLIENT_PROC = fileURLToPath(new URL('./client-proc.mjs', import.meta.url));
@@ -96,7 +97,7 @@ async function main() {
     // Room for every line (about 22 bytes each) so the cap never truncates what we measure.
     const logMaxMb = Math.ceil((cfg.lines * 40) / 1e6) + 64;
     const stack = await startWharfStack(cfg, join(tmp, 'wharf'), {
-      extraEnv: { WHARF_LOG_MAX_MB: String(logMaxMb) },
+      extraEnv: { WHARF_LOG_MAX_MB: String(logMaxMb), ...(cfg.memProbe ? await memProbeEnv(tmp) : {}) },
       log,
     });
     cleanups.push(() => stack.stop());
@@ -278,6 +279,12 @@ async function main() {
     const persistedAt = dbSamples.find(([, max]) => max >= (producer.last_seq ?? Infinity))?.[0] ?? null;
     const lastDelivery = Math.max(...viewers.map((v) => v.lastProducerAt ?? 0));
     const rssSummary = rss.summary();
+    const memory = cfg.memProbe
+      ? {
+          api: await memProbeSummary(tmp, stack.apiPid, requestedAt),
+          worker: await memProbeSummary(tmp, stack.workerPid, requestedAt),
+        }
+      : undefined;
     const checks = {
       deploymentSucceeded: done.state === 'succeeded',
       storedDense: stored.n === stored.max && stored.min === 1,
@@ -321,6 +328,7 @@ async function main() {
         worker: { idleMiB: mib(idle.worker), ...rssSummary.worker },
       },
       cpu,
+      memory,
       viewers: viewers.map((v) => ({
         ...v,
         disconnects: v.disconnects.length,
@@ -369,6 +377,9 @@ function render(cfg, r) {
     ],
     ['API RSS', `idle ${r.rss.api.idleMiB} MiB, peak ${r.rss.api.peakMiB} MiB`],
     ['worker RSS', `idle ${r.rss.worker.idleMiB} MiB, peak ${r.rss.worker.peakMiB} MiB`],
+    ...(r.memory
+      ? Object.entries(r.memory).map(([k, m]) => [`${k} memory (MiB)`, m ? JSON.stringify(m) : 'no samples'])
+      : []),
     ['machine', `CPU busy ${r.cpu.cpuBusyPct}% of ${r.cpu.cores} cores, load ${r.cpu.loadAtStart} at start`],
     [
       'CPU s per 1M lines',
