@@ -53,9 +53,10 @@ async function waitForLog(file, needle, timeoutMs, isDead) {
 
 /**
  * Starts the stack. `workDir` must exist and be private to this run (logs and data go there).
- * `extraEnv` adds Wharf settings (e.g. WHARF_LOG_MAX_MB).
+ * `extraEnv` adds Wharf settings (e.g. WHARF_LOG_MAX_MB); `nodeArgs` go before the entry point of
+ * both processes (e.g. a measuring `--import`).
  */
-export async function startWharfStack(cfg, workDir, { extraEnv = {}, log = () => {} } = {}) {
+export async function startWharfStack(cfg, workDir, { extraEnv = {}, nodeArgs = [], log = () => {} } = {}) {
   checkBuilt();
   const id = randomBytes(5).toString('hex');
   const dbName = `wharf_bench_${id}`;
@@ -124,7 +125,7 @@ export async function startWharfStack(cfg, workDir, { extraEnv = {}, log = () =>
       const prof = cfg.cpuProfile
         ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'profiles')}`, `--cpu-prof-name=${name}.cpuprofile`]
         : [];
-      const child = spawn(process.execPath, [...prof, main], {
+      const child = spawn(process.execPath, [...prof, ...nodeArgs, main], {
         cwd: join(REPO_ROOT, 'apps/api'),
         env,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,9 +18,9 @@ const SCHEMA = `
                               received_at timestamptz NOT NULL DEFAULT now(), processed_at timestamptz,
                               UNIQUE (project_id, idempotency_key));`;
 
-function startChild(name, script, env, ready, workDir) {
+function startChild(name, script, env, ready, workDir, nodeArgs) {
   const out = createWriteStream(join(workDir, `${name}.log`));
-  const child = spawn(process.execPath, [join(HERE, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(HERE, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr.pipe(out);
   const started = new Promise((resolve, reject) => {
     let seen = '';
@@ -34,8 +34,11 @@ function startChild(name, script, env, ready, workDir) {
   return { child, started };
 }
 
-/** `slugs`: the projects. Returns the peer's URL prefix, pids, each slug's token, and stop(). */
-export async function startPeer(stack, slugs, { redisUrl, maxBodyBytes, workDir }) {
+/**
+ * `slugs`: the projects; `nodeArgs` and `extraEnv` as for the Wharf stack. Returns the peer's URL
+ * prefix, pids, each slug's token, and stop().
+ */
+export async function startPeer(stack, slugs, { redisUrl, maxBodyBytes, workDir, nodeArgs = [], extraEnv = {} }) {
   const db = await stack.db();
   const tokens = new Map();
   try {
@@ -58,9 +61,10 @@ export async function startPeer(stack, slugs, { redisUrl, maxBodyBytes, workDir 
     PEER_REDIS_PREFIX: `${stack.prefix}:peer`,
     PEER_PORT: String(port),
     PEER_MAX_BODY_BYTES: String(maxBodyBytes),
+    ...extraEnv,
   };
-  const server = startChild('peer-server', 'peer-server.mjs', env, 'peer listening', workDir);
-  const worker = startChild('peer-worker', 'peer-worker.mjs', env, 'peer worker started', workDir);
+  const server = startChild('peer-server', 'peer-server.mjs', env, 'peer listening', workDir, nodeArgs);
+  const worker = startChild('peer-worker', 'peer-worker.mjs', env, 'peer worker started', workDir, nodeArgs);
   const stop = async () => {
     for (const c of [server.child, worker.child]) if (c.pid) await killAndWait(c.pid, 'SIGTERM', 15_000);
   };

@@ -5,7 +5,7 @@
 // copies of an earlier delivery (same Idempotency-Key, as GitLab retries). Reports p50/p99/max
 // time to answer, checks every delivery is recorded once and exactly the expected deployments
 // were created. See bench/README.md.
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildSampleTarball } from '@wharf/test-hosts';
@@ -20,6 +20,7 @@ import { startPeer } from './peer-stack.mjs';
 import { deliveryHeaders, pushBody, randomSha, tagPushBody } from './payloads.mjs';
 
 const TARGET_P99_MS = 50;
+const LOOP_PROBE = new URL('./loop-probe.mjs', import.meta.url).pathname;
 const log = (line) => console.error(`webhook-ingest: ${line}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -165,6 +166,7 @@ const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100
  * settle time and CPU per delivery of each process.
  */
 async function loadPhase(side, schedule, cfg) {
+  await side.mark('warmup');
   // Warm up first (JIT, lazily loaded code, pools): unique tag pushes, 10 at a time, not timed.
   const projects = [...new Set(schedule.slots.map((s) => s.d.project))];
   for (let i = 0; i < cfg.warmup; i += 10) {
@@ -182,6 +184,7 @@ async function loadPhase(side, schedule, cfg) {
   }
   const cpuBefore = { endpoint: cpuSeconds(side.pids.endpoint), worker: cpuSeconds(side.pids.worker) };
   const machine = cpuMeter();
+  await side.mark('load');
   const started = performance.now();
   const pending = [];
   for (const slot of schedule.slots) {
@@ -190,14 +193,20 @@ async function loadPhase(side, schedule, cfg) {
     pending.push(
       send(side, slot, cfg.retries).then((r) => ({
         ...r,
+        dueMs: slot.dueMs,
+        deploys: slot.d.deploys === true,
         duplicate: slot.duplicate,
         key: slot.d.headers['idempotency-key'],
       })),
     );
   }
   const results = await Promise.all(pending);
+  // Kept logs get every answer ([due ms, answer ms, first status]) for a timeline.
+  if (side.answersFile)
+    await writeFile(side.answersFile, JSON.stringify(results.map((r) => [r.dueMs, +r.ms.toFixed(1), r.firstStatus])));
   const elapsedS = (performance.now() - started) / 1000;
   const sentDone = performance.now();
+  await side.mark('settle');
   // Let the worker finish: every delivery looked at.
   let counts;
   const deadline = Date.now() + cfg.settleTimeoutMs;
@@ -207,6 +216,7 @@ async function loadPhase(side, schedule, cfg) {
     await sleep(500);
   }
   const settledAfterS = +((performance.now() - sentDone) / 1000).toFixed(1);
+  await side.mark('idle');
   // CPU per delivery sent (copies included), until everything settled: the machine-independent part.
   const perDelivery = (pid, before) => +(((cpuSeconds(pid) - before) * 1000) / schedule.slots.length).toFixed(2);
   const cpu = {
@@ -257,12 +267,48 @@ function summarizePhase(name, phase, schedule, failures) {
     finalAnswers: byStatus,
     retried: results.filter((r) => r.retried > 0).length,
     answerMs: { p50: +pct(ms, 50).toFixed(1), p99: +pct(ms, 99).toFixed(1), max: +ms[ms.length - 1].toFixed(1) },
+    slowAnswersBySecond: slowBySecond(results),
     recorded: counts.deliveries,
     warmup: phase.warmup,
     unsettled: counts.unsettled,
     settledAfterS: phase.settledAfterS,
     cpu: phase.cpu,
   };
+}
+
+/**
+ * What loop-probe.mjs saw in each process of `pids` ({ role: pid }) during the timed load:
+ * event-loop delay and GC pauses (see loop-probe.mjs).
+ */
+async function probeFigures(probe, label, pids) {
+  // The probe looks at the phase file every 200 ms.
+  await sleep(600);
+  const lines = (await readFile(probe.file, 'utf8').catch(() => ''))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+  const out = {};
+  for (const [role, pid] of Object.entries(pids)) {
+    const line = lines.find((l) => l.pid === pid && l.phase === `${label}:load`);
+    if (line) out[role] = { ...line, pid: undefined, phase: undefined, ticks: undefined };
+    if (line && probe.keep) await writeFile(join(probe.dir, `${label}-${role}-ticks.json`), JSON.stringify(line.ticks));
+  }
+  return out;
+}
+
+/**
+ * Where in the run the answers at or over the target fell: { second of the run: count }, and
+ * the seconds in which the deploying pushes were sent (to tell their work from the rest).
+ */
+function slowBySecond(results) {
+  const slow = {};
+  const deploying = new Set();
+  for (const r of results) {
+    const second = Math.floor(r.dueMs / 1000);
+    if (r.deploys) deploying.add(second);
+    if (r.ms >= TARGET_P99_MS) slow[second] = (slow[second] ?? 0) + 1;
+  }
+  return { slow, deployingPushesSentIn: [...deploying].sort((a, b) => a - b) };
 }
 
 const ratio = (a, b) => (b > 0 ? +(a / b).toFixed(2) : null);
@@ -280,7 +326,13 @@ async function main() {
   };
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
-    stack = await startWharfStack(cfg, workDir, { log });
+    // Every measured process reports its event-loop delay and GC pauses per phase.
+    const probe = { file: join(workDir, 'loop-probe.jsonl'), dir: workDir, keep: cfg.keepLogs };
+    probe.mark = (label) => (phase) => writeFile(`${probe.file}.phase`, `${label}:${phase}`);
+    const probeArgs = ['--import', LOOP_PROBE];
+    const probeEnv = { BENCH_LOOP_PROBE_FILE: probe.file };
+    const wharfEnv = cfg.workerNice === undefined ? {} : { WHARF_WORKER_NICE: String(cfg.workerNice) };
+    stack = await startWharfStack(cfg, workDir, { log, nodeArgs: probeArgs, extraEnv: { ...probeEnv, ...wharfEnv } });
     const client = new WharfClient(stack.url);
     await client.login(ADMIN.email, ADMIN.password);
     log(`setting up ${cfg.projects} projects`);
@@ -295,7 +347,7 @@ async function main() {
       peer = await startPeer(
         stack,
         projects.map((p) => p.slug),
-        { redisUrl: cfg.redisUrl, maxBodyBytes: 1024 * 1024, workDir },
+        { redisUrl: cfg.redisUrl, maxBodyBytes: 1024 * 1024, workDir, nodeArgs: probeArgs, extraEnv: probeEnv },
       );
     }
     const db = await stack.db();
@@ -308,6 +360,8 @@ async function main() {
         hookPath: (slug) => `/api/v1/hooks/gitlab/${slug}`,
         headersOf: (d) => d.headers,
         pids: { endpoint: stack.apiPid, worker: stack.workerPid },
+        mark: probe.mark('wharf'),
+        answersFile: cfg.keepLogs ? join(workDir, 'wharf-answers.json') : null,
         settleCounts: async () =>
           (
             await db.query(
@@ -321,6 +375,7 @@ async function main() {
       cfg,
     );
     const wharf = summarizePhase('Wharf', wharfPhase, schedule, failures);
+    wharf.process = await probeFigures(probe, 'wharf', { endpoint: stack.apiPid, worker: stack.workerPid });
     const deployments = (
       await db.query(
         `SELECT count(*) FILTER (WHERE outcome = 'deployed')::int AS deployed,
@@ -370,6 +425,8 @@ async function main() {
           hookPath: peer.hookPath,
           headersOf: (d) => ({ ...d.headers, 'x-gitlab-token': peer.tokens.get(d.project.slug) }),
           pids: { endpoint: peer.serverPid, worker: peer.workerPid },
+          mark: probe.mark('peer'),
+          answersFile: cfg.keepLogs ? join(workDir, 'peer-answers.json') : null,
           settleCounts: async () =>
             (
               await db.query(
@@ -382,6 +439,7 @@ async function main() {
         cfg,
       );
       peerSummary = summarizePhase('peer', peerPhase, schedule, failures);
+      peerSummary.process = await probeFigures(probe, 'peer', { endpoint: peer.serverPid, worker: peer.workerPid });
       const w = wharf;
       const p = peerSummary;
       vsPeer = {
@@ -393,6 +451,8 @@ async function main() {
           w.cpu.endpointMsPerDelivery + w.cpu.workerMsPerDelivery,
           p.cpu.endpointMsPerDelivery + p.cpu.workerMsPerDelivery,
         ),
+        endpointLoopDelayP99: ratio(w.process.endpoint?.loopDelayMs.p99, p.process.endpoint?.loopDelayMs.p99),
+        endpointLoopDelayMax: ratio(w.process.endpoint?.loopDelayMs.max, p.process.endpoint?.loopDelayMs.max),
       };
     }
     await db.end();
