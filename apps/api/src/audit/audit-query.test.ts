@@ -1,19 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_SEARCH_TEXT, containsPattern } from './audit-query.js';
+import { AUDIT_SEARCH_FOLDED, AUDIT_SEARCH_TEXT, containsPattern, searchesFolded } from './audit-query.js';
 
-const MIGRATION = new URL(
-  '../../../../prisma/migrations/20261201084700_audit_trigram_search/migration.sql',
-  import.meta.url,
-);
+const migration = (name: string) =>
+  readFileSync(new URL(`../../../../prisma/migrations/${name}/migration.sql`, import.meta.url), 'utf8');
 const squeeze = (s: string) => s.replace(/\s+/g, '');
+const indexExpression = (sql: string, index: string) =>
+  new RegExp(`"${index}" ON "AuditEvent" USING gin \\(([\\s\\S]*?) gin_trgm_ops\\)`).exec(sql)?.[1];
 
 describe('audit query', () => {
   it('searches the very expression the trigram index holds (else every search reads every event)', () => {
-    const sql = readFileSync(MIGRATION, 'utf8');
-    const indexed = /"AuditEvent_search_trgm_idx" ON "AuditEvent" USING gin \(([\s\S]*?) gin_trgm_ops\)/.exec(sql)?.[1];
+    const indexed = indexExpression(migration('20261201084700_audit_trigram_search'), 'AuditEvent_search_trgm_idx');
     expect(indexed).toBeDefined();
     expect(squeeze(AUDIT_SEARCH_TEXT)).toBe(squeeze(indexed!));
+  });
+
+  it('searches a punctuated q through the very expression the folded index holds', () => {
+    const sql = migration('20261201113000_audit_search_folded');
+    const indexed = indexExpression(sql, 'AuditEvent_search_folded_trgm_idx');
+    expect(indexed).toBeDefined();
+    // The index wraps the expression in one more pair of parentheses.
+    expect(`(${squeeze(AUDIT_SEARCH_FOLDED)})`).toBe(squeeze(indexed!));
+  });
+
+  it('folds only ASCII terms with punctuation long enough for a trigram', () => {
+    for (const q of ['1.0.42', 'ada@example.com', 'qa-review', '50%', 'a_b', 'C:\\x', 'Two Words']) {
+      expect(searchesFolded(q), q).toBe(true);
+    }
+    // No punctuation (the plain index is as good), too short, not ASCII, or only unfolded marks.
+    for (const q of ['deployment', '1.', 'ü.1.2', 'a#b', '"x"']) expect(searchesFolded(q), q).toBe(false);
   });
 
   it("matches LIKE's wildcards in the text as themselves", () => {
