@@ -9,3 +9,5 @@ export { isAlive, killAndWait, waitForPort } from './process-utils.js';
 export { pm2CliPath, pm2Pids, stopPm2 } from './pm2.js';
 export * from './k8s-sim/index.js';
 export * from './notification-receivers/index.js';
+export { startKitServices } from './kit-services.js';
+export type { KitService, KitServices, StartKitServicesOptions } from './kit-services.js';
