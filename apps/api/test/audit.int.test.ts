@@ -3,6 +3,8 @@
 // table itself refuses UPDATE, DELETE and TRUNCATE.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_SEARCH_TEXT, containsPattern, searchesFolded } from '../src/audit/audit-query.js';
+import { AuditService } from '../src/audit/audit.service.js';
 import { TestClient } from './http-client.js';
 import { startTestApp, TEST_ADMIN, type TestApp } from './test-env.js';
 
@@ -11,6 +13,7 @@ let t: TestApp;
 let admin: TestClient;
 
 interface Event {
+  id: string;
   action: string;
   actor: string;
   ip: string | null;
@@ -250,5 +253,115 @@ describe('audit review', () => {
     const outsider = new TestClient(t.url);
     expect((await outsider.get(`${P}/review/audit/export.csv`)).status).toBe(401);
     expect((await outsider.get('/api/v1/audit/export.csv')).status).toBe(401);
+  });
+});
+
+describe('audit free text', () => {
+  // Details that fold alike (`1.0.42`, `1-0-42`, `1x0x42`, `1_0_42` are all `1x0x42` in the
+  // folded index), mixed case, LIKE's wildcards and escape in the text.
+  const details: Record<string, string>[] = [
+    { version: '1.0.42', name: 'api' },
+    { version: '1-0-42' },
+    { version: '1x0x42' },
+    { version: '1_0_42' },
+    { version: 'V1.0.42-RC.1', environment: 'Prod-EU' },
+    { version: '1.0.420' },
+    { reason: 'Rolled back: 50% errors at C:\\deploy\\app' },
+    { comment: 'ship_it now' },
+    { email: 'Ada.Lovelace@Example.COM' },
+    { name: 'Release-Candidate' },
+    { error: 'release candidate, exit 1' },
+  ];
+  const subject = (i: number) => `search-${i}`;
+
+  it('finds exactly what a case-insensitive substring (ILIKE, wildcards literal) finds, with or without punctuation', async () => {
+    const audit = t.app.get(AuditService);
+    const ctx = { actor: { type: 'system' as const, label: 'search-test' }, ip: null };
+    for (const [i, data] of details.entries()) {
+      await audit.record(ctx, { action: 'test.search', subjectType: 'test', subjectId: subject(i), data });
+    }
+    const db = new pg.Client({ connectionString: t.db.url });
+    await db.connect();
+    const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
+    /** The search as it was before the folded index: one ILIKE over the searched text. */
+    const ilike = async (q: string) =>
+      ids(
+        (
+          await db.query<{ id: string }>(
+            `SELECT "id"::text AS id FROM "AuditEvent" WHERE ${AUDIT_SEARCH_TEXT} ILIKE $1 ORDER BY "id" DESC`,
+            [containsPattern(q)],
+          )
+        ).rows,
+      );
+    const bySubject = async (q: string) => {
+      const res = await admin.get(`/api/v1/audit?limit=200&q=${encodeURIComponent(q)}`);
+      expect(res.status).toBe(200);
+      return (res.body.items as Event[]).filter((e) => e.action === 'test.search').map((e) => e.subjectId);
+    };
+    try {
+      const punctuated = [
+        '1.0.42',
+        '1-0-42',
+        '1_0_42',
+        'v1.0.42-rc',
+        'RC.1',
+        'prod-eu',
+        '50%',
+        '50% errors',
+        'c:\\deploy\\APP',
+        'AT C:\\',
+        'ship_it',
+        'ship%it',
+        'SHIP_IT NOW',
+        'ada.lovelace@example.com',
+        '@EXAMPLE.co',
+        'release-candidate',
+        'Release_Candidate',
+        'release candidate',
+        'candidate, exit',
+        '1.0.4',
+        '.0.',
+        'no-such-text',
+      ];
+      const plain = ['1x0x42', 'x0x', 'release', 'RELEASECANDIDATE', 'search', 'Ada', 'ü.1.0'];
+      for (const q of punctuated) expect(searchesFolded(q), q).toBe(true);
+      for (const q of plain) expect(searchesFolded(q), q).toBe(false);
+      for (const q of [...punctuated, ...plain]) {
+        const expected = await ilike(q);
+        expect(expected.length, q).toBeLessThan(200);
+        const page = await admin.get(`/api/v1/audit?limit=200&q=${encodeURIComponent(q)}`);
+        expect(page.status, q).toBe(200);
+        expect(
+          (page.body.items as Event[]).map((e) => e.id),
+          q,
+        ).toEqual(expected);
+        const csv = parseCsv((await admin.get(`/api/v1/audit/export.csv?q=${encodeURIComponent(q)}`)).body as string);
+        expect(
+          csv.slice(1).map((r) => r[0]),
+          q,
+        ).toEqual(expected);
+      }
+      // The oracle itself, by hand: folding alike never matches, wildcards are literal, case is ignored.
+      expect(await bySubject('1.0.42')).toEqual([subject(5), subject(4), subject(0)]);
+      expect(await bySubject('1_0_42')).toEqual([subject(3)]);
+      expect(await bySubject('1x0x42')).toEqual([subject(2)]);
+      expect(await bySubject('ship%it')).toEqual([]);
+      expect(await bySubject('SHIP_IT NOW')).toEqual([subject(7)]);
+      expect(await bySubject('c:\\deploy\\APP')).toEqual([subject(6)]);
+      expect(await bySubject('@EXAMPLE.co')).toEqual([subject(8)]);
+      expect(await bySubject('Release_Candidate')).toEqual([]);
+      expect(await bySubject('release-candidate')).toEqual([subject(9)]);
+      expect(await bySubject('release candidate')).toEqual([subject(10)]);
+      // Paging newest-first with a cursor keeps the same rows.
+      const first = await admin.get(`/api/v1/audit?limit=2&q=${encodeURIComponent('1.0.4')}`);
+      const next = await admin.get(
+        `/api/v1/audit?limit=2&q=${encodeURIComponent('1.0.4')}&cursor=${first.body.nextCursor as string}`,
+      );
+      expect([...first.body.items, ...next.body.items].map((e: Event) => e.subjectId)).toEqual(
+        await bySubject('1.0.4'),
+      );
+    } finally {
+      await db.end();
+    }
   });
 });
