@@ -9,6 +9,8 @@
 //          { type: 'finish', maxSeq }
 // IPC out: { type: 'ready' } | { type: 'progress', received: number[] } | { type: 'result', ... } | { type: 'error', message }
 import { io } from 'socket.io-client';
+// The dashboard's own decoder of the wire batches (packages/shared, built with the API).
+import { decodeLines } from '../../packages/shared/dist/index.js';
 import { parseProducerLine } from './producer.mjs';
 
 const send = (m) => process.send?.(m);
@@ -71,10 +73,11 @@ class Viewer {
     this.socket.emit('deployment:subscribe', { deploymentId, afterSeq: this.contiguous });
   }
 
-  onLines(p) {
-    if (p.deploymentId !== deploymentId) return;
+  onLines(wire) {
+    if (wire.deploymentId !== deploymentId) return;
     const now = Date.now();
-    for (const l of p.lines) {
+    // Line views, as the dashboard makes them from a wire batch.
+    for (const l of decodeLines(wire)) {
       const seq = l.seq;
       if (seq >= this.seen.length) {
         const bigger = new Uint8Array(Math.max(seq + 1, this.seen.length * 2));

@@ -26,8 +26,10 @@ const log = (line) => console.error(`log-stream: ${line}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A forked viewer process with a small request/reply helper over IPC. */
-function startClientProc(count) {
-  const child = fork(CLIENT_PROC, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+function startClientProc(count, profileDir) {
+  // BENCH_CPU_PROFILE=1 profiles the viewer processes too (into the kept logs' profiles/).
+  const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = fork(CLIENT_PROC, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   const proc = { child, count, received: new Array(count).fill(0), waiters: [] };
   child.on('message', (m) => {
     if (m.type === 'progress') proc.received = m.received;
@@ -123,7 +125,7 @@ async function main() {
     const procs = [];
     for (let i = 0; i < cfg.clientProcs; i++) {
       const count = Math.floor(cfg.clients / cfg.clientProcs) + (i < cfg.clients % cfg.clientProcs ? 1 : 0);
-      const p = startClientProc(count);
+      const p = startClientProc(count, cfg.cpuProfile ? join(tmp, 'wharf', 'profiles') : undefined);
       procs.push(p);
       cleanups.push(() => killAndWait(p.child.pid, 'SIGTERM', 5000));
     }

@@ -1,7 +1,7 @@
 // Fixtures for the live-log tests: project, environment, artifact and deployment rows are
 // inserted directly (their HTTP routes belong to other modules), users through the API.
 import { randomBytes } from 'node:crypto';
-import type { LogLineView } from '@wharf/shared';
+import { decodeLines, type LinesWire, type LogLineView } from '@wharf/shared';
 import { io, type Socket } from 'socket.io-client';
 import { PrismaService } from '../src/prisma/prisma.service.js';
 import { TestClient } from './http-client.js';
@@ -107,8 +107,8 @@ export class LiveClient {
       forceNew: true,
       extraHeaders: cookie ? { cookie } : {},
     });
-    this.socket.on('deployment:lines', (p: { deploymentId: string; lines: LogLineView[] }) => {
-      this.lines.push(...p.lines);
+    this.socket.on('deployment:lines', (w: LinesWire) => {
+      this.lines.push(...decodeLines(w));
       this.notify();
     });
     this.socket.on('deployment:error', (e: { deploymentId?: string; message: string }) => {

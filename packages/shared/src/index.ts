@@ -10,6 +10,7 @@ export * from './variables.js';
 export * from './jobs.js';
 export * from './webhooks.js';
 export * from './live.js';
+export * from './live-lines.js';
 export * from './retention.js';
 export * from './tokens.js';
 export * from './kubernetes.js';

@@ -9,7 +9,7 @@ export const LiveEvents = {
   subscribe: 'deployment:subscribe',
   /** client → server */
   unsubscribe: 'deployment:unsubscribe',
-  /** server → client: a batch of lines, in seq order. */
+  /** server → client: a batch of consecutive lines, as a LinesWire (decodeLines() reads it). */
   lines: 'deployment:lines',
   /** server → client: the deployment's state or targets changed. */
   status: 'deployment:status',
@@ -20,6 +20,7 @@ export const LiveEvents = {
 export const subscribeSchema = z.object({ deploymentId: z.uuid(), afterSeq: z.number().int().min(0).default(0) });
 export type SubscribePayload = z.infer<typeof subscribeSchema>;
 
+/** A batch of lines as the client works with it (LinesWire on the wire: see live-lines.ts). */
 export interface LinesPayload {
   deploymentId: string;
   lines: LogLineView[];

@@ -10,9 +10,11 @@ import { retry } from '../common/retry.js';
 import { decodeStreamEntry, seqOfStreamId } from './log-line.js';
 import { BACKFILL_PAGE, type LogStoreService } from './log-store.service.js';
 
-// Entries per read: a batch entry holds up to a few thousand lines, and the stream keeps the
-// last ~50,000 lines or so.
-const READ_COUNT = 100;
+// Entries per read: a batch entry holds up to 5,000 lines, so a tail that fell behind reads at
+// most ~50,000 lines (a few MB) at once, not the whole stream.
+const READ_COUNT = 10;
+/** Lines per delivery (one socket.io packet): a run is handed on once it holds this many. */
+const MAX_RUN = 5000;
 const BLOCK_MS = 15_000;
 
 type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
@@ -139,6 +141,10 @@ export class DeploymentTail {
           if (!(seq > this.lastSeq)) continue;
         }
         run.push(line);
+      }
+      if (run.length >= MAX_RUN) {
+        this.flushRun(run);
+        run = [];
       }
     }
     this.flushRun(run);

@@ -13,7 +13,7 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { LIVE_NAMESPACE, LiveEvents, subscribeSchema, type LinesPayload, type LogLineView } from '@wharf/shared';
+import { encodeLines, LIVE_NAMESPACE, LiveEvents, subscribeSchema, type LogLineView } from '@wharf/shared';
 import type { Redis } from 'ioredis';
 import type { Namespace, Socket } from 'socket.io';
 import { accessRevokedChannel } from '../auth/access-events.js';
@@ -283,9 +283,8 @@ export class LiveGateway
       }
     }
     if (inStep > 0 && this.nsp) {
-      this.nsp.local
-        .to(inStepRoomName(deploymentId))
-        .emit(LiveEvents.lines, { deploymentId, lines } satisfies LinesPayload);
+      const room = this.nsp.local.to(inStepRoomName(deploymentId));
+      for (const wire of encodeLines(deploymentId, lines)) room.emit(LiveEvents.lines, wire);
     }
   }
 
@@ -358,7 +357,7 @@ export class LiveGateway
 
   private emitLines(sub: Subscription, lines: LogLineView[]): void {
     if (lines.length === 0) return;
-    sub.socket.emit(LiveEvents.lines, { deploymentId: sub.deploymentId, lines } satisfies LinesPayload);
+    for (const wire of encodeLines(sub.deploymentId, lines)) sub.socket.emit(LiveEvents.lines, wire);
     sub.delivered = lines[lines.length - 1]!.seq;
   }
 

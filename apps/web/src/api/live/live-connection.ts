@@ -2,9 +2,11 @@
 // behind a small typed interface so the protocol logic can be tested without a server.
 // The browser sends the `wharf_session` cookie with the handshake: same origin, no token.
 import {
+  decodeLines,
   LIVE_NAMESPACE,
   LiveEvents,
   type LinesPayload,
+  type LinesWire,
   type StatusPayload,
   type SubscribePayload,
 } from '@wharf/shared';
@@ -45,7 +47,9 @@ export const connectLive: LiveConnectionFactory = () => {
     // socket.active is false after the server or we ended it: socket.io will not retry then.
     onDisconnect: (fn) => void socket.on('disconnect', () => fn(socket.active)),
     onConnectError: (fn) => void socket.on('connect_error', (err: Error) => fn(err.message, socket.active)),
-    onLines: (fn) => void socket.on(LiveEvents.lines, fn),
+    // Lines come column-wise (LinesWire); the page works with line views.
+    onLines: (fn) =>
+      void socket.on(LiveEvents.lines, (w: LinesWire) => fn({ deploymentId: w.deploymentId, lines: decodeLines(w) })),
     onStatus: (fn) => void socket.on(LiveEvents.status, fn),
     onError: (fn) => void socket.on(LiveEvents.error, fn),
     subscribe: (payload) => void socket.emit(LiveEvents.subscribe, payload),
