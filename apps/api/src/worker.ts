@@ -3,12 +3,20 @@ import 'reflect-metadata';
 import { JsonLogger } from './common/json-logger.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { startWorker } from './worker-app.js';
+import { lowerCpuPriority } from './worker/cpu-priority.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new JsonLogger(config.WHARF_LOG_LEVEL);
   const worker = await startWorker(config, logger);
-  logger.event('info', 'wharf worker started', { concurrency: config.WHARF_WORKER_CONCURRENCY }, 'Worker');
+  // After the boot, so every helper thread V8 and libuv started exists and gets it too.
+  const priority = config.WHARF_WORKER_NICE > 0 ? lowerCpuPriority(config.WHARF_WORKER_NICE) : null;
+  logger.event(
+    'info',
+    'wharf worker started',
+    { concurrency: config.WHARF_WORKER_CONCURRENCY, nice: priority?.nice, niceAutogroup: priority?.autogroup },
+    'Worker',
+  );
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -76,6 +76,11 @@ const envSchema = z.object({
   /** Where the bundled CLI (wharf.mjs) lives; served at /cli/wharf.mjs. */
   WHARF_CLI_BUNDLE: z.string().optional(),
   WHARF_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Added to the worker process's nice value at start (as `nice -n`; 0-19): a lower CPU
+   * priority than the API's, so the API's answers win a core the two share. 0: unchanged.
+   */
+  WHARF_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   WHARF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Failed sign-ins allowed per client address and account in one window. */
   WHARF_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
