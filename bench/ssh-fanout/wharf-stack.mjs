@@ -54,9 +54,15 @@ async function waitForLog(file, needle, timeoutMs, isDead) {
 /**
  * Starts the stack. `workDir` must exist and be private to this run (logs and data go there).
  * `extraEnv` adds Wharf settings (e.g. WHARF_LOG_MAX_MB); `nodeArgs` go before the entry point of
- * both processes (e.g. a measuring `--import`).
+ * both processes (e.g. a measuring `--import`). `ownSessions`: each process in a session of its
+ * own, as `npm start` starts them (detached); on Linux with autogroup scheduling that decides
+ * how the two share the CPU with each other and with Postgres.
  */
-export async function startWharfStack(cfg, workDir, { extraEnv = {}, nodeArgs = [], log = () => {} } = {}) {
+export async function startWharfStack(
+  cfg,
+  workDir,
+  { extraEnv = {}, nodeArgs = [], ownSessions = false, log = () => {} } = {},
+) {
   checkBuilt();
   const id = randomBytes(5).toString('hex');
   const dbName = `wharf_bench_${id}`;
@@ -129,6 +135,7 @@ export async function startWharfStack(cfg, workDir, { extraEnv = {}, nodeArgs = 
         cwd: join(REPO_ROOT, 'apps/api'),
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: ownSessions,
       });
       child.stdout.pipe(out);
       child.stderr.pipe(out);

@@ -20,7 +20,12 @@ const SCHEMA = `
 
 function startChild(name, script, env, ready, workDir, nodeArgs) {
   const out = createWriteStream(join(workDir, `${name}.log`));
-  const child = spawn(process.execPath, [...nodeArgs, join(HERE, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A session of its own, as Wharf's processes get (see run.mjs).
+  const child = spawn(process.execPath, [...nodeArgs, join(HERE, script)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   child.stderr.pipe(out);
   const started = new Promise((resolve, reject) => {
     let seen = '';

@@ -332,7 +332,13 @@ async function main() {
     const probeArgs = ['--import', LOOP_PROBE];
     const probeEnv = { BENCH_LOOP_PROBE_FILE: probe.file };
     const wharfEnv = cfg.workerNice === undefined ? {} : { WHARF_WORKER_NICE: String(cfg.workerNice) };
-    stack = await startWharfStack(cfg, workDir, { log, nodeArgs: probeArgs, extraEnv: { ...probeEnv, ...wharfEnv } });
+    // Each role in a session of its own, as `npm start` runs them.
+    stack = await startWharfStack(cfg, workDir, {
+      log,
+      ownSessions: true,
+      nodeArgs: probeArgs,
+      extraEnv: { ...probeEnv, ...wharfEnv },
+    });
     const client = new WharfClient(stack.url);
     await client.login(ADMIN.email, ADMIN.password);
     log(`setting up ${cfg.projects} projects`);
