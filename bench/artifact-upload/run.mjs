@@ -107,7 +107,9 @@ async function main() {
       log(`using the FAKE server (BENCH_FAKE=1) at ${url}, pid ${apiPid}`);
     } else if (cfg.stack) {
       // A private Wharf: fresh database, Redis prefix and data dir, removed at the end.
-      const stack = await startWharfStack(cfg.stack, tmp, { log });
+      // BENCH_NODE_ARGS: extra node flags for the private API and worker (e.g. --trace-gc).
+      const nodeArgs = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+      const stack = await startWharfStack(cfg.stack, tmp, { log, nodeArgs });
       cleanups.push(() => stack.stop());
       url = stack.url;
       apiPid = stack.apiPid;

@@ -90,22 +90,28 @@ export class TarballInspector {
     this.gunzip.on('end', () => this.onFinish());
   }
 
-  /** Resolves when the inspector can take more input; rejects once the tarball is refused. */
+  /**
+   * Resolves once gunzip has consumed `chunk`, so the caller may reuse its memory (and, as
+   * only one write is ever outstanding, gunzip can take more); rejects once the tarball is
+   * refused. Await each call before the next.
+   */
   write(chunk: Buffer): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.gunzip.write(chunk)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const onDrain = () => {
-        this.failListeners.delete(onFail);
-        resolve();
-      };
-      const onFail = (err: Error) => {
-        this.gunzip.off('drain', onDrain);
-        reject(err);
-      };
+      const onFail = (err: Error) => reject(err);
       this.failListeners.add(onFail);
-      this.gunzip.once('drain', onDrain);
+      // Called once zlib is done with the chunk; after a failure, onFail has already rejected.
+      this.gunzip.write(chunk, (err) => {
+        this.failListeners.delete(onFail);
+        if (err) reject(this.failure ?? err);
+        else resolve();
+      });
     });
+  }
+
+  /** Uncompressed bytes seen so far. */
+  get unpackedSoFar(): number {
+    return this.unpackedBytes;
   }
 
   /** No more input: resolves with the verdict once the archive has been read to its end. */

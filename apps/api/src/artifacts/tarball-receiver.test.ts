@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { BackgroundFlusher, writeAll } from './tarball-receiver.js';
+import { BackgroundFlusher, BatchRing, writeAll } from './tarball-receiver.js';
 
 /** A file handle whose writev takes at most `max` bytes per call, as a kernel may. */
 function shortWriter(max: number): { handle: FileHandle; written: () => Buffer; calls: () => number } {
@@ -84,5 +84,32 @@ describe('BackgroundFlusher', () => {
     await flusher.settled();
     await expect(flusher.finish()).rejects.toThrow('EIO');
     expect(s.calls.sync).toBe(1);
+  });
+});
+
+describe('BatchRing', () => {
+  it('fills each slot to the brim, hands it on whole and goes round the slots in turn', () => {
+    const ring = new BatchRing(2, 4);
+    expect(ring.fill(Buffer.from('abc'))).toBe(3);
+    expect(ring.full).toBe(false);
+    expect(ring.fill(Buffer.from('defg'))).toBe(1); // only 'd' fits
+    expect(ring.full).toBe(true);
+    const first = ring.take();
+    expect(first.toString()).toBe('abcd');
+    ring.fill(Buffer.from('efg'));
+    expect(ring.take().toString()).toBe('efg');
+    expect(ring.take().length).toBe(0); // nothing copied since
+    ring.fill(Buffer.from('hi'));
+    // Back in the first slot: its old batch is overwritten (the caller waited for it).
+    expect(ring.take().toString()).toBe('hi');
+    expect(first.toString()).toBe('hicd');
+  });
+
+  it('keeps every slot in the one SharedArrayBuffer an inspector thread can read', () => {
+    const ring = new BatchRing(3, 8);
+    ring.fill(Buffer.from('x'));
+    const batch = ring.take();
+    expect(batch.buffer).toBe(ring.memory);
+    expect(ring.memory.byteLength).toBe(24);
   });
 });

@@ -1,15 +1,24 @@
 // Reads an upload stream once and tees it to a byte counter (the size cap, enforced as bytes
-// arrive), sha256, the temp file and the tarball inspector. Chunks are joined into ~1 MiB
+// arrive), sha256, the temp file and the tarball inspector. Chunks are copied into ~1 MiB
 // batches: one write and one gunzip call per batch (a 64 KiB chunk each cost a round trip
 // to libuv's pool). Writing and inspecting run on the pool as two ordered chains that may
 // lag the reader by a few batches, so the socket, sha256 (this thread), gunzip and the disk
 // all work at once; at most MAX_BATCHES_IN_FLIGHT batches are held, so memory stays flat
 // whatever the upload size. The file is flushed to disk in the background as it grows, so
 // the final fsync does not wait for the whole upload's writeback.
+//
+// The batches live in a small ring of buffers allocated once per upload and reused, and the
+// inspector (gunzip and the tar reader) runs on its own thread, reading the batches out of
+// the shared ring (off-thread-inspector.ts). Before, a new 1 MiB buffer per batch
+// (Buffer.concat) and gunzip's fresh output buffers churned ~2 GiB of short-lived memory per
+// GiB through the API's main isolate, which kept its heap at V8's growth limit: V8 ran a full
+// mark-compact of the whole API heap every ~10 MB received (51-55 of them for 512 MiB), and
+// GC was ~60% of the API's CPU during an upload.
 import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
+import { type Inspector, inspectorThreadAvailable, OffThreadInspector } from './off-thread-inspector.js';
 import { type InspectionResult, TarballInspector, TarballRejectedError } from './tarball-inspector.js';
 
 export class UploadTooLargeError extends Error {
@@ -46,14 +55,18 @@ export async function receiveTarball(
   source: Readable,
   tempPath: string,
   limits: ReceiveLimits,
+  opts: { inspectOffThread?: boolean } = {},
 ): Promise<ReceivedTarball> {
   const handle = await open(tempPath, 'wx', 0o600);
   const hash = createHash('sha256');
-  const inspector = new TarballInspector({ maxUnpackedBytes: limits.maxUnpackedBytes });
+  const ring = new BatchRing(MAX_BATCHES_IN_FLIGHT + 1, BATCH_BYTES);
+  const inspectorOptions = { maxUnpackedBytes: limits.maxUnpackedBytes };
+  const inspector: Inspector =
+    (opts.inspectOffThread ?? inspectorThreadAvailable)
+      ? new OffThreadInspector(ring.memory, inspectorOptions)
+      : new TarballInspector(inspectorOptions);
   const flusher = new BackgroundFlusher(handle);
   let sizeBytes = 0;
-  let batch: Buffer[] = [];
-  let batchBytes = 0;
   // The two chains: each batch is written (and inspected) after the one before it.
   let written: Promise<void> = Promise.resolve();
   let inspected: Promise<void> = Promise.resolve();
@@ -65,19 +78,20 @@ export async function receiveTarball(
     failure ??= err;
   };
   const handOn = async (): Promise<void> => {
-    if (batchBytes === 0) return;
-    const buf = batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchBytes);
-    batch = [];
-    batchBytes = 0;
+    const buf = ring.take();
+    if (buf.length === 0) return;
     written = written.then(async () => {
       await writeAll(handle, [buf]);
       flusher.wrote(buf.length);
     });
+    // inspector.write resolves once gunzip has consumed the bytes, so the slot may be reused.
     inspected = inspected.then(() => inspector.write(buf));
     const both = Promise.all([written, inspected]).then(() => undefined);
     // Observed at once, so a failure is never unhandled while later batches are read.
     both.catch(noteFailure);
     inFlight.push(both);
+    // A slot comes back round only after MAX_BATCHES_IN_FLIGHT + 1 batches: by then its batch
+    // is done, since at most MAX_BATCHES_IN_FLIGHT are ever in flight.
     if (inFlight.length >= MAX_BATCHES_IN_FLIGHT) await inFlight.shift();
   };
   try {
@@ -86,9 +100,12 @@ export async function receiveTarball(
       sizeBytes += chunk.length;
       if (sizeBytes > limits.maxBytes) throw new UploadTooLargeError(limits.maxBytes);
       hash.update(chunk);
-      batch.push(chunk);
-      batchBytes += chunk.length;
-      if (batchBytes >= BATCH_BYTES) await handOn();
+      let copied = ring.fill(chunk);
+      while (copied < chunk.length) {
+        await handOn();
+        copied += ring.fill(chunk.subarray(copied));
+      }
+      if (ring.full) await handOn();
     }
     await handOn();
     while (inFlight.length > 0) await inFlight.shift();
@@ -125,6 +142,44 @@ const BATCH_BYTES = 1024 * 1024;
 const MAX_BATCHES_IN_FLIGHT = 4;
 /** Start a background fdatasync whenever this much has been written since the last one. */
 const FLUSH_EVERY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A fixed set of equal buffers, used round-robin, in one SharedArrayBuffer (`memory`) that
+ * the inspector's thread reads too: bytes are copied into the current buffer until it is
+ * full, then `take()` hands it on and moves to the next. The caller must not take more
+ * than `slots - 1` batches ahead of the oldest one still in use.
+ */
+export class BatchRing {
+  readonly memory: SharedArrayBuffer;
+  private readonly slots: Buffer[];
+  private current = 0;
+  private used = 0;
+
+  constructor(slots: number, slotBytes: number) {
+    this.memory = new SharedArrayBuffer(slots * slotBytes);
+    this.slots = Array.from({ length: slots }, (_, i) => Buffer.from(this.memory, i * slotBytes, slotBytes));
+  }
+
+  get full(): boolean {
+    return this.used === this.slots[this.current]!.length;
+  }
+
+  /** Copies as much of `bytes` as fits into the current buffer; returns how much it took. */
+  fill(bytes: Buffer): number {
+    const n = bytes.copy(this.slots[this.current]!, this.used);
+    this.used += n;
+    return n;
+  }
+
+  /** The filled part of the current buffer (empty if nothing was copied); moves to the next. */
+  take(): Buffer {
+    if (this.used === 0) return this.slots[this.current]!.subarray(0, 0);
+    const batch = this.slots[this.current]!.subarray(0, this.used);
+    this.current = (this.current + 1) % this.slots.length;
+    this.used = 0;
+    return batch;
+  }
+}
 
 /**
  * Keeps the temp file's dirty pages few: every FLUSH_EVERY_BYTES an fdatasync starts on the
