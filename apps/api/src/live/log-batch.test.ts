@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BufferPool, LogBatch } from './log-batch.js';
 import { copyRows } from './log-copy.js';
-import { encodeStreamLine, toLineView, type SequencedLine } from './log-line.js';
+import { encodeLines } from '@wharf/shared';
+import { toLineView, type SequencedLine } from './log-line.js';
 
 const DEPLOYMENT = '0b8c3f9e-6a7d-4d8e-9f10-1a2b3c4d5e6f';
 const TARGET = '11111111-2222-4333-8444-555555555555';
@@ -11,8 +12,7 @@ const AWKWARD = ['plain', '', 'a\tb\\c\nd\re \\N', 'quotes " \' \\', 'ünïcød�
 function batchOf(lines: SequencedLine[], pool = new BufferPool(2, 1 << 20)): LogBatch {
   const b = new LogBatch(DEPLOYMENT, pool);
   for (const l of lines) {
-    const json = l.targetId === null ? 'null' : JSON.stringify(l.targetId);
-    b.add(l.seq, l.targetId, json, l.stream, l.at.toISOString(), l.text, Buffer.byteLength(l.text) + 1);
+    b.add(l.seq, l.targetId, l.stream, l.at.getTime(), l.at.toISOString(), l.text, Buffer.byteLength(l.text) + 1);
   }
   return b.seal(123, false);
 }
@@ -26,10 +26,23 @@ describe('LogBatch', () => {
     text,
   }));
 
-  it('writes the same COPY rows and stream JSON as the per-line encoders', () => {
+  it('writes the same COPY rows as the per-line encoder and the wire columns of encodeLines()', () => {
     const b = batchOf(lines);
     expect(b.copyRows().toString('utf8')).toBe(copyRows(DEPLOYMENT, lines));
-    expect(b.streamJson().toString('utf8')).toBe(`[${lines.map((l) => encodeStreamLine(l)).join(',')}]`);
+    const fields = b.streamFields().map((f) => (typeof f === 'string' ? f : f.toString('utf8')));
+    const [wire] = encodeLines(DEPLOYMENT, lines.map(toLineView));
+    expect(fields).toEqual([
+      'q',
+      String(wire!.seq),
+      't',
+      JSON.stringify(wire!.text),
+      'a',
+      JSON.stringify(wire!.at),
+      's',
+      wire!.stream,
+      'g',
+      JSON.stringify(wire!.targets),
+    ]);
     expect(b.views()).toEqual(lines.map(toLineView));
     expect([b.firstSeq, b.lastSeq, b.lines]).toEqual([10, 15, 6]);
     expect(b.bytes).toBe(lines.reduce((a, l) => a + Buffer.byteLength(l.text) + 1, 0));
@@ -45,7 +58,7 @@ describe('LogBatch', () => {
   });
 
   it('grows past its first buffer and reuses pooled buffers once released', () => {
-    const pool = new BufferPool(4, 1 << 24);
+    const pool = new BufferPool(16, 1 << 24);
     const long = 'x'.repeat(1000);
     const many = Array.from({ length: 500 }, (_, i) => ({
       seq: i + 1,
@@ -59,7 +72,15 @@ describe('LogBatch', () => {
     const used = b.copyRows().buffer;
     b.release();
     const again = batchOf(many.slice(0, 10), pool);
-    expect([again.copyRows().buffer, again.streamJson().buffer]).toContain(used);
+    expect(again.copyRows().buffer).toBe(used);
+  });
+
+  it('refuses seqs that are not consecutive', () => {
+    const b = batchOf(lines.slice(0, 1));
+    const c = new LogBatch(DEPLOYMENT, new BufferPool(1, 1));
+    c.add(1, null, 'stdout', 0, at.toISOString(), 'a', 2);
+    expect(() => c.add(3, null, 'stdout', 0, at.toISOString(), 'b', 2)).toThrow(/consecutive/);
+    expect(b.lines).toBe(1);
   });
 
   it('refuses a deployment id it would write unquoted', () => {

@@ -1,7 +1,8 @@
 // A batch of log lines held as bytes, not as one object per line: each line is written, as it
 // arrives, straight into the two forms it will leave the worker in, the COPY text rows for
-// Postgres and the JSON array of line views for the Redis stream. The line's own strings then
-// die young.
+// Postgres and the column-wise LinesWire for the Redis stream (texts, time deltas, stream
+// letters, target runs: the form viewers get, a third of the JSON of line views). The line's
+// own strings then die young.
 //
 // Why: with one object (and a few strings) per line waiting in the backlog, every waiting line
 // outlived two scavenges and was promoted to V8's old space, where it stayed as garbage until a
@@ -11,6 +12,7 @@
 // are outside the heap and are reused (BufferPool), so the backlog costs the same memory at
 // every rate.
 import type { LogLineView, LogStreamName } from '@wharf/shared';
+import { decodeStreamEntry, STREAM_WIRE_FIELDS } from './log-line.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Backslash, newline, carriage return and tab are COPY's text-format delimiters. */
@@ -20,6 +22,8 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': 
 const COPY_UNESCAPE = /\\(.)/g;
 const COPY_UNESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\' };
 
+const STREAM_LETTER: Record<LogStreamName, string> = { stdout: 'o', stderr: 'e', system: 's' };
+
 /** Free Buffers for batches, so a flood reuses the same memory instead of churning it. */
 export class BufferPool {
   private readonly free: Buffer[] = [];
@@ -28,14 +32,19 @@ export class BufferPool {
     private readonly maxKeptBytes: number,
   ) {}
 
-  /** The largest free Buffer (a batch that starts big does not grow), or a new one. */
-  take(minBytes: number): Buffer {
+  /**
+   * A free Buffer of at least `minBytes`, or a new one: the largest for a column that may grow
+   * big (it then need not grow), the smallest that fits for a small one.
+   */
+  take(minBytes: number, large = true): Buffer {
     let best = -1;
     for (let i = 0; i < this.free.length; i++) {
-      if (this.free[i]!.length >= minBytes && (best < 0 || this.free[i]!.length > this.free[best]!.length)) best = i;
+      const len = this.free[i]!.length;
+      if (len < minBytes) continue;
+      if (best < 0 || (large ? len > this.free[best]!.length : len < this.free[best]!.length)) best = i;
     }
     if (best >= 0) return this.free.splice(best, 1)[0]!;
-    return Buffer.allocUnsafeSlow(Math.max(minBytes, 64 * 1024));
+    return Buffer.allocUnsafeSlow(minBytes);
   }
 
   /** Keeps the largest ones, up to `keep` of at most `maxKeptBytes` each. */
@@ -55,8 +64,11 @@ export class BufferPool {
 class ByteSink {
   buf: Buffer;
   length = 0;
-  constructor(private readonly pool: BufferPool) {
-    this.buf = pool.take(64 * 1024);
+  constructor(
+    private readonly pool: BufferPool,
+    private readonly large = true,
+  ) {
+    this.buf = pool.take(large ? 64 * 1024 : 16 * 1024, large);
   }
 
   /** `latin1` for text known to be ASCII (ids, numbers, ISO times): no UTF-8 encoding pass. */
@@ -78,7 +90,7 @@ class ByteSink {
   }
 
   private grow(need: number): void {
-    const bigger = this.pool.take(Math.max(need, this.buf.length * 2));
+    const bigger = this.pool.take(Math.max(need, this.buf.length * 2), this.large);
     this.buf.copy(bigger, 0, 0, this.length);
     this.pool.give(this.buf);
     this.buf = bigger;
@@ -107,7 +119,13 @@ export class LogBatch {
   /** Set by the first attempt to store it: a retry must not COPY (no ON CONFLICT there). */
   attempted = false;
   private readonly copy: ByteSink;
-  private readonly json: ByteSink;
+  /** The stream entry's columns (a LinesWire without its deploymentId; see streamFields()). */
+  private readonly texts: ByteSink;
+  private readonly ats: ByteSink;
+  private readonly streams: ByteSink;
+  private readonly targets: (number | string | null)[] = [];
+  private lastTarget: string | null | undefined = undefined;
+  private lastMs = 0;
   private sealed = false;
 
   constructor(
@@ -117,44 +135,51 @@ export class LogBatch {
     // Written unquoted into every COPY row.
     if (!UUID.test(deploymentId)) throw new Error('deploymentId is not a uuid');
     this.copy = new ByteSink(pool);
-    this.json = new ByteSink(pool);
-    this.json.write('[', 'latin1');
+    this.texts = new ByteSink(pool);
+    this.ats = new ByteSink(pool, false);
+    this.streams = new ByteSink(pool, false);
+    this.texts.write('[', 'latin1');
+    this.ats.write('[', 'latin1');
   }
 
-  /**
-   * Appends one line. `targetJson` is the target id as JSON (`null` or `"<uuid>"`), `targetId`
-   * the bare uuid or null; both checked by the caller, like `stream` and `atIso`.
-   */
+  /** Appends one line; `targetId`, `stream` and `atIso` (the ISO form of `atMs`) checked by the caller. */
   add(
     seq: number,
     targetId: string | null,
-    targetJson: string,
     stream: LogStreamName,
+    atMs: number,
     atIso: string,
     text: string,
     size: number,
   ): void {
     if (this.sealed) throw new Error('LogBatch: add after seal');
-    if (this.lines === 0) this.firstSeq = seq;
+    const first = this.lines === 0;
+    if (first) this.firstSeq = seq;
+    else if (seq !== this.lastSeq + 1) throw new Error('LogBatch: seqs must be consecutive');
     const copyText = COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPES[c]!) : text;
     // Prisma keeps DateTime as UTC in timestamp-without-zone columns; the ISO zone is dropped.
     this.copy.write(`${this.deploymentId}\t${seq}\t${targetId ?? '\\N'}\t${stream}\t${atIso}\t`, 'latin1');
     this.copy.write(copyText);
     this.copy.write('\n', 'latin1');
-    // Exactly JSON.stringify(LogLineView), written out.
-    this.json.write(
-      `${this.lines === 0 ? '' : ','}{"seq":${seq},"targetId":${targetJson},"stream":"${stream}","at":"${atIso}","text":`,
-      'latin1',
-    );
-    this.json.write(JSON.stringify(text));
-    this.json.write('}', 'latin1');
+    // Column-wise, as LinesWire: text, ms delta, stream letter, target runs.
+    if (!first) this.texts.write(',', 'latin1');
+    this.texts.write(JSON.stringify(text));
+    this.ats.write(first ? String(atMs) : `,${atMs - this.lastMs}`, 'latin1');
+    this.lastMs = atMs;
+    this.streams.write(STREAM_LETTER[stream], 'latin1');
+    if (!first && targetId === this.lastTarget) (this.targets[this.targets.length - 2] as number)++;
+    else this.targets.push(1, targetId);
+    this.lastTarget = targetId;
     this.lastSeq = seq;
     this.lines++;
     this.bytes += size;
   }
 
   seal(logBytes: number, truncated: boolean): this {
-    if (!this.sealed) this.json.write(']', 'latin1');
+    if (!this.sealed) {
+      this.texts.write(']', 'latin1');
+      this.ats.write(']', 'latin1');
+    }
     this.sealed = true;
     this.logBytes = logBytes;
     this.truncated = truncated;
@@ -166,9 +191,24 @@ export class LogBatch {
     return this.copy.bytes();
   }
 
-  /** JSON array of the lines' LogLineView, as the stream entry holds it (after seal()). */
-  streamJson(): Buffer {
-    return this.json.bytes();
+  /**
+   * The stream entry's field/value pairs (after seal()): the LinesWire columns, each its own
+   * field, so they go to Redis without being joined into one more buffer. See
+   * `decodeStreamEntry()` in log-line.ts.
+   */
+  streamFields(): (string | Buffer)[] {
+    return [
+      STREAM_WIRE_FIELDS.seq,
+      String(this.firstSeq),
+      STREAM_WIRE_FIELDS.text,
+      this.texts.bytes(),
+      STREAM_WIRE_FIELDS.at,
+      this.ats.bytes(),
+      STREAM_WIRE_FIELDS.stream,
+      this.streams.bytes(),
+      STREAM_WIRE_FIELDS.targets,
+      JSON.stringify(this.targets),
+    ];
   }
 
   /** The lines' fields again, for the idempotent INSERT of a retry (a rare path). */
@@ -189,14 +229,17 @@ export class LogBatch {
     return out;
   }
 
-  /** Lines as views (tests and the retry path read them back). */
+  /** Lines as views, read back from the stream fields (tests). */
   views(): LogLineView[] {
-    return JSON.parse(this.json.bytes().toString('utf8')) as LogLineView[];
+    const fields = this.streamFields().map((f) => (typeof f === 'string' ? f : f.toString('utf8')));
+    return decodeStreamEntry(fields) ?? [];
   }
 
   /** Gives the Buffers back to the pool; the batch is unusable afterwards. */
   release(): void {
     this.copy.release();
-    this.json.release();
+    this.texts.release();
+    this.ats.release();
+    this.streams.release();
   }
 }

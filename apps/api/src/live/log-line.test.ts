@@ -1,3 +1,4 @@
+import { encodeLines } from '@wharf/shared';
 import { describe, expect, it } from 'vitest';
 import { decodeStreamEntry, encodeStreamLine, STREAM_FIELD, toLineView, type SequencedLine } from './log-line.js';
 
@@ -21,5 +22,34 @@ describe('encodeStreamLine', () => {
         expect(decodeStreamEntry([STREAM_FIELD, encodeStreamLine(l)])).toEqual([toLineView(l)]);
       }
     }
+  });
+});
+
+describe('decodeStreamEntry', () => {
+  const at = new Date('2026-12-01T08:00:00.123Z');
+  const lines: SequencedLine[] = AWKWARD.map((text, i) => ({ seq: 7 + i, targetId: null, stream: 'stdout', at, text }));
+
+  it('reads a batch entry written column-wise', () => {
+    const [w] = encodeLines('d', lines.map(toLineView));
+    const fields = [
+      'q',
+      String(w!.seq),
+      't',
+      JSON.stringify(w!.text),
+      'a',
+      JSON.stringify(w!.at),
+      's',
+      w!.stream,
+      'g',
+      JSON.stringify(w!.targets),
+    ];
+    expect(decodeStreamEntry(fields)).toEqual(lines.map(toLineView));
+    // Columns of different lengths: unreadable, so the reader fills from Postgres.
+    expect(decodeStreamEntry([...fields.slice(0, 6), 's', 'o', ...fields.slice(8)])).toBeNull();
+  });
+
+  it('still reads the entries of older workers', () => {
+    expect(decodeStreamEntry(['b', JSON.stringify(lines.map(toLineView))])).toEqual(lines.map(toLineView));
+    expect(decodeStreamEntry(['x', 'y'])).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 // One log line as it travels through the pipeline (sink → Postgres → Redis stream →
 // gateway → browser), plus the Redis names both ends must agree on.
-import type { LogLineView, LogStreamName } from '@wharf/shared';
+import { decodeLines, type LinesWire, type LogLineView, type LogStreamName } from '@wharf/shared';
 
 /** What an executor emits (structurally the executors' LogLine). */
 export interface LogLineInput {
@@ -30,10 +30,12 @@ export function toLineView(l: SequencedLine): LogLineView {
 /** Stream entry field holding one JSON LogLineView (entries written before batch entries). */
 export const STREAM_FIELD = 'l';
 /**
- * Stream entry field holding a JSON array of consecutive LogLineViews: one entry per stored
- * batch, with id `0-<seq of its last line>` (one XADD per batch instead of one per line).
+ * Fields of a batch entry (one per stored batch, id `0-<seq of its last line>`): the columns of
+ * a LinesWire (packages/shared, live-lines.ts), each its own field. Older workers wrote `b` (a
+ * JSON array of line views) or one line per entry (`l`): still read.
  */
-export const STREAM_BATCH_FIELD = 'b';
+export const STREAM_WIRE_FIELDS = { seq: 'q', text: 't', at: 'a', stream: 's', targets: 'g' } as const;
+const STREAM_BATCH_FIELD = 'b';
 
 /**
  * JSON.stringify(toLineView(l)), written out: no intermediate object per line, and the ISO
@@ -44,19 +46,32 @@ export function encodeStreamLine(l: SequencedLine, atIso: string = l.at.toISOStr
   return `{"seq":${l.seq},"targetId":${target},"stream":${JSON.stringify(l.stream)},"at":"${atIso}","text":${JSON.stringify(l.text)}}`;
 }
 
-/** The lines of a stream entry, in order (a batch entry or a single-line one); null if unreadable. */
+/** The lines of a stream entry, in order; null if unreadable. */
 export function decodeStreamEntry(fields: string[]): LogLineView[] | null {
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const field = fields[i];
-    if (field !== STREAM_BATCH_FIELD && field !== STREAM_FIELD) continue;
-    try {
-      const value = JSON.parse(fields[i + 1]!) as LogLineView | LogLineView[];
-      return Array.isArray(value) ? value : [value];
-    } catch {
-      return null;
+  const f = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i]!, fields[i + 1]!);
+  try {
+    const text = f.get(STREAM_WIRE_FIELDS.text);
+    if (text !== undefined) {
+      const wire: LinesWire = {
+        deploymentId: '',
+        seq: Number(f.get(STREAM_WIRE_FIELDS.seq)),
+        text: JSON.parse(text) as string[],
+        at: JSON.parse(f.get(STREAM_WIRE_FIELDS.at) ?? '[]') as number[],
+        stream: f.get(STREAM_WIRE_FIELDS.stream) ?? '',
+        targets: JSON.parse(f.get(STREAM_WIRE_FIELDS.targets) ?? '[]') as LinesWire['targets'],
+      };
+      const n = wire.text.length;
+      if (!Number.isInteger(wire.seq) || wire.at.length !== n || wire.stream.length !== n) return null;
+      return decodeLines(wire);
     }
+    const batch = f.get(STREAM_BATCH_FIELD);
+    if (batch !== undefined) return JSON.parse(batch) as LogLineView[];
+    const line = f.get(STREAM_FIELD);
+    return line === undefined ? null : [JSON.parse(line) as LogLineView];
+  } catch {
+    return null;
   }
-  return null;
 }
 
 /** Seq of a stream entry id `0-<seq>`, or NaN. */

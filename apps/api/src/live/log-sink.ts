@@ -9,8 +9,8 @@
 //                transaction), straight through `pg` (storesInFlight at once, counted stored
 //                in seq order whichever commits first); a retry uses an idempotent
 //                multi-row INSERT (unnest arrays) instead, since COPY has no ON CONFLICT
-//   publish      one XADD per batch to `<prefix>:logs:<id>`: id `0-<last seq>`, field `b` = the
-//                JSON array of its line views; in order, only AFTER the batch committed
+//   publish      one XADD per batch to `<prefix>:logs:<id>`: id `0-<last seq>`, fields = the
+//                columns of its LinesWire (log-line.ts); in order, only AFTER the batch committed
 //
 // So everything in the Redis stream is already in Postgres: a reader that finds a hole in
 // the stream (trimmed, or a crashed writer) can always fill it from the database. Both
@@ -26,7 +26,7 @@ import { retry, RetryStoppedError } from '../common/retry.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { BufferPool, LogBatch } from './log-batch.js';
 import { LogCopy } from './log-copy.js';
-import { logStreamKey, STREAM_BATCH_FIELD, type LogLineInput } from './log-line.js';
+import { logStreamKey, type LogLineInput } from './log-line.js';
 
 export interface LogSinkOptions {
   deploymentId: string;
@@ -192,7 +192,8 @@ export class LogSink {
   /** The batch lines are being written into, and full ones waiting to be stored, oldest first. */
   private filling: LogBatch | null = null;
   private readonly full: LogBatch[] = [];
-  private readonly pool = new BufferPool(8, 8 * 1024 * 1024);
+  /** Four columns per batch, a few batches at once. */
+  private readonly pool = new BufferPool(24, 8 * 1024 * 1024);
   private bufferedLines = 0;
   private bufferedBytes = 0;
   private persistedBytes = 0;
@@ -217,8 +218,8 @@ export class LogSink {
   private peakBacklog = 0;
   /** The time of the last line written: lines of the same millisecond share it. */
   private clock: { ms: number; at: Date; iso: string } = { ms: -1, at: new Date(0), iso: '' };
-  /** The last target id written, checked, and as JSON: a flood comes from one target at a time. */
-  private target: { raw: string | null; id: string | null; json: string } = { raw: null, id: null, json: 'null' };
+  /** The last target id written, and checked: a flood comes from one target at a time. */
+  private target: { raw: string | null; id: string | null } = { raw: null, id: null };
 
   constructor(opts: LogSinkOptions) {
     this.deploymentId = opts.deploymentId;
@@ -307,12 +308,8 @@ export class LogSink {
   private checkedTarget(raw: string | null): string | null {
     if (raw === this.target.raw) return this.target.id;
     const id = raw !== null && UUID.test(raw) ? raw : null;
-    this.target = { raw, id, json: id === null ? 'null' : `"${id}"` };
+    this.target = { raw, id };
     return id;
-  }
-
-  private targetJson(id: string | null): string {
-    return id === null ? 'null' : id === this.target.id ? this.target.json : `"${id}"`;
   }
 
   /**
@@ -475,7 +472,7 @@ export class LogSink {
 
   private enqueue(l: DroppedLine): void {
     const batch = (this.filling ??= new LogBatch(this.deploymentId, this.pool));
-    batch.add(this.nextSeq++, l.targetId, this.targetJson(l.targetId), l.stream, l.atIso, l.text, l.size);
+    batch.add(this.nextSeq++, l.targetId, l.stream, l.at.getTime(), l.atIso, l.text, l.size);
     if (batch.lines >= this.maxBatchLines) this.full.push(this.sealFilling()!);
     this.logBytes += l.size;
     this.bufferedBytes += l.size;
@@ -631,8 +628,7 @@ export class LogSink {
         '~',
         `0-${Math.max(0, b.lastSeq - this.streamMaxLen)}`,
         `0-${b.lastSeq}`,
-        STREAM_BATCH_FIELD,
-        b.streamJson(),
+        ...b.streamFields(),
       )
       .expire(this.streamKey, this.streamTtl)
       .exec();
