@@ -27,6 +27,8 @@ export function loadConfig(env = process.env) {
     warmup: int('BENCH_WARMUP', env.BENCH_WARMUP, 200, 0, 100000),
     /** Also measure the peer (a plain Node endpoint doing the same essential work) in the same run. */
     peer: env.BENCH_PEER !== '0',
+    /** Extra node flags for Wharf's API and worker (e.g. --trace-gc), as for artifact-upload. */
+    nodeArgs: env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [],
     /** WHARF_WORKER_NICE for Wharf's worker; unset: Wharf's default. */
     workerNice: env.BENCH_WORKER_NICE ? int('BENCH_WORKER_NICE', env.BENCH_WORKER_NICE, 0, 0, 19) : undefined,
     resultFile: resolve(REPO_ROOT, 'bench/results/webhook-ingest.json'),

@@ -336,7 +336,7 @@ async function main() {
     stack = await startWharfStack(cfg, workDir, {
       log,
       ownSessions: true,
-      nodeArgs: probeArgs,
+      nodeArgs: [...probeArgs, ...cfg.nodeArgs],
       extraEnv: { ...probeEnv, ...wharfEnv },
     });
     const client = new WharfClient(stack.url);
