@@ -372,12 +372,13 @@ describe('LogSink', () => {
     expect(stats.pausedMs).toBeGreaterThan(0);
     // At most the high-water mark plus one chunk was ever waiting.
     expect(stats.peakBacklogLines).toBeLessThanOrEqual(highWaterLines + CHUNK);
-    // Generous: this process is the whole API too, and V8 lets garbage pile up before a
-    // major GC (a 150k-line run measured 236 MiB of growth on a loaded machine). The bound
-    // that matters is the backlog above; this one only catches gross growth.
+    // This process is the whole API too. With one object per waiting line, V8 let promoted
+    // garbage pile up before a major GC (a 150k-line run measured 236 MiB of growth on a loaded
+    // machine); since batches are held as bytes (log-batch.ts) this run grows 58-81 MiB. The
+    // bound that matters most is the backlog above; this one catches a return of that growth.
     const growthMb = (peakRss - rss0) / (1024 * 1024);
     console.log(`flood: ${N} lines, ${paused} pauses (${stats.pausedMs} ms), RSS growth ${growthMb.toFixed(1)} MiB`);
-    expect(growthMb).toBeLessThan(400);
+    expect(growthMb).toBeLessThan(200);
     // Nothing lost, nothing reordered, seq dense.
     const [check] = await prisma.$queryRawUnsafe<{ n: bigint; min: number; max: number; bad: bigint }[]>(
       `SELECT count(*) AS n, min(seq) AS min, max(seq) AS max,
