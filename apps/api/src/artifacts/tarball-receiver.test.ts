@@ -1,40 +1,35 @@
 import type { FileHandle } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { BackgroundFlusher, BatchRing, writeAll } from './tarball-receiver.js';
+import { BackgroundFlusher } from './background-flusher.js';
+import { BatchRing } from './tarball-receiver.js';
+import { writeAllAt } from './temp-file-writer.js';
 
-/** A file handle whose writev takes at most `max` bytes per call, as a kernel may. */
-function shortWriter(max: number): { handle: FileHandle; written: () => Buffer; calls: () => number } {
-  const out: Buffer[] = [];
+/** A file handle whose write takes at most `max` bytes per call, as a kernel may. */
+function shortWriter(max: number): { handle: FileHandle; file: Buffer; calls: () => number } {
+  const file = Buffer.alloc(64);
   let calls = 0;
   const handle = {
-    async writev(buffers: Buffer[]) {
+    async write(buf: Buffer, offset: number, length: number, position: number) {
       calls++;
-      let left = max;
-      for (const b of buffers) {
-        if (left === 0) break;
-        const part = b.subarray(0, left);
-        out.push(Buffer.from(part));
-        left -= part.length;
-      }
-      return { bytesWritten: max - left, buffers };
+      const n = Math.min(max, length);
+      buf.copy(file, position, offset, offset + n);
+      return { bytesWritten: n, buffer: buf };
     },
   } as unknown as FileHandle;
-  return { handle, written: () => Buffer.concat(out), calls: () => calls };
+  return { handle, file, calls: () => calls };
 }
 
-describe('writeAll', () => {
-  it('writes every byte in order when the kernel takes less than asked', async () => {
-    const chunks = [Buffer.from('abcdef'), Buffer.from('gh'), Buffer.from('ijklmnop'), Buffer.from('q')];
+describe('writeAllAt', () => {
+  it('writes every byte at its offset when the kernel takes less than asked', async () => {
     const w = shortWriter(5);
-    await writeAll(w.handle, chunks);
-    expect(w.written().toString()).toBe('abcdefghijklmnopq');
+    await writeAllAt(w.handle, Buffer.from('abcdefghijklmnopq'), 3);
+    expect(w.file.subarray(3, 20).toString()).toBe('abcdefghijklmnopq');
     expect(w.calls()).toBe(4);
   });
 
   it('needs one call when the kernel takes everything', async () => {
     const w = shortWriter(1 << 20);
-    await writeAll(w.handle, [Buffer.alloc(1000, 1), Buffer.alloc(24, 2)]);
-    expect(w.written().length).toBe(1024);
+    await writeAllAt(w.handle, Buffer.alloc(40, 1), 0);
     expect(w.calls()).toBe(1);
   });
 });
@@ -88,28 +83,41 @@ describe('BackgroundFlusher', () => {
 });
 
 describe('BatchRing', () => {
+  const SLOT = 64 * 1024;
+
   it('fills each slot to the brim, hands it on whole and goes round the slots in turn', () => {
-    const ring = new BatchRing(2, 4);
-    expect(ring.fill(Buffer.from('abc'))).toBe(3);
+    const ring = new BatchRing(2, SLOT);
+    expect(ring.fill(Buffer.alloc(SLOT - 1, 'a'))).toBe(SLOT - 1);
     expect(ring.full).toBe(false);
-    expect(ring.fill(Buffer.from('defg'))).toBe(1); // only 'd' fits
+    expect(ring.fill(Buffer.from('bc'))).toBe(1); // only 'b' fits
     expect(ring.full).toBe(true);
     const first = ring.take();
-    expect(first.toString()).toBe('abcd');
-    ring.fill(Buffer.from('efg'));
-    expect(ring.take().toString()).toBe('efg');
+    expect(first.length).toBe(SLOT);
+    expect(first.subarray(SLOT - 2).toString()).toBe('ab');
+    ring.fill(Buffer.from('cde'));
+    expect(ring.take().toString()).toBe('cde');
     expect(ring.take().length).toBe(0); // nothing copied since
-    ring.fill(Buffer.from('hi'));
+    ring.fill(Buffer.from('xy'));
     // Back in the first slot: its old batch is overwritten (the caller waited for it).
-    expect(ring.take().toString()).toBe('hi');
-    expect(first.toString()).toBe('hicd');
+    expect(ring.take().toString()).toBe('xy');
+    expect(first.subarray(0, 3).toString()).toBe('xya');
   });
 
-  it('keeps every slot in the one SharedArrayBuffer an inspector thread can read', () => {
-    const ring = new BatchRing(3, 8);
-    ring.fill(Buffer.from('x'));
-    const batch = ring.take();
-    expect(batch.buffer).toBe(ring.memory);
-    expect(ring.memory.byteLength).toBe(24);
+  it('keeps every slot in one SharedArrayBuffer, each on the 4 KiB grid O_DIRECT needs', () => {
+    const ring = new BatchRing(3, SLOT);
+    const batches = [0, 1, 2].map(() => {
+      ring.fill(Buffer.from('x'));
+      return ring.take();
+    });
+    for (const b of batches) {
+      expect(b.buffer).toBe(ring.memory);
+      expect(b.byteOffset % 4096).toBe(0);
+    }
+    expect(ring.memory).toBeInstanceOf(SharedArrayBuffer);
+    expect(ring.memory.byteLength).toBe(3 * SLOT);
+  });
+
+  it('refuses slots that are not whole 64 KiB pages', () => {
+    expect(() => new BatchRing(2, 1000)).toThrow('64 KiB');
   });
 });

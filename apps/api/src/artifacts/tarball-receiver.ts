@@ -4,8 +4,8 @@
 // to libuv's pool). Writing and inspecting run on the pool as two ordered chains that may
 // lag the reader by a few batches, so the socket, sha256 (this thread), gunzip and the disk
 // all work at once; at most MAX_BATCHES_IN_FLIGHT batches are held, so memory stays flat
-// whatever the upload size. The file is flushed to disk in the background as it grows, so
-// the final fsync does not wait for the whole upload's writeback.
+// whatever the upload size. The batches go to disk with O_DIRECT where the filesystem allows
+// it, bypassing the page cache (temp-file-writer.ts).
 //
 // The batches live in a small ring of buffers allocated once per upload and reused, and the
 // inspector (gunzip and the tar reader) runs on its own thread, reading the batches out of
@@ -15,11 +15,11 @@
 // mark-compact of the whole API heap every ~10 MB received (51-55 of them for 512 MiB), and
 // GC was ~60% of the API's CPU during an upload.
 import { createHash } from 'node:crypto';
-import { type FileHandle, open } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { type Inspector, inspectorThreadAvailable, OffThreadInspector } from './off-thread-inspector.js';
 import { type InspectionResult, TarballInspector, TarballRejectedError } from './tarball-inspector.js';
+import { TempFileWriter } from './temp-file-writer.js';
 
 export class UploadTooLargeError extends Error {
   constructor(readonly maxBytes: number) {
@@ -55,9 +55,9 @@ export async function receiveTarball(
   source: Readable,
   tempPath: string,
   limits: ReceiveLimits,
-  opts: { inspectOffThread?: boolean } = {},
+  opts: { inspectOffThread?: boolean; directWrites?: boolean } = {},
 ): Promise<ReceivedTarball> {
-  const handle = await open(tempPath, 'wx', 0o600);
+  const file = await TempFileWriter.create(tempPath, { direct: opts.directWrites });
   const hash = createHash('sha256');
   const ring = new BatchRing(MAX_BATCHES_IN_FLIGHT + 1, BATCH_BYTES);
   const inspectorOptions = { maxUnpackedBytes: limits.maxUnpackedBytes };
@@ -65,7 +65,6 @@ export async function receiveTarball(
     (opts.inspectOffThread ?? inspectorThreadAvailable)
       ? new OffThreadInspector(ring.memory, inspectorOptions)
       : new TarballInspector(inspectorOptions);
-  const flusher = new BackgroundFlusher(handle);
   let sizeBytes = 0;
   // The two chains: each batch is written (and inspected) after the one before it.
   let written: Promise<void> = Promise.resolve();
@@ -80,10 +79,7 @@ export async function receiveTarball(
   const handOn = async (): Promise<void> => {
     const buf = ring.take();
     if (buf.length === 0) return;
-    written = written.then(async () => {
-      await writeAll(handle, [buf]);
-      flusher.wrote(buf.length);
-    });
+    written = written.then(() => file.write(buf));
     // inspector.write resolves once gunzip has consumed the bytes, so the slot may be reused.
     inspected = inspected.then(() => inspector.write(buf));
     const both = Promise.all([written, inspected]).then(() => undefined);
@@ -113,14 +109,13 @@ export async function receiveTarball(
     if ((source as Partial<Pick<IncomingMessage, 'complete'>>).complete === false) throw new UploadAbortedError();
     if (sizeBytes === 0) throw new TarballRejectedError('the upload is empty');
     const inspection = await inspector.end();
-    await flusher.finish();
+    await file.finish();
     return { ...inspection, sha256: hash.digest('hex'), sizeBytes };
   } finally {
     inspector.destroy();
     // Waits for any write or flush still in flight, so the caller can remove the file afterwards.
     await written.catch(() => undefined);
-    await flusher.settled();
-    await handle.close();
+    await file.close();
   }
 }
 
@@ -138,10 +133,14 @@ async function* chunksOf(source: Readable): AsyncGenerator<Buffer> {
 }
 
 const BATCH_BYTES = 1024 * 1024;
+const WASM_PAGE_BYTES = 64 * 1024;
+
+// The API's TypeScript libs (no DOM) leave the WebAssembly global out; this is the part used.
+declare const WebAssembly: {
+  Memory: new (desc: { initial: number; maximum: number; shared: true }) => { buffer: SharedArrayBuffer };
+};
 /** Batches read ahead of the slower of writing and inspecting: the memory bound (~4 MiB). */
 const MAX_BATCHES_IN_FLIGHT = 4;
-/** Start a background fdatasync whenever this much has been written since the last one. */
-const FLUSH_EVERY_BYTES = 64 * 1024 * 1024;
 
 /**
  * A fixed set of equal buffers, used round-robin, in one SharedArrayBuffer (`memory`) that
@@ -155,8 +154,14 @@ export class BatchRing {
   private current = 0;
   private used = 0;
 
+  /** `slotBytes`: a multiple of 64 KiB, so that every slot starts on a page (O_DIRECT). */
   constructor(slots: number, slotBytes: number) {
-    this.memory = new SharedArrayBuffer(slots * slotBytes);
+    if (slotBytes % WASM_PAGE_BYTES !== 0) throw new Error('BatchRing slots must be whole 64 KiB pages');
+    // Shared WebAssembly memory: a SharedArrayBuffer that starts on a page boundary, which a
+    // plain SharedArrayBuffer (malloc'd) does not, and O_DIRECT writes need.
+    const pages = (slots * slotBytes) / WASM_PAGE_BYTES;
+    const wasm = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    this.memory = wasm.buffer;
     this.slots = Array.from({ length: slots }, (_, i) => Buffer.from(this.memory, i * slotBytes, slotBytes));
   }
 
@@ -178,63 +183,5 @@ export class BatchRing {
     this.current = (this.current + 1) % this.slots.length;
     this.used = 0;
     return batch;
-  }
-}
-
-/**
- * Keeps the temp file's dirty pages few: every FLUSH_EVERY_BYTES an fdatasync starts on the
- * pool (one at a time) while writing goes on, so the disk works during the upload instead
- * of all at the end (a 1 GiB fsync took ~1.3 s here). `finish()` is the real fsync; a
- * background flush's error is reported there (Linux reports a writeback error only once).
- */
-export class BackgroundFlusher {
-  private unflushed = 0;
-  private running: Promise<void> | null = null;
-  private error: unknown = null;
-
-  constructor(
-    private readonly handle: Pick<FileHandle, 'datasync' | 'sync'>,
-    private readonly everyBytes = FLUSH_EVERY_BYTES,
-  ) {}
-
-  wrote(bytes: number): void {
-    this.unflushed += bytes;
-    if (this.unflushed < this.everyBytes || this.running) return;
-    this.unflushed = 0;
-    this.running = this.handle.datasync().then(
-      () => {
-        this.running = null;
-      },
-      (err: unknown) => {
-        this.error ??= err;
-        this.running = null;
-      },
-    );
-  }
-
-  /** Waits for a background flush, then fsyncs the whole file; throws any flush error. */
-  async finish(): Promise<void> {
-    await this.settled();
-    await this.handle.sync();
-    if (this.error) throw this.error;
-  }
-
-  /** Resolves once no background flush is running (never rejects). */
-  async settled(): Promise<void> {
-    await this.running;
-  }
-}
-
-/** Writes the chunks in one writev where the kernel takes them all (the usual case). */
-export async function writeAll(handle: FileHandle, chunks: Buffer[]): Promise<void> {
-  let left = chunks;
-  while (left.length > 0) {
-    let { bytesWritten } = await handle.writev(left);
-    // A short write: drop what went out, keep the rest of a partly written chunk.
-    while (left.length > 0 && bytesWritten >= left[0]!.length) {
-      bytesWritten -= left[0]!.length;
-      left = left.slice(1);
-    }
-    if (left.length > 0 && bytesWritten > 0) left = [left[0]!.subarray(bytesWritten), ...left.slice(1)];
   }
 }
