@@ -141,6 +141,13 @@ export async function startWharfStack(
       child.stderr.pipe(out);
       let dead = false;
       child.once('exit', () => (dead = true));
+      if (ownSessions) {
+        // Outside the benchmark's process group, Ctrl-C does not reach it: however the
+        // benchmark ends (even before stop() exists for its caller), the child goes too.
+        const killOnExit = () => child.kill('SIGTERM');
+        process.once('exit', killOnExit);
+        child.once('exit', () => process.off('exit', killOnExit));
+      }
       children.push(child);
       // Generous: on a loaded 2-core machine a cold Nest boot has taken over a minute.
       return { child, logFile, ready: waitForLog(logFile, ready, 240_000, () => dead) };

@@ -26,6 +26,10 @@ function startChild(name, script, env, ready, workDir, nodeArgs) {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  // Outside the benchmark's process group, Ctrl-C does not reach it: it ends with the benchmark.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   child.stderr.pipe(out);
   const started = new Promise((resolve, reject) => {
     let seen = '';
