@@ -246,6 +246,25 @@ async function main() {
         producer.last_seq ?? 0,
       ])
     ).rows;
+    // Stage breakdown: the time the worker took each line in (DeploymentLog.at, set by the sink's
+    // write()) minus the time printed in it, so a delay before the worker (host, sshd, SSH,
+    // backpressure) is told apart from one after it (Postgres, Redis, API, viewers).
+    const toWorker = (
+      await db.query(
+        `with l as (select (extract(epoch from at) * 1000)::bigint - split_part(text, ' ', 2)::bigint as ms,
+                           split_part(text, ' ', 2)::bigint as printed
+                      from "DeploymentLog"
+                     where "deploymentId" = $1 and stream = 'stdout' and text ~ '^[0-9]+ [0-9]{13}$'),
+              s as (select (printed - min(printed) over ()) / 1000 as sec, ms from l)
+         select (select percentile_disc(0.5) within group (order by ms) from l)::int as p50,
+                (select percentile_disc(0.95) within group (order by ms) from l)::int as p95,
+                (select max(ms) from l)::int as max,
+                (select json_agg(json_build_array(sec, p95) order by sec)
+                   from (select sec, percentile_disc(0.95) within group (order by ms)::int as p95
+                           from s group by sec) b) as "p95BySecond"`,
+        [deploymentId],
+      )
+    ).rows[0];
     const firstPrint = parseProducerLine(edge.find((r) => r.seq === producer.first_seq)?.text ?? '')?.ts ?? null;
     const lastPrint = parseProducerLine(edge.find((r) => r.seq === producer.last_seq)?.text ?? '')?.ts ?? null;
 
@@ -317,6 +336,8 @@ async function main() {
       persistedLinesPerSecond:
         persistedAt && firstPrint ? Math.round(cfg.lines / ((persistedAt - firstPrint) / 1000)) : null,
       deliveredToAllSeconds: firstPrint ? (lastDelivery - firstPrint) / 1000 : null,
+      /** Print -> the worker's write() (DeploymentLog.at): the part of the latency before the worker. */
+      printToWorkerMs: toWorker,
       latencyMs: {
         samples,
         expectedSamples: cfg.lines * cfg.clients,
@@ -376,6 +397,10 @@ function render(cfg, r) {
     [
       'latency print -> viewer',
       `p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.latencyMs.samples.toLocaleString('en')} samples)`,
+    ],
+    [
+      'latency print -> worker',
+      `p50 ${r.printToWorkerMs.p50} ms, p95 ${r.printToWorkerMs.p95} ms, max ${r.printToWorkerMs.max} ms; p95 by second of printing: ${JSON.stringify(r.printToWorkerMs.p95BySecond?.map(([, p]) => p) ?? [])}`,
     ],
     ['API RSS', `idle ${r.rss.api.idleMiB} MiB, peak ${r.rss.api.peakMiB} MiB`],
     ['worker RSS', `idle ${r.rss.worker.idleMiB} MiB, peak ${r.rss.worker.peakMiB} MiB`],
