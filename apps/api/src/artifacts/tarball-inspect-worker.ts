@@ -15,10 +15,11 @@ const inspector = new TarballInspector(options);
 let chain: Promise<void> = Promise.resolve();
 
 // gunzip's spent output buffers are freed only when V8 collects their (tiny) JS objects, and
-// V8 waits for ~64 MB of such memory before it does: +40 MiB of RSS per upload. A young-
-// generation collection every COLLECT_EVERY_BYTES of output frees them at once (~0.1 ms of
-// a tiny heap). The flag only gives later contexts a gc(); the API's own context is untouched.
-const COLLECT_EVERY_BYTES = 16 * 1024 * 1024;
+// V8 waits for tens of MB of such memory before it does: +20-40 MiB of RSS per upload. A
+// young-generation collection every COLLECT_EVERY_BYTES of output frees them at once (a
+// fraction of a millisecond on this thread's tiny heap; 512 a GiB). The flag only gives
+// contexts created later a gc(); the API's own context is untouched.
+const COLLECT_EVERY_BYTES = 2 * 1024 * 1024;
 setFlagsFromString('--expose-gc');
 const collectYoung = runInNewContext('gc') as (opts: { type: 'minor' }) => void;
 let collectedAt = 0;
