@@ -34,6 +34,7 @@ import type { ProjectCtx } from '../projects/projects.service.js';
 import { DeployQueue } from '../queue/deploy-queue.service.js';
 import { ReleaseGates } from '../release-policy/release-gates.js';
 import { DeploymentEvents } from './deployment-events.js';
+import { loadDeploymentView } from './deployment-view-query.js';
 import { deploymentViewInclude, toDeploymentView } from './deployment.views.js';
 import { assertRollingRestartMayRun } from './rolling-restart-preflight.js';
 
@@ -249,13 +250,13 @@ export class DeploymentsService {
   }
 
   async view(id: string): Promise<DeploymentView> {
-    const d = await this.prisma.deployment.findUnique({ where: { id }, include: deploymentViewInclude });
+    const d = await loadDeploymentView(this.prisma.pool, id);
     if (!d) throw new NotFoundException('deployment not found');
     return toDeploymentView(d);
   }
 
   async viewInProject(projectId: string, id: string): Promise<DeploymentView> {
-    const d = await this.prisma.deployment.findFirst({ where: { id, projectId }, include: deploymentViewInclude });
+    const d = await loadDeploymentView(this.prisma.pool, id, projectId);
     if (!d) throw new NotFoundException('deployment not found');
     return toDeploymentView(d);
   }
