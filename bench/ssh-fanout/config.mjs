@@ -18,6 +18,13 @@ function intList(name, raw, fallback, max) {
   return raw.split(',').map((s) => positiveInt(name, s.trim(), undefined, max));
 }
 
+/** A nice value 0-19, or undefined when unset. */
+function niceValue(raw) {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^(0|1?[0-9])$/.test(raw)) throw new Error('BENCH_WORKER_NICE must be a whole number from 0 to 19');
+  return raw;
+}
+
 const LOOPBACK_HOST = /^(localhost|::1|127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
 
 /** Benchmarks only ever talk to loopback (this project's network rule): refuse anything else. */
@@ -84,6 +91,10 @@ export function loadConfig(env = process.env) {
     healthAttempts: 30,
     /** Upper bound for one deployment run of any tool. */
     runTimeoutMs: positiveInt('BENCH_RUN_TIMEOUT_S', env.BENCH_RUN_TIMEOUT_S, 600, 3600) * 1000,
+    /** WHARF_WORKER_NICE for the private Wharf's worker (unset: Wharf's default, +10). */
+    workerNice: niceValue(env.BENCH_WORKER_NICE),
+    /** After each timed Wharf run: GET the finished deployment this many times, CPU per GET. */
+    pollCost: positiveInt('BENCH_POLL_COST', env.BENCH_POLL_COST, 0, 100_000),
     resultFile: resolve(REPO_ROOT, 'bench/results/ssh-fanout.json'),
   };
 }

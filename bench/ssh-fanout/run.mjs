@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSampleTarball, startSshHosts } from '@wharf/test-hosts';
 import { prepareAnsible, runAnsible } from './ansible-runner.mjs';
 import { loadConfig } from './config.mjs';
-import { cpuAccount } from './cpu-accounting.mjs';
+import { cpuAccount, ownCpu } from './cpu-accounting.mjs';
 import { cpuMeter } from './cpu.mjs';
 import { expectServing, resetReleases } from './hosts-state.mjs';
 import { runTimed } from './proc.mjs';
@@ -81,7 +81,10 @@ async function main() {
     let wharf = null;
     let wharfPids;
     if (cfg.tools.includes('wharf')) {
-      const stack = await startWharfStack(cfg, join(tmp, 'wharf'), { log });
+      const stack = await startWharfStack(cfg, join(tmp, 'wharf'), {
+        log,
+        extraEnv: cfg.workerNice === undefined ? {} : { WHARF_WORKER_NICE: cfg.workerNice },
+      });
       cleanups.push(() => stack.stop());
       const client = new WharfClient(stack.url);
       await client.login(ADMIN.email, ADMIN.password);
@@ -121,6 +124,20 @@ async function main() {
     const psshHosts = join(tmp, 'pssh-hosts.txt');
     await writeFile(psshHosts, hosts.hosts.map((h) => `root@${h.address}:${h.port}\n`).join(''));
 
+    // CPU per GET /deployments/:id (what the 100 ms status polling costs): API and Postgres.
+    async function measurePollCost(client, slug, id, count) {
+      const pgPids = async () => (await wharfPids()).slice(2);
+      const pidsBefore = await pgPids();
+      const pgBefore = new Map(pidsBefore.map((p) => [p, ownCpu([p])]));
+      const apiBefore = ownCpu([wharf.stack.apiPid]);
+      for (let i = 0; i < count; i++) await client.ok('GET', `/api/v1/projects/${slug}/deployments/${id}`);
+      const api = ownCpu([wharf.stack.apiPid]) - apiBefore;
+      const pgAfter = await pgPids();
+      const pgCpu = pgAfter.reduce((a, p) => a + ownCpu([p]) - (pgBefore.get(p) ?? 0), 0);
+      const r3 = (x) => Math.round(x * 1000) / 1000;
+      return { gets: count, apiMsPerGet: r3((api * 1000) / count), postgresMsPerGet: r3((pgCpu * 1000) / count) };
+    }
+
     // --- one timed run of one tool --------------------------------------------------------
     async function runOnce(tool, parallelism, version) {
       await resetReleases(hosts);
@@ -135,6 +152,7 @@ async function main() {
         });
         await pushTarball(stack.url, project, version, t);
         const account = await cpuAccount(hosts, wharfPids);
+        const ownBefore = { api: ownCpu([stack.apiPid]), worker: ownCpu([stack.workerPid]) };
         const meter = cpuMeter();
         const requestedAt = Date.now();
         const started = performance.now();
@@ -148,8 +166,18 @@ async function main() {
         detail = meter();
         await sleep(200); // let the sshds reap the closed sessions
         detail.cpuSeconds = await account();
+        // Wharf's own part split by process: API, worker, and (the rest) their Postgres backends.
+        const api = ownCpu([stack.apiPid]) - ownBefore.api;
+        const worker = ownCpu([stack.workerPid]) - ownBefore.worker;
+        const r2 = (x) => Math.round(x * 100) / 100;
+        detail.wharfCpuSeconds = {
+          api: r2(api),
+          worker: r2(worker),
+          postgres: r2(detail.cpuSeconds.localTool - api - worker),
+        };
         if (done.state !== 'succeeded') throw new Error(`wharf deployment ${d.id} ${done.state}: ${done.error ?? ''}`);
         detail.breakdown = await wharfBreakdown(db, d.id, requestedAt, observedAt);
+        if (cfg.pollCost > 0) detail.pollCost = await measurePollCost(client, project.slug, d.id, cfg.pollCost);
         detail.deploymentId = d.id;
       } else if (tool === 'ansible') {
         const account = await cpuAccount(hosts);
@@ -232,7 +260,14 @@ async function main() {
           runs.push(r);
           log(
             `parallelism ${p} run ${i + 1}/${cfg.runs}: ${tool.padEnd(17)} ${r.seconds.toFixed(2)} s, ${r.cpuSeconds.totalCpuSeconds} CPU s ` +
-              `(host ssh ${r.cpuSeconds.hostSshSessions}, pm2 ${r.cpuSeconds.hostPm2}, tool ${r.cpuSeconds.localTool}; machine busy ${r.cpuBusyPct}%, load ${r.loadAtStart})`,
+              `(host ssh ${r.cpuSeconds.hostSshSessions}, pm2 ${r.cpuSeconds.hostPm2}, tool ${r.cpuSeconds.localTool}` +
+              (r.wharfCpuSeconds
+                ? ` = API ${r.wharfCpuSeconds.api} + worker ${r.wharfCpuSeconds.worker} + Postgres ${r.wharfCpuSeconds.postgres}`
+                : '') +
+              (r.pollCost
+                ? `; per GET: API ${r.pollCost.apiMsPerGet} ms, Postgres ${r.pollCost.postgresMsPerGet} ms`
+                : '') +
+              `; machine busy ${r.cpuBusyPct}%, load ${r.loadAtStart})`,
           );
         }
       }
