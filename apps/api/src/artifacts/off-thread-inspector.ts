@@ -24,13 +24,14 @@ export interface Inspector {
   destroy(): void;
 }
 
-const WORKER_URL = new URL('./tarball-inspect-worker.js', import.meta.url);
+/** The compiled worker next to this module (in dist). */
+export const INSPECT_WORKER_URL = new URL('./tarball-inspect-worker.js', import.meta.url);
 
 /**
  * The worker is plain compiled JavaScript: it exists in the build (dist), not next to the
  * TypeScript sources that tests run from, where inspection stays on the calling thread.
  */
-export const inspectorThreadAvailable = existsSync(fileURLToPath(WORKER_URL));
+export const inspectorThreadAvailable = existsSync(fileURLToPath(INSPECT_WORKER_URL));
 
 interface Pending {
   resolve: (value: never) => void;
@@ -43,12 +44,16 @@ export class OffThreadInspector implements Inspector {
   private readonly pending: Pending[] = [];
   private failure: Error | null = null;
 
-  /** `ring`: the SharedArrayBuffer that every buffer passed to write() lies in. */
+  /**
+   * `ring`: the SharedArrayBuffer that every buffer passed to write() lies in. `workerUrl`: the
+   * compiled worker; tests that run from the TypeScript sources pass the one in dist.
+   */
   constructor(
     private readonly ring: SharedArrayBuffer,
     options: InspectorOptions,
+    workerUrl: URL = INSPECT_WORKER_URL,
   ) {
-    this.worker = new Worker(WORKER_URL, { workerData: { ring, options } satisfies InspectWorkerData });
+    this.worker = new Worker(workerUrl, { workerData: { ring, options } satisfies InspectWorkerData });
     this.worker.on('message', (msg: FromInspectWorker) => this.onReply(msg));
     this.worker.on('error', (err) => this.fail(new Error(`the tarball inspector thread failed: ${err.message}`)));
     this.worker.on('exit', () => this.fail(new Error('inspection stopped')));

@@ -55,7 +55,7 @@ export async function receiveTarball(
   source: Readable,
   tempPath: string,
   limits: ReceiveLimits,
-  opts: { inspectOffThread?: boolean; directWrites?: boolean } = {},
+  opts: { inspectOffThread?: boolean; inspectorWorkerUrl?: URL; directWrites?: boolean } = {},
 ): Promise<ReceivedTarball> {
   const file = await TempFileWriter.create(tempPath, { direct: opts.directWrites });
   const hash = createHash('sha256');
@@ -63,7 +63,7 @@ export async function receiveTarball(
   const inspectorOptions = { maxUnpackedBytes: limits.maxUnpackedBytes };
   const inspector: Inspector =
     (opts.inspectOffThread ?? inspectorThreadAvailable)
-      ? new OffThreadInspector(ring.memory, inspectorOptions)
+      ? new OffThreadInspector(ring.memory, inspectorOptions, opts.inspectorWorkerUrl)
       : new TarballInspector(inspectorOptions);
   let sizeBytes = 0;
   // The two chains: each batch is written (and inspected) after the one before it.
