@@ -33,12 +33,20 @@ export class SessionService {
     return token;
   }
 
+  /** Every request with a session cookie asks this: one statement (Prisma's include sends two). */
   async resolve(token: string): Promise<UserActor | null> {
-    const session = await this.prisma.session.findUnique({
-      where: { tokenHash: hashSecret(token) },
-      include: { user: true },
+    // timestamp(3) columns hold UTC: read as exact ISO text, not in the process's local zone.
+    const rows = await this.prisma.$queryRaw<SessionUserRow[]>`
+      SELECT to_char(s."expiresAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "expiresAt",
+             u."id", u."email", u."name", u."isAdmin", u."disabledAt" IS NOT NULL AS "disabled"
+        FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+       WHERE s."tokenHash" = ${hashSecret(token)}`;
+    const r = rows[0];
+    if (!r) return null;
+    return liveUser({
+      expiresAt: new Date(r.expiresAt),
+      user: { id: r.id, email: r.email, name: r.name, isAdmin: r.isAdmin, disabledAt: r.disabled ? new Date(0) : null },
     });
-    return session ? liveUser(session) : null;
   }
 
   /** resolve() for many tokens in one query: token → user, for the sessions still valid. */
@@ -73,6 +81,15 @@ export class SessionService {
 }
 
 /** The session's user, unless the session expired or the user is disabled. */
+interface SessionUserRow {
+  expiresAt: string;
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  disabled: boolean;
+}
+
 function liveUser(session: {
   expiresAt: Date;
   user: { id: string; email: string; name: string; isAdmin: boolean; disabledAt: Date | null };
