@@ -6,6 +6,8 @@
 import { rm } from 'node:fs/promises';
 import type { DeploymentView } from '@wharf/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDeploymentView } from '../src/deployments/deployment-view-query.js';
+import { deploymentViewInclude } from '../src/deployments/deployment.views.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
 import { startWorker, type RunningWorker } from '../src/worker-app.js';
 import { eventually, memberClient } from './fixtures.js';
@@ -241,5 +243,36 @@ describe('named approvers, rollbacks and expiry', { timeout: 120_000 }, () => {
     expect(await auditActions(untouched.id)).toContain('deployment.approval_expired');
     // Nothing of it ran: the host still serves what the last approved release put there.
     expect(await f.versionsServed()).toEqual(['2.0.0']);
+  });
+});
+
+// GET /deployments/:id reads a deployment and its relations in one SQL statement
+// (deployment-view-query.ts) instead of Prisma's include: every release above (approved,
+// rejected, expired, withdrawn, deployed, with approvals, targets and previous versions) must
+// read the same both ways, including a target deleted since.
+describe('the one-statement deployment view', () => {
+  it('equals the Prisma include for every deployment, and is scoped to its project', async () => {
+    const ids = await prisma().deployment.findMany({ select: { id: true, projectId: true } });
+    expect(ids.length).toBeGreaterThan(5);
+    const viaPrisma = (id: string) =>
+      prisma().deployment.findUniqueOrThrow({ where: { id }, include: deploymentViewInclude });
+    const states = new Set<string>();
+    for (const { id } of ids) {
+      const expected = await viaPrisma(id);
+      states.add(expected.state);
+      expect(await loadDeploymentView(prisma().pool, id)).toEqual(expected);
+    }
+    expect([...states]).toEqual(expect.arrayContaining(['succeeded', 'rejected', 'expired']));
+    expect(await loadDeploymentView(prisma().pool, ids[0]!.id, ids[0]!.projectId)).not.toBeNull();
+    const otherProject = await prisma().project.create({ data: { slug: 'view-other', name: 'other' } });
+    expect(await loadDeploymentView(prisma().pool, ids[0]!.id, otherProject.id)).toBeNull();
+    expect(await loadDeploymentView(prisma().pool, '00000000-0000-4000-8000-000000000000')).toBeNull();
+
+    // A target removed from the project: its rows keep their name and lose the kind.
+    const withTarget = await prisma().deploymentTarget.findFirstOrThrow({ where: { targetId: { not: null } } });
+    await prisma().deploymentTarget.updateMany({ where: { targetId: withTarget.targetId }, data: { targetId: null } });
+    const expected = await viaPrisma(withTarget.deploymentId);
+    expect(expected.targets.some((x) => x.target === null)).toBe(true);
+    expect(await loadDeploymentView(prisma().pool, withTarget.deploymentId)).toEqual(expected);
   });
 });
