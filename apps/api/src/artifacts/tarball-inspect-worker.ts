@@ -17,11 +17,14 @@ let chain: Promise<void> = Promise.resolve();
 // gunzip's spent output buffers are freed only when V8 collects their (tiny) JS objects, and
 // V8 waits for tens of MB of such memory before it does: +20-40 MiB of RSS per upload. A
 // young-generation collection every COLLECT_EVERY_BYTES of output frees them at once (a
-// fraction of a millisecond on this thread's tiny heap; 512 a GiB). The flag only gives
-// contexts created later a gc(); the API's own context is untouched.
+// fraction of a millisecond on this thread's tiny heap; 512 a GiB). The flag gives only the
+// context created here a gc(); the API's own context is untouched.
 const COLLECT_EVERY_BYTES = 2 * 1024 * 1024;
 setFlagsFromString('--expose-gc');
 const collectYoung = runInNewContext('gc') as (opts: { type: 'minor' }) => void;
+// V8's flags are the process's: switched off again at once, so no context created later (in
+// the API or another thread) gets a gc() it did not ask for.
+setFlagsFromString('--no-expose-gc');
 let collectedAt = 0;
 
 const reply = (msg: FromInspectWorker) => port.postMessage(msg);
