@@ -18,7 +18,8 @@ export interface LinesWire {
   targets: (number | string | null)[];
 }
 
-const STREAM_CODE: Record<LogStreamName, string> = { stdout: 'o', stderr: 'e', system: 's' };
+/** The wire's letter for each log stream (`LinesWire.stream`). */
+export const STREAM_CODE: Record<LogStreamName, string> = { stdout: 'o', stderr: 'e', system: 's' };
 const CODE_STREAM: Record<string, LogStreamName> = { o: 'stdout', e: 'stderr', s: 'system' };
 
 /** Wire batches of `lines` (in seq order): a new one starts wherever the seq is not consecutive. */

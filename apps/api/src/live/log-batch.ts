@@ -11,18 +11,12 @@
 // and ioredis' per-line XADD arguments were most of the promoted bytes). Bytes in a Buffer
 // are outside the heap and are reused (BufferPool), so the backlog costs the same memory at
 // every rate.
-import type { LogLineView, LogStreamName } from '@wharf/shared';
+import { STREAM_CODE, type LogLineView, type LogStreamName } from '@wharf/shared';
+import { escapeCopyText, UUID } from './log-copy.js';
 import { decodeStreamEntry, STREAM_WIRE_FIELDS } from './log-line.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Backslash, newline, carriage return and tab are COPY's text-format delimiters. */
-const COPY_SPECIAL = /[\\\n\r\t]/;
-const COPY_SPECIAL_ALL = /[\\\n\r\t]/g;
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 const COPY_UNESCAPE = /\\(.)/g;
 const COPY_UNESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\' };
-
-const STREAM_LETTER: Record<LogStreamName, string> = { stdout: 'o', stderr: 'e', system: 's' };
 
 /** Free Buffers for batches, so a flood reuses the same memory instead of churning it. */
 export class BufferPool {
@@ -156,7 +150,7 @@ export class LogBatch {
     const first = this.lines === 0;
     if (first) this.firstSeq = seq;
     else if (seq !== this.lastSeq + 1) throw new Error('LogBatch: seqs must be consecutive');
-    const copyText = COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPES[c]!) : text;
+    const copyText = escapeCopyText(text);
     // Prisma keeps DateTime as UTC in timestamp-without-zone columns; the ISO zone is dropped.
     this.copy.write(`${this.deploymentId}\t${seq}\t${targetId ?? '\\N'}\t${stream}\t${atIso}\t`, 'latin1');
     this.copy.write(copyText);
@@ -166,7 +160,7 @@ export class LogBatch {
     this.texts.write(JSON.stringify(text));
     this.ats.write(first ? String(atMs) : `,${atMs - this.lastMs}`, 'latin1');
     this.lastMs = atMs;
-    this.streams.write(STREAM_LETTER[stream], 'latin1');
+    this.streams.write(STREAM_CODE[stream], 'latin1');
     if (!first && targetId === this.lastTarget) (this.targets[this.targets.length - 2] as number)++;
     else this.targets.push(1, targetId);
     this.lastTarget = targetId;

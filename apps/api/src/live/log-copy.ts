@@ -15,13 +15,19 @@
 import type { Connection, Submittable } from 'pg';
 import type { SequencedLine } from './log-line.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids are written into COPY rows and the UPDATE unquoted: only well-formed uuids pass. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STREAMS = /^(stdout|stderr|system)$/;
 const COPY_COLUMNS = `"deploymentId", "seq", "targetId", "stream", "at", "text"`;
 // Backslash, newline, carriage return and tab are COPY's text-format delimiters.
 const SPECIAL = /[\\\n\r\t]/;
 const SPECIAL_ALL = /[\\\n\r\t]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** A text as one COPY text-format field (its delimiters escaped). */
+export function escapeCopyText(text: string): string {
+  return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, (c) => ESCAPES[c]!) : text;
+}
 
 /** What the statement reported: rows copied, and whether the deployment row was updated. */
 export interface CopyResult {
@@ -46,7 +52,7 @@ export function copyRows(deploymentId: string, lines: readonly SequencedLine[]):
     if (!Number.isInteger(l.seq)) throw new Error('seq is not an integer');
     if (l.targetId !== null && !UUID.test(l.targetId)) throw new Error('targetId is not a uuid');
     if (!STREAMS.test(l.stream)) throw new Error('unknown log stream');
-    const text = SPECIAL.test(l.text) ? l.text.replace(SPECIAL_ALL, (c) => ESCAPES[c]!) : l.text;
+    const text = escapeCopyText(l.text);
     // Prisma keeps DateTime as UTC in timestamp-without-zone columns; the ISO zone is dropped.
     out += `${deploymentId}\t${l.seq}\t${l.targetId ?? '\\N'}\t${l.stream}\t${l.at.toISOString()}\t${text}\n`;
   }
