@@ -38,14 +38,21 @@ export class SessionService {
     // timestamp(3) columns hold UTC: read as exact ISO text, not in the process's local zone.
     const rows = await this.prisma.$queryRaw<SessionUserRow[]>`
       SELECT to_char(s."expiresAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "expiresAt",
-             u."id", u."email", u."name", u."isAdmin", u."disabledAt" IS NOT NULL AS "disabled"
+             u."id", u."email", u."name", u."isAdmin",
+             to_char(u."disabledAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "disabledAt"
         FROM "Session" s JOIN "User" u ON u."id" = s."userId"
        WHERE s."tokenHash" = ${hashSecret(token)}`;
     const r = rows[0];
     if (!r) return null;
     return liveUser({
       expiresAt: new Date(r.expiresAt),
-      user: { id: r.id, email: r.email, name: r.name, isAdmin: r.isAdmin, disabledAt: r.disabled ? new Date(0) : null },
+      user: {
+        id: r.id,
+        email: r.email,
+        name: r.name,
+        isAdmin: r.isAdmin,
+        disabledAt: r.disabledAt === null ? null : new Date(r.disabledAt),
+      },
     });
   }
 
@@ -80,16 +87,16 @@ export class SessionService {
   }
 }
 
-/** The session's user, unless the session expired or the user is disabled. */
 interface SessionUserRow {
   expiresAt: string;
   id: string;
   email: string;
   name: string;
   isAdmin: boolean;
-  disabled: boolean;
+  disabledAt: string | null;
 }
 
+/** The session's user, unless the session expired or the user is disabled. */
 function liveUser(session: {
   expiresAt: Date;
   user: { id: string; email: string; name: string; isAdmin: boolean; disabledAt: Date | null };
