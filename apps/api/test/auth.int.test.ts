@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_ADMIN, type TestApp } from './test-env.js';
+import { PrismaService } from '../src/prisma/prisma.service.js';
+import { createUser } from './fixtures.js';
 import { TestClient } from './http-client.js';
 
 let t: TestApp;
@@ -28,6 +30,25 @@ describe('auth', () => {
     expect((await c.get('/api/v1/auth/me')).body).toMatchObject({ email: TEST_ADMIN.email, isAdmin: true });
     expect((await c.post('/api/v1/auth/logout')).status).toBe(204);
     expect((await c.get('/api/v1/auth/me')).status).toBe(401);
+  });
+
+  it('stops honouring a session once it expires or its user is disabled', async () => {
+    const prisma = t.app.get(PrismaService);
+    for (const cut of ['expired', 'disabled'] as const) {
+      const user = await createUser(t);
+      const c = new TestClient(t.url);
+      await c.login(user.email, user.password);
+      expect((await c.get('/api/v1/auth/me')).body).toMatchObject({ email: user.email });
+      if (cut === 'expired') {
+        await prisma.session.updateMany({
+          where: { userId: user.id },
+          data: { expiresAt: new Date(Date.now() - 1000) },
+        });
+      } else {
+        await prisma.user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
+      }
+      expect((await c.get('/api/v1/auth/me')).status, cut).toBe(401);
+    }
   });
 
   it('rejects a wrong password, then rate-limits further attempts', async () => {
