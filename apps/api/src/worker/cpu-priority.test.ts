@@ -15,9 +15,14 @@ const PROBE = `
 import { readdirSync, readFileSync } from 'node:fs';
 import { lowerCpuPriority } from './cpu-priority.mjs';
 const result = lowerCpuPriority(Number(process.argv[2]));
-const threadNice = readdirSync('/proc/self/task').map(
-  (t) => Number(readFileSync('/proc/self/task/' + t + '/stat', 'utf8').split(') ')[1].split(' ')[16]),
-);
+// A helper thread may end between the listing and the read: it is skipped, not a failure.
+const threadNice = readdirSync('/proc/self/task').flatMap((t) => {
+  try {
+    return [Number(readFileSync('/proc/self/task/' + t + '/stat', 'utf8').split(') ')[1].split(' ')[16])];
+  } catch {
+    return [];
+  }
+});
 const autogroup = Number(/nice (-?\\d+)/.exec(readFileSync('/proc/self/autogroup', 'utf8'))[1]);
 process.stdout.write(JSON.stringify({ result, threadNice, autogroup }));
 `;
@@ -33,12 +38,17 @@ function run(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(dir, 'probe.mjs'), String(increment)], {
       detached: ownSession,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}`))));
+    // 'close', not 'exit': by then stdout has been read to its end.
+    child.once('close', (code, signal) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`probe exited ${code ?? signal}: ${err || out}`)),
+    );
   });
 }
 
