@@ -1,6 +1,7 @@
 // The two kinds of service the benchmark restarts, each run N times under one pm2 daemon and
 // registered in the Consul simulator:
-// - kit: built on @wharf/service-kit (guarded restart, drain, deregister first, own id only);
+// - kit: built on @wharf/service-kit (guarded restart, drain, deregister first, own id only),
+//   the services the executors' and API's tests use (startKitServices of @wharf/test-hosts);
 // - article: the pattern of the article in shared/seed: GET /api/kill exits at once (guarded
 //   only by NODE_ENV), and a starting pod deregisters every entry of its service name before
 //   registering itself.
@@ -9,31 +10,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, pm2CliPath, stopPm2 } from '@wharf/test-hosts';
+import { freePort, pm2CliPath, startKitServices, stopPm2 } from '@wharf/test-hosts';
 
 const run = promisify(execFile);
 export const SECRET = 'bench-restart-secret-0123456789';
-
-const KIT_SERVICE = (kitUrl, graceMs, bootMs) => `
-import { appendFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { createServiceKit } from ${JSON.stringify(kitUrl)};
-const env = process.env;
-appendFileSync(env.STARTS_FILE, process.pid + '\\n');
-const port = Number(env.PORT);
-const kit = createServiceKit({
-  service: env.SERVICE, port, address: '127.0.0.1',
-  consul: { agents: env.CONSUL_AGENTS.split(','), checkInterval: '100ms', checkTimeout: '1s' },
-  drain: { deregisterGraceMs: ${graceMs}, timeoutMs: 5000 },
-  log: () => {},
-});
-const server = createServer((req, res) => {
-  if (kit.handle(req, res)) return;
-  setTimeout(() => res.end(env.POD_NAME), 5);
-});
-// Startup work before the service registers (both kinds wait the same).
-server.listen(port, '127.0.0.1', () => setTimeout(() => kit.start(server), ${bootMs}));
-`;
 
 // As in the article: the kill route exits at once, startup removes every same-name entry.
 const ARTICLE_SERVICE = `
@@ -66,16 +46,44 @@ server.listen(port, '127.0.0.1', async () => {
 `;
 
 /** Starts `count` services of `kind` under a private pm2 and waits until all pass in Consul. */
-export async function startServices({ kind, count, sim, service, graceMs, bootMs }) {
-  const dir = await mkdtemp(join(tmpdir(), `wharf-bench-rr-${kind}-`));
+export async function startServices({ kind, ...options }) {
+  return kind === 'kit' ? startKit(options) : startArticle(options);
+}
+
+async function startKit({ count, sim, service, graceMs, bootMs }) {
+  const kit = await startKitServices({
+    sim,
+    count,
+    service,
+    secret: SECRET,
+    kitUrl: import.meta.resolve('@wharf/service-kit'),
+    namespace: 'bench',
+    deregisterGraceMs: graceMs,
+    bootMs,
+    keepAliveMs: null, // Node's own keep-alive, like the article's services
+    env: { NODE_ENV: 'development' },
+    readyTimeoutMs: 20_000 + count * 1000,
+    tmpPrefix: 'wharf-bench-rr-kit-',
+  });
+  return {
+    pods: kit.services,
+    async starts() {
+      let n = 0;
+      for (const s of kit.services) n += await kit.starts(s);
+      return n;
+    },
+    stop: () => kit.stop(),
+  };
+}
+
+async function startArticle({ count, sim, service, bootMs }) {
+  const dir = await mkdtemp(join(tmpdir(), 'wharf-bench-rr-article-'));
   const pm2Home = join(dir, 'pm2');
   await mkdir(join(dir, 'starts'), { recursive: true });
   await mkdir(join(dir, 'registered'), { recursive: true });
   await mkdir(pm2Home, { recursive: true });
   await writeFile(join(pm2Home, 'touch'), '');
-  const script =
-    kind === 'kit' ? KIT_SERVICE(import.meta.resolve('@wharf/service-kit'), graceMs, bootMs) : ARTICLE_SERVICE;
-  await writeFile(join(dir, 'service.mjs'), script);
+  await writeFile(join(dir, 'service.mjs'), ARTICLE_SERVICE);
   const pods = [];
   for (let i = 1; i <= count; i++)
     pods.push({ name: `svc-${i}`, pod: `${service}-${i}`, port: await freePort('127.0.0.1') });
@@ -110,39 +118,35 @@ export async function startServices({ kind, count, sim, service, graceMs, bootMs
     await run(process.execPath, [pm2CliPath(), 'start', join(dir, 'ecosystem.config.cjs')], { env, timeout: 30_000 });
     const deadline = Date.now() + 20_000 + count * 1000;
     // The article's pods remove each other while starting: wait until the last one settled.
-    while (
-      new Set(sim.health(service, { passing: true }).map((e) => e.Service.Port)).size < (kind === 'kit' ? count : 1)
-    ) {
-      if (Date.now() > deadline) throw new Error(`${kind} services did not come up`);
+    while (sim.health(service, { passing: true }).length < 1) {
+      if (Date.now() > deadline) throw new Error('article services did not come up');
       await new Promise((r) => setTimeout(r, 50));
     }
-    if (kind === 'article') {
-      // Every pod has registered (and removed the others) before the steady state is restored.
-      for (const p of pods) {
-        while (!(await readFile(join(dir, 'registered', p.pod), 'utf8').catch(() => ''))) {
-          if (Date.now() > deadline) throw new Error(`article service ${p.pod} never started`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-      await new Promise((r) => setTimeout(r, 500));
-      // Start state as the article assumes: every pod registered (re-register the ones removed).
-      for (const p of pods) {
-        await fetch(`${sim.agents[0].url}/v1/agent/service/register`, {
-          method: 'PUT',
-          body: JSON.stringify({
-            ID: p.pod,
-            Name: service,
-            Address: '127.0.0.1',
-            Port: p.port,
-            Check: { HTTP: `http://127.0.0.1:${p.port}/api/health-check`, Interval: '100ms' },
-          }),
-        });
-      }
-      const until = Date.now() + 20_000;
-      while (sim.health(service, { passing: true }).length < count) {
-        if (Date.now() > until) throw new Error('article services: re-registered pods never all passed');
+    // Every pod has registered (and removed the others) before the steady state is restored.
+    for (const p of pods) {
+      while (!(await readFile(join(dir, 'registered', p.pod), 'utf8').catch(() => ''))) {
+        if (Date.now() > deadline) throw new Error(`article service ${p.pod} never started`);
         await new Promise((r) => setTimeout(r, 50));
       }
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    // Start state as the article assumes: every pod registered (re-register the ones removed).
+    for (const p of pods) {
+      await fetch(`${sim.agents[0].url}/v1/agent/service/register`, {
+        method: 'PUT',
+        body: JSON.stringify({
+          ID: p.pod,
+          Name: service,
+          Address: '127.0.0.1',
+          Port: p.port,
+          Check: { HTTP: `http://127.0.0.1:${p.port}/api/health-check`, Interval: '100ms' },
+        }),
+      });
+    }
+    const until = Date.now() + 20_000;
+    while (sim.health(service, { passing: true }).length < count) {
+      if (Date.now() > until) throw new Error('article services: re-registered pods never all passed');
+      await new Promise((r) => setTimeout(r, 50));
     }
   } catch (err) {
     await stop();

@@ -66,6 +66,8 @@ export interface StartKitServicesOptions {
   env?: Record<string, string>;
   /** The temporary directory's name prefix (default `wharf-kit-services-`). */
   tmpPrefix?: string;
+  /** Startup work after listening, before the kit registers in Consul (default 0 ms). */
+  bootMs?: number;
 }
 
 const SERVICE_JS = (kitUrl: string): string => `
@@ -104,12 +106,13 @@ const server = createServer((req, res) => {
   else answer(res);
 });
 if (env.KEEP_ALIVE_MS) server.keepAliveTimeout = Number(env.KEEP_ALIVE_MS);
-server.listen(port, '127.0.0.1', () => {
+const start = () =>
   kit.start(server).catch((err) => {
     console.error(err.message);
     process.exit(1);
   });
-});
+const bootMs = Number(env.BOOT_MS);
+server.listen(port, '127.0.0.1', () => (bootMs > 0 ? setTimeout(start, bootMs) : start()));
 `;
 
 function pm2(pm2Home: string, args: string[]) {
@@ -161,6 +164,7 @@ export async function startKitServices(o: StartKitServicesOptions): Promise<KitS
       BROKEN_FILE: join(dir, `broken-${s.pod}`),
       DRAIN_GRACE_MS: String(o.deregisterGraceMs ?? 800),
       WORK_MS: String(o.workMs ?? 5),
+      BOOT_MS: String(o.bootMs ?? 0),
       ...(keepAliveMs === null ? {} : { KEEP_ALIVE_MS: String(keepAliveMs) }),
     },
   }));
