@@ -22,9 +22,14 @@ export const AUDIT_SEARCH_TEXT = `("action" || E'\\x1f' || "actorLabel" || E'\\x
   (k) => ` || E'\\x1f' || coalesce("data" ->> '${k}', '')`,
 ).join('')})`;
 
+/** `text` for a LIKE pattern: its `%`, `_` and `\` (LIKE's default escape) match as themselves. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
+
 /** `%text%` for LIKE, with LIKE's own wildcards in the text matched as themselves. */
 export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+  return `%${escapeLike(text)}%`;
 }
 
 /**
@@ -82,7 +87,7 @@ export function auditWhereSql(f: ScopedAuditFilter, cursor?: bigint): Prisma.Sql
   if (f.action) {
     and.push(
       f.action.endsWith('.')
-        ? Prisma.sql`"action" LIKE ${`${f.action.replace(/[\\%_]/g, '\\$&')}%`}`
+        ? Prisma.sql`"action" LIKE ${`${escapeLike(f.action)}%`}`
         : Prisma.sql`"action" = ${f.action}`,
     );
   }
