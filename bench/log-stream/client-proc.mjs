@@ -4,7 +4,11 @@
 // records every seq it gets: duplicates, holes, and for the producer's lines the latency
 // from print to arrival (1 ms buckets).
 //
-// IPC in:  { type: 'start', url, email, password, count, maxLatencyMs }
+// With `peer: true` the viewers watch the peer's plain socket.io server (peer-server.mjs)
+// instead: no sign-in, `peer:subscribe` and `peer:lines` ({ seq, texts }), whose texts they
+// turn into line views as they do Wharf's wire batches; the counting is the same.
+//
+// IPC in:  { type: 'start', url, email, password, count, maxLatencyMs, peer? }
 //          { type: 'subscribe', deploymentId }
 //          { type: 'finish', maxSeq }
 // IPC out: { type: 'ready' } | { type: 'progress', received: number[] } | { type: 'result', ... } | { type: 'error', message }
@@ -19,8 +23,10 @@ let hist = null;
 let overflow = 0;
 let deploymentId = null;
 let progressTimer = null;
+let peerMode = false;
 
 class Viewer {
+  /** `cookie`: Wharf's session cookie; null for the peer, which has no sign-in. */
   constructor(url, cookie) {
     this.seen = new Uint8Array(1 << 21);
     this.received = 0;
@@ -43,7 +49,7 @@ class Viewer {
       reconnection: true,
       reconnectionAttempts: 20,
       reconnectionDelay: 200,
-      extraHeaders: { cookie },
+      ...(cookie ? { extraHeaders: { cookie } } : {}),
     });
     this.socket.on('connect', () => {
       this.connects++;
@@ -51,7 +57,8 @@ class Viewer {
     });
     this.socket.on('disconnect', (reason) => this.disconnects.push({ at: Date.now(), reason }));
     this.socket.on('deployment:error', (e) => this.errors.push(e?.message ?? String(e)));
-    this.socket.on('deployment:lines', (p) => this.onLines(p));
+    this.socket.on('deployment:lines', (p) => this.onWire(p));
+    this.socket.on('peer:lines', (p) => this.onPeerBatch(p));
   }
 
   connected() {
@@ -70,14 +77,25 @@ class Viewer {
   }
 
   subscribe() {
-    this.socket.emit('deployment:subscribe', { deploymentId, afterSeq: this.contiguous });
+    // The peer keeps no history: a viewer that reconnects misses what it did not get.
+    if (peerMode) this.socket.emit('peer:subscribe');
+    else this.socket.emit('deployment:subscribe', { deploymentId, afterSeq: this.contiguous });
   }
 
-  onLines(wire) {
+  onWire(wire) {
     if (wire.deploymentId !== deploymentId) return;
-    const now = Date.now();
     // Line views, as the dashboard makes them from a wire batch.
-    for (const l of decodeLines(wire)) {
+    this.onViews(decodeLines(wire));
+  }
+
+  /** The peer's batch: consecutive seqs from `seq`, stdout lines. */
+  onPeerBatch({ seq, texts }) {
+    this.onViews(texts.map((text, i) => ({ seq: seq + i, stream: 'stdout', text })));
+  }
+
+  onViews(views) {
+    const now = Date.now();
+    for (const l of views) {
       const seq = l.seq;
       if (seq >= this.seen.length) {
         const bigger = new Uint8Array(Math.max(seq + 1, this.seen.length * 2));
@@ -149,7 +167,9 @@ process.on('message', (m) => {
     try {
       if (m.type === 'start') {
         hist = new Uint32Array(m.maxLatencyMs);
-        for (let i = 0; i < m.count; i++) viewers.push(new Viewer(m.url, await login(m.url, m.email, m.password)));
+        peerMode = m.peer === true;
+        for (let i = 0; i < m.count; i++)
+          viewers.push(new Viewer(m.url, peerMode ? null : await login(m.url, m.email, m.password)));
         await Promise.all(viewers.map((v) => v.connected()));
         send({ type: 'ready' });
       } else if (m.type === 'subscribe') {

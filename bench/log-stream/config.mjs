@@ -29,6 +29,8 @@ export function loadConfig(env = process.env) {
     rssIntervalMs: 100,
     /** BENCH_MEM_PROBE=1: API and worker log process.memoryUsage() and V8 heap spaces (mem-probe.cjs). */
     memProbe: env.BENCH_MEM_PROBE === '1',
+    /** BENCH_PEER=0: Wharf only, no peer run (peer.mjs) and no ratios. */
+    peer: env.BENCH_PEER !== '0',
     resultFile: resolve(REPO_ROOT, 'bench/results/log-stream.json'),
   };
 }

@@ -3,12 +3,11 @@
 // whose post-command prints BENCH_LINES lines, each carrying its print time, while
 // BENCH_CLIENTS socket.io viewers watch it live on /live. Checks that every line is stored
 // once with a dense seq and reaches every viewer exactly once; reports lines/s stored,
-// print-to-viewer latency and the API's and worker's peak RSS. See bench/README.md.
-import { fork } from 'node:child_process';
+// print-to-viewer latency and the API's and worker's peak RSS. Then (BENCH_PEER=0: not) the
+// peer, the same work with plain tools (peer.mjs), and Wharf/peer ratios. See bench/README.md.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildSampleTarball, killAndWait, startSshHosts } from '@wharf/test-hosts';
 import { Redis } from 'ioredis';
 import { cpuMeter } from '../ssh-fanout/cpu.mjs';
@@ -16,58 +15,22 @@ import { pushTarball, setupProject, waitFinished, WharfClient } from '../ssh-fan
 import { ADMIN, startWharfStack } from '../ssh-fanout/wharf-stack.mjs';
 import { loadConfig } from './config.mjs';
 import { CpuLedger } from './proc-cpu.mjs';
-import { parseProducerLine, producerCommand } from './producer.mjs';
+import { producerCommand } from './producer.mjs';
 import { memProbeEnv, memProbeSummary } from './mem-probe-summary.mjs';
+import { perMillion, runPeer } from './peer.mjs';
 import { RssSampler, rssBytes } from './rss-sampler.mjs';
+import { everyProducerLineOnceInOrder, storedDense, storedFigures } from './stored-check.mjs';
+import {
+  allReceived,
+  everyViewerGotEveryLineOnce,
+  finishViewers,
+  latencySummary,
+  startViewers,
+  viewerRows,
+} from './viewer-procs.mjs';
 
-const CLIENT_PROC = fileURLToPath(new URL('./client-proc.mjs', import.meta.url));
-const MAX_LATENCY_MS = 15 * 60_000;
 const log = (line) => console.error(`log-stream: ${line}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** A forked viewer process with a small request/reply helper over IPC. */
-function startClientProc(count, profileDir) {
-  // BENCH_CPU_PROFILE=1 profiles the viewer processes too (into the kept logs' profiles/).
-  const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = fork(CLIENT_PROC, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
-  const proc = { child, count, received: new Array(count).fill(0), waiters: [] };
-  child.on('message', (m) => {
-    if (m.type === 'progress') proc.received = m.received;
-    for (const w of proc.waiters.filter((x) => x.type === m.type || m.type === 'error')) {
-      proc.waiters.splice(proc.waiters.indexOf(w), 1);
-      if (m.type === 'error') w.reject(new Error(`viewer process: ${m.message}`));
-      else w.resolve(m);
-    }
-  });
-  child.on('exit', (code) => {
-    for (const w of proc.waiters.splice(0)) w.reject(new Error(`viewer process exited with ${code}`));
-  });
-  proc.request = (msg, replyType, timeoutMs) =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`viewer process: no ${replyType} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      proc.waiters.push({
-        type: replyType,
-        resolve: (m) => (clearTimeout(timer), resolve(m)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
-      });
-      child.send(msg);
-    });
-  return proc;
-}
-
-/** Percentile from 1 ms buckets ([ms, count] pairs, ascending). */
-function percentile(buckets, total, p) {
-  const rank = Math.ceil((p / 100) * total);
-  let seen = 0;
-  for (const [ms, n] of buckets) {
-    seen += n;
-    if (seen >= rank) return ms;
-  }
-  return null;
-}
 
 async function main() {
   const cfg = loadConfig();
@@ -122,29 +85,13 @@ async function main() {
     cleanups.push(() => db.end());
 
     // --- viewers: signed in, connected, before the deployment exists --------------------
-    const procs = [];
-    for (let i = 0; i < cfg.clientProcs; i++) {
-      const count = Math.floor(cfg.clients / cfg.clientProcs) + (i < cfg.clients % cfg.clientProcs ? 1 : 0);
-      const p = startClientProc(count, cfg.cpuProfile ? join(tmp, 'wharf', 'profiles') : undefined);
-      procs.push(p);
-      cleanups.push(() => killAndWait(p.child.pid, 'SIGTERM', 5000));
-    }
-    await Promise.all(
-      procs.map((p) =>
-        p.request(
-          {
-            type: 'start',
-            url: stack.url,
-            email: ADMIN.email,
-            password: ADMIN.password,
-            count: p.count,
-            maxLatencyMs: MAX_LATENCY_MS,
-          },
-          'ready',
-          120_000,
-        ),
-      ),
-    );
+    const procs = await startViewers({
+      clients: cfg.clients,
+      procCount: cfg.clientProcs,
+      profileDir: cfg.cpuProfile ? join(tmp, 'wharf', 'profiles') : undefined,
+      start: { url: stack.url, email: ADMIN.email, password: ADMIN.password },
+      onStarted: (p) => cleanups.push(() => killAndWait(p.child.pid, 'SIGTERM', 5000)),
+    });
     log(`${cfg.clients} viewers signed in and connected to /live (${cfg.clientProcs} processes)`);
 
     // --- measure ------------------------------------------------------------------------
@@ -222,56 +169,20 @@ async function main() {
     const finishedSeenAt = Date.now();
     if (done.state !== 'succeeded') throw new Error(`deployment ${done.state}: ${done.error ?? ''}`);
 
-    const stored = (
-      await db.query(
-        `select count(*)::int as n, coalesce(min(seq), 0)::int as min, coalesce(max(seq), 0)::int as max,
-                (select "logTruncated" from "Deployment" where id = $1) as truncated
-         from "DeploymentLog" where "deploymentId" = $1`,
-        [deploymentId],
-      )
-    ).rows[0];
-    const producer = (
-      await db.query(
-        `select count(*)::int as n, count(*) filter (where i <> r)::int as misordered, count(distinct i)::int as distinct_n,
-                min(i)::int as min_i, max(i)::int as max_i, min(seq)::int as first_seq, max(seq)::int as last_seq
-         from (select seq, split_part(text, ' ', 1)::int as i, row_number() over (order by seq) as r
-               from "DeploymentLog" where "deploymentId" = $1 and stream = 'stdout' and text ~ '^[0-9]+ [0-9]{13}$') x`,
-        [deploymentId],
-      )
-    ).rows[0];
-    const edge = (
-      await db.query(`select seq, text from "DeploymentLog" where "deploymentId" = $1 and seq in ($2, $3)`, [
-        deploymentId,
-        producer.first_seq ?? 0,
-        producer.last_seq ?? 0,
-      ])
-    ).rows;
-    // Stage breakdown: the time the worker took each line in (DeploymentLog.at, set by the sink's
-    // write()) minus the time printed in it, so a delay before the worker (host, sshd, SSH,
-    // backpressure) is told apart from one after it (Postgres, Redis, API, viewers).
-    const toWorker = (
-      await db.query(
-        `with l as (select (extract(epoch from at) * 1000)::bigint - split_part(text, ' ', 2)::bigint as ms,
-                           split_part(text, ' ', 2)::bigint as printed
-                      from "DeploymentLog"
-                     where "deploymentId" = $1 and stream = 'stdout' and text ~ '^[0-9]+ [0-9]{13}$'),
-              s as (select (printed - min(printed) over ()) / 1000 as sec, ms from l)
-         select (select percentile_disc(0.5) within group (order by ms) from l)::int as p50,
-                (select percentile_disc(0.95) within group (order by ms) from l)::int as p95,
-                (select max(ms) from l)::int as max,
-                (select json_agg(json_build_array(sec, p95) order by sec)
-                   from (select sec, percentile_disc(0.95) within group (order by ms)::int as p95
-                           from s group by sec) b) as "p95BySecond"`,
-        [deploymentId],
-      )
-    ).rows[0];
-    const firstPrint = parseProducerLine(edge.find((r) => r.seq === producer.first_seq)?.text ?? '')?.ts ?? null;
-    const lastPrint = parseProducerLine(edge.find((r) => r.seq === producer.last_seq)?.text ?? '')?.ts ?? null;
+    const {
+      stored,
+      producer,
+      toTakenIn: toWorker,
+      firstPrint,
+      lastPrint,
+    } = await storedFigures(db, '"DeploymentLog"', deploymentId);
+    stored.truncated = (
+      await db.query(`select "logTruncated" as t from "Deployment" where id = $1`, [deploymentId])
+    ).rows[0].t;
 
     // --- wait for every viewer to have every stored line (bounded) ------------------------
     const deliveryDeadline = Date.now() + cfg.deliveryTimeoutMs;
-    while (Date.now() < deliveryDeadline && !procs.every((p) => p.received.every((n) => n >= stored.n)))
-      await sleep(250);
+    while (Date.now() < deliveryDeadline && !allReceived(procs, stored.n)) await sleep(250);
     polling = false;
     await poller;
     clearInterval(progress);
@@ -279,24 +190,17 @@ async function main() {
     clearInterval(cpuTimer);
     await trackCpu(true);
     const cpuSeconds = ledger.totals();
+    const cpuTotal = Math.round(Object.values(cpuSeconds).reduce((a, b) => a + b, 0) * 100) / 100;
     const cpu = {
       ...meter(),
       seconds: cpuSeconds,
-      secondsPerMillionLines: Object.fromEntries(
-        Object.entries(cpuSeconds).map(([k, v]) => [k, Math.round((v * 1e6 * 10) / cfg.lines) / 10]),
-      ),
+      total: cpuTotal,
+      secondsPerMillionLines: perMillion({ ...cpuSeconds, total: cpuTotal }, cfg.lines),
     };
-    const results = await Promise.all(
-      procs.map((p) => p.request({ type: 'finish', maxSeq: stored.max }, 'result', 120_000)),
-    );
+    const watched = await finishViewers(procs, stored.max);
+    const { viewers } = watched;
 
     // --- numbers --------------------------------------------------------------------------
-    const viewers = results.flatMap((r) => r.viewers);
-    const merged = new Map();
-    for (const r of results) for (const [ms, n] of r.buckets) merged.set(ms, (merged.get(ms) ?? 0) + n);
-    const buckets = [...merged.entries()].sort((a, b) => a[0] - b[0]);
-    const overflow = results.reduce((a, r) => a + r.overflow, 0);
-    const samples = buckets.reduce((a, [, n]) => a + n, 0) + overflow;
     const persistedAt = dbSamples.find(([, max]) => max >= (producer.last_seq ?? Infinity))?.[0] ?? null;
     const lastDelivery = Math.max(...viewers.map((v) => v.lastProducerAt ?? 0));
     const rssSummary = rss.summary();
@@ -308,17 +212,10 @@ async function main() {
       : undefined;
     const checks = {
       deploymentSucceeded: done.state === 'succeeded',
-      storedDense: stored.n === stored.max && stored.min === 1,
+      storedDense: storedDense(stored),
       notTruncated: stored.truncated === false,
-      everyProducerLineStoredOnceInOrder:
-        producer.n === cfg.lines &&
-        producer.distinct_n === cfg.lines &&
-        producer.misordered === 0 &&
-        producer.min_i === 1 &&
-        producer.max_i === cfg.lines,
-      everyViewerGotEveryLineOnce: viewers.every(
-        (v) => v.received === stored.n && v.missing === 0 && v.duplicates === 0 && v.beyondMaxSeq === 0,
-      ),
+      everyProducerLineStoredOnceInOrder: everyProducerLineOnceInOrder(producer, cfg.lines),
+      everyViewerGotEveryLineOnce: everyViewerGotEveryLineOnce(viewers, stored.n),
     };
     const result = {
       at: new Date().toISOString(),
@@ -338,28 +235,25 @@ async function main() {
       deliveredToAllSeconds: firstPrint ? (lastDelivery - firstPrint) / 1000 : null,
       /** Print -> the worker's write() (DeploymentLog.at): the part of the latency before the worker. */
       printToWorkerMs: toWorker,
-      latencyMs: {
-        samples,
-        expectedSamples: cfg.lines * cfg.clients,
-        p50: percentile(buckets, samples, 50),
-        p95: percentile(buckets, samples, 95),
-        p99: percentile(buckets, samples, 99),
-        max: overflow ? `>= ${MAX_LATENCY_MS}` : (buckets.at(-1)?.[0] ?? null),
-      },
+      latencyMs: latencySummary(watched, cfg.lines * cfg.clients),
       rss: {
         api: { idleMiB: mib(idle.api), ...rssSummary.api },
         worker: { idleMiB: mib(idle.worker), ...rssSummary.worker },
       },
       cpu,
       memory,
-      viewers: viewers.map((v) => ({
-        ...v,
-        disconnects: v.disconnects.length,
-        disconnectReasons: [...new Set(v.disconnects.map((x) => x.reason))],
-      })),
+      viewers: viewerRows(viewers),
       checks,
       pass: Object.values(checks).every(Boolean),
     };
+
+    // --- the peer: the same work with plain tools, same host, command, lines, viewers --------
+    if (cfg.peer) {
+      log('peer: the same command over OpenSSH, psql COPY, plain socket.io');
+      result.peer = await runPeer({ cfg, hosts, stack, db, command, deploymentId, cleanups, log });
+      result.ratios = wharfOverPeer(cfg, result, result.peer);
+      result.pass = result.pass && result.peer.pass;
+    }
     await mkdir(dirname(cfg.resultFile), { recursive: true });
     await writeFile(cfg.resultFile, `${JSON.stringify(result, null, 2)}\n`);
     console.log(render(cfg, result));
@@ -369,6 +263,24 @@ async function main() {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+}
+
+/**
+ * Wharf ÷ peer, measured in the same run. Throughput below 1: Wharf stores fewer lines/s than
+ * the peer; CPU and latency above 1: Wharf spends more CPU-seconds or is slower to the viewer.
+ */
+function wharfOverPeer(cfg, w, p) {
+  const ratio = (a, b) => (a == null || b == null || b === 0 ? null : Math.round((a / b) * 100) / 100);
+  const withoutViewers = (c) => c.total - (c.seconds.viewers ?? 0);
+  return {
+    throughput: ratio(w.persistedLinesPerSecond, p.persistedLinesPerSecond),
+    cpuTotal: ratio(w.cpu.total, p.cpu.total),
+    /** The viewers do the same work on both sides (bar decoding): the pipelines alone. */
+    cpuWithoutViewers: ratio(withoutViewers(w.cpu), withoutViewers(p.cpu)),
+    /** Print -> viewer p95 (1 ms buckets, at least 1 ms); a pipeline delay only when paced. */
+    p95Latency: ratio(Math.max(1, w.latencyMs.p95 ?? 0), Math.max(1, p.latencyMs.p95 ?? 0)),
+    paced: cfg.rate > 0,
+  };
 }
 
 const mib = (b) => (b === undefined ? null : Math.round((b / 1024 / 1024) * 10) / 10);
@@ -415,10 +327,52 @@ function render(cfg, r) {
         .join(', '),
     ],
     ['deployment', `${r.deploymentSeconds.toFixed(1)} s request -> succeeded`],
+    ...(r.peer ? peerRows(r.peer, ok) : []),
+    ...(r.ratios
+      ? [
+          [
+            'Wharf / peer',
+            `throughput ${r.ratios.throughput}x, CPU-s total ${r.ratios.cpuTotal}x (without viewers ${r.ratios.cpuWithoutViewers}x), p95 latency ${r.ratios.p95Latency}x${r.ratios.paced ? ' (paced)' : ' (unpaced: backlog)'}`,
+          ],
+        ]
+      : []),
     ['result', `${r.pass ? 'PASS' : 'FAIL'}  ${cfg.resultFile}`],
   ];
   const w = Math.max(...rows.map((x) => x[0].length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
+}
+
+function peerRows(p, ok) {
+  const sum = (k) => p.viewers.reduce((a, v) => a + v[k], 0);
+  return [
+    [
+      'peer: stored (psql COPY)',
+      `${p.stored.rows.toLocaleString('en')} rows, seq dense: ${ok(p.checks.storedDense)}; producer lines once and in order: ${ok(p.checks.everyProducerLineStoredOnceInOrder)}; ssh, psql: ${ok(p.checks.sshAndPsqlSucceeded)}`,
+    ],
+    [
+      'peer: throughput',
+      `${p.persistedLinesPerSecond?.toLocaleString('en')} lines/s (first print -> COPY committed: ${p.persistedSeconds?.toFixed(2)} s; printed at ${p.printLinesPerSecond?.toLocaleString('en')} lines/s)`,
+    ],
+    [
+      'peer: viewers',
+      `${p.viewers.length}: every line exactly once: ${ok(p.checks.everyViewerGotEveryLineOnce)} (duplicates ${sum('duplicates')}, missing ${sum('missing')}, disconnects ${sum('disconnects')}); delivered to all ${p.deliveredToAllSeconds?.toFixed(2)} s after the first print`,
+    ],
+    [
+      'peer: latency',
+      `print -> viewer p50 ${p.latencyMs.p50} ms, p95 ${p.latencyMs.p95} ms, p99 ${p.latencyMs.p99} ms, max ${p.latencyMs.max} ms; print -> server p95 ${p.printToServerMs.p95} ms`,
+    ],
+    [
+      'peer: RSS peak',
+      `server ${p.rss.server.peakMiB} MiB (idle ${p.rss.server.idleMiB}), ssh ${p.rss.ssh.peakMiB} MiB, psql ${p.rss.psql.peakMiB} MiB`,
+    ],
+    ['peer: machine', `CPU busy ${p.cpu.cpuBusyPct}%, load ${p.cpu.loadAtStart} at start`],
+    [
+      'peer: CPU s per 1M lines',
+      Object.entries(p.cpu.secondsPerMillionLines)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
+  ];
 }
 
 main().then(
