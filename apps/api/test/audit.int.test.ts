@@ -3,7 +3,8 @@
 // table itself refuses UPDATE, DELETE and TRUNCATE.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_SEARCH_TEXT, auditWhereSql, containsPattern, searchesFolded } from '../src/audit/audit-query.js';
+import { AUDIT_SEARCH_TEXT, auditWhereSql, searchesFolded } from '../src/audit/audit-query.js';
+import { containsPattern } from '../src/common/like-pattern.js';
 import { AuditService } from '../src/audit/audit.service.js';
 import { TestClient } from './http-client.js';
 import { startTestApp, TEST_ADMIN, type TestApp } from './test-env.js';

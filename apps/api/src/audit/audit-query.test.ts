@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_SEARCH_FOLDED, AUDIT_SEARCH_TEXT, containsPattern, escapeLike, searchesFolded } from './audit-query.js';
+import { AUDIT_SEARCH_FOLDED, AUDIT_SEARCH_TEXT, searchesFolded } from './audit-query.js';
 
 const migration = (name: string) =>
   readFileSync(new URL(`../../../../prisma/migrations/${name}/migration.sql`, import.meta.url), 'utf8');
@@ -29,17 +29,5 @@ describe('audit query', () => {
     }
     // No punctuation (the plain index is as good), too short, not ASCII, or only unfolded marks.
     for (const q of ['deployment', '1.', 'ü.1.2', 'a#b', '"x"']) expect(searchesFolded(q), q).toBe(false);
-  });
-
-  it("escapes LIKE's wildcards and its escape character, and nothing else", () => {
-    expect(escapeLike('100%')).toBe('100\\%');
-    expect(escapeLike('a_b')).toBe('a\\_b');
-    expect(escapeLike('C:\\x')).toBe('C:\\\\x');
-    expect(escapeLike('deploy.%_\\')).toBe('deploy.\\%\\_\\\\');
-    expect(escapeLike('deployment.started')).toBe('deployment.started');
-  });
-
-  it("matches LIKE's wildcards in the text as themselves", () => {
-    expect(containsPattern('50%_a\\b')).toBe('%50\\%\\_a\\\\b%');
   });
 });

@@ -3,6 +3,7 @@
 // AUDIT_SEARCH_FOLDED), which Prisma's query builder cannot say; everything else maps to an
 // indexed column.
 import type { AuditFilter } from '@wharf/shared';
+import { containsPattern, escapeLike } from '../common/like-pattern.js';
 import { Prisma } from '../generated/prisma/client.js';
 
 export type ScopedAuditFilter = AuditFilter & { projectId?: string };
@@ -21,16 +22,6 @@ const DETAIL_KEYS = ['name', 'email', 'version', 'environment', 'error', 'reason
 export const AUDIT_SEARCH_TEXT = `("action" || E'\\x1f' || "actorLabel" || E'\\x1f' || coalesce("subjectId", '')${DETAIL_KEYS.map(
   (k) => ` || E'\\x1f' || coalesce("data" ->> '${k}', '')`,
 ).join('')})`;
-
-/** `text` for a LIKE pattern: its `%`, `_` and `\` (LIKE's default escape) match as themselves. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, '\\$&');
-}
-
-/** `%text%` for LIKE, with LIKE's own wildcards in the text matched as themselves. */
-export function containsPattern(text: string): string {
-  return `%${escapeLike(text)}%`;
-}
 
 /**
  * Punctuation `q` often holds (versions, emails, host names, paths, ids), and LIKE's wildcards

@@ -3,6 +3,7 @@
 // filled from here.
 import { Injectable } from '@nestjs/common';
 import type { LogLineView, LogSearchResult, LogStreamName } from '@wharf/shared';
+import { containsPattern } from '../common/like-pattern.js';
 import type { UserActor } from '../common/request-context.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 
@@ -59,7 +60,6 @@ export class LogStoreService {
    * limit, so paging through a huge log is a series of bounded scans.
    */
   async search(deploymentId: string, q: string, afterSeq: number, limit: number): Promise<LogSearchResult> {
-    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const r = await this.prisma.pool.query<{
       seq: number;
       targetId: string | null;
@@ -72,7 +72,7 @@ export class LogStoreService {
         WHERE "deploymentId" = $1::uuid AND "seq" > $2 AND "text" ILIKE $3
         ORDER BY "seq"
         LIMIT $4`,
-      [deploymentId, afterSeq, pattern, limit + 1],
+      [deploymentId, afterSeq, containsPattern(q), limit + 1],
     );
     const more = r.rows.length > limit;
     const rows = more ? r.rows.slice(0, limit) : r.rows;
