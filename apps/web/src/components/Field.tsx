@@ -80,3 +80,36 @@ export function TextField(p: TextFieldProps) {
     </Field>
   );
 }
+
+type CheckboxFieldProps = {
+  id: string;
+  name: string;
+  label: ReactNode;
+  /** The words beside the box. */
+  text: ReactNode;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  error?: string;
+  hint?: ReactNode;
+  disabled?: boolean;
+  testId?: string;
+};
+
+/** A field of one checkbox: the field's label above, the box with its own words below. */
+export function CheckboxField(p: CheckboxFieldProps) {
+  return (
+    <Field id={p.id} name={p.name} label={p.label} error={p.error} hint={p.hint}>
+      <label className="checkbox">
+        <input
+          id={p.id}
+          type="checkbox"
+          checked={p.checked}
+          disabled={p.disabled}
+          onChange={(e) => p.onChange(e.target.checked)}
+          data-testid={p.testId}
+        />
+        {p.text}
+      </label>
+    </Field>
+  );
+}

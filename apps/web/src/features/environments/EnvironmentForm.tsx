@@ -2,7 +2,7 @@ import { createEnvironmentSchema, updateEnvironmentSchema, type EnvironmentView 
 import { useState, type FormEvent } from 'react';
 import { useCreateEnvironment, useUpdateEnvironment } from '../../api/environments/mutations';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { Field, TextField } from '../../components/Field';
+import { CheckboxField, TextField } from '../../components/Field';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useI18n } from '../../i18n/useI18n';
 
@@ -50,24 +50,17 @@ export function EnvironmentForm({ slug, env, onDone }: { slug: string; env?: Env
           autoFocus
           testId="environment-name"
         />
-        <Field
+        <CheckboxField
           id={`${idp}-protected`}
           name="protected"
           label={t('environments.protected')}
+          text={t('environments.protectedLabel')}
+          checked={isProtected}
+          onChange={setProtected}
           error={form.error('protected')}
           hint={t('environments.protectedHint')}
-        >
-          <label className="checkbox">
-            <input
-              id={`${idp}-protected`}
-              type="checkbox"
-              checked={isProtected}
-              onChange={(e) => setProtected(e.target.checked)}
-              data-testid="environment-protected"
-            />
-            {t('environments.protectedLabel')}
-          </label>
-        </Field>
+          testId="environment-protected"
+        />
       </div>
       <ErrorNotice error={mutation.error} fields={['name', 'protected']} testId="form-error" />
       <div className="form-actions">

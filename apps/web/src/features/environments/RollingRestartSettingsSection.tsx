@@ -1,7 +1,7 @@
 import { DEPLOY_STRATEGIES, READINESS_DELAY_MAX_SECONDS } from '@wharf/shared';
 import { useMe } from '../../api/auth/queries';
 import { useEnvironments } from '../../api/environments/queries';
-import { Field, TextField } from '../../components/Field';
+import { CheckboxField, Field, TextField } from '../../components/Field';
 import { useI18n } from '../../i18n/useI18n';
 import type { RollingRestartDraft } from './rolling-restart-draft';
 
@@ -78,25 +78,18 @@ export function RollingRestartSettingsSection({ idp, slug, envId, draft, onChang
       <p className="muted small" data-testid="settings-strategy-scope">
         {t('rollingRestart.scope')}
       </p>
-      <Field
+      <CheckboxField
         id={`${idp}-allowOnProtected`}
         name="rollingRestart.allowOnProtected"
         label={t('rollingRestart.protected')}
+        text={t('rollingRestart.protectedSwitch')}
+        checked={draft.allowOnProtected}
+        onChange={(allowOnProtected) => set({ allowOnProtected, allowTouched: true })}
+        disabled={readOnly || !isAdmin}
         error={switchError}
         hint={isAdmin ? t('rollingRestart.protectedHint') : t('rollingRestart.protectedAdminOnly')}
-      >
-        <label className="checkbox" htmlFor={`${idp}-allowOnProtected`}>
-          <input
-            id={`${idp}-allowOnProtected`}
-            type="checkbox"
-            checked={draft.allowOnProtected}
-            disabled={readOnly || !isAdmin}
-            onChange={(e) => set({ allowOnProtected: e.target.checked, allowTouched: true })}
-            data-testid="settings-allow-on-protected"
-          />
-          {t('rollingRestart.protectedSwitch')}
-        </label>
-      </Field>
+        testId="settings-allow-on-protected"
+      />
       {env?.protected && (
         <div
           className="alert alert-warn"

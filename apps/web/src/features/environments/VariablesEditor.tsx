@@ -8,7 +8,7 @@ import { DeleteRowActions } from '../../components/DeleteRowActions';
 import { EmptyState } from '../../components/EmptyState';
 import { QueryView } from '../../components/QueryView';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { Field, TextField } from '../../components/Field';
+import { CheckboxField, TextField } from '../../components/Field';
 import { TimeAgo } from '../../components/TimeAgo';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useI18n } from '../../i18n/useI18n';
@@ -199,24 +199,17 @@ function VariableForm({
           mono
           testId="variable-value-input"
         />
-        <Field
+        <CheckboxField
           id={`${idp}-secret`}
           name="secret"
           label={t('variables.secret')}
+          text={t('variables.secretLabel')}
+          checked={secret}
+          onChange={setSecret}
           error={form.error('secret')}
           hint={t('variables.secretHint')}
-        >
-          <label className="checkbox">
-            <input
-              id={`${idp}-secret`}
-              type="checkbox"
-              checked={secret}
-              onChange={(e) => setSecret(e.target.checked)}
-              data-testid="variable-secret"
-            />
-            {t('variables.secretLabel')}
-          </label>
-        </Field>
+          testId="variable-secret"
+        />
       </div>
       <ErrorNotice error={save.error} fields={['name', 'value', 'secret']} testId="form-error" />
       <div className="form-actions">

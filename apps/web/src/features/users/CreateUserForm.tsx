@@ -2,7 +2,7 @@ import { createUserSchema } from '@wharf/shared';
 import { useState, type FormEvent } from 'react';
 import { useCreateUser } from '../../api/users/mutations';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { Field, TextField } from '../../components/Field';
+import { CheckboxField, TextField } from '../../components/Field';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useI18n } from '../../i18n/useI18n';
 
@@ -57,24 +57,17 @@ export function CreateUserForm({ onDone }: { onDone: () => void }) {
           autoComplete="new-password"
           testId="user-password"
         />
-        <Field
+        <CheckboxField
           id="user-admin"
           name="isAdmin"
           label={t('users.admin')}
+          text={t('users.adminLabel')}
+          checked={isAdmin}
+          onChange={setIsAdmin}
           error={form.error('isAdmin')}
           hint={t('users.adminHint')}
-        >
-          <label className="checkbox">
-            <input
-              id="user-admin"
-              type="checkbox"
-              checked={isAdmin}
-              onChange={(e) => setIsAdmin(e.target.checked)}
-              data-testid="user-admin"
-            />
-            {t('users.adminLabel')}
-          </label>
-        </Field>
+          testId="user-admin"
+        />
       </div>
       <ErrorNotice error={create.error} fields={['email', 'name', 'password', 'isAdmin']} testId="form-error" />
       <div className="form-actions">
