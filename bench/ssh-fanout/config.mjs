@@ -95,6 +95,10 @@ export function loadConfig(env = process.env) {
     workerNice: niceValue(env.BENCH_WORKER_NICE),
     /** After each timed Wharf run: GET the finished deployment this many times, CPU per GET. */
     pollCost: positiveInt('BENCH_POLL_COST', env.BENCH_POLL_COST, 0, 100_000),
+    /** A socket.io follower of each Wharf release (the dashboard's view): when it learns the end. */
+    follow: env.BENCH_FOLLOW === '1',
+    /** The floor stamps every host's steps (floor.sh FLOOR_TIMELINE); off: the floor as it was. */
+    floorTimeline: env.BENCH_TIMELINE === '1',
     resultFile: resolve(REPO_ROOT, 'bench/results/ssh-fanout.json'),
   };
 }

@@ -1,6 +1,7 @@
 // Where a Wharf deployment's time goes, read back from its own log: every executor step
 // announces itself as a `system` line with a millisecond timestamp, so the gap between one
 // target's consecutive system lines is the time of the step that line opened.
+import { wharfTimeline } from './timeline.mjs';
 
 // First matching rule names the phase a system line opens.
 const PHASES = [
@@ -34,7 +35,7 @@ const ms = (col) => `(extract(epoch from ${col}) * 1000)::float8`;
  * Reads one deployment's timeline from Postgres. `requestedAt` is Date.now() when the POST was
  * sent (timestamps in the database are UTC, as Date.now() is).
  */
-export async function wharfBreakdown(db, deploymentId, requestedAt, observedAt) {
+export async function wharfBreakdown(db, deploymentId, requestedAt, observedAt, followerAt) {
   const d = (
     await db.query(
       `select ${ms('"createdAt"')} as created, ${ms('"startedAt"')} as started, ${ms('"finishedAt"')} as finished
@@ -53,6 +54,15 @@ export async function wharfBreakdown(db, deploymentId, requestedAt, observedAt) 
     await db.query(
       `select "targetId", seq, ${ms('at')} as at, text from "DeploymentLog"
        where "deploymentId" = $1 and stream = 'system' and "targetId" is not null order by seq`,
+      [deploymentId],
+    )
+  ).rows;
+  // The runner's first line ("Releasing ...") comes after the plan, the log sink and the
+  // `deployment.started` audit row; the executor's first ("deploying ...") right after it.
+  const openers = (
+    await db.query(
+      `select ${ms('at')} as at from "DeploymentLog"
+       where "deploymentId" = $1 and stream = 'system' and "targetId" is null order by seq limit 2`,
       [deploymentId],
     )
   ).rows;
@@ -98,11 +108,25 @@ export async function wharfBreakdown(db, deploymentId, requestedAt, observedAt) 
     batches.set(t.batch, b);
   }
   const targetMs = [...perTarget.values()].map((t) => t.finished - t.started);
+  const firstTargetStart = Math.min(...targets.map((t) => t.started));
+  const lastTargetEnd = Math.max(...targets.map((t) => t.finished));
   return {
     requestToRowMs: Math.round(d.created - requestedAt),
     queueMs: Math.round(d.started - d.created),
+    /** Claimed -> the first host's start: plan (DB reads), log sink, audit row, executor setup. */
+    claimToFirstTargetMs: Math.round(firstTargetStart - d.started),
+    /** Of which: claim -> the runner's first line (plan, log sink, audit row). */
+    claimToFirstLineMs: openers[0] ? Math.round(openers[0].at - d.started) : null,
+    /** Of which: the executor's first line -> the first host's start. */
+    executorToFirstTargetMs: openers[1] ? Math.round(firstTargetStart - openers[1].at) : null,
     runMs: Math.round(d.finished - d.started),
+    /** The last host's end -> the deployment's finishedAt: settle, last log flush, finish. */
+    lastTargetToFinishedMs: Math.round(d.finished - lastTargetEnd),
     finishToObservedMs: Math.round(observedAt - d.finished),
+    ...(followerAt === undefined ? {} : { finishToFollowerMs: Math.round(followerAt - d.finished) }),
+    /** Epoch ms (this machine's clock) of the deployment's own finishedAt. */
+    finishedAt: d.finished,
+    timeline: wharfTimeline(targets, lines, requestedAt, observedAt),
     batches: [...batches.values()]
       .sort((a, b) => a.batch - b.batch)
       .map((b) => ({
