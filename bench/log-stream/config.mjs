@@ -31,6 +31,8 @@ export function loadConfig(env = process.env) {
     memProbe: env.BENCH_MEM_PROBE === '1',
     /** BENCH_PEER=0: Wharf only, no peer run (peer.mjs) and no ratios. */
     peer: env.BENCH_PEER !== '0',
+    /** The peer batches the lines it emits per this many ms (0: every read of ssh's stdout). */
+    peerTickMs: int('BENCH_PEER_TICK_MS', env.BENCH_PEER_TICK_MS, 20, 0, 1000),
     resultFile: resolve(REPO_ROOT, 'bench/results/log-stream.json'),
   };
 }

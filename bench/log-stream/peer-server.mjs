@@ -6,10 +6,11 @@
 //   - splits ssh's stdout into lines, numbers them (seq 1, 2, ...) and writes them as COPY
 //     rows to one `psql` session (`\copy ... from stdin`, one COPY, committed at its end),
 //     pausing ssh's stdout while psql's pipe is full,
-//   - and emits the lines to the room as they come: what one read of ssh's stdout gave, at most
-//     5,000 lines per message (Wharf's largest delivery), one socket.io broadcast each.
+//   - and emits the lines to the room in batches: what came within one tick (`tickMs` after the
+//     first line of a batch; 0 = every read of ssh's stdout on its own), at most 5,000 lines
+//     per message (Wharf's largest delivery), one socket.io broadcast each.
 //
-// IPC in:  { type: 'start', ssh: string[], psql: string[], psqlEnv, copyCommand, deploymentId, targetId }
+// IPC in:  { type: 'start', ssh: string[], psql: string[], psqlEnv, copyCommand, deploymentId, targetId, tickMs }
 //          { type: 'go' }         start ssh and psql
 //          { type: 'release' }    end the psql session (after the parent read its backend's CPU)
 // IPC out: { type: 'listening', port } | { type: 'subscribers', n } | { type: 'pids', ssh, psql }
@@ -89,11 +90,24 @@ function go(nsp) {
     }
   });
 
-  const emit = (first, texts) => {
-    for (let i = 0; i < texts.length; i += MAX_LINES_PER_MESSAGE) {
-      nsp.to(ROOM).emit('peer:lines', { seq: first + i, texts: texts.slice(i, i + MAX_LINES_PER_MESSAGE) });
+  // Lines waiting for the tick: seq of the first, and their texts.
+  let batchFirst = 0;
+  let batch = [];
+  let tick = null;
+  const flush = () => {
+    clearTimeout(tick);
+    tick = null;
+    for (let i = 0; i < batch.length; i += MAX_LINES_PER_MESSAGE) {
+      nsp.to(ROOM).emit('peer:lines', { seq: batchFirst + i, texts: batch.slice(i, i + MAX_LINES_PER_MESSAGE) });
       messages++;
     }
+    batch = [];
+  };
+  const emit = (first, texts) => {
+    if (batch.length === 0) batchFirst = first;
+    for (const t of texts) batch.push(t);
+    if (batch.length >= MAX_LINES_PER_MESSAGE || !opts.tickMs) flush();
+    else tick ??= setTimeout(flush, opts.tickMs);
   };
 
   ssh.stdout.setEncoding('utf8');
@@ -133,6 +147,7 @@ function go(nsp) {
       emit(seq, [rest]);
       rest = '';
     }
+    flush();
     psql.stdin.write('\\.\n');
     const psqlExit = await psqlDone;
     cpu.psqlEnded = ownCpu();

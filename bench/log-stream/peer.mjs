@@ -85,6 +85,7 @@ export async function runPeer({ cfg, hosts, stack, db, command, deploymentId, cl
     copyCommand: `\\copy ${TABLE} ${COLUMNS} from stdin`,
     deploymentId,
     targetId,
+    tickMs: cfg.peerTickMs,
   });
   const { port } = await listening;
 
@@ -105,8 +106,13 @@ export async function runPeer({ cfg, hosts, stack, db, command, deploymentId, cl
   const idleServer = rssBytes(server.pid);
   const meter = cpuMeter();
   const ledger = new CpuLedger();
+  // Its own connection: the timer's reads must not queue behind the checks' queries on `db`.
+  const cpuDb = await stack.db();
+  cleanups.push(() => cpuDb.end());
   const backends = async () =>
-    (await db.query(`select pid from pg_stat_activity where application_name = $1`, [APP_NAME])).rows.map((r) => r.pid);
+    (await cpuDb.query(`select pid from pg_stat_activity where application_name = $1`, [APP_NAME])).rows.map(
+      (r) => r.pid,
+    );
   const trackCpu = async () => {
     ledger.track('server', [server.pid]);
     ledger.track(
@@ -182,6 +188,7 @@ export async function runPeer({ cfg, hosts, stack, db, command, deploymentId, cl
     /** Print -> the server's read of ssh's stdout (the rows' `at`). */
     printToServerMs: s.toTakenIn,
     latencyMs: latencySummary(watched, cfg.lines * cfg.clients),
+    tickMs: cfg.peerTickMs,
     messages: fin.messages,
     copyPipePauses: fin.pauses,
     rss: {

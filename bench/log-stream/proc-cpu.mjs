@@ -42,6 +42,14 @@ export class CpuLedger {
     }
   }
 
+  /** Reads every pid followed so far again (those that ended keep their last reading). */
+  refresh() {
+    for (const pid of this.group.keys()) {
+      const s = cpuSeconds(pid);
+      if (s !== undefined) this.last.set(pid, s);
+    }
+  }
+
   /** Seconds per group since each pid was first tracked (rounded to 10 ms). */
   totals() {
     const out = {};

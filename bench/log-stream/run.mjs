@@ -137,10 +137,19 @@ async function main() {
     // Bounded by `polling` and by the two timeouts; stopped by cleanup on any failure too.
     const pollUntil = Date.now() + cfg.deployTimeoutMs + cfg.deliveryTimeoutMs + 60_000;
     cleanups.push(() => (polling = false));
+    // CPU-seconds when the post-command began (its system line is stored): what the deployment
+    // spent before the log (upload, release, pm2, health check), for the peer comparison.
+    let atCommand = null;
     const poller = (async () => {
       const q = `select coalesce(max(seq), 0)::int as max from "DeploymentLog" where "deploymentId" = $1`;
+      const commandLine = `select 1 from "DeploymentLog" where "deploymentId" = $1 and stream = 'system'
+                              and text like 'post-command: running%' limit 1`;
       while (polling && Date.now() < pollUntil) {
         if (deploymentId) dbSamples.push([Date.now(), (await db.query(q, [deploymentId])).rows[0].max]);
+        if (deploymentId && !atCommand && (await db.query(commandLine, [deploymentId])).rowCount > 0) {
+          ledger.refresh();
+          atCommand = ledger.totals();
+        }
         await sleep(100);
       }
     })().catch((err) => {
@@ -191,10 +200,13 @@ async function main() {
     await trackCpu(true);
     const cpuSeconds = ledger.totals();
     const cpuTotal = Math.round(Object.values(cpuSeconds).reduce((a, b) => a + b, 0) * 100) / 100;
+    const fromCommand = atCommand && sinceSnapshot(cpuSeconds, atCommand);
     const cpu = {
       ...meter(),
       seconds: cpuSeconds,
       total: cpuTotal,
+      /** From the post-command's start on (the log's part of the deployment), ~0.1 s granularity. */
+      fromCommand,
       secondsPerMillionLines: perMillion({ ...cpuSeconds, total: cpuTotal }, cfg.lines),
     };
     const watched = await finishViewers(procs, stored.max);
@@ -265,6 +277,14 @@ async function main() {
   }
 }
 
+/** Per-group seconds after a snapshot of the same ledger, with their total. */
+function sinceSnapshot(now, then) {
+  const out = {};
+  for (const [k, v] of Object.entries(now)) out[k] = Math.round((v - (then[k] ?? 0)) * 100) / 100;
+  out.total = Math.round(Object.values(out).reduce((a, b) => a + b, 0) * 100) / 100;
+  return out;
+}
+
 /**
  * Wharf ÷ peer, measured in the same run. Throughput below 1: Wharf stores fewer lines/s than
  * the peer; CPU and latency above 1: Wharf spends more CPU-seconds or is slower to the viewer.
@@ -277,6 +297,8 @@ function wharfOverPeer(cfg, w, p) {
     cpuTotal: ratio(w.cpu.total, p.cpu.total),
     /** The viewers do the same work on both sides (bar decoding): the pipelines alone. */
     cpuWithoutViewers: ratio(withoutViewers(w.cpu), withoutViewers(p.cpu)),
+    /** Wharf's CPU from its post-command's start (not the deployment's other steps) ÷ the peer's. */
+    cpuFromCommand: ratio(w.cpu.fromCommand?.total, p.cpu.total),
     /** Print -> viewer p95 (1 ms buckets, at least 1 ms); a pipeline delay only when paced. */
     p95Latency: ratio(Math.max(1, w.latencyMs.p95 ?? 0), Math.max(1, p.latencyMs.p95 ?? 0)),
     paced: cfg.rate > 0,
@@ -326,13 +348,21 @@ function render(cfg, r) {
         .map(([k, v]) => `${k} ${v}`)
         .join(', '),
     ],
+    [
+      'CPU s from post-command',
+      r.cpu.fromCommand
+        ? Object.entries(r.cpu.fromCommand)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')
+        : 'not seen',
+    ],
     ['deployment', `${r.deploymentSeconds.toFixed(1)} s request -> succeeded`],
     ...(r.peer ? peerRows(r.peer, ok) : []),
     ...(r.ratios
       ? [
           [
             'Wharf / peer',
-            `throughput ${r.ratios.throughput}x, CPU-s total ${r.ratios.cpuTotal}x (without viewers ${r.ratios.cpuWithoutViewers}x), p95 latency ${r.ratios.p95Latency}x${r.ratios.paced ? ' (paced)' : ' (unpaced: backlog)'}`,
+            `throughput ${r.ratios.throughput}x, CPU-s total ${r.ratios.cpuTotal}x (from Wharf's post-command on ${r.ratios.cpuFromCommand}x, without viewers ${r.ratios.cpuWithoutViewers}x), p95 latency ${r.ratios.p95Latency}x${r.ratios.paced ? ' (paced)' : ' (unpaced: backlog)'}`,
           ],
         ]
       : []),
@@ -355,7 +385,7 @@ function peerRows(p, ok) {
     ],
     [
       'peer: viewers',
-      `${p.viewers.length}: every line exactly once: ${ok(p.checks.everyViewerGotEveryLineOnce)} (duplicates ${sum('duplicates')}, missing ${sum('missing')}, disconnects ${sum('disconnects')}); delivered to all ${p.deliveredToAllSeconds?.toFixed(2)} s after the first print`,
+      `${p.viewers.length}: every line exactly once: ${ok(p.checks.everyViewerGotEveryLineOnce)} (duplicates ${sum('duplicates')}, missing ${sum('missing')}, disconnects ${sum('disconnects')}); ${p.messages} messages (tick ${p.tickMs} ms); delivered to all ${p.deliveredToAllSeconds?.toFixed(2)} s after the first print`,
     ],
     [
       'peer: latency',
