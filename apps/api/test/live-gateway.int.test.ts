@@ -10,7 +10,7 @@ import { DeploymentTail } from '../src/live/deployment-tail.js';
 import { logStreamKey } from '../src/live/log-line.js';
 import { LiveGateway } from '../src/live/live.gateway.js';
 import { LogStoreService } from '../src/live/log-store.service.js';
-import { LogSink } from '../src/live/log-sink.js';
+import type { LogSink } from '../src/live/log-sink.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
 import {
   addMember,
@@ -20,6 +20,7 @@ import {
   expectDense,
   LiveClient,
   signedInUser,
+  testLogSink,
   type Fixture,
 } from './live-helpers.js';
 import { startTestApp, type TestApp } from './test-env.js';
@@ -63,14 +64,7 @@ function client(cookie: string | null, url = t.url): LiveClient {
 }
 
 async function sinkFor(deploymentId: string): Promise<LogSink> {
-  const sink = new LogSink({
-    deploymentId,
-    prisma: t.app.get(PrismaService),
-    redis,
-    prefix: t.config.WHARF_REDIS_PREFIX,
-    maxBytes: 50 * 1024 * 1024,
-    secrets: [],
-  });
+  const sink = testLogSink(t, redis, deploymentId);
   sinks.push(sink);
   return sink.open();
 }

@@ -2,7 +2,9 @@
 // inserted directly (their HTTP routes belong to other modules), users through the API.
 import { randomBytes } from 'node:crypto';
 import { decodeLines, type LinesWire, type LogLineView } from '@wharf/shared';
+import type { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
+import { LogSink, type LogSinkOptions } from '../src/live/log-sink.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
 import { TestClient } from './http-client.js';
 import { TEST_ADMIN, type TestApp } from './test-env.js';
@@ -42,6 +44,27 @@ export async function createDeployment(t: TestApp, f: Fixture): Promise<string> 
     },
   });
   return d.id;
+}
+
+/**
+ * A log sink for `deploymentId` on the test app's database and Redis prefix, as the worker
+ * makes one: 50 MiB cap, nothing to mask unless `options` says. Not opened yet.
+ */
+export function testLogSink(
+  t: TestApp,
+  redis: Redis,
+  deploymentId: string,
+  options: Partial<LogSinkOptions> = {},
+): LogSink {
+  return new LogSink({
+    deploymentId,
+    prisma: t.app.get(PrismaService),
+    redis,
+    prefix: t.config.WHARF_REDIS_PREFIX,
+    maxBytes: 50 * 1024 * 1024,
+    secrets: [],
+    ...options,
+  });
 }
 
 /** Creates a user through the API and signs in: the session cookie, for sockets and fetch. */

@@ -1,8 +1,6 @@
 // REST fallback for logs: pages after a seq, and the full log as text/plain.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LogSink } from '../src/live/log-sink.js';
-import { PrismaService } from '../src/prisma/prisma.service.js';
 import {
   addMember,
   createDeployment,
@@ -10,6 +8,7 @@ import {
   expectDense,
   fetchAs,
   signedInUser,
+  testLogSink,
   type Fixture,
 } from './live-helpers.js';
 import { startTestApp, type TestApp } from './test-env.js';
@@ -36,14 +35,7 @@ beforeAll(async () => {
   outsider = o.cookie;
 
   deploymentId = await createDeployment(t, f);
-  const sink = await new LogSink({
-    deploymentId,
-    prisma: t.app.get(PrismaService),
-    redis,
-    prefix: t.config.WHARF_REDIS_PREFIX,
-    maxBytes: 50 * 1024 * 1024,
-    secrets: ['s3cr3t-value'],
-  }).open();
+  const sink = await testLogSink(t, redis, deploymentId, { secrets: ['s3cr3t-value'] }).open();
   sink.write({ targetId: null, stream: 'system', text: 'Releasing 1.0.0' });
   for (let i = 2; i < N; i++)
     sink.write({ targetId: f.targetId, stream: i % 2 ? 'stderr' : 'stdout', text: `out ${i}` });

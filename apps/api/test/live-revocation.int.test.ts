@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonLogger } from '../src/common/json-logger.js';
 import { createHttpApp } from '../src/http-app.js';
 import { LiveGateway } from '../src/live/live.gateway.js';
-import { LogSink } from '../src/live/log-sink.js';
+import type { LogSink } from '../src/live/log-sink.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
 import { TestClient } from './http-client.js';
 import {
@@ -20,6 +20,7 @@ import {
   fetchAs,
   LiveClient,
   signedInUser,
+  testLogSink,
   type Fixture,
 } from './live-helpers.js';
 import { startTestApp, TEST_ADMIN, type TestApp } from './test-env.js';
@@ -63,14 +64,7 @@ function client(cookie: string, url: string): LiveClient {
 }
 
 async function sinkFor(deploymentId: string): Promise<LogSink> {
-  const sink = new LogSink({
-    deploymentId,
-    prisma: t.app.get(PrismaService),
-    redis,
-    prefix: t.config.WHARF_REDIS_PREFIX,
-    maxBytes: 50 * 1024 * 1024,
-    secrets: [],
-  });
+  const sink = testLogSink(t, redis, deploymentId);
   sinks.push(sink);
   return sink.open();
 }

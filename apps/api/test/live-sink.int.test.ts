@@ -2,10 +2,10 @@
 // its truncation marker and failed-target tail, resume, and retries through real failures.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LogSink, type LogSinkOptions } from '../src/live/log-sink.js';
+import type { LogSink, LogSinkOptions } from '../src/live/log-sink.js';
 import { decodeStreamEntry, logStreamKey } from '../src/live/log-line.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
-import { createDeployment, createFixture, expectDense, type Fixture } from './live-helpers.js';
+import { createDeployment, createFixture, expectDense, testLogSink, type Fixture } from './live-helpers.js';
 import { startTestApp, type TestApp } from './test-env.js';
 
 let t: TestApp;
@@ -27,15 +27,7 @@ afterAll(async () => {
 });
 
 async function openSink(deploymentId: string, extra: Partial<LogSinkOptions> = {}): Promise<LogSink> {
-  const sink = new LogSink({
-    deploymentId,
-    prisma,
-    redis,
-    prefix: t.config.WHARF_REDIS_PREFIX,
-    maxBytes: 50 * 1024 * 1024,
-    secrets: [],
-    ...extra,
-  });
+  const sink = testLogSink(t, redis, deploymentId, extra);
   sinks.push(sink);
   return sink.open();
 }
@@ -414,14 +406,7 @@ describe('LogSink', () => {
 
   it('refuses writes before open() and drops lines after close()', async () => {
     const id = await createDeployment(t, f);
-    const sink = new LogSink({
-      deploymentId: id,
-      prisma,
-      redis,
-      prefix: t.config.WHARF_REDIS_PREFIX,
-      maxBytes: 1000,
-      secrets: [],
-    });
+    const sink = testLogSink(t, redis, id, { maxBytes: 1000 });
     expect(() => sink.write({ targetId: null, stream: 'system', text: 'x' })).toThrow(/open/);
     await sink.open();
     sink.write({ targetId: null, stream: 'system', text: 'kept' });
