@@ -136,7 +136,10 @@ function go(nsp) {
   const stdoutDone = new Promise((resolve) => ssh.stdout.on('end', resolve));
   const psqlDone = new Promise((resolve) => psql.on('exit', (code, signal) => resolve({ code, signal })));
   void (async () => {
+    const ends = {};
+    void stdoutDone.then(() => (ends.stdoutEndAt = Date.now()));
     const sshExit = await sshDone;
+    ends.sshExitAt = Date.now();
     // Reaped: ssh's CPU is now in this process's cutime/cstime.
     cpu.sshEnded = ownCpu();
     await stdoutDone;
@@ -149,6 +152,7 @@ function go(nsp) {
     }
     flush();
     psql.stdin.write('\\.\n');
+    ends.copyEndSentAt = Date.now();
     const psqlExit = await psqlDone;
     cpu.psqlEnded = ownCpu();
     send({
@@ -159,6 +163,7 @@ function go(nsp) {
       firstReadAt,
       lastReadAt,
       copiedAt: cpu.copiedAt ?? null,
+      ...ends,
       messages,
       pauses,
       cpuSeconds: {

@@ -188,6 +188,15 @@ export async function runPeer({ cfg, hosts, stack, db, command, deploymentId, cl
     /** Print -> the server's read of ssh's stdout (the rows' `at`). */
     printToServerMs: s.toTakenIn,
     latencyMs: latencySummary(watched, cfg.lines * cfg.clients),
+    /** ms after the last print: ssh's stdout ended, ssh exited, "\." sent to psql, COPY reported. */
+    endMs: s.lastPrint
+      ? Object.fromEntries(
+          ['stdoutEndAt', 'sshExitAt', 'copyEndSentAt', 'copiedAt'].map((k) => [
+            k,
+            fin[k] ? fin[k] - s.lastPrint : null,
+          ]),
+        )
+      : null,
     tickMs: cfg.peerTickMs,
     messages: fin.messages,
     copyPipePauses: fin.pauses,
