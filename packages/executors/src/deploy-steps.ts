@@ -314,28 +314,20 @@ export async function confirmOnline(s: TargetSession, appName: string): Promise<
 export const releaseListingCommand = (p: ReleasePaths): ShellCommand =>
   sh`cd -- ${p.releases} && ls -1t && echo --- && cd -- ${p.state} && for f in *.owned *.complete; do [ -f "$f" ] && [ ! -L "$f" ] && printf '%s\\n' "$f"; done; true`;
 
+/** What a prune will do: the log lines that say so, and the command (null: nothing to remove). */
+export interface PrunePlan {
+  notes: string[];
+  command: ShellCommand | null;
+}
+
 /**
  * Keeps the newest `keep` complete releases (by activation time) among those Wharf made; the
  * current release always stays. Wharf's partial releases (owned, never completed: an
  * interrupted upload or install) are removed. A directory Wharf did not make is never touched.
+ * Decided from releaseListingCommand's output; running the command is the caller's.
  */
-export async function pruneReleases(
-  s: TargetSession,
-  p: ReleasePaths,
-  keep: number,
-  /** Where `current` points, when the caller knows (it just switched it): saves a round trip. */
-  knownCurrent?: string,
-  /** releaseListingCommand's output, when an earlier script already printed it. */
-  knownListing?: string,
-): Promise<void> {
-  const current = knownCurrent ?? (await readCurrent(s, p));
+export function planPrune(p: ReleasePaths, keep: number, current: string | null, listing: string): PrunePlan {
   const currentName = current ? posix.basename(current) : null;
-  let listing = knownListing;
-  if (listing === undefined) {
-    const r = await s.capture('list releases', releaseListingCommand(p));
-    if (r.exitCode !== 0) throw new ExecutorError('prune', 'could not list releases');
-    listing = r.stdout;
-  }
   const lines = listing.split('\n');
   const sep = lines.indexOf('---');
   const markers = lines.slice(sep + 1).filter(Boolean);
@@ -351,13 +343,14 @@ export async function pruneReleases(
   // Markers of releases that are gone (removed by hand, or a prune cut short) go too.
   const present = new Set(names);
   const stale = [...new Set([...owned, ...complete])].filter((n) => !present.has(n));
-  if (foreign.length) s.system(`prune: leaving ${foreign.join(', ')} alone (not made by Wharf)`);
+  const notes: string[] = [];
+  if (foreign.length) notes.push(`prune: leaving ${foreign.join(', ')} alone (not made by Wharf)`);
   if (remove.length === 0 && stale.length === 0) {
-    s.system(`prune: ${ours.length + (currentName ? 1 : 0)} Wharf release(s) on host, keeping up to ${keep}`);
-    return;
+    notes.push(`prune: ${ours.length + (currentName ? 1 : 0)} Wharf release(s) on host, keeping up to ${keep}`);
+    return { notes, command: null };
   }
   if (remove.length) {
-    s.system(
+    notes.push(
       `prune: removing ${remove.join(', ')} (keeping ${keep}${partial.length ? `; ${partial.length} partial` : ''})`,
     );
   }
@@ -367,11 +360,33 @@ export async function pruneReleases(
   ]);
   // Directories first: a prune cut short leaves a marker without a directory (cleaned next
   // time), never a Wharf release without its marker (which would then count as foreign).
-  await s.run(
-    'prune',
-    join([
+  return {
+    notes,
+    command: join([
       ...(remove.length ? [sh`rm -rf -- ${remove.map((n) => posix.join(p.releases, n))}`] : []),
       sh`rm -f -- ${markerFiles}`,
     ]),
-  );
+  };
+}
+
+/** Prunes old releases (see planPrune), in a remote command of its own when there is work. */
+export async function pruneReleases(
+  s: TargetSession,
+  p: ReleasePaths,
+  keep: number,
+  /** Where `current` points, when the caller knows (it just switched it): saves a round trip. */
+  knownCurrent?: string,
+  /** releaseListingCommand's output, when an earlier script already printed it. */
+  knownListing?: string,
+): Promise<void> {
+  const current = knownCurrent ?? (await readCurrent(s, p));
+  let listing = knownListing;
+  if (listing === undefined) {
+    const r = await s.capture('list releases', releaseListingCommand(p));
+    if (r.exitCode !== 0) throw new ExecutorError('prune', 'could not list releases');
+    listing = r.stdout;
+  }
+  const plan = planPrune(p, keep, current, listing);
+  for (const note of plan.notes) s.system(note);
+  if (plan.command) await s.run('prune', plan.command);
 }

@@ -4,11 +4,11 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BODY_MISMATCH, healthCommand, type HttpProbeTool } from './health.js';
-import type { ShellCommand } from './shell-quote.js';
+import { BODY_MISMATCH, healthCommand, type HttpProbeTool, withOnPass } from './health.js';
+import { sh, type ShellCommand } from './shell-quote.js';
 
 let server: Server;
 let base = '';
@@ -112,5 +112,42 @@ describe('command check', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('withOnPass (a command riding the passing attempt, e.g. the prune)', () => {
+  const done = '__WHARF_0123456789ab:on-pass-done';
+
+  it('runs the command only after a passing probe, says so, and keeps the probe exit code', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wharf on-pass '));
+    try {
+      const flag = join(dir, 'ran');
+      const onPass = sh`touch -- ${flag}`;
+      const ok = healthCommand({ type: 'http', url: `${base}/ok`, expectStatus: 200 }, 2000, 'curl');
+      expect(await runLocal(withOnPass(ok, onPass, done))).toEqual({
+        code: 0,
+        out: `HTTP 200 body of /ok with 'quotes' $(touch /tmp/x)\n${done}`,
+      });
+      await expect(stat(flag)).resolves.toBeTruthy();
+      await rm(flag);
+
+      const down = healthCommand({ type: 'http', url: `${base}/down`, expectStatus: 200 }, 2000, 'curl');
+      const r = await runLocal(withOnPass(down, onPass, done));
+      expect(r.code).toBe(1);
+      expect(r.out).not.toContain(done);
+      await expect(stat(flag)).rejects.toThrow();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an exit inside the probe ends only the probe; a failing command prints no done line', async () => {
+    expect(await runLocal(withOnPass(sh`exit 0`, sh`true`, done))).toEqual({ code: 0, out: done });
+    expect(await runLocal(withOnPass(sh`exit 4`, sh`true`, done))).toEqual({ code: 4, out: '' });
+    // The command's own output (and errors) are not part of the probe's.
+    expect(await runLocal(withOnPass(sh`echo probed`, sh`echo noise; echo oops >&2; false`, done))).toEqual({
+      code: 0,
+      out: 'probed',
+    });
   });
 });

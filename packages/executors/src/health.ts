@@ -1,4 +1,5 @@
 // Health gates, run on the host itself so they see what the host's clients see.
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CancelledError, CommandTimeoutError, HealthCheckFailedError } from './errors.js';
 import { sh, trustedCommand, type ShellCommand } from './shell-quote.js';
@@ -70,6 +71,23 @@ export async function httpProbeTool(s: TargetSession): Promise<HttpProbeTool> {
 }
 
 /**
+ * An attempt's probe followed, only if it passed, by `onPass` (Wharf's own command), in one
+ * remote command: the probe in a subshell (an `exit` in it ends only the probe), `onPass`'s
+ * output dropped, and `done` printed once it succeeded. The probe's exit code stays the
+ * command's.
+ */
+export function withOnPass(probe: ShellCommand, onPass: ShellCommand, done: string): ShellCommand {
+  return sh`( ${probe}
+); __wharf_h=$?; if [ "$__wharf_h" -eq 0 ]; then { ${onPass}
+} >/dev/null 2>&1 && printf '%s\n' ${done}; fi; exit "$__wharf_h"`;
+}
+
+export interface HealthGateResult {
+  /** `onPass` ran with the passing attempt and succeeded (false: it is still to be done). */
+  onPassDone: boolean;
+}
+
+/**
  * Retries the check until it passes or attempts run out; announces each attempt. `dir` is
  * where a command check runs (the release being checked, via `current`).
  */
@@ -80,11 +98,23 @@ export async function runHealthGate(
   dir: string,
   /** Attempt 1's result when it already ran on the host (the activate script's probe). */
   first?: { exitCode: number; last: string },
-): Promise<void> {
+  /**
+   * Wharf's own command to run right after a probe that passes, in that attempt's remote
+   * command (e.g. the prune): saves a round trip per host. HTTP checks only (a command
+   * check's attempt exports the deploy variables, which must not reach Wharf's commands).
+   * Not run when the check passes without a remote command of its own (attempt 1 in the
+   * activate script, or no check); then, or if it failed, `onPassDone` is false and the
+   * caller runs it as before.
+   */
+  onPass?: ShellCommand,
+): Promise<HealthGateResult> {
   if (check.type === 'none') {
     s.system('health check: none configured, relying on pm2 status');
-    return;
+    return { onPassDone: false };
   }
+  // Printed by the remote command once onPass succeeded; random, so no probe output is it.
+  const done = `__WHARF_${randomBytes(6).toString('hex')}:on-pass-done`;
+  const ride = check.type === 'http' ? onPass : undefined;
   const tool = check.type === 'http' ? await httpProbeTool(s) : 'node';
   const what =
     check.type === 'http'
@@ -99,18 +129,24 @@ export async function runHealthGate(
       s.system(
         `health check attempt 1: ${first.exitCode === 0 ? 'passed' : 'failed'} (${last}; probed right after pm2)`,
       );
-      if (first.exitCode === 0) return;
+      if (first.exitCode === 0) return { onPassDone: false };
     } else {
       try {
+        const probe = healthCommand(check, cfg.timeoutMs, tool, dir);
         // An HTTP probe gets a little longer than its request timeout to start node and report;
         // a command check gets exactly the per-attempt timeout.
-        const r = await s.capture('health check', healthCommand(check, cfg.timeoutMs, tool, dir), {
-          timeoutMs: check.type === 'http' ? cfg.timeoutMs + 5000 : cfg.timeoutMs,
+        // A ridden command gets the time it would have had on its own (e.g. a large rm -rf).
+        const budget = check.type === 'http' ? cfg.timeoutMs + 5000 : cfg.timeoutMs;
+        const r = await s.capture('health check', ride ? withOnPass(probe, ride, done) : probe, {
+          timeoutMs: ride ? budget + s.commandTimeoutMs : budget,
           withEnv: check.type === 'command',
         });
-        last = (r.stdout || r.stderr).split('\n').filter(Boolean).pop() ?? `exit code ${r.exitCode}`;
+        const out = r.stdout.split('\n');
+        const onPassDone = r.exitCode === 0 && out.includes(done);
+        const stdout = onPassDone ? out.filter((l) => l !== done).join('\n') : r.stdout;
+        last = (stdout || r.stderr).split('\n').filter(Boolean).pop() ?? `exit code ${r.exitCode}`;
         s.system(`health check attempt ${attempt}: ${r.exitCode === 0 ? 'passed' : 'failed'} (${last})`);
-        if (r.exitCode === 0) return;
+        if (r.exitCode === 0) return { onPassDone };
       } catch (err) {
         if (!(err instanceof CommandTimeoutError)) throw err;
         last = `no answer within ${cfg.timeoutMs} ms`;

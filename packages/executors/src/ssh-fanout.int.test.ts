@@ -2,11 +2,14 @@
 // `parallelism`, a failure under `stop` keeps new hosts from starting, cancel mid-window, and
 // the per-step log lines of the grouped step scripts.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSampleTarball, startSshHosts, type SampleTarball, type TestHosts } from '@wharf/test-hosts';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { connectSsh } from './ssh-connection.js';
 import { createSshExecutor } from './ssh.executor.js';
 import type { LogLine, SshDeployPlan, SshDeploySettings, TargetUpdate } from './types.js';
 
@@ -19,7 +22,7 @@ beforeAll(async () => {
   th = await startSshHosts({ count: 4, baseAddress: '127.0.0.190' });
   work = await mkdtemp(join(tmpdir(), 'wharf-fanout-test-'));
   const out = join(work, 'artifacts');
-  for (const v of ['v1', 'v2', 'v3']) tarballs[v] = await buildSampleTarball({ version: v, outDir: out });
+  for (const v of ['v1', 'v2', 'v3', 'v4']) tarballs[v] = await buildSampleTarball({ version: v, outDir: out });
   tarballs.slow = await buildSampleTarball({ version: 'slow', outDir: out, slowInstall: 300 });
 });
 
@@ -172,5 +175,64 @@ describe('ssh release: sliding window', () => {
     ]);
     expect(started.size).toBe(2);
     expect(text).toContain('[t-host-3] system: cancelled before start');
+  });
+});
+
+describe('ssh release: the prune rides the passing health attempt', () => {
+  let health: Server;
+  let healthBase = '';
+  const asked = new Map<string, number>();
+
+  beforeAll(async () => {
+    // Per host: the first probe (the one in the activate script) fails, every later one passes.
+    health = createServer((req, res) => {
+      const n = (asked.get(req.url ?? '') ?? 0) + 1;
+      asked.set(req.url ?? '', n);
+      res.statusCode = n === 1 ? 503 : 200;
+      res.end(n === 1 ? 'starting' : 'ok');
+    });
+    await new Promise<void>((r) => health.listen(0, '127.0.0.1', r));
+    healthBase = `http://127.0.0.1:${(health.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => health.close(() => r())));
+
+  it('one remote command fewer per host, same prune, same log lines', async () => {
+    // A release before, so the prune has work (whatever ran earlier in this file).
+    expect((await deploy(plan('v1', { parallelism: 4 }))).result.state).toBe('succeeded');
+    const execs = new Map<string, number>();
+    const counting = createSshExecutor({
+      connect: async (o) => {
+        const c = await connectSsh(o);
+        const client = c.client as unknown as { exec: (...a: unknown[]) => unknown };
+        const exec = client.exec.bind(client);
+        client.exec = (...a: unknown[]) => {
+          execs.set(o.host, (execs.get(o.host) ?? 0) + 1);
+          return exec(...a);
+        };
+        return c;
+      },
+    });
+    const p = plan('v4', {
+      parallelism: 2,
+      keepReleases: 1,
+      health: { intervalMs: 100, timeoutMs: 2000, attempts: 5 },
+    });
+    for (const t of p.targets) t.healthCheck = { type: 'http', url: `${healthBase}/${t.name}`, expectStatus: 200 };
+    const logs: LogLine[] = [];
+    const result = await counting.run(p, { log: (l) => logs.push(l) });
+    const text = logs.map((l) => `[${l.targetId ?? '-'}] ${l.stream}: ${l.text}`).join('\n');
+    expect(result.state, text).toBe('succeeded');
+    for (const h of th.hosts) {
+      const sys = logs.filter((l) => l.targetId === `t-${h.name}` && l.stream === 'system').map((l) => l.text);
+      expect(sys, text).toContain(`health check attempt 2: passed (HTTP 200 ok)`);
+      const serving = sys.findIndex((l) => l.endsWith(' is serving v4'));
+      const prune = sys.findIndex((l) => /^prune: removing /.test(l));
+      expect(serving >= 0 && prune > serving, sys.join('\n')).toBe(true);
+      // keepReleases 1: only the new release is left, and only its markers.
+      expect(await readdir(join(h.baseDir, 'releases'))).toEqual(['v4']);
+      expect((await readdir(join(h.baseDir, '.wharf'))).sort()).toEqual(['v4.complete', 'v4.owned']);
+      // inspect, prepare, activate, health attempt 2 (+ prune): four remote commands.
+      expect(execs.get(h.address), sys.join('\n')).toBe(4);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { rolloutState, toBatches } from './batching.js';
 import { posix } from 'node:path';
 import {
   confirmOnline,
+  planPrune,
   pruneReleases,
   releasePaths,
   reloadPm2,
@@ -163,11 +164,27 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
         await confirmOnline(s, appName); // not (yet) online in pm2's own output: ask again
         first = undefined; // probed before pm2 said online: probe again
       }
-      await runHealthGate(s, t.healthCheck, settings.health, p.current, first);
+      // The listing was taken right after the switch; only post-command could change it since.
+      // Without one, the prune is decided now and rides the passing health attempt's command.
+      const prune =
+        !settings.postCommand && listing !== undefined
+          ? planPrune(p, settings.keepReleases, p.release, listing)
+          : undefined;
+      const gate = await runHealthGate(
+        s,
+        t.healthCheck,
+        settings.health,
+        p.current,
+        first,
+        prune?.command ?? undefined,
+      );
       emit('system', `${t.name} is serving ${plan.version}`);
       if (settings.postCommand) await runHook(s, 'post-command', p.current, settings.postCommand, {});
-      // The listing was taken right after the switch; only post-command could change it since.
-      await pruneReleases(s, p, settings.keepReleases, p.release, settings.postCommand ? undefined : listing);
+      if (prune && (gate.onPassDone || prune.command === null)) {
+        for (const note of prune.notes) emit('system', note);
+      } else {
+        await pruneReleases(s, p, settings.keepReleases, p.release, settings.postCommand ? undefined : listing);
+      }
 
       const finishedAt = new Date();
       update({ state: 'succeeded', startedAt, finishedAt });
