@@ -153,6 +153,8 @@ export class DeploymentRunner {
     const finished = await this.persist(deploymentId, 'finishing the deployment', () =>
       this.claims.finish(deploymentId, this.workerId, state, error),
     );
+    // Live viewers learn the end now; the audit row (a chained transaction) follows.
+    await this.events.statusChanged(deploymentId);
     if (finished) {
       await this.persist(deploymentId, 'recording the audit event', () =>
         this.audit.record(system, {
@@ -164,7 +166,6 @@ export class DeploymentRunner {
         }),
       );
     }
-    await this.events.statusChanged(deploymentId);
     return 'done';
   }
 
