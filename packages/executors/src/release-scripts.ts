@@ -76,7 +76,14 @@ export interface PrepareInput {
  */
 export function prepareScript(p: ReleasePaths, a: PrepareInput, nonce?: string): StepScript {
   const script = new StepScript(nonce);
-  if (!a.reused) {
+  if (!a.reused) addUploadAndInstall(script, p, a);
+  addPreCommand(script, p, a);
+  return script;
+}
+
+/** Upload (on fd 3), verify, unpack, install, mark complete: a new release's steps. */
+function addUploadAndInstall(script: StepScript, p: ReleasePaths, a: Omit<PrepareInput, 'reused'>): void {
+  {
     script
       // The artifact arrives on fd 3, streamed after the env (no SFTP channel); 0600 like
       // any upload of Wharf's, in a subshell so the umask stays there.
@@ -112,6 +119,9 @@ export function prepareScript(p: ReleasePaths, a: PrepareInput, nonce?: string):
       sh`${realDir(p.state)} && ${writeStateFile(p.complete, a.sha256, `${a.rand}-complete`)}`,
     );
   }
+}
+
+function addPreCommand(script: StepScript, p: ReleasePaths, a: Omit<PrepareInput, 'reused'>): void {
   if (a.preCommand !== null) {
     script.userStep(
       'pre-command',
@@ -119,7 +129,73 @@ export function prepareScript(p: ReleasePaths, a: PrepareInput, nonce?: string):
       sh`cd -- ${p.release} && ${trustedCommand(a.preCommand)}`,
     );
   }
+}
+
+/** The announcement when the release is already on the host (no upload, no install). */
+const reusedAnnounce = (version: string): string =>
+  `release ${version} is already complete on this host (sha256 matches): skipping upload and install`;
+
+/**
+ * inspectScript and prepareScript as one remote command, the host deciding between them: it
+ * prepares the dirs and reports what it found (complete, owner, current, curl), then reuses a
+ * complete release of this artifact (closes the upload's fd 3 unread), stops at a release
+ * directory Wharf did not make (or one it could not check: the executor refuses both from the
+ * values), or uploads, verifies, unpacks, installs and marks it; then the pre-command. Saves
+ * the inspection's round trip (a remote command, an sshd session) on every host.
+ */
+export function inspectAndPrepareScript(p: ReleasePaths, a: Omit<PrepareInput, 'reused'>, nonce?: string): StepScript {
+  const script = new StepScript(nonce)
+    .step('prepare', `preparing ${p.releases}`, prepareCommand(p))
+    .code(
+      sh`__wharf_done=$(if [ -d ${p.release} ] && [ -f ${p.owned} ] && [ -f ${p.complete} ] && [ ! -L ${p.complete} ]; then head -c 100 -- ${p.complete}; fi)`,
+    )
+    .code(
+      sh`__wharf_own=$(if [ -e ${p.release} ] || [ -L ${p.release} ]; then if [ -f ${p.owned} ]; then echo ours; else echo foreign; fi; else echo none; fi)`,
+    )
+    .value('complete', sh`printf '%s' "$__wharf_done"`)
+    .value('owner', sh`printf '%s' "$__wharf_own"`)
+    .value('current', sh`if [ -L ${p.current} ]; then readlink -- ${p.current}; fi`)
+    .value('curl', sh`if command -v curl >/dev/null 2>&1; then echo yes; else echo no; fi`)
+    // Not complete, and a directory Wharf did not make (or an unreadable answer): stop here.
+    .code(sh`if [ "$__wharf_done" != ${a.sha256} ]; then case "$__wharf_own" in none | ours) ;; *) exit 0 ;; esac; fi`)
+    .branch(
+      sh`[ "$__wharf_done" = ${a.sha256} ]`,
+      (s) => s.step('reuse', reusedAnnounce(a.version), sh`exec 3<&-`),
+      (s) => addUploadAndInstall(s, p, a),
+    );
+  addPreCommand(script, p, a);
   return script;
+}
+
+/** What inspectAndPrepare found on the host (see HostFacts), and whether it reused the release. */
+export async function inspectAndPrepare(
+  s: TargetSession,
+  p: ReleasePaths,
+  a: Omit<PrepareInput, 'reused'>,
+  /** The artifact on this machine; streamed to the host, which reads it only when it needs it. */
+  artifact: { path: string; size: number },
+): Promise<HostFacts> {
+  const values = await runPrepare(s, inspectAndPrepareScript(p, a), a, artifact, {
+    // Cleanup is for an upload this run started: not when the host reused its release.
+    reused: (v) => (v.get('complete') ?? '').trim() === a.sha256,
+  });
+  const f = facts(values, a.sha256);
+  if (!f.complete && f.owner === 'foreign') {
+    throw new ExecutorError(
+      'release_not_wharfs',
+      `${p.release} exists but was not made by Wharf; move it away (Wharf never replaces or prunes it)`,
+    );
+  }
+  return f;
+}
+
+function facts(values: ReadonlyMap<string, string>, sha256: string): HostFacts {
+  const v = (k: string): string => (values.get(k) ?? '').trim();
+  const owner = v('owner');
+  if (owner !== 'ours' && owner !== 'foreign' && owner !== 'none') {
+    throw new ExecutorError('prepare', 'could not check the release directory');
+  }
+  return { complete: v('complete') === sha256, owner, current: v('current') || null, hasCurl: v('curl') === 'yes' };
 }
 
 /** Steps after which an interrupted prepare leaves temp files that must go (upload, temp dir). */
@@ -139,38 +215,53 @@ export async function prepareRelease(
 ): Promise<void> {
   const script = prepareScript(p, a);
   if (script.steps.length === 0) return;
+  await runPrepare(s, script, a, a.reused ? null : artifact, { reused: () => a.reused });
+}
+
+/** Runs a prepare script (see prepareRelease) with `artifact` on fd 3; returns its values. */
+async function runPrepare(
+  s: TargetSession,
+  script: StepScript,
+  a: Omit<PrepareInput, 'reused'>,
+  artifact: { path: string; size: number } | null,
+  opts: { reused: (values: ReadonlyMap<string, string>) => boolean },
+): Promise<ReadonlyMap<string, string>> {
   let failedIn: ScriptStep | null = null;
   let sum: string | undefined;
   let sent = 0;
   let uploading = false;
   let nextPct = 25;
+  let seen: ReadonlyMap<string, string> = new Map();
+  const size = artifact?.size ?? 0;
   const progress = (n: number): void => {
     sent = n;
-    const pct = artifact.size > 0 ? Math.floor((n / artifact.size) * 100) : 100;
+    const pct = size > 0 ? Math.floor((n / size) * 100) : 100;
     // Sent is not yet written: 100% is said once the host has it all (next step started).
     if (uploading && pct >= nextPct && pct < 100) {
-      s.system(`upload ${pct}% (${n}/${artifact.size} bytes sent)`);
+      s.system(`upload ${pct}% (${n}/${size} bytes sent)`);
       nextPct = Math.floor(pct / 25) * 25 + 25;
     }
   };
   try {
-    await s.runScript('prepare release', script, {
-      ...(a.reused ? {} : { input: { ...artifact, onProgress: progress } }),
+    const r = await s.runScript('prepare release', script, {
+      ...(artifact ? { input: { ...artifact, onProgress: progress } } : {}),
       onStep: (step) => {
         if (step.name === 'upload') uploading = true;
         if (step.name === 'verify checksum') {
           uploading = false;
-          s.system(`upload 100% (${sent}/${artifact.size} bytes)`);
+          s.system(`upload 100% (${sent}/${size} bytes)`);
         }
       },
       onError: (step, values) => {
         failedIn = step;
         sum = values.get('sha256');
+        seen = values;
       },
     });
+    return r.values;
   } catch (err) {
     const step = failedIn as ScriptStep | null;
-    if (!a.reused && (step === null || UPLOAD_STEPS.has(step.name))) await cleanupUpload(s, a);
+    if (!opts.reused(seen) && (step === null || UPLOAD_STEPS.has(step.name))) await cleanupUpload(s, a);
     if (step?.name === 'verify checksum' && sum !== a.sha256)
       throw new ChecksumMismatchError(a.sha256, sum || 'unreadable');
     throw err;

@@ -231,8 +231,8 @@ describe('ssh release: the prune rides the passing health attempt', () => {
       // keepReleases 1: only the new release is left, and only its markers.
       expect(await readdir(join(h.baseDir, 'releases'))).toEqual(['v4']);
       expect((await readdir(join(h.baseDir, '.wharf'))).sort()).toEqual(['v4.complete', 'v4.owned']);
-      // inspect, prepare, activate, health attempt 2 (+ prune): four remote commands.
-      expect(execs.get(h.address), sys.join('\n')).toBe(4);
+      // inspect + prepare, activate, health attempt 2 (+ prune): three remote commands.
+      expect(execs.get(h.address), sys.join('\n')).toBe(3);
     }
   });
 });

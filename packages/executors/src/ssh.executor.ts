@@ -18,7 +18,7 @@ import { healthCommand, runHealthGate } from './health.js';
 import { runSlidingWindow } from './sliding-window.js';
 import { createMasker } from './masking.js';
 import { validatePlan } from './plan.schema.js';
-import { activateRelease, inspectHost, pm2MiniListStatuses, prepareRelease } from './release-scripts.js';
+import { activateRelease, inspectAndPrepare, pm2MiniListStatuses } from './release-scripts.js';
 import { connectSsh, type SshConnection } from './ssh-connection.js';
 import { TargetSession } from './target-session.js';
 import type {
@@ -105,40 +105,25 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       emit('system', `connected, host key verified (${conn.hostKeyFingerprint})`);
       const s = new TargetSession(conn, emit, signal, env, settings.timeouts?.commandMs ?? DEFAULT_COMMAND_MS);
 
-      const facts = await inspectHost(s, p, plan.artifact.sha256);
-      s.httpProbeTool = facts.hasCurl ? 'curl' : 'node';
-      previous = facts.current;
-      reusedRelease = facts.complete;
-      const upload = posix.join(p.releases, `.upload-${plan.version}-${rand}.tar.gz`);
-      const tmp = posix.join(p.releases, `.tmp-${plan.version}-${rand}`);
-      if (reusedRelease) {
-        emit(
-          'system',
-          `release ${plan.version} is already complete on this host (sha256 matches): skipping upload and install`,
-        );
-      } else {
-        if (facts.owner === 'foreign') {
-          throw new ExecutorError(
-            'release_not_wharfs',
-            `${p.release} exists but was not made by Wharf; move it away (Wharf never replaces or prunes it)`,
-          );
-        }
-      }
-      await prepareRelease(
+      // One remote command: the host reports what it has and reuses, refuses or uploads and
+      // installs the release accordingly (the upload streams; it is read only if needed).
+      const facts = await inspectAndPrepare(
         s,
         p,
         {
-          upload,
-          tmp,
+          upload: posix.join(p.releases, `.upload-${plan.version}-${rand}.tar.gz`),
+          tmp: posix.join(p.releases, `.tmp-${plan.version}-${rand}`),
           sha256: plan.artifact.sha256,
           version: plan.version,
           rand,
           installCommand: settings.installCommand,
           preCommand: settings.preCommand,
-          reused: reusedRelease,
         },
         { path: plan.artifact.path, size: await artifactSize() },
       );
+      s.httpProbeTool = facts.hasCurl ? 'curl' : 'node';
+      previous = facts.current;
+      reusedRelease = facts.complete;
 
       if (signal.aborted) throw new CancelledError('switch');
       // With curl on the host, the health gate's first HTTP attempt rides in the activate script.

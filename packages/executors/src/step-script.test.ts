@@ -1,14 +1,22 @@
 // Step scripts run through the same wrapper as on a host (remote-exec's deferred-env mode),
 // here with the local `sh`: hostile values stay literal, markers come back in order, and the
 // deploy variables reach only the steps that ask for them.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releasePaths } from './deploy-steps.js';
-import { activateScript, inspectScript, listingFrom, pm2MiniListStatuses, prepareScript } from './release-scripts.js';
+import {
+  activateScript,
+  inspectAndPrepareScript,
+  inspectScript,
+  listingFrom,
+  pm2MiniListStatuses,
+  prepareScript,
+} from './release-scripts.js';
 import { envScript, wrapCommand } from './remote-exec.js';
 import { sh } from './shell-quote.js';
 import { parseMarkerLine, StepScript, type MarkerEvent } from './step-script.js';
@@ -33,8 +41,8 @@ const hostile = (): string[] => [
   '__WHARF_00000000:s:0',
 ];
 
-/** Runs a script as remote-exec would (wrapper, env on stdin), locally. */
-function runLocal(script: StepScript, env: Record<string, string> = {}) {
+/** Runs a script as remote-exec would (wrapper, env on stdin, then `input`: fd 3), locally. */
+function runLocal(script: StepScript, env: Record<string, string> = {}, input?: Buffer) {
   return new Promise<{ code: number | null; lines: string[]; events: MarkerEvent[]; text: string[] }>(
     (resolve, reject) => {
       const child = spawn('sh', ['-c', wrapCommand(script.build(), true).text], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -53,7 +61,9 @@ function runLocal(script: StepScript, env: Record<string, string> = {}) {
         }
         resolve({ code, lines, events, text });
       });
-      child.stdin.end(envScript(env));
+      child.stdin.on('error', () => undefined); // a script that never reads its input
+      if (input) child.stdin.end(Buffer.concat([Buffer.from(`${envScript(env)}\n`), input]));
+      else child.stdin.end(envScript(env));
     },
   );
 }
@@ -188,5 +198,71 @@ describe('pm2MiniListStatuses', () => {
     expect(pm2MiniListStatuses(out, 'web')).toEqual(['online', 'launching']);
     expect(pm2MiniListStatuses(out, 'web-worker')).toEqual(['errored']);
     expect(pm2MiniListStatuses(out, 'api')).toEqual([]);
+  });
+});
+
+describe('inspect + prepare in one script: the host decides', () => {
+  const base = () => join(dir, `one $(touch ${pwned}) 'q'`);
+  const version = `v2;touch ${pwned}`;
+  const args = (p: ReturnType<typeof releasePaths>, sha256: string) => ({
+    upload: join(p.releases, `.upload-${version}-r`),
+    tmp: join(p.releases, `.tmp-${version}-r`),
+    sha256,
+    version,
+    rand: 'r',
+    installCommand: null,
+    preCommand: 'echo "pre in $(basename "$PWD")"',
+  });
+  const steps = (script: StepScript, events: MarkerEvent[]) =>
+    events.flatMap((e) => (e.kind === 'step' ? [script.steps[e.index]!.name] : []));
+  const values = (events: MarkerEvent[]) =>
+    Object.fromEntries(events.flatMap((e) => (e.kind === 'value' ? [[e.key, e.value]] : []))) as Record<string, string>;
+
+  it('a new release: reads the upload from fd 3, verifies, unpacks, skips npm ci without a lock file, marks it', async () => {
+    const src = join(dir, 'src');
+    await mkdir(src, { recursive: true });
+    await writeFile(join(src, 'server.js'), 'ok\n');
+    const tgz = join(dir, 'app.tgz');
+    execFileSync('tar', ['-czf', tgz, '-C', src, '.']);
+    const data = await readFile(tgz);
+    const sha = createHash('sha256').update(data).digest('hex');
+    const p = releasePaths(base(), version);
+    const script = inspectAndPrepareScript(p, args(p, sha));
+    const r = await runLocal(script, {}, data);
+    expect(r.code, r.lines.join('\n')).toBe(0);
+    expect(steps(script, r.events)).toEqual([
+      'prepare',
+      'upload',
+      'verify checksum',
+      'unpack',
+      'install',
+      'mark release complete',
+      'pre-command',
+    ]);
+    expect(values(r.events)).toMatchObject({ owner: 'none', complete: '', sha256: sha });
+    expect(await readFile(join(p.release, 'server.js'), 'utf8')).toBe('ok\n');
+    expect((await readFile(p.complete, 'utf8')).trim()).toBe(sha);
+    expect(r.text).toEqual([`pre in ${version}`]);
+    expect(existsSync(pwned)).toBe(false);
+
+    // Again with the same artifact: reused, the upload left unread, only the pre-command runs.
+    const again = inspectAndPrepareScript(p, args(p, sha));
+    const r2 = await runLocal(again, {}, data);
+    expect(r2.code).toBe(0);
+    expect(steps(again, r2.events)).toEqual(['prepare', 'reuse', 'pre-command']);
+    expect(values(r2.events)).toMatchObject({ owner: 'ours', complete: sha });
+    expect((await readdir(p.releases)).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('a release directory Wharf did not make: stops after reporting it, nothing read or written', async () => {
+    const p = releasePaths(join(base(), 'other'), version);
+    await mkdir(p.release, { recursive: true });
+    const script = inspectAndPrepareScript(p, args(p, 'b'.repeat(64)));
+    const r = await runLocal(script, {}, Buffer.from('not read'));
+    expect(r.code).toBe(0);
+    expect(steps(script, r.events)).toEqual(['prepare']);
+    expect(values(r.events)).toMatchObject({ owner: 'foreign', complete: '' });
+    expect(await readdir(p.releases)).toEqual([version]);
+    expect(existsSync(pwned)).toBe(false);
   });
 });

@@ -97,6 +97,31 @@ fi`);
     return this;
   }
 
+  /** Wharf's own shell code between steps, with no marker (e.g. a decision later parts read). */
+  code(cmd: ShellCommand): this {
+    this.parts.push(cmd);
+    return this;
+  }
+
+  /**
+   * Steps decided on the host: those `then` adds run when `cond` (Wharf's own test) holds,
+   * those `otherwise` adds when it does not. Both add to this script (markers stay unique).
+   */
+  branch(cond: ShellCommand, then: (s: this) => void, otherwise: (s: this) => void): this {
+    const start = this.parts.length;
+    then(this);
+    const a = this.parts.splice(start);
+    otherwise(this);
+    const b = this.parts.splice(start);
+    const body = (parts: ShellCommand[]): ShellCommand => (parts.length ? join(parts, ';') : sh`:`);
+    this.parts.push(sh`if ${cond}; then
+${body(a)}
+else
+${body(b)}
+fi`);
+    return this;
+  }
+
   /** Prints `value` (the output of Wharf's own command `cmd`, one line) under `key`. */
   value(key: string, cmd: ShellCommand): this {
     if (!VALUE_KEY.test(key)) throw new TypeError(`bad value key: ${key}`);
