@@ -75,10 +75,12 @@ export async function prepareHost(s: TargetSession, p: ReleasePaths): Promise<vo
 /** The command of prepareHost (also the first step of the host inspection script). */
 export function prepareCommand(p: ReleasePaths): ShellCommand {
   return join([
-    sh`mkdir -p -- ${p.releases} ${p.state}`,
+    // Every host runs this once per release: shell builtins where they do, so that a host
+    // with nothing to create or clean up starts no process here (mkdir, two finds before).
+    sh`{ [ -d ${p.releases} ] && [ -d ${p.state} ]; } || mkdir -p -- ${p.releases} ${p.state}`,
     realDir(p.state),
-    sh`find ${p.releases} -mindepth 1 -maxdepth 1 '(' -name '.tmp-*' -o -name '.upload-*' ')' -exec rm -rf -- {} +`,
-    sh`find ${p.state} -mindepth 1 -maxdepth 1 -name '.tmp-*' -exec rm -f -- {} +`,
+    sh`for __f in ${p.releases}/.tmp-* ${p.releases}/.upload-*; do if [ -e "$__f" ] || [ -L "$__f" ]; then rm -rf -- "$__f" || exit $?; fi; done`,
+    sh`for __f in ${p.state}/.tmp-*; do if [ -e "$__f" ] || [ -L "$__f" ]; then rm -f -- "$__f" || exit $?; fi; done`,
     sh`cd -- ${p.releases}`,
     sh`for d in */; do n="\${d%/}"; m="$n"/${LEGACY_MARKER}; if [ -f "$m" ] && [ ! -L "$m" ] && [ ! -e ${p.state}/"$n".owned ]; then : > ${p.state}/"$n".owned && head -c 100 -- "$m" > ${p.state}/"$n".complete; fi; done`,
   ]);

@@ -254,6 +254,27 @@ describe('inspect + prepare in one script: the host decides', () => {
     expect((await readdir(p.releases)).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 
+  it('removes leftovers of interrupted runs (temp dirs, uploads, temp markers) and nothing else', async () => {
+    const p = releasePaths(join(base(), 'leftovers'), version);
+    await mkdir(join(p.releases, '.tmp-old a', 'node_modules'), { recursive: true });
+    await mkdir(join(p.releases, 'v0'), { recursive: true });
+    await mkdir(p.state, { recursive: true });
+    await writeFile(join(p.releases, '.upload-old.tar.gz'), 'x');
+    await writeFile(join(p.releases, '.keep-me'), 'x');
+    await writeFile(join(p.state, '.tmp-marker'), 'x');
+    await writeFile(join(p.state, 'v0.owned'), '');
+    await symlink(join(dir, 'nowhere'), join(p.releases, '.tmp-dangling'));
+    const script = inspectAndPrepareScript(p, args(p, 'c'.repeat(64)));
+    const r = await runLocal(script, {}, Buffer.from('not a tarball'));
+    expect(steps(script, r.events).slice(0, 2)).toEqual(['prepare', 'upload']);
+    // (This run's own upload, its checksum wrong, is the executor's to clean up: cleanupUpload.)
+    const left = await readdir(p.releases);
+    expect(left).toEqual(expect.arrayContaining(['.keep-me', 'v0']));
+    expect(left.filter((n) => n.startsWith('.tmp-') || n === '.upload-old.tar.gz')).toEqual([]);
+    expect((await readdir(p.state)).sort()).toEqual(['v0.owned']);
+    expect(existsSync(pwned)).toBe(false);
+  });
+
   it('a release directory Wharf did not make: stops after reporting it, nothing read or written', async () => {
     const p = releasePaths(join(base(), 'other'), version);
     await mkdir(p.release, { recursive: true });
