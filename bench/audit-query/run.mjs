@@ -114,6 +114,12 @@ async function main() {
     const prodEnv = seeded.projects[0].production;
     const mid = new Date(Date.now() - 180 * 86_400_000);
     const dayRange = { from: mid.toISOString(), to: new Date(mid.getTime() + 86_400_000).toISOString() };
+    const range = (days) => ({
+      from: mid.toISOString(),
+      to: new Date(mid.getTime() + days * 86_400_000).toISOString(),
+    });
+    const weekRange = range(7);
+    const monthRange = range(30);
     const auditCases = [
       ['audit: no filter', {}],
       ['audit: action', { action: 'deployment.failed' }],
@@ -126,6 +132,31 @@ async function main() {
       ['audit: q, no match', { q: 'no-such-text' }],
       ['audit: project', { projectId }],
       ['audit: project + action', { projectId, action: 'deployment.succeeded' }],
+      // Two or more filters together. The seed derives version, actor and action from one
+      // counter, so `1.0.42` is only ever deployment.succeeded by user2: each pair is measured
+      // with a partner its events have (all match) and one they never have (nothing matches,
+      // the page's worst case: every event of one filter is checked against the other).
+      ['audit: q (version) + actor', { q: '1.0.42', actor: 'user2@bench.local' }],
+      ['audit: q (version) + actor, no match', { q: '1.0.42', actor: 'user7@bench.local' }],
+      ['audit: q (version) + family', { q: '1.0.42', action: 'deployment.' }],
+      ['audit: q (version) + family, no match', { q: '1.0.42', action: 'artifact.' }],
+      ['audit: q (version) + time range (1 day)', { q: '1.0.42', ...dayRange }],
+      ['audit: q (version) + time range (30 days)', { q: '1.0.42', ...monthRange }],
+      [
+        'audit: actor + action + time range (7 days)',
+        { actor: 'user16@bench.local', action: 'deployment.failed', ...weekRange },
+      ],
+      [
+        'audit: actor + family + time range (7 days)',
+        { actor: 'user7@bench.local', action: 'deployment.', ...weekRange },
+      ],
+      ['audit: project + q (version)', { projectId, q: '1.0.42' }],
+      // Terms pg_trgm cannot index: shorter than 3 characters (no trigram), non-ASCII.
+      ['audit: q, 2 characters (common)', { q: '42' }],
+      ['audit: q, 2 characters, no match (v1)', { q: 'v1' }],
+      ['audit: q, non-ASCII 2 characters, no match (部署)', { q: '部署' }],
+      ['audit: q, non-ASCII 4 characters, no match (デプロイ)', { q: 'デプロイ' }],
+      ['audit: q, non-ASCII with punctuation, no match (café-1.0)', { q: 'café-1.0' }],
     ];
     const cases = [];
     for (const [name, f] of auditCases) {
@@ -162,11 +193,30 @@ async function main() {
         ['releases: time range (1 day)', dayRange],
         ['releases: version', { version: '1.0.42' }],
         ['releases: q', { q: 'user7' }],
+        // Filters together (the seed has no errors, reasons or approvals: q matches nothing).
+        [
+          'releases: environment + actor + state',
+          { environmentId: prodEnv, actor: 'user7@bench.local', state: 'failed' },
+        ],
+        [
+          'releases: version + time range (90 days)',
+          { version: '1.0.42', from: new Date(Date.now() - 90 * 86_400_000).toISOString() },
+        ],
+        ['releases: q + environment', { q: 'timeout', environmentId: prodEnv }],
+        ['releases: actor + trigger + time range (30 days)', { actor: 'user7', trigger: 'rollback', ...monthRange }],
       ];
       for (const [name, q] of releaseCases)
         cases.push({ name, path: `/api/v1/projects/${slug}/releases?${new URLSearchParams({ ...q, limit: '50' })}` });
       const admin = await api.call('GET', '/api/v1/releases?limit=50');
-      if (admin.status === 200) cases.push({ name: 'releases (admin): no filter', path: '/api/v1/releases?limit=50' });
+      if (admin.status === 200) {
+        cases.push({ name: 'releases (admin): no filter', path: '/api/v1/releases?limit=50' });
+        // Across all 100,000 deployments.
+        for (const [name, q] of [
+          ['releases (admin): actor + state', { actor: 'user7@bench.local', state: 'failed' }],
+          ['releases (admin): q, no match', { q: 'timeout' }],
+        ])
+          cases.push({ name, path: `/api/v1/releases?${new URLSearchParams({ ...q, limit: '50' })}` });
+      }
     } else log(releasesNote);
 
     const rows = [];

@@ -3,7 +3,7 @@
 // table itself refuses UPDATE, DELETE and TRUNCATE.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_SEARCH_TEXT, auditWhereSql, searchesFolded } from '../src/audit/audit-query.js';
+import { AUDIT_SEARCH_TEXT, auditWhereSql, searchesFolded, searchesShort } from '../src/audit/audit-query.js';
 import { containsPattern } from '../src/common/like-pattern.js';
 import { AuditService } from '../src/audit/audit.service.js';
 import { TestClient } from './http-client.js';
@@ -272,6 +272,9 @@ describe('audit free text', () => {
     { email: 'Ada.Lovelace@Example.COM' },
     { name: 'Release-Candidate' },
     { error: 'release candidate, exit 1' },
+    // Short terms (no trigram of their own: the tripled index).
+    { comment: '部署 OK, zQ' },
+    { environment: 'デプロイ-Q9' },
   ];
   const subject = (i: number) => `search-${i}`;
 
@@ -325,9 +328,14 @@ describe('audit free text', () => {
         'no-such-text',
       ];
       const plain = ['1x0x42', 'x0x', 'release', 'RELEASECANDIDATE', 'search', 'Ada', 'ü.1.0'];
+      // One or two characters: through the tripled index, or (cased non-ASCII) the plain ILIKE.
+      const short = ['zq', 'ZQ', 'Zq', 'q9', 'Q9', '部署', '部', '署', 'プ', 'v1', 'V1', 'rc', 'x0', 'jq'];
+      const shortPlain = ['ü', 'é1', 'Ü'];
       for (const q of punctuated) expect(searchesFolded(q), q).toBe(true);
       for (const q of plain) expect(searchesFolded(q), q).toBe(false);
-      for (const q of [...punctuated, ...plain]) {
+      for (const q of short) expect(searchesShort(q), q).toBe(true);
+      for (const q of shortPlain) expect(searchesShort(q), q).toBe(false);
+      for (const q of [...punctuated, ...plain, ...short, ...shortPlain]) {
         const expected = await ilike(q);
         expect(expected.length, q).toBeLessThan(200);
         const page = await admin.get(`/api/v1/audit?limit=200&q=${encodeURIComponent(q)}`);
@@ -353,6 +361,10 @@ describe('audit free text', () => {
       expect(await bySubject('Release_Candidate')).toEqual([]);
       expect(await bySubject('release-candidate')).toEqual([subject(9)]);
       expect(await bySubject('release candidate')).toEqual([subject(10)]);
+      expect(await bySubject('zq')).toEqual([subject(11)]);
+      expect(await bySubject('部署')).toEqual([subject(11)]);
+      expect(await bySubject('Q9')).toEqual([subject(12)]);
+      expect(await bySubject('jq')).toEqual([]);
       // The folded test names the very expression of its index (else every punctuated q reads every event).
       await db.query('SET enable_seqscan = off');
       const folded = auditWhereSql({ q: '1.0.42' });
@@ -361,6 +373,12 @@ describe('audit free text', () => {
         folded.values,
       );
       expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('AuditEvent_search_folded_trgm_idx');
+      const tripled = auditWhereSql({ q: 'v1' });
+      const shortPlan = await db.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT "id" FROM "AuditEvent" WHERE ${tripled.text}`,
+        tripled.values,
+      );
+      expect(shortPlan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('AuditEvent_search_tripled_trgm_idx');
       // Paging newest-first with a cursor keeps the same rows.
       const first = await admin.get(`/api/v1/audit?limit=2&q=${encodeURIComponent('1.0.4')}`);
       const next = await admin.get(

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_SEARCH_FOLDED, AUDIT_SEARCH_TEXT, searchesFolded } from './audit-query.js';
+import {
+  AUDIT_SEARCH_FOLDED,
+  AUDIT_SEARCH_TEXT,
+  AUDIT_SEARCH_TRIPLED,
+  searchesFolded,
+  searchesShort,
+} from './audit-query.js';
 
 const migration = (name: string) =>
   readFileSync(new URL(`../../../../prisma/migrations/${name}/migration.sql`, import.meta.url), 'utf8');
@@ -21,6 +27,20 @@ describe('audit query', () => {
     expect(indexed).toBeDefined();
     // The index wraps the expression in one more pair of parentheses.
     expect(`(${squeeze(AUDIT_SEARCH_FOLDED)})`).toBe(squeeze(indexed!));
+  });
+
+  it('searches a short q through the very expression the tripled index holds', () => {
+    const sql = migration('20261201150000_audit_search_short_terms');
+    const indexed = indexExpression(sql, 'AuditEvent_search_tripled_trgm_idx');
+    expect(indexed).toBeDefined();
+    expect(`(${squeeze(AUDIT_SEARCH_TRIPLED)})`).toBe(squeeze(indexed!));
+  });
+
+  it('takes one- and two-character terms of letters and digits through the tripled index', () => {
+    for (const q of ['v1', '42', 'x', 'EU', '部署', '部', 'デ', '١٢']) expect(searchesShort(q), q).toBe(true);
+    // Three characters (a trigram of its own), empty, cased non-ASCII letters (lowering may
+    // depend on context), punctuation (pg_trgm splits words there).
+    for (const q of ['v1x', '部署済', '', 'é1', 'Σ', '1.', '@a', '%', 'a#']) expect(searchesShort(q), q).toBe(false);
   });
 
   it('folds only ASCII terms with punctuation long enough for a trigram', () => {

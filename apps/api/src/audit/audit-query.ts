@@ -46,6 +46,30 @@ const FOLD_AFTER = `)${FOLDED_CHARS.map((c) => `, ${c === '\\' ? `E'\\\\'` : `'$
 export const AUDIT_SEARCH_FOLDED = `${FOLD_BEFORE}${AUDIT_SEARCH_TEXT}${FOLD_AFTER}`;
 
 /**
+ * AUDIT_SEARCH_TEXT lowered, with every character written three times: the expression of the
+ * index "AuditEvent_search_tripled_trgm_idx" (migration 20261201150000_audit_search_short_terms).
+ * Change both together. Its trigrams are each character (`aaa`) and each pair of adjacent
+ * characters (`aab`, `abb`) of a word, so a one- or two-character term, which has no trigram of
+ * its own, has some here. (Not the folded text: there `x` stands for punctuation too, so every
+ * event would have `xxx` and a short term holding an `x` would be found in nearly all.)
+ */
+export const AUDIT_SEARCH_TRIPLED = `regexp_replace(lower(${AUDIT_SEARCH_TEXT}), '(.)', '\\1\\1\\1', 'g')`;
+
+/**
+ * Characters a short `q` may hold to go through the tripled index: ASCII letters and digits,
+ * and letters and decimal digits without case (CJK, kana, digits of any script). pg_trgm counts
+ * them as word characters (punctuation would split the term), and every collation lowers them
+ * one character at a time, so `strpos(lower(text), lower(q)) <> 0` is exactly ILIKE's test.
+ */
+const SHORT_TERM = /^(?:[A-Za-z0-9]|\p{Lo}|\p{Nd})+$/u;
+
+/** Whether `q` goes through the tripled index: one or two characters (no trigram of its own). */
+export function searchesShort(q: string): boolean {
+  const length = [...q].length;
+  return length >= 1 && length <= 2 && SHORT_TERM.test(q);
+}
+
+/**
  * Whether `q` goes through the folded index: it holds a folded character (else the plain index
  * is as good), is long enough for a trigram, and is ASCII, which every collation lowers one
  * character at a time, so the test in searchSql is exactly ILIKE's.
@@ -63,10 +87,24 @@ export function searchesFolded(q: string): boolean {
  * `strpos(...) <> 0` has no statistics (estimated ~1), so the folded test alone sets the estimate.
  */
 function searchSql(q: string): Prisma.Sql {
+  if (searchesShort(q)) return shortSearchSql(q);
   if (!searchesFolded(q)) return Prisma.sql`${Prisma.raw(AUDIT_SEARCH_TEXT)} ILIKE ${containsPattern(q)}`;
   return Prisma.sql`strpos(lower(${Prisma.raw(AUDIT_SEARCH_TEXT)}), lower(${q}::text)) <> 0 AND ${Prisma.raw(
     AUDIT_SEARCH_FOLDED,
   )} LIKE '%' || ${Prisma.raw(FOLD_BEFORE)}${q}::text${Prisma.raw(FOLD_AFTER)} || '%'`;
+}
+
+/**
+ * A one- or two-character `q`: the same exact test as a punctuated one (SHORT_TERM holds only
+ * characters every collation lowers alone), plus the tripled text's `LIKE '%triple(lower(q))%'`,
+ * which every matching event passes and the tripled index answers. As for the folded test, its
+ * statistics alone set the estimate: a common term still reads newest-first, a rare one (or
+ * none: a full scan before) goes through the index.
+ */
+function shortSearchSql(q: string): Prisma.Sql {
+  return Prisma.sql`strpos(lower(${Prisma.raw(AUDIT_SEARCH_TEXT)}), lower(${q}::text)) <> 0 AND ${Prisma.raw(
+    AUDIT_SEARCH_TRIPLED,
+  )} LIKE '%' || regexp_replace(lower(${q}::text), '(.)', '\\1\\1\\1', 'g') || '%'`;
 }
 
 /** A time from the filter (ISO 8601 with an offset) as the UTC timestamp the columns hold. */
