@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CancelledError, CommandTimeoutError, HealthCheckFailedError } from './errors.js';
 import { sh, trustedCommand, type ShellCommand } from './shell-quote.js';
+import type { CapturedOutput } from './remote-exec.js';
 import type { TargetSession } from './target-session.js';
 import type { HealthCheck, HealthSettings } from './types.js';
 
@@ -120,6 +121,19 @@ export async function runHealthGate(
     check.type === 'http'
       ? `GET ${check.url} expecting ${check.expectStatus}${check.expectBody === undefined ? '' : ' and the expected text'} (via ${tool})`
       : `health command in ${dir}`;
+  const probe = healthCommand(check, cfg.timeoutMs, tool, dir);
+  // An HTTP probe gets a little longer than its request timeout to start node and report; a
+  // command check gets exactly the per-attempt timeout. A ridden command gets the time it
+  // would have had on its own (e.g. a large rm -rf).
+  const budget = check.type === 'http' ? cfg.timeoutMs + 5000 : cfg.timeoutMs;
+  const attemptCommand = (startWhen?: Promise<boolean>): Promise<CapturedOutput> =>
+    s.capture('health check', ride ? withOnPass(probe, ride, done) : probe, {
+      timeoutMs: ride ? budget + s.commandTimeoutMs : budget,
+      withEnv: check.type === 'command',
+      ...(startWhen ? { startWhen } : {}),
+    });
+  /** The next attempt's remote command, opened during the interval (see below). */
+  let opened: Promise<CapturedOutput> | null = null;
   let last = 'no attempt made';
   for (let attempt = 1; attempt <= cfg.attempts; attempt++) {
     if (s.signal.aborted) throw new CancelledError('health check');
@@ -131,16 +145,10 @@ export async function runHealthGate(
       );
       if (first.exitCode === 0) return { onPassDone: false };
     } else {
+      const pending = opened;
+      opened = null;
       try {
-        const probe = healthCommand(check, cfg.timeoutMs, tool, dir);
-        // An HTTP probe gets a little longer than its request timeout to start node and report;
-        // a command check gets exactly the per-attempt timeout.
-        // A ridden command gets the time it would have had on its own (e.g. a large rm -rf).
-        const budget = check.type === 'http' ? cfg.timeoutMs + 5000 : cfg.timeoutMs;
-        const r = await s.capture('health check', ride ? withOnPass(probe, ride, done) : probe, {
-          timeoutMs: ride ? budget + s.commandTimeoutMs : budget,
-          withEnv: check.type === 'command',
-        });
+        const r = await (pending ?? attemptCommand());
         const out = r.stdout.split('\n');
         const onPassDone = r.exitCode === 0 && out.includes(done);
         const stdout = onPassDone ? out.filter((l) => l !== done).join('\n') : r.stdout;
@@ -154,11 +162,20 @@ export async function runHealthGate(
       }
     }
     if (attempt < cfg.attempts && cfg.intervalMs > 0) {
+      // The next attempt's remote command opens now and waits for its go-ahead (its env), so
+      // its sshd session and shell start during the interval, not after it. Until then it
+      // runs nothing; on a cancel it is closed unused.
+      let go: (run: boolean) => void = () => undefined;
+      const next = attemptCommand(new Promise<boolean>((r) => (go = r)));
+      next.catch(() => undefined); // awaited at the next attempt, or abandoned
       try {
         await sleep(cfg.intervalMs, undefined, { signal: s.signal });
       } catch {
+        go(false);
         throw new CancelledError('health check');
       }
+      go(true);
+      opened = next;
     }
   }
   throw new HealthCheckFailedError(cfg.attempts, last);

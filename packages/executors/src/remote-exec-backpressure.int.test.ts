@@ -1,9 +1,12 @@
 // Backpressure against a real sshd: a log callback that answers with a LogPause stops the
 // channel, the remote command blocks on its pipe (it does not run ahead and finish), and
-// after the pause every line still arrives once, in order.
+// after the pause every line still arrives once, in order. Also: a command opened ahead of
+// time (startWhen) runs only on its go-ahead.
+import { existsSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSshHosts, type TestHosts } from '@wharf/test-hosts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CancelledError } from './errors.js';
 import { execRemote } from './remote-exec.js';
 import { sh } from './shell-quote.js';
 import { connectSsh, type SshConnection } from './ssh-connection.js';
@@ -95,3 +98,48 @@ async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
     await sleep(20);
   }
 }
+
+describe('execRemote startWhen (a remote command opened ahead of time)', () => {
+  const flag = () => `/tmp/wharf-sw-${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+
+  it('runs only on the go-ahead, with its env; the timeout counts from then', async () => {
+    const f = flag();
+    let go!: (run: boolean) => void;
+    const out: string[] = [];
+    const run = execRemote(conn, sh`touch ${f} && printf '%s\n' "$V"`, {
+      env: { V: 'hello' },
+      onStdout: (l) => out.push(l),
+      timeoutMs: 300,
+      startWhen: new Promise<boolean>((r) => (go = r)),
+    });
+    await sleep(600); // longer than the timeout: it has not started yet
+    expect(existsSync(f)).toBe(false);
+    go(true);
+    expect(await run).toEqual({ exitCode: 0, signal: null });
+    expect(out).toEqual(['hello']);
+    expect(existsSync(f)).toBe(true);
+    rmSync(f);
+  });
+
+  it('closed unused (no go-ahead, or a cancel while waiting): nothing runs', async () => {
+    const f = flag();
+    let go!: (run: boolean) => void;
+    const refused = execRemote(conn, sh`touch ${f}`, { startWhen: new Promise<boolean>((r) => (go = r)) });
+    await sleep(200);
+    go(false);
+    await expect(refused).rejects.toBeInstanceOf(CancelledError);
+
+    const ac = new AbortController();
+    const cancelled = execRemote(conn, sh`touch ${f}`, {
+      signal: ac.signal,
+      startWhen: new Promise<boolean>(() => {}),
+    });
+    await sleep(200);
+    ac.abort();
+    await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
+    await sleep(300);
+    expect(existsSync(f)).toBe(false);
+    // The connection is still good for the next command.
+    expect(await execRemote(conn, sh`true`)).toEqual({ exitCode: 0, signal: null });
+  });
+});

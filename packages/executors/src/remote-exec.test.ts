@@ -37,7 +37,7 @@ describe('wrapCommand', () => {
     const value = 'multi\nline $(id) `id` \'" ✓';
     const { code, stdout } = await runLocal(
       wrapCommand(sh`printf '%s|' "$V"; ps -o pgid= -p $$ | tr -d ' '; exit 7`).text,
-      envScript({ V: value }),
+      `${envScript({ V: value })}\n`,
     );
     expect(code).toBe(7);
     const [first, ...rest] = stdout.split('\n');
@@ -74,7 +74,16 @@ describe('wrapCommand', () => {
   });
 
   it('closes stdin for the command after reading the env', async () => {
-    const { stdout } = await runLocal(wrapCommand(sh`cat; echo done`).text, 'export X=1\n');
+    const { stdout } = await runLocal(wrapCommand(sh`cat; echo done`).text, 'export X=1\n\n');
     expect(stdout.split('\n').slice(1).join('\n')).toBe('done\n');
+  });
+
+  it('runs nothing when stdin ends before the closing empty line of the env (a channel closed unused)', async () => {
+    for (const wrapped of [wrapCommand(sh`echo ran`), wrapCommand(sh`echo ran`, true)]) {
+      for (const stdin of ['', 'export X=1\n', 'export X=1']) {
+        const { code, stdout } = await runLocal(wrapped.text, stdin);
+        expect([code, stdout.split('\n').slice(1).join('\n')]).toEqual([125, '']);
+      }
+    }
   });
 });

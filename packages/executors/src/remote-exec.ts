@@ -42,10 +42,12 @@ const KILL_GRACE_STEPS = 30; // x 0.1 s
 const IS_GROUP_LEADER =
   `__wharf_leader() { read -r __wharf_st </proc/$$/stat || return 1; ` +
   `set -- \${__wharf_st##*) }; [ "$3" = "$$" ]; }; `;
+// The command runs only once the env's closing empty line has arrived: a channel opened ahead
+// of time and then closed unused (RemoteExecOptions.startWhen) ends in `exit 125`, running nothing.
 const READ_ENV =
-  `__wharf_nl='\n'; __wharf_env=; ` +
-  `while IFS= read -r __wharf_l && [ -n "$__wharf_l" ]; do __wharf_env="$__wharf_env$__wharf_l$__wharf_nl"; done; ` +
-  `unset __wharf_l; `;
+  `__wharf_nl='\n'; __wharf_env=; __wharf_go=; ` +
+  `while IFS= read -r __wharf_l; do [ -n "$__wharf_l" ] || { __wharf_go=1; break; }; __wharf_env="$__wharf_env$__wharf_l$__wharf_nl"; done; ` +
+  `[ -n "$__wharf_go" ] || exit 125; unset __wharf_l __wharf_go; `;
 const ANNOUNCE_PGID = `printf '%s%s\\n' '${PGID_MARKER}' "$$"; `;
 
 const BODY =
@@ -87,6 +89,13 @@ export interface RemoteExecOptions {
    * channel and its round trips.
    */
   input?: { path: string; size: number; onProgress?: (sent: number, total: number) => void };
+  /**
+   * Open the channel (an sshd session and the wrapper's shell, waiting for the env) now, and
+   * send the env only once this resolves true: the session's start-up is then off the
+   * critical path (e.g. during a health check's interval). false closes the channel unused:
+   * the wrapper exits 125 without running anything. The timeout starts at the go-ahead.
+   */
+  startWhen?: Promise<boolean>;
 }
 
 export interface RemoteExecResult {
@@ -163,6 +172,7 @@ export async function execRemote(
     let upload: ReadStream | null = null;
     let exit: RemoteExecResult = { exitCode: null, signal: null };
     let timer: NodeJS.Timeout | undefined;
+    let started = opts.startWhen === undefined;
 
     const out = new LineSplitter((line) => {
       if (firstLine) {
@@ -216,17 +226,20 @@ export async function execRemote(
     const onAbort = (): void => {
       if (stopping) return;
       stopping = new CancelledError(step);
+      // Not started yet: the wrapper runs nothing without the env, so closing is enough.
+      if (!started) return void channel.close();
       void stop();
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    if (opts.timeoutMs && opts.timeoutMs > 0) {
+    const startTimer = (): void => {
+      if (!opts.timeoutMs || opts.timeoutMs <= 0) return;
       const ms = opts.timeoutMs;
       timer = setTimeout(() => {
         if (stopping) return;
         stopping = new CommandTimeoutError(step, ms);
         void stop();
       }, ms);
-    }
+    };
 
     channel.on('data', (chunk: Buffer) => out.push(chunk));
     channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
@@ -256,23 +269,46 @@ export async function execRemote(
       else resolve(exit);
     }
 
-    const head = `${stdin}\n`; // the empty line ends the env
-    const input = opts.input;
-    if (!input) return void channel.end(head);
-    channel.write(head);
-    const rs = createReadStream(input.path);
-    upload = rs;
-    let sent = 0;
-    rs.on('data', (chunk) => {
-      sent += chunk.length;
-      input.onProgress?.(sent, input.size);
-    });
-    rs.on('error', (e) => {
-      if (stopping) return;
-      stopping = new ExecutorError('upload_failed', `could not read the artifact: ${e.message}`);
-      void stop();
-    });
-    rs.pipe(channel);
+    const send = (): void => {
+      started = true;
+      startTimer();
+      writeInput();
+    };
+    if (opts.startWhen === undefined) return send();
+    opts.startWhen.then(
+      (go) => {
+        if (stopping || finished) return;
+        if (go) send();
+        else {
+          stopping = new CancelledError(step);
+          channel.close();
+        }
+      },
+      () => {
+        stopping ??= new CancelledError(step);
+        channel.close();
+      },
+    );
+
+    function writeInput(): void {
+      const head = `${stdin}\n`; // the empty line ends the env
+      const input = opts.input;
+      if (!input) return void channel.end(head);
+      channel.write(head);
+      const rs = createReadStream(input.path);
+      upload = rs;
+      let sent = 0;
+      rs.on('data', (chunk) => {
+        sent += chunk.length;
+        input.onProgress?.(sent, input.size);
+      });
+      rs.on('error', (e) => {
+        if (stopping) return;
+        stopping = new ExecutorError('upload_failed', `could not read the artifact: ${e.message}`);
+        void stop();
+      });
+      rs.pipe(channel);
+    }
   });
 }
 

@@ -62,8 +62,8 @@ function runLocal(script: StepScript, env: Record<string, string> = {}, input?: 
         resolve({ code, lines, events, text });
       });
       child.stdin.on('error', () => undefined); // a script that never reads its input
-      if (input) child.stdin.end(Buffer.concat([Buffer.from(`${envScript(env)}\n`), input]));
-      else child.stdin.end(envScript(env));
+      // The empty line ends the env, as remote-exec sends it; `input` (fd 3) follows.
+      child.stdin.end(Buffer.concat([Buffer.from(`${envScript(env)}\n`), input ?? Buffer.alloc(0)]));
     },
   );
 }

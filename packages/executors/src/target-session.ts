@@ -15,6 +15,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Extra variables on top of the deploy environment (only with withEnv). */
   extraEnv?: Readonly<Record<string, string>>;
+  /** Open the remote command now, run it once this resolves true (see remote-exec). */
+  startWhen?: Promise<boolean>;
 }
 
 export interface RunScriptOptions extends Omit<RunOptions, 'withEnv'> {
@@ -119,6 +121,7 @@ export class TargetSession {
       env: opts.withEnv ? { ...this.env, ...opts.extraEnv } : {},
       signal: opts.signal ?? this.signal,
       timeoutMs: opts.timeoutMs ?? this.commandTimeoutMs,
+      ...(opts.startWhen ? { startWhen: opts.startWhen } : {}),
     });
   }
 }
