@@ -174,10 +174,18 @@ export async function inspectAndPrepare(
   a: Omit<PrepareInput, 'reused'>,
   /** The artifact on this machine; streamed to the host, which reads it only when it needs it. */
   artifact: { path: string; size: number },
+  /**
+   * The host reported what it has and goes on with the release (upload or reuse): called
+   * once, while the script still runs (e.g. to open the next remote command ahead of time).
+   */
+  onProceeding?: (facts: HostFacts) => void,
 ): Promise<HostFacts> {
   const values = await runPrepare(s, inspectAndPrepareScript(p, a), a, artifact, {
     // Cleanup is for an upload this run started: not when the host reused its release.
     reused: (v) => (v.get('complete') ?? '').trim() === a.sha256,
+    onStep: (step, v) => {
+      if (step.name === 'upload' || step.name === 'reuse') onProceeding?.(facts(v, a.sha256));
+    },
   });
   const f = facts(values, a.sha256);
   if (!f.complete && f.owner === 'foreign') {
@@ -224,7 +232,10 @@ async function runPrepare(
   script: StepScript,
   a: Omit<PrepareInput, 'reused'>,
   artifact: { path: string; size: number } | null,
-  opts: { reused: (values: ReadonlyMap<string, string>) => boolean },
+  opts: {
+    reused: (values: ReadonlyMap<string, string>) => boolean;
+    onStep?: (step: ScriptStep, values: ReadonlyMap<string, string>) => void;
+  },
 ): Promise<ReadonlyMap<string, string>> {
   let failedIn: ScriptStep | null = null;
   let sum: string | undefined;
@@ -245,7 +256,8 @@ async function runPrepare(
   try {
     const r = await s.runScript('prepare release', script, {
       ...(artifact ? { input: { ...artifact, onProgress: progress } } : {}),
-      onStep: (step) => {
+      onStep: (step, values) => {
+        opts.onStep?.(step, values);
         if (step.name === 'upload') uploading = true;
         if (step.name === 'verify checksum') {
           uploading = false;
@@ -346,12 +358,15 @@ export async function activateRelease(
   rand: string,
   onSwitched: () => void,
   probe?: ShellCommand,
+  /** Open the script's remote command now and run it once this resolves true (remote-exec). */
+  startWhen?: Promise<boolean>,
 ): Promise<{ pm2Output: string[]; listing: string | undefined; firstProbe: ProbeResult | undefined }> {
   const script = activateScript(p, reload, rand, undefined, probe);
   const r = await s.runScript('activate', script, {
     onStep: (step) => {
       if (step.name.startsWith('pm2')) onSwitched();
     },
+    ...(startWhen ? { startWhen } : {}),
   });
   onSwitched();
   return {

@@ -19,6 +19,7 @@ import { runSlidingWindow } from './sliding-window.js';
 import { createMasker } from './masking.js';
 import { validatePlan } from './plan.schema.js';
 import { activateRelease, inspectAndPrepare, pm2MiniListStatuses } from './release-scripts.js';
+import type { ShellCommand } from './shell-quote.js';
 import { connectSsh, type SshConnection } from './ssh-connection.js';
 import { TargetSession } from './target-session.js';
 import type {
@@ -105,6 +106,28 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       emit('system', `connected, host key verified (${conn.hostKeyFingerprint})`);
       const s = new TargetSession(conn, emit, signal, env, settings.timeouts?.commandMs ?? DEFAULT_COMMAND_MS);
 
+      // With curl on the host, the health gate's first HTTP attempt rides in the activate script.
+      const firstProbeCommand = (hasCurl: boolean): ShellCommand | undefined =>
+        t.healthCheck.type === 'http' && hasCurl
+          ? healthCommand(t.healthCheck, settings.health.timeoutMs, 'curl')
+          : undefined;
+      // The activate script's remote command opens while the host prepares the release, so its
+      // sshd session and shell start off the critical path; it runs only once the prepare
+      // succeeded and no cancel came (until then it runs nothing: remote-exec startWhen).
+      const early: { go?: (run: boolean) => void; activation?: ReturnType<typeof activateRelease> } = {};
+      const openActivation = (hasCurl: boolean): void => {
+        const activation = activateRelease(
+          s,
+          p,
+          settings.reload,
+          rand,
+          () => (switched = true),
+          firstProbeCommand(hasCurl),
+          new Promise<boolean>((r) => (early.go = r)),
+        );
+        activation.catch(() => undefined); // awaited below, or closed unused
+        early.activation = activation;
+      };
       // One remote command: the host reports what it has and reuses, refuses or uploads and
       // installs the release accordingly (the upload streams; it is read only if needed).
       const facts = await inspectAndPrepare(
@@ -120,25 +143,22 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
           preCommand: settings.preCommand,
         },
         { path: plan.artifact.path, size: await artifactSize() },
-      );
+        (found) => openActivation(found.hasCurl),
+      ).catch((err: unknown) => {
+        early.go?.(false);
+        throw err;
+      });
       s.httpProbeTool = facts.hasCurl ? 'curl' : 'node';
       previous = facts.current;
       reusedRelease = facts.complete;
 
-      if (signal.aborted) throw new CancelledError('switch');
-      // With curl on the host, the health gate's first HTTP attempt rides in the activate script.
-      const probe =
-        t.healthCheck.type === 'http' && facts.hasCurl
-          ? healthCommand(t.healthCheck, settings.health.timeoutMs, 'curl')
-          : undefined;
-      const { pm2Output, listing, firstProbe } = await activateRelease(
-        s,
-        p,
-        settings.reload,
-        rand,
-        () => (switched = true),
-        probe,
-      );
+      if (signal.aborted) {
+        early.go?.(false);
+        throw new CancelledError('switch');
+      }
+      early.go?.(true);
+      const { pm2Output, listing, firstProbe } = await (early.activation ??
+        activateRelease(s, p, settings.reload, rand, () => (switched = true), firstProbeCommand(facts.hasCurl)));
       let first = firstProbe;
       const appName = settings.reload.mode === 'reload' ? settings.reload.name : t.appName;
       emit('system', `checking pm2 status of ${appName}`);

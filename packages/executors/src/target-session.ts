@@ -24,7 +24,7 @@ export interface RunScriptOptions extends Omit<RunOptions, 'withEnv'> {
    * A step's marker arrived (the step is starting; the one before it succeeded). Called
    * before the step's announce line is logged.
    */
-  onStep?: (step: ScriptStep) => void;
+  onStep?: (step: ScriptStep, values: ReadonlyMap<string, string>) => void;
   /** A local file the script reads on fd 3 (StepScript.input), streamed after the env. */
   input?: { path: string; size: number; onProgress?: (sent: number, total: number) => void };
   /** The script failed, was cancelled or timed out: the step it was in, and values so far. */
@@ -89,7 +89,7 @@ export class TargetSession {
         if (!step) return;
         last = step;
         lastOutput = [];
-        opts.onStep?.(step);
+        opts.onStep?.(step, values);
         this.system(step.announce);
       }
     };
@@ -98,6 +98,7 @@ export class TargetSession {
       env: { ...this.env, ...opts.extraEnv },
       deferEnv: true,
       ...(opts.input ? { input: opts.input } : {}),
+      ...(opts.startWhen ? { startWhen: opts.startWhen } : {}),
       signal: opts.signal ?? this.signal,
       timeoutMs: opts.timeoutMs ?? this.commandTimeoutMs,
       onStdout: onLine,
