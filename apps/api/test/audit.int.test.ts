@@ -391,4 +391,79 @@ describe('audit free text', () => {
       await db.end();
     }
   });
+
+  it('filters by actor exactly as ILIKE on the label did, through the distinct labels', async () => {
+    const audit = t.app.get(AuditService);
+    const labels = ['Deploy_Bot%1', 'deploy-bot-2', 'ops@Example.com', 'token:AbC_9'];
+    for (const label of labels) {
+      await audit.record(
+        { actor: { type: 'system' as const, label }, ip: null },
+        {
+          action: 'test.actor',
+          subjectType: 'test',
+          subjectId: label,
+        },
+      );
+    }
+    const db = new pg.Client({ connectionString: t.db.url });
+    await db.connect();
+    try {
+      for (const actor of [
+        'deploy',
+        'DEPLOY_BOT',
+        'deploy_bot',
+        'bot%1',
+        'bot%',
+        'bot-',
+        '@example.',
+        'token:abc',
+        'abc_9',
+        'x',
+        'nobody',
+        '%',
+        '_',
+        '\\',
+      ]) {
+        const expected = (
+          await db.query<{ id: string }>(
+            `SELECT "id"::text AS id FROM "AuditEvent" WHERE "actorLabel" ILIKE $1 ORDER BY "id" DESC`,
+            [containsPattern(actor)],
+          )
+        ).rows.map((r) => r.id);
+        const page = await admin.get(`/api/v1/audit?limit=200&actor=${encodeURIComponent(actor)}`);
+        expect(page.status, actor).toBe(200);
+        expect(
+          (page.body.items as Event[]).map((e) => e.id),
+          actor,
+        ).toEqual(expected.slice(0, 200));
+        const csv = parseCsv(
+          (await admin.get(`/api/v1/audit/export.csv?actor=${encodeURIComponent(actor)}`)).body as string,
+        );
+        expect(
+          csv.slice(1).map((r) => r[0]),
+          actor,
+        ).toEqual(expected);
+      }
+      // The oracle by hand: case ignored, wildcards literal.
+      const subjects = async (actor: string) =>
+        (
+          (await admin.get(`/api/v1/audit?limit=200&actor=${encodeURIComponent(actor)}&action=test.actor`)).body
+            .items as Event[]
+        ).map((e) => e.subjectId);
+      expect(await subjects('DEPLOY_BOT')).toEqual(['Deploy_Bot%1']);
+      expect(await subjects('bot%')).toEqual(['Deploy_Bot%1']);
+      expect(await subjects('bot-')).toEqual(['deploy-bot-2']);
+      expect(await subjects('deploy')).toEqual(['deploy-bot-2', 'Deploy_Bot%1']);
+      // The events by label go through the b-tree.
+      await db.query('SET enable_seqscan = off');
+      const where = auditWhereSql({ actor: 'deploy', actorLabels: ['deploy-bot-2'] });
+      const plan = await db.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT "id" FROM "AuditEvent" WHERE ${where.text}`,
+        where.values,
+      );
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('AuditEvent_actorLabel_id_idx');
+    } finally {
+      await db.end();
+    }
+  });
 });

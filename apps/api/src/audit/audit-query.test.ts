@@ -30,7 +30,7 @@ describe('audit query', () => {
   });
 
   it('searches a short q through the very expression the tripled index holds', () => {
-    const sql = migration('20261201150000_audit_search_short_terms');
+    const sql = migration('20261201150000_audit_short_terms_and_actor_labels');
     const indexed = indexExpression(sql, 'AuditEvent_search_tripled_trgm_idx');
     expect(indexed).toBeDefined();
     expect(`(${squeeze(AUDIT_SEARCH_TRIPLED)})`).toBe(squeeze(indexed!));

@@ -11,7 +11,7 @@ import { actorLabel, type RequestContext } from '../common/request-context.js';
 import { enqueueReleaseNotifications } from './notification-outbox.js';
 import { auditChainKey, chainHash, type ChainedFields } from './audit-chain.js';
 import { verifyChainInParallel } from './audit-chain-verifier.js';
-import { auditWhereSql, type ScopedAuditFilter } from './audit-query.js';
+import { actorLabelsSql, auditWhereSql, type ResolvedAuditFilter, type ScopedAuditFilter } from './audit-query.js';
 
 export type { ScopedAuditFilter };
 
@@ -159,7 +159,7 @@ export class AuditService {
   }
 
   async list(filter: ScopedAuditFilter, limit: number, cursor?: bigint): Promise<Page<AuditEventView>> {
-    const rows = await this.page(filter, limit + 1, cursor);
+    const rows = await this.page(await this.resolve(filter), limit + 1, cursor);
     const page = rows.slice(0, limit);
     return {
       items: page.map(toAuditView),
@@ -169,9 +169,10 @@ export class AuditService {
 
   /** Every matching event, newest first, a batch at a time (for the CSV export). */
   async *stream(filter: ScopedAuditFilter, batch = 1000): AsyncGenerator<AuditEventView[]> {
+    const resolved = await this.resolve(filter);
     let cursor: bigint | undefined;
     for (;;) {
-      const rows = await this.page(filter, batch, cursor);
+      const rows = await this.page(resolved, batch, cursor);
       if (rows.length === 0) return;
       yield rows.map(toAuditView);
       if (rows.length < batch) return;
@@ -179,8 +180,15 @@ export class AuditService {
     }
   }
 
+  /** The actor filter's matching labels, looked up once per request (see actorLabelsSql). */
+  private async resolve(filter: ScopedAuditFilter): Promise<ResolvedAuditFilter> {
+    if (!filter.actor) return filter;
+    const rows = await this.prisma.$queryRaw<{ label: string }[]>(actorLabelsSql(filter.actor));
+    return { ...filter, actorLabels: rows.map((r) => r.label) };
+  }
+
   /** Newest first, in id order (keyset: `cursor` is the last id already shown). */
-  private page(filter: ScopedAuditFilter, take: number, cursor?: bigint): Promise<AuditRow[]> {
+  private page(filter: ResolvedAuditFilter, take: number, cursor?: bigint): Promise<AuditRow[]> {
     return this.prisma.$queryRaw<AuditRow[]>`
       SELECT "id", "at", "actorLabel", "action", "subjectType", "subjectId", "projectId"::text AS "projectId",
              "ip", "data"
