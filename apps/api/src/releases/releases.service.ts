@@ -9,6 +9,11 @@ import { countCommits } from './release-commits.js';
 import { releaseOrder, releaseWhere, type ResolvedReleaseFilter, type ScopedReleaseFilter } from './release-filter.js';
 
 const EXPORT_BATCH = 1000;
+/**
+ * At most this many deployments whose approval comments match `q` are named by id (see
+ * resolve); more, and the term is common enough that a newest-first read stops early.
+ */
+const COMMENTED_IDS_MAX = 1000;
 
 const releaseSelect = {
   id: true,
@@ -113,13 +118,27 @@ export class ReleasesService {
   }
 
   /** Lookups done once per request (null: nothing can match, e.g. another project's environment). */
-  private async resolve({ version, ...filter }: ScopedReleaseFilter): Promise<ResolvedReleaseFilter | null> {
+  private async resolve({ version, ...scoped }: ScopedReleaseFilter): Promise<ResolvedReleaseFilter | null> {
+    let filter: ResolvedReleaseFilter = scoped;
     if (filter.environmentId && filter.projectId) {
       const env = await this.prisma.environment.findFirst({
         where: { id: filter.environmentId, projectId: filter.projectId },
         select: { id: true },
       });
       if (!env) return null;
+    }
+    if (filter.q) {
+      // The deployments whose approval comments match, looked up once (the same test).
+      const approvals = await this.prisma.deploymentApproval.findMany({
+        where: {
+          comment: { contains: filter.q, mode: 'insensitive' },
+          ...(filter.projectId ? { deployment: { projectId: filter.projectId } } : {}),
+        },
+        select: { deploymentId: true },
+        take: COMMENTED_IDS_MAX + 1,
+      });
+      const ids = [...new Set(approvals.map((a) => a.deploymentId))];
+      if (approvals.length <= COMMENTED_IDS_MAX) filter = { ...filter, commentedIds: ids };
     }
     if (!version) return filter;
     const artifacts = await this.prisma.artifact.findMany({
