@@ -1,7 +1,7 @@
 // The audit list's filters as SQL, shared by the page and the CSV export. Raw SQL because the
 // free-text search `q` must name the expressions of its trigram indexes (AUDIT_SEARCH_TEXT,
-// AUDIT_SEARCH_FOLDED), which Prisma's query builder cannot say; everything else maps to an
-// indexed column.
+// AUDIT_SEARCH_FOLDED, AUDIT_SEARCH_TRIPLED), which Prisma's query builder cannot say; the
+// actor filter is the labels actorLabelsSql found; everything else maps to an indexed column.
 import type { AuditFilter } from '@wharf/shared';
 import { containsPattern, escapeLike } from '../common/like-pattern.js';
 import { Prisma } from '../generated/prisma/client.js';
