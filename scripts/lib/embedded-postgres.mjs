@@ -232,6 +232,7 @@ export async function startEmbeddedPostgres({ clusterDir, passwordFile, logFile,
     urlFor,
     async ensureDatabase(name) {
       const client = new pg.Client({ connectionString: urlFor('postgres') });
+      client.on('error', () => {}); // a dropped connection fails the query; it must not crash us
       await client.connect();
       try {
         const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

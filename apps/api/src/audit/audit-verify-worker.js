@@ -29,6 +29,9 @@ const BEFORE_SQL = `
 const MAX_SEQ = 9223372036854775807n;
 
 const client = new pg.Client({ connectionString: databaseUrl });
+// A dropped connection fails the query in flight (reported as this range's error); pg also
+// emits 'error', which without a listener would end the thread with an uncaught exception.
+client.on('error', () => {});
 const connected = client.connect();
 const hashOf = chainHasher(key);
 

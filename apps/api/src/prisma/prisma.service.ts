@@ -18,8 +18,12 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
     super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     this.pool = pool;
-    // An idle connection dropped by a restarting Postgres is replaced; it must not crash us.
+    // A connection dropped by a restarting Postgres must not crash the process, idle or checked
+    // out: pg emits 'error' on the client even after failing the query in flight with it, and
+    // the pool listens only while a client is idle (a checked-out one, e.g. the log sink's COPY,
+    // had no listener). The caller's query gets the error; release discards the dead client.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async onModuleDestroy(): Promise<void> {
