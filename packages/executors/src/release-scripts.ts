@@ -1,7 +1,8 @@
 // One host's release in few round trips: a release used to cost ~13 remote commands one
-// after another; here it is three step scripts (inspect, prepare with the upload streamed on
-// its stdin, activate) plus the health probe(s) and the prune, when it has work. The steps, their log lines, their exit
-// codes and their quoting are those of deploy-steps.ts; only the grouping differs.
+// after another; here it is two step scripts (inspect and prepare, with the upload streamed
+// on its stdin; activate) plus the health probe(s), which the prune rides when it has work.
+// The steps, their log lines, their exit codes and their quoting are those of
+// deploy-steps.ts; only the grouping differs.
 // Cancel: each script is one process group (killed as a whole, see remote-exec.ts), and the
 // executor checks the signal between prepare and activate, so a cancel before the switch
 // still never switches.
@@ -31,33 +32,6 @@ export interface HostFacts {
   hasCurl: boolean;
 }
 
-/** Builds the inspection script: prepareHost's work, then what the later steps need to know. */
-export function inspectScript(p: ReleasePaths, nonce?: string): StepScript {
-  return new StepScript(nonce)
-    .step('prepare', `preparing ${p.releases}`, prepareCommand(p))
-    .value(
-      'complete',
-      sh`if [ -d ${p.release} ] && [ -f ${p.owned} ] && [ -f ${p.complete} ] && [ ! -L ${p.complete} ]; then head -c 100 -- ${p.complete}; fi`,
-    )
-    .value(
-      'owner',
-      sh`if [ -e ${p.release} ] || [ -L ${p.release} ]; then if [ -f ${p.owned} ]; then echo ours; else echo foreign; fi; else echo none; fi`,
-    )
-    .value('current', sh`if [ -L ${p.current} ]; then readlink -- ${p.current}; fi`)
-    .value('curl', sh`if command -v curl >/dev/null 2>&1; then echo yes; else echo no; fi`);
-}
-
-/** Prepares the host and reads what the release needs to know, in one remote command. */
-export async function inspectHost(s: TargetSession, p: ReleasePaths, sha256: string): Promise<HostFacts> {
-  const r = await s.runScript('prepare', inspectScript(p));
-  const v = (k: string): string => (r.values.get(k) ?? '').trim();
-  const owner = v('owner');
-  if (owner !== 'ours' && owner !== 'foreign' && owner !== 'none') {
-    throw new ExecutorError('prepare', 'could not check the release directory');
-  }
-  return { complete: v('complete') === sha256, owner, current: v('current') || null, hasCurl: v('curl') === 'yes' };
-}
-
 export interface PrepareInput {
   upload: string;
   tmp: string;
@@ -66,62 +40,50 @@ export interface PrepareInput {
   rand: string;
   installCommand: string | null;
   preCommand: string | null;
-  /** The release is already complete on the host: only the pre-command (if any) runs. */
-  reused: boolean;
 }
 
 /**
- * Verify, unpack, install, mark complete, pre-command. Steps that may be cut short without
- * leaving a half-written release behind (see cleanupUpload) come first.
+ * Upload (on fd 3), verify, unpack, install, mark complete: a new release's steps. Steps that
+ * may be cut short without leaving a half-written release behind (see cleanupUpload) come first.
  */
-export function prepareScript(p: ReleasePaths, a: PrepareInput, nonce?: string): StepScript {
-  const script = new StepScript(nonce);
-  if (!a.reused) addUploadAndInstall(script, p, a);
-  addPreCommand(script, p, a);
-  return script;
-}
-
-/** Upload (on fd 3), verify, unpack, install, mark complete: a new release's steps. */
-function addUploadAndInstall(script: StepScript, p: ReleasePaths, a: Omit<PrepareInput, 'reused'>): void {
-  {
-    script
-      // The artifact arrives on fd 3, streamed after the env (no SFTP channel); 0600 like
-      // any upload of Wharf's, in a subshell so the umask stays there.
-      .input('upload', `uploading artifact to ${a.upload}`, sh`( umask 077 && exec cat > ${a.upload} ) <&3`)
-      .step(
-        'verify checksum',
-        'verifying sha256 on the host',
-        sh`__sum=$(${sha256Command(a.upload)}) || __sum=; __sum=\${__sum%% *}; printf '%s%s\\n' ${`${script.mark}v:sha256=`} "$__sum"; [ "$__sum" = ${a.sha256} ]`,
-      )
-      .step('unpack', `unpacking into ${a.tmp}, then moving to ${p.release}`, unpackCommand(p, a));
-    const inRelease = (cmd: ShellCommand): ShellCommand => sh`cd -- ${p.release} && ${cmd}`;
-    if (a.installCommand === null) {
-      script.choose(
-        sh`test -f ${posix.join(p.release, 'package-lock.json')}`,
-        {
-          name: 'install',
-          announce: 'install: npm ci --omit=dev',
-          cmd: inRelease(sh`npm ci --omit=dev --no-audit --no-fund`),
-          userEnv: true,
-        },
-        { name: 'install', announce: 'install: no package-lock.json and no install command, skipping' },
-      );
-    } else {
-      script.userStep(
-        'install',
-        'install: running the configured install command',
-        inRelease(trustedCommand(a.installCommand)),
-      );
-    }
-    script.step(
-      'mark release complete',
-      `release ${a.version} prepared in ${p.release}`,
-      sh`${realDir(p.state)} && ${writeStateFile(p.complete, a.sha256, `${a.rand}-complete`)}`,
+function addUploadAndInstall(script: StepScript, p: ReleasePaths, a: PrepareInput): void {
+  script
+    // The artifact arrives on fd 3, streamed after the env (no SFTP channel); 0600 like
+    // any upload of Wharf's, in a subshell so the umask stays there.
+    .input('upload', `uploading artifact to ${a.upload}`, sh`( umask 077 && exec cat > ${a.upload} ) <&3`)
+    .step(
+      'verify checksum',
+      'verifying sha256 on the host',
+      sh`__sum=$(${sha256Command(a.upload)}) || __sum=; __sum=\${__sum%% *}; printf '%s%s\\n' ${`${script.mark}v:sha256=`} "$__sum"; [ "$__sum" = ${a.sha256} ]`,
+    )
+    .step('unpack', `unpacking into ${a.tmp}, then moving to ${p.release}`, unpackCommand(p, a));
+  const inRelease = (cmd: ShellCommand): ShellCommand => sh`cd -- ${p.release} && ${cmd}`;
+  if (a.installCommand === null) {
+    script.choose(
+      sh`test -f ${posix.join(p.release, 'package-lock.json')}`,
+      {
+        name: 'install',
+        announce: 'install: npm ci --omit=dev',
+        cmd: inRelease(sh`npm ci --omit=dev --no-audit --no-fund`),
+        userEnv: true,
+      },
+      { name: 'install', announce: 'install: no package-lock.json and no install command, skipping' },
+    );
+  } else {
+    script.userStep(
+      'install',
+      'install: running the configured install command',
+      inRelease(trustedCommand(a.installCommand)),
     );
   }
+  script.step(
+    'mark release complete',
+    `release ${a.version} prepared in ${p.release}`,
+    sh`${realDir(p.state)} && ${writeStateFile(p.complete, a.sha256, `${a.rand}-complete`)}`,
+  );
 }
 
-function addPreCommand(script: StepScript, p: ReleasePaths, a: Omit<PrepareInput, 'reused'>): void {
+function addPreCommand(script: StepScript, p: ReleasePaths, a: PrepareInput): void {
   if (a.preCommand !== null) {
     script.userStep(
       'pre-command',
@@ -136,14 +98,14 @@ const reusedAnnounce = (version: string): string =>
   `release ${version} is already complete on this host (sha256 matches): skipping upload and install`;
 
 /**
- * inspectScript and prepareScript as one remote command, the host deciding between them: it
+ * Inspection and preparation as one remote command, the host deciding between them: it
  * prepares the dirs and reports what it found (complete, owner, current, curl), then reuses a
  * complete release of this artifact (closes the upload's fd 3 unread), stops at a release
  * directory Wharf did not make (or one it could not check: the executor refuses both from the
  * values), or uploads, verifies, unpacks, installs and marks it; then the pre-command. Saves
  * the inspection's round trip (a remote command, an sshd session) on every host.
  */
-export function inspectAndPrepareScript(p: ReleasePaths, a: Omit<PrepareInput, 'reused'>, nonce?: string): StepScript {
+export function inspectAndPrepareScript(p: ReleasePaths, a: PrepareInput, nonce?: string): StepScript {
   const script = new StepScript(nonce)
     .step('prepare', `preparing ${p.releases}`, prepareCommand(p))
     .code(
@@ -167,11 +129,19 @@ export function inspectAndPrepareScript(p: ReleasePaths, a: Omit<PrepareInput, '
   return script;
 }
 
-/** What inspectAndPrepare found on the host (see HostFacts), and whether it reused the release. */
+/** Steps after which an interrupted prepare leaves temp files that must go (upload, temp dir). */
+const UPLOAD_STEPS = new Set(['upload', 'verify checksum', 'unpack']);
+
+/**
+ * Runs inspectAndPrepareScript and returns what the host reported (see HostFacts); a release
+ * directory Wharf did not make is refused. A checksum mismatch becomes ChecksumMismatchError; a
+ * failure or cancel before the release is in place removes the upload and the temp dir (with
+ * its own budget, so it runs after a cancel too).
+ */
 export async function inspectAndPrepare(
   s: TargetSession,
   p: ReleasePaths,
-  a: Omit<PrepareInput, 'reused'>,
+  a: PrepareInput,
   /** The artifact on this machine; streamed to the host, which reads it only when it needs it. */
   artifact: { path: string; size: number },
   /**
@@ -180,13 +150,48 @@ export async function inspectAndPrepare(
    */
   onProceeding?: (facts: HostFacts) => void,
 ): Promise<HostFacts> {
-  const values = await runPrepare(s, inspectAndPrepareScript(p, a), a, artifact, {
+  let failedIn: ScriptStep | null = null;
+  let valuesAtFailure: ReadonlyMap<string, string> = new Map();
+  let sent = 0;
+  let uploading = false;
+  let nextPct = 25;
+  const progress = (n: number): void => {
+    sent = n;
+    const pct = artifact.size > 0 ? Math.floor((n / artifact.size) * 100) : 100;
+    // Sent is not yet written: 100% is said once the host has it all (next step started).
+    if (uploading && pct >= nextPct && pct < 100) {
+      s.system(`upload ${pct}% (${n}/${artifact.size} bytes sent)`);
+      nextPct = Math.floor(pct / 25) * 25 + 25;
+    }
+  };
+  let values: ReadonlyMap<string, string>;
+  try {
+    const r = await s.runScript('prepare release', inspectAndPrepareScript(p, a), {
+      input: { ...artifact, onProgress: progress },
+      onStep: (step, v) => {
+        if (step.name === 'upload' || step.name === 'reuse') onProceeding?.(facts(v, a.sha256));
+        if (step.name === 'upload') uploading = true;
+        if (step.name === 'verify checksum') {
+          uploading = false;
+          s.system(`upload 100% (${sent}/${artifact.size} bytes)`);
+        }
+      },
+      onError: (step, v) => {
+        failedIn = step;
+        valuesAtFailure = v;
+      },
+    });
+    values = r.values;
+  } catch (err) {
+    const step = failedIn as ScriptStep | null;
     // Cleanup is for an upload this run started: not when the host reused its release.
-    reused: (v) => (v.get('complete') ?? '').trim() === a.sha256,
-    onStep: (step, v) => {
-      if (step.name === 'upload' || step.name === 'reuse') onProceeding?.(facts(v, a.sha256));
-    },
-  });
+    const reused = (valuesAtFailure.get('complete') ?? '').trim() === a.sha256;
+    if (!reused && (step === null || UPLOAD_STEPS.has(step.name))) await cleanupUpload(s, a);
+    const sum = valuesAtFailure.get('sha256');
+    if (step?.name === 'verify checksum' && sum !== a.sha256)
+      throw new ChecksumMismatchError(a.sha256, sum || 'unreadable');
+    throw err;
+  }
   const f = facts(values, a.sha256);
   if (!f.complete && f.owner === 'foreign') {
     throw new ExecutorError(
@@ -204,80 +209,6 @@ function facts(values: ReadonlyMap<string, string>, sha256: string): HostFacts {
     throw new ExecutorError('prepare', 'could not check the release directory');
   }
   return { complete: v('complete') === sha256, owner, current: v('current') || null, hasCurl: v('curl') === 'yes' };
-}
-
-/** Steps after which an interrupted prepare leaves temp files that must go (upload, temp dir). */
-const UPLOAD_STEPS = new Set(['upload', 'verify checksum', 'unpack']);
-
-/**
- * Runs the prepare script. A checksum mismatch becomes ChecksumMismatchError; a failure or
- * cancel before the release is in place removes the upload and the temp dir (with its own
- * budget, so it runs after a cancel too).
- */
-export async function prepareRelease(
-  s: TargetSession,
-  p: ReleasePaths,
-  a: PrepareInput,
-  /** The artifact on this machine; streamed to the host by the script's upload step. */
-  artifact: { path: string; size: number },
-): Promise<void> {
-  const script = prepareScript(p, a);
-  if (script.steps.length === 0) return;
-  await runPrepare(s, script, a, a.reused ? null : artifact, { reused: () => a.reused });
-}
-
-/** Runs a prepare script (see prepareRelease) with `artifact` on fd 3; returns its values. */
-async function runPrepare(
-  s: TargetSession,
-  script: StepScript,
-  a: Omit<PrepareInput, 'reused'>,
-  artifact: { path: string; size: number } | null,
-  opts: {
-    reused: (values: ReadonlyMap<string, string>) => boolean;
-    onStep?: (step: ScriptStep, values: ReadonlyMap<string, string>) => void;
-  },
-): Promise<ReadonlyMap<string, string>> {
-  let failedIn: ScriptStep | null = null;
-  let sum: string | undefined;
-  let sent = 0;
-  let uploading = false;
-  let nextPct = 25;
-  let seen: ReadonlyMap<string, string> = new Map();
-  const size = artifact?.size ?? 0;
-  const progress = (n: number): void => {
-    sent = n;
-    const pct = size > 0 ? Math.floor((n / size) * 100) : 100;
-    // Sent is not yet written: 100% is said once the host has it all (next step started).
-    if (uploading && pct >= nextPct && pct < 100) {
-      s.system(`upload ${pct}% (${n}/${size} bytes sent)`);
-      nextPct = Math.floor(pct / 25) * 25 + 25;
-    }
-  };
-  try {
-    const r = await s.runScript('prepare release', script, {
-      ...(artifact ? { input: { ...artifact, onProgress: progress } } : {}),
-      onStep: (step, values) => {
-        opts.onStep?.(step, values);
-        if (step.name === 'upload') uploading = true;
-        if (step.name === 'verify checksum') {
-          uploading = false;
-          s.system(`upload 100% (${sent}/${size} bytes)`);
-        }
-      },
-      onError: (step, values) => {
-        failedIn = step;
-        sum = values.get('sha256');
-        seen = values;
-      },
-    });
-    return r.values;
-  } catch (err) {
-    const step = failedIn as ScriptStep | null;
-    if (!opts.reused(seen) && (step === null || UPLOAD_STEPS.has(step.name))) await cleanupUpload(s, a);
-    if (step?.name === 'verify checksum' && sum !== a.sha256)
-      throw new ChecksumMismatchError(a.sha256, sum || 'unreadable');
-    throw err;
-  }
 }
 
 export async function cleanupUpload(s: TargetSession, a: { upload: string; tmp: string }): Promise<void> {

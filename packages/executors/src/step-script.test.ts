@@ -9,14 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releasePaths } from './deploy-steps.js';
-import {
-  activateScript,
-  inspectAndPrepareScript,
-  inspectScript,
-  listingFrom,
-  pm2MiniListStatuses,
-  prepareScript,
-} from './release-scripts.js';
+import { activateScript, inspectAndPrepareScript, listingFrom, pm2MiniListStatuses } from './release-scripts.js';
 import { envScript, wrapCommand } from './remote-exec.js';
 import { sh } from './shell-quote.js';
 import { parseMarkerLine, StepScript, type MarkerEvent } from './step-script.js';
@@ -130,11 +123,19 @@ describe('release scripts with hostile paths', () => {
   const base = () => join(dir, `base $(touch ${pwned}) 'q' "d" \`b\``);
   const version = `v1;touch ${pwned}`;
 
-  it('inspect prepares the dirs literally and reports owner, current and curl', async () => {
+  it('inspect prepares the dirs literally, reports owner, current and curl, and stops at a foreign release', async () => {
     const p = releasePaths(base(), version);
     await mkdir(join(p.releases, version), { recursive: true });
     await symlink(join(p.releases, 'v0'), p.current);
-    const script = inspectScript(p);
+    const script = inspectAndPrepareScript(p, {
+      upload: join(p.releases, `.upload-${version}`),
+      tmp: join(p.releases, `.tmp-${version}`),
+      sha256: 'a'.repeat(64),
+      version,
+      rand: 'abc',
+      installCommand: null,
+      preCommand: null,
+    });
     const r = await runLocal(script);
     expect(r.code).toBe(0);
     const values = Object.fromEntries(
@@ -146,23 +147,8 @@ describe('release scripts with hostile paths', () => {
     expect(existsSync(pwned)).toBe(false);
   });
 
-  it('prepare (reused, with a pre-command) and activate run with hostile paths and app name', async () => {
+  it('activate runs with hostile paths and app name', async () => {
     const p = releasePaths(base(), version);
-    const prep = prepareScript(p, {
-      upload: join(p.releases, `.upload-${version}`),
-      tmp: join(p.releases, `.tmp-${version}`),
-      sha256: 'a'.repeat(64),
-      version,
-      rand: 'abc',
-      installCommand: null,
-      preCommand: 'echo "pre in $(basename "$PWD")"',
-      reused: true,
-    });
-    expect(prep.steps.map((s) => s.name)).toEqual(['pre-command']);
-    const pre = await runLocal(prep);
-    expect(pre.code).toBe(0);
-    expect(pre.text).toEqual([`pre in ${version}`]);
-
     // A stand-in pm2 (on the PATH of the pm2 step only) prints a mini list for the name it got.
     const bin = join(dir, 'bin');
     await mkdir(bin, { recursive: true });
