@@ -67,6 +67,10 @@ const FOLD_AFTER = `)${FOLDED_CHARS.map((c) => `, ${c === '\\' ? `E'\\\\'` : `'$
  */
 export const AUDIT_SEARCH_FOLDED = `${FOLD_BEFORE}${AUDIT_SEARCH_TEXT}${FOLD_AFTER}`;
 
+/** Around a text expression (the searched text, or `q`): lowered, each character three times. */
+const TRIPLE_BEFORE = 'regexp_replace(lower(';
+const TRIPLE_AFTER = "), '(.)', '\\1\\1\\1', 'g')";
+
 /**
  * AUDIT_SEARCH_TEXT lowered, with every character written three times: the expression of the
  * index "AuditEvent_search_tripled_trgm_idx" (migration 20261201150000_audit_short_terms_and_actor_labels).
@@ -75,7 +79,7 @@ export const AUDIT_SEARCH_FOLDED = `${FOLD_BEFORE}${AUDIT_SEARCH_TEXT}${FOLD_AFT
  * its own, has some here. (Not the folded text: there `x` stands for punctuation too, so every
  * event would have `xxx` and a short term holding an `x` would be found in nearly all.)
  */
-export const AUDIT_SEARCH_TRIPLED = `regexp_replace(lower(${AUDIT_SEARCH_TEXT}), '(.)', '\\1\\1\\1', 'g')`;
+export const AUDIT_SEARCH_TRIPLED = `${TRIPLE_BEFORE}${AUDIT_SEARCH_TEXT}${TRIPLE_AFTER}`;
 
 /**
  * Characters a short `q` may hold to go through the tripled index: ASCII letters and digits,
@@ -111,9 +115,9 @@ export function searchesFolded(q: string): boolean {
 function searchSql(q: string): Prisma.Sql {
   if (searchesShort(q)) return shortSearchSql(q);
   if (!searchesFolded(q)) return Prisma.sql`${Prisma.raw(AUDIT_SEARCH_TEXT)} ILIKE ${containsPattern(q)}`;
-  return Prisma.sql`strpos(lower(${Prisma.raw(AUDIT_SEARCH_TEXT)}), lower(${q}::text)) <> 0 AND ${Prisma.raw(
-    AUDIT_SEARCH_FOLDED,
-  )} LIKE '%' || ${Prisma.raw(FOLD_BEFORE)}${q}::text${Prisma.raw(FOLD_AFTER)} || '%'`;
+  return Prisma.sql`${containsExactly(q)} AND ${Prisma.raw(AUDIT_SEARCH_FOLDED)} LIKE '%' || ${Prisma.raw(
+    FOLD_BEFORE,
+  )}${q}::text${Prisma.raw(FOLD_AFTER)} || '%'`;
 }
 
 /**
@@ -124,9 +128,14 @@ function searchSql(q: string): Prisma.Sql {
  * none: a full scan before) goes through the index.
  */
 function shortSearchSql(q: string): Prisma.Sql {
-  return Prisma.sql`strpos(lower(${Prisma.raw(AUDIT_SEARCH_TEXT)}), lower(${q}::text)) <> 0 AND ${Prisma.raw(
-    AUDIT_SEARCH_TRIPLED,
-  )} LIKE '%' || regexp_replace(lower(${q}::text), '(.)', '\\1\\1\\1', 'g') || '%'`;
+  return Prisma.sql`${containsExactly(q)} AND ${Prisma.raw(AUDIT_SEARCH_TRIPLED)} LIKE '%' || ${Prisma.raw(
+    TRIPLE_BEFORE,
+  )}${q}::text${Prisma.raw(TRIPLE_AFTER)} || '%'`;
+}
+
+/** ILIKE's own test of `q` against the searched text, written so no wildcard needs escaping. */
+function containsExactly(q: string): Prisma.Sql {
+  return Prisma.sql`strpos(lower(${Prisma.raw(AUDIT_SEARCH_TEXT)}), lower(${q}::text)) <> 0`;
 }
 
 /** A time from the filter (ISO 8601 with an offset) as the UTC timestamp the columns hold. */
