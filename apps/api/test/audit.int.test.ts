@@ -287,12 +287,15 @@ describe('audit free text', () => {
     const db = new pg.Client({ connectionString: t.db.url });
     await db.connect();
     const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
-    /** The search as it was before the folded index: one ILIKE over the searched text. */
+    /**
+     * The search as it was before the folded index: one ILIKE over the searched text. Ordered by
+     * the table's id: a bare "id" would be the text output column (then '9' sorts after '35').
+     */
     const ilike = async (q: string) =>
       ids(
         (
           await db.query<{ id: string }>(
-            `SELECT "id"::text AS id FROM "AuditEvent" WHERE ${AUDIT_SEARCH_TEXT} ILIKE $1 ORDER BY "id" DESC`,
+            `SELECT "id"::text AS id FROM "AuditEvent" WHERE ${AUDIT_SEARCH_TEXT} ILIKE $1 ORDER BY "AuditEvent"."id" DESC`,
             [containsPattern(q)],
           )
         ).rows,
@@ -426,7 +429,7 @@ describe('audit free text', () => {
       ]) {
         const expected = (
           await db.query<{ id: string }>(
-            `SELECT "id"::text AS id FROM "AuditEvent" WHERE "actorLabel" ILIKE $1 ORDER BY "id" DESC`,
+            `SELECT "id"::text AS id FROM "AuditEvent" WHERE "actorLabel" ILIKE $1 ORDER BY "AuditEvent"."id" DESC`,
             [containsPattern(actor)],
           )
         ).rows.map((r) => r.id);
