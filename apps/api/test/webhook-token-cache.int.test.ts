@@ -79,6 +79,26 @@ describe('webhook token cache across API instances', () => {
     }
   });
 
+  it('a rotation answers only after a busy instance has dropped the old token', async () => {
+    const p = await setupHookProject(t, 'cache-busy', []);
+    expect((await deliver(secondUrl, p.slug, p.webhookToken)).status).toBe(202);
+    // The second instance reads nothing from its subscription for 300 ms, as when its event
+    // loop is busy: the change is queued in Redis's output buffer, not yet seen there.
+    const stream = (second.get(WebhookTokenCache)['subscriber'] as Redis).stream;
+    stream.pause();
+    const resume = setTimeout(() => stream.resume(), 300);
+    try {
+      const started = Date.now();
+      ok(await p.admin.post(`/api/v1/projects/${p.slug}/webhook/token`));
+      // It waited for the second instance (less than the 2 s after which it gives up).
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect((await deliver(secondUrl, p.slug, p.webhookToken)).status).toBe(401);
+    } finally {
+      clearTimeout(resume);
+      stream.resume();
+    }
+  });
+
   it('a removed webhook refuses deliveries on the other instance at once', async () => {
     const p = await setupHookProject(t, 'cache-remove', []);
     expect((await deliver(secondUrl, p.slug, p.webhookToken)).status).toBe(202);

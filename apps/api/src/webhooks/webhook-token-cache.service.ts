@@ -1,8 +1,12 @@
 // What the webhook endpoint knows about a slug (its project and webhook token hash), kept in
 // memory so a delivery costs no database read before its own insert. A token change (rotate,
-// remove) is published over Redis and every API instance drops the slug at once. While an
-// instance is not subscribed (Redis down, reconnecting) it could miss such a message, so it
-// then forgets everything and reads the database every time until it is subscribed again.
+// remove) is published over Redis; every API instance drops the slug and says so, and the
+// change answers only once all of them have (a publish returns when Redis has queued the
+// message, not when a busy instance has read it, and until then its cache still accepts the old
+// token). While an instance is not subscribed (Redis down, reconnecting) it could miss such a
+// message, so it then forgets everything and reads the database every time until it is
+// subscribed again.
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { JsonLogger } from '../common/json-logger.js';
@@ -20,11 +24,19 @@ export type HookCredentials = { projectId: string; tokenHash: string | null } | 
 const MAX_ENTRIES = 10_000;
 /** A backstop only: an instance whose publish failed cannot leave others trusting a hash longer. */
 const TTL_MS = 60_000;
-const PUBLISH_TIMEOUT_MS = 1_000;
+/** How long a change waits for every instance to say it dropped the slug. */
+const ACK_TIMEOUT_MS = 2_000;
 
 interface Entry {
   value: HookCredentials;
   expiresAt: number;
+}
+
+/** A published change waiting for its acknowledgements (`expected` is known once PUBLISH answers). */
+interface PendingChange {
+  received: number;
+  expected: number;
+  settle: () => void;
 }
 
 @Injectable()
@@ -35,6 +47,8 @@ export class WebhookTokenCache implements OnModuleInit, OnModuleDestroy {
   private subscribed = false;
   private readonly subscriber: Redis;
   private readonly channel: string;
+  private readonly ackChannel: string;
+  private readonly pending = new Map<string, PendingChange>();
 
   constructor(
     private readonly redis: RedisService,
@@ -42,6 +56,7 @@ export class WebhookTokenCache implements OnModuleInit, OnModuleDestroy {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.channel = redis.key('webhook-token-changed');
+    this.ackChannel = redis.key('webhook-token-forgotten');
     this.subscriber = new Redis(config.REDIS_URL, {
       lazyConnect: true,
       maxRetriesPerRequest: null,
@@ -54,8 +69,9 @@ export class WebhookTokenCache implements OnModuleInit, OnModuleDestroy {
         this.subscribed = false;
         this.forgetAll();
       });
-    this.subscriber.on('message', (channel: string, slug: string) => {
-      if (channel === this.channel) this.forget(slug);
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.channel) this.onChange(message);
+      else if (channel === this.ackChannel) this.onAck(message);
     });
   }
 
@@ -83,20 +99,35 @@ export class WebhookTokenCache implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * After a change to `slug`'s webhook is committed: drops it here at once and tells every other
-   * instance. A failed publish is logged; other instances then trust the old hash at most TTL_MS.
+   * After a change to `slug`'s webhook is committed: drops it here at once, tells every other
+   * instance and waits until each has dropped it too. A failed publish or a missing
+   * acknowledgement is logged; an instance that was not told trusts the old hash at most TTL_MS.
    */
   async changed(slug: string): Promise<void> {
     this.forget(slug);
+    const id = randomUUID();
+    const acknowledged = new Promise<void>((settle) =>
+      this.pending.set(id, { received: 0, expected: Number.POSITIVE_INFINITY, settle }),
+    );
     try {
-      await withTimeout(this.redis.client.publish(this.channel, slug), PUBLISH_TIMEOUT_MS, 'publish timed out');
+      await withTimeout(
+        (async () => {
+          const receivers = await this.redis.client.publish(this.channel, JSON.stringify({ slug, ack: id }));
+          this.expect(id, receivers);
+          await acknowledged;
+        })(),
+        ACK_TIMEOUT_MS,
+        'not every API instance acknowledged in time',
+      );
     } catch (err) {
       this.logger.event(
         'warn',
-        'webhook token changed but other API instances could not be told; they forget it within a minute',
+        'webhook token changed but other API instances could not all be told; they forget it within a minute',
         { slug, error: String(err) },
         'WebhookTokenCache',
       );
+    } finally {
+      this.pending.delete(id);
     }
   }
 
@@ -117,9 +148,31 @@ export class WebhookTokenCache implements OnModuleInit, OnModuleDestroy {
     this.entries.clear();
   }
 
+  /** Another instance (or this one) changed a slug: drop it, then say so. */
+  private onChange(message: string): void {
+    const change = parseChange(message);
+    this.forget(change.slug);
+    if (change.ack) this.redis.client.publish(this.ackChannel, change.ack).catch(() => undefined);
+  }
+
+  private onAck(id: string): void {
+    const change = this.pending.get(id);
+    if (!change) return; // another instance's change
+    change.received++;
+    this.expect(id, change.expected);
+  }
+
+  /** Records how many instances got the change (PUBLISH's answer) and settles once all acked. */
+  private expect(id: string, receivers: number): void {
+    const change = this.pending.get(id);
+    if (!change) return;
+    change.expected = receivers;
+    if (change.received >= change.expected) change.settle();
+  }
+
   private async subscribe(): Promise<void> {
     try {
-      await this.subscriber.subscribe(this.channel);
+      await this.subscriber.subscribe(this.channel, this.ackChannel);
       // Anything published before this point was missed: start from nothing.
       this.forgetAll();
       this.subscribed = true;
@@ -127,4 +180,16 @@ export class WebhookTokenCache implements OnModuleInit, OnModuleDestroy {
       // The connection dropped again; its next 'ready' tries again.
     }
   }
+}
+
+/** `{"slug","ack"}`; a bare slug is what instances of an earlier version publish. */
+function parseChange(message: string): { slug: string; ack?: string } {
+  try {
+    const parsed = JSON.parse(message) as { slug?: unknown; ack?: unknown };
+    if (typeof parsed.slug === 'string')
+      return { slug: parsed.slug, ack: typeof parsed.ack === 'string' ? parsed.ack : undefined };
+  } catch {
+    // not JSON
+  }
+  return { slug: message };
 }
