@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CancelledError, CommandTimeoutError, HealthCheckFailedError } from './errors.js';
+import { goAhead } from './go-ahead.js';
 import { sh, trustedCommand, type ShellCommand } from './shell-quote.js';
 import type { CapturedOutput } from './remote-exec.js';
 import type { TargetSession } from './target-session.js';
@@ -165,8 +166,8 @@ export async function runHealthGate(
       // The next attempt's remote command opens now and waits for its go-ahead (its env), so
       // its sshd session and shell start during the interval, not after it. Until then it
       // runs nothing; on a cancel it is closed unused.
-      let go: (run: boolean) => void = () => undefined;
-      const next = attemptCommand(new Promise<boolean>((r) => (go = r)));
+      const { when, go } = goAhead();
+      const next = attemptCommand(when);
       next.catch(() => undefined); // awaited at the next attempt, or abandoned
       try {
         await sleep(cfg.intervalMs, undefined, { signal: s.signal });

@@ -14,6 +14,7 @@ import {
   type ReleasePaths,
 } from './deploy-steps.js';
 import { CancelledError, ExecutorError } from './errors.js';
+import { goAhead } from './go-ahead.js';
 import { healthCommand, runHealthGate } from './health.js';
 import { runSlidingWindow } from './sliding-window.js';
 import { createMasker } from './masking.js';
@@ -114,7 +115,8 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       // The activate script's remote command opens while the host prepares the release, so its
       // sshd session and shell start off the critical path; it runs only once the prepare
       // succeeded and no cancel came (until then it runs nothing: remote-exec startWhen).
-      const early: { go?: (run: boolean) => void; activation?: ReturnType<typeof activateRelease> } = {};
+      const activationGo = goAhead();
+      const early: { activation?: ReturnType<typeof activateRelease> } = {};
       const openActivation = (hasCurl: boolean): void => {
         const activation = activateRelease(
           s,
@@ -123,7 +125,7 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
           rand,
           () => (switched = true),
           firstProbeCommand(hasCurl),
-          new Promise<boolean>((r) => (early.go = r)),
+          activationGo.when,
         );
         activation.catch(() => undefined); // awaited below, or closed unused
         early.activation = activation;
@@ -145,7 +147,7 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
         { path: plan.artifact.path, size: await artifactSize() },
         (found) => openActivation(found.hasCurl),
       ).catch((err: unknown) => {
-        early.go?.(false);
+        activationGo.go(false);
         throw err;
       });
       s.httpProbeTool = facts.hasCurl ? 'curl' : 'node';
@@ -153,10 +155,10 @@ export function createSshExecutor(options: SshExecutorOptions = {}): Executor<Ss
       reusedRelease = facts.complete;
 
       if (signal.aborted) {
-        early.go?.(false);
+        activationGo.go(false);
         throw new CancelledError('switch');
       }
-      early.go?.(true);
+      activationGo.go(true);
       const { pm2Output, listing, firstProbe } = await (early.activation ??
         activateRelease(s, p, settings.reload, rand, () => (switched = true), firstProbeCommand(facts.hasCurl)));
       let first = firstProbe;
