@@ -76,6 +76,20 @@ describe('login', () => {
     await waitFor(() => expect(router.state.location.pathname).toBe('/projects'));
   });
 
+  it('ignores a ?next= that a browser reads as another site (backslash, tab)', async () => {
+    for (const next of ['/\\evil.example.com', '/\t/evil.example.com']) {
+      installFakeApi({
+        'GET /api/v1/auth/me': () => errorResponse(401, 'not signed in'),
+        'POST /api/v1/auth/login': () => json(adminMe),
+        'GET /api/v1/projects': () => json([]),
+      });
+      const { router, unmount } = renderApp(`/login?next=${encodeURIComponent(next)}`);
+      await fillAndSubmit('admin@example.com', 'pw');
+      await waitFor(() => expect(router.state.location.pathname).toBe('/projects'));
+      unmount();
+    }
+  });
+
   it('sends the user back to login when a later request answers 401', async () => {
     let sessionValid = true;
     installFakeApi({

@@ -8,11 +8,7 @@ import { TextField } from '../components/Field';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
 import { useFieldErrors } from '../hooks/useFieldErrors';
 import { useI18n } from '../i18n/useI18n';
-
-/** Only same-app paths are allowed as a post-login destination. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/projects';
-}
+import { safeNext } from './safe-next';
 
 export function LoginPage() {
   const { t } = useI18n();
