@@ -54,6 +54,14 @@ const inStepRoomName = (deploymentId: string) => `deployment-live:${deploymentId
 const REFUSED = 'deployment not found';
 const SIGNED_OUT = 'sign in required';
 const REVOKED = 'access to this deployment was revoked';
+/**
+ * Deployments one connection may watch at once (subscribed or being checked). The dashboard
+ * watches one per page; every deployment watched on an instance costs a Redis connection
+ * (its tail) and every subscribe two queries, so without a bound one socket could open
+ * thousands of Redis connections or keep the database busy with a tight loop of subscribes.
+ */
+export const MAX_LIVE_SUBSCRIPTIONS = 20;
+const TOO_MANY = `too many live subscriptions on this connection (at most ${MAX_LIVE_SUBSCRIPTIONS})`;
 
 @WebSocketGateway({ namespace: LIVE_NAMESPACE, path: '/socket.io', serveClient: false })
 export class LiveGateway
@@ -64,6 +72,8 @@ export class LiveGateway
   /** Status reloads in flight per deployment; `again` asks for one more after the current one. */
   private readonly statusReloads = new Map<string, { again: boolean }>();
   private readonly subsBySocket = new Map<string, Map<string, Subscription>>();
+  /** Subscribes still being checked, per socket: they count toward MAX_LIVE_SUBSCRIPTIONS. */
+  private readonly pendingBySocket = new Map<string, number>();
   private statusSubscriber: Redis | null = null;
   private recheckTimer: NodeJS.Timeout | null = null;
   private periodicRecheck: Promise<void> | null = null;
@@ -125,6 +135,21 @@ export class LiveGateway
     if (!parsed.success)
       return this.refuse(socket, undefined, `invalid subscribe: ${parsed.error.issues[0]?.message ?? 'bad payload'}`);
     const { deploymentId, afterSeq } = parsed.data;
+    const current = this.subsBySocket.get(socket.id);
+    const pending = this.pendingBySocket.get(socket.id) ?? 0;
+    if (!current?.has(deploymentId) && (current?.size ?? 0) + pending >= MAX_LIVE_SUBSCRIPTIONS)
+      return this.refuse(socket, deploymentId, TOO_MANY);
+    this.pendingBySocket.set(socket.id, pending + 1);
+    try {
+      return await this.checkAndSubscribe(socket, deploymentId, afterSeq);
+    } finally {
+      const left = (this.pendingBySocket.get(socket.id) ?? 1) - 1;
+      if (left > 0) this.pendingBySocket.set(socket.id, left);
+      else this.pendingBySocket.delete(socket.id);
+    }
+  }
+
+  private async checkAndSubscribe(socket: Socket, deploymentId: string, afterSeq: number): Promise<SubscribeAck> {
     const data = liveSocketData(socket);
     let allowed: string | null;
     try {
@@ -149,6 +174,9 @@ export class LiveGateway
       subs = new Map();
       this.subsBySocket.set(socket.id, subs);
     }
+    // Checked again: an earlier subscription of this deployment may have ended meanwhile.
+    if (!subs.has(deploymentId) && subs.size >= MAX_LIVE_SUBSCRIPTIONS)
+      return this.refuse(socket, deploymentId, TOO_MANY);
     const previous = subs.get(deploymentId);
     if (previous) this.removeSub(previous);
     const sub: Subscription = {
@@ -332,11 +360,7 @@ export class LiveGateway
         { deploymentId: sub.deploymentId, error: String(err) },
         'LiveGateway',
       );
-      if (this.isCurrent(sub)) {
-        this.subsBySocket.get(sub.socket.id)?.delete(sub.deploymentId);
-        this.removeSub(sub);
-        this.refuse(sub.socket, sub.deploymentId, 'could not read the log; subscribe again');
-      }
+      if (this.isCurrent(sub)) this.endSubscription(sub, 'could not read the log; subscribe again');
     }
   }
 

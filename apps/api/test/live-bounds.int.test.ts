@@ -1,0 +1,134 @@
+// What one live-log connection may cost the server, and what it hears after a subscription
+// ends: a bounded number of watched deployments (each one is a Redis connection and a tail on
+// the instance), malformed events of every kind answered without harm, and no status pushes
+// for a subscription the gateway has ended.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DeploymentEvents } from '../src/deployments/deployment-events.js';
+import { LiveGateway, MAX_LIVE_SUBSCRIPTIONS } from '../src/live/live.gateway.js';
+import { LogStoreService } from '../src/live/log-store.service.js';
+import { addMember, createDeployment, createFixture, LiveClient, signedInUser, type Fixture } from './live-helpers.js';
+import { startTestApp, type TestApp } from './test-env.js';
+
+let t: TestApp;
+let f: Fixture;
+let memberCookie: string;
+const clients: LiveClient[] = [];
+
+beforeAll(async () => {
+  t = await startTestApp();
+  f = await createFixture(t);
+  const member = await signedInUser(t);
+  await addMember(t, member.userId, f.projectId, 'viewer');
+  memberCookie = member.cookie;
+});
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await t?.close();
+});
+
+async function connected(cookie = memberCookie): Promise<LiveClient> {
+  const c = new LiveClient(t.url, cookie);
+  clients.push(c);
+  await c.connected();
+  return c;
+}
+
+type Ack = { ok: boolean; message?: string };
+const subscribe = (c: LiveClient, deploymentId: string) =>
+  c.socket.emitWithAck('deployment:subscribe', { deploymentId, afterSeq: 0 }) as Promise<Ack>;
+
+describe('live gateway bounds', () => {
+  it('lets one connection watch a bounded number of deployments, even when it asks for all at once', async () => {
+    const gateway = t.app.get(LiveGateway);
+    const ids = await Promise.all(Array.from({ length: MAX_LIVE_SUBSCRIPTIONS + 10 }, () => createDeployment(t, f)));
+    const c = await connected();
+    const before = gateway.stats();
+    // All in flight together: the ones still being checked count too.
+    const acks = await Promise.all(ids.map((id) => subscribe(c, id)));
+    expect(acks.filter((a) => a.ok)).toHaveLength(MAX_LIVE_SUBSCRIPTIONS);
+    expect(acks.filter((a) => !a.ok).map((a) => a.message)).toEqual(
+      Array(10).fill(`too many live subscriptions on this connection (at most ${MAX_LIVE_SUBSCRIPTIONS})`),
+    );
+    expect(gateway.stats().rooms - before.rooms).toBe(MAX_LIVE_SUBSCRIPTIONS);
+    expect(gateway.stats().subscriptions - before.subscriptions).toBe(MAX_LIVE_SUBSCRIPTIONS);
+
+    // Subscribing again to one it watches is not a new one; after an unsubscribe there is room.
+    const watched = ids[acks.findIndex((a) => a.ok)]!;
+    const refused = ids[acks.findIndex((a) => !a.ok)]!;
+    expect(await subscribe(c, watched)).toEqual({ ok: true });
+    expect((await subscribe(c, refused)).ok).toBe(false);
+    await c.socket.emitWithAck('deployment:unsubscribe', { deploymentId: watched });
+    expect(await subscribe(c, refused)).toEqual({ ok: true });
+
+    // The bound is per connection; closing it frees everything.
+    const other = await connected();
+    expect(await subscribe(other, watched)).toEqual({ ok: true });
+    c.close();
+    await vi.waitFor(() => expect(gateway.stats().subscriptions).toBe(before.subscriptions + 1));
+  });
+
+  it('answers malformed events of every kind with a refusal, keeps the socket and still serves it', async () => {
+    const c = await connected();
+    const huge = 'a'.repeat(200_000);
+    const bad: unknown[] = [
+      null,
+      42,
+      'x',
+      [],
+      [{ deploymentId: f.projectId }],
+      {},
+      { deploymentId: 42 },
+      { deploymentId: [crypto.randomUUID()] },
+      { deploymentId: { $ne: null } },
+      { deploymentId: huge },
+      { deploymentId: crypto.randomUUID(), afterSeq: -1 },
+      { deploymentId: crypto.randomUUID(), afterSeq: 1.5 },
+      { deploymentId: crypto.randomUUID(), afterSeq: '0' },
+      { deploymentId: crypto.randomUUID(), afterSeq: 1e300 },
+      JSON.parse('{"__proto__": {"isAdmin": true}, "constructor": {"prototype": {"isAdmin": true}}}'),
+    ];
+    for (const body of bad) {
+      const ack = (await c.socket.emitWithAck('deployment:subscribe', body)) as Ack;
+      expect(ack.ok, JSON.stringify(body)?.slice(0, 100)).toBe(false);
+      // A refusal never echoes the payload back.
+      expect(ack.message!.length).toBeLessThan(200);
+      expect(await c.socket.emitWithAck('deployment:unsubscribe', body)).toEqual({ ok: true });
+    }
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    // Unknown events are ignored; the socket is still there and works.
+    c.socket.emit('deployment:lines', { deploymentId: f.projectId, t: ['forged'] });
+    c.socket.emit('no-such-event', huge);
+    expect(c.socket.connected).toBe(true);
+    const id = await createDeployment(t, f);
+    expect(await subscribe(c, id)).toEqual({ ok: true });
+    await c.until(() => c.statuses.length > 0);
+    expect(c.statuses[0]).toMatchObject({ id });
+  });
+
+  it('sends nothing more about a deployment once its subscription has ended on a read error', async () => {
+    const id = await createDeployment(t, f);
+    const failing = await connected();
+    const watcher = await connected();
+    // The watcher keeps the deployment's tail and status room alive.
+    expect(await subscribe(watcher, id)).toEqual({ ok: true });
+    await watcher.until(() => watcher.statuses.length === 1);
+    const store = t.app.get(LogStoreService);
+    // Every read fails while the second socket subscribes (the shared tail retries its own).
+    const page = vi.spyOn(store, 'page').mockRejectedValue(new Error('connection lost'));
+    try {
+      expect(await subscribe(failing, id)).toEqual({ ok: true });
+      await failing.until(() => failing.errors.length === 1);
+    } finally {
+      page.mockRestore();
+    }
+    expect(failing.errors).toEqual([{ deploymentId: id, message: 'could not read the log; subscribe again' }]);
+    // The state sent with the subscription, then nothing more.
+    await failing.until(() => failing.statuses.length === 1);
+    await t.app.get(DeploymentEvents).statusChanged(id);
+    await watcher.until(() => watcher.statuses.length === 2);
+    // Pushes go out together; give a stray one time to arrive.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(failing.statuses).toHaveLength(1);
+  });
+});
