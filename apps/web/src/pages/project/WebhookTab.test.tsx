@@ -301,4 +301,38 @@ describe('changelog', () => {
     expect(new URLSearchParams(asked?.search).get('from')).toBe('1.4.0');
     expect(new URLSearchParams(asked?.search).get('version')).toBe('1.2.0');
   });
+  it('renders commit titles and authors from payloads as text and links only http(s) commit URLs', async () => {
+    const { deploymentView, DEPLOYMENT_ID } = await import('../../test/fixtures');
+    const { fakeLiveFactory } = await import('../../test/fake-live');
+    const hostile = [
+      'javascript:alert(1)',
+      'JavaScript:alert(1)',
+      ' javascript:alert(1)',
+      'data:text/html,<b>x</b>',
+      '//evil.example/c',
+    ];
+    const commits = [...hostile, 'https://gitlab.example/shop/-/commit/ok'].map((url, i) => ({
+      sha: `${i}`.padStart(40, 'e'),
+      title: `<img src=x onerror="alert(1)"> \u202Egnp.exe ${i}`,
+      authorName: '<script>alert(2)</script>',
+      authoredAt: null,
+      url,
+    }));
+    setup('viewer', {
+      'GET /api/v1/projects/shop/environment-status': () => json([]),
+      [`GET /api/v1/projects/shop/deployments/${DEPLOYMENT_ID}`]: () =>
+        json(deploymentView({ environmentId: DEV_ID, version: '1.4.0', previousVersion: '1.2.0' })),
+      'GET /api/v1/projects/shop/changelog': () => json(changelog({ direction: 'forward', commits })),
+    });
+    renderApp(`/projects/shop/deployments/${DEPLOYMENT_ID}`, { live: fakeLiveFactory().factory });
+    const panel = await screen.findByTestId('changelog');
+    const rows = within(panel).getAllByTestId('changelog-commit');
+    expect(rows).toHaveLength(commits.length);
+    expect(panel.querySelectorAll('img, script')).toHaveLength(0);
+    expect(rows[0]).toHaveTextContent('<img src=x onerror="alert(1)">');
+    expect(within(rows[0]!).getByTestId('changelog-commit-author')).toHaveTextContent('<script>alert(2)</script>');
+    const links = within(panel).getAllByRole('link');
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['https://gitlab.example/shop/-/commit/ok']);
+    expect(links[0]).toHaveAttribute('rel', expect.stringContaining('noopener'));
+  });
 });
