@@ -14,7 +14,13 @@ export const clusterAccessSchema = z.object({
   /** https://host[:port][/path], no credentials in it. */
   server: z
     .url({ protocol: /^https$/, error: 'server must be an https:// URL' })
-    .refine((u) => !new URL(u).username && !new URL(u).password, 'server must not contain credentials'),
+    // Zod runs this even when the url check above refused the value (a failed check does not
+    // stop the next one): a value URL cannot parse is that check's issue, not an exception
+    // (which would answer a maintainer's bad kubeconfig with a 500).
+    .refine((u) => {
+      const url = URL.canParse(u) ? new URL(u) : null;
+      return !url || (!url.username && !url.password);
+    }, 'server must not contain credentials'),
   /** CA bundle (PEM) the API server's certificate must chain to. TLS is always verified. */
   caPem: z.string().regex(PEM_CERT, 'caPem must be a PEM certificate bundle'),
   auth: z.union([
