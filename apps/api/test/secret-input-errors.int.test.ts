@@ -111,12 +111,21 @@ describe('refused secret values', () => {
         outcomes.push([{ label: `${label} ${value.length}`, ...res }, 'value']);
       }
     }
-    const short = await admin.put(`${P}/environments/${envId}/variables`, {
-      name: 'WHARF_RESTART_SECRET',
-      value: MARK.slice(0, 12),
-      secret: true,
-    });
-    outcomes.push([{ label: 'short restart secret', ...short }, 'value']);
+    // The restart secret, on the environment and as a target's override of it: secret and
+    // at least 16 characters, or refused naming the field that breaks the rule.
+    for (const [label, path] of [
+      ['environment', `${P}/environments/${envId}/variables`],
+      ['target', `${P}/targets/${targetId}/variables`],
+    ]) {
+      const short = await admin.put(path!, { name: 'WHARF_RESTART_SECRET', value: MARK.slice(0, 12), secret: true });
+      outcomes.push([{ label: `${label} short restart secret`, ...short }, 'value']);
+      const shown = await admin.put(path!, {
+        name: 'WHARF_RESTART_SECRET',
+        value: `${MARK}-long-enough`,
+        secret: false,
+      });
+      outcomes.push([{ label: `${label} restart secret not secret`, ...shown }, 'secret']);
+    }
     for (const url of [
       `https://user:${MARK}@hooks.example.com/`,
       `ftp://hooks.example.com/${MARK}`,
@@ -141,5 +150,7 @@ describe('refused secret values', () => {
     outcomes.push([{ label: 'new password', ...password }, 'newPassword']);
     const bad = outcomes.flatMap(([o, field]) => wrong([o], field));
     expect(bad).toEqual([]);
+    // Nothing was stored under the restart secret's name.
+    expect((await admin.get(`${P}/targets/${targetId}/variables`)).body).toEqual([]);
   });
 });

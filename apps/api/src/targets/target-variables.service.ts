@@ -5,6 +5,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import type { SetVariableBody, VariableView } from '@wharf/shared';
 import { AuditService } from '../audit/audit.service.js';
 import { SecretBoxService } from '../credentials/secret-box.service.js';
+import { assertValidRestartSecretVariable } from '../environments/rolling-restart-switch.js';
 import { toVariableView } from '../environments/variable-view.js';
 import type { Prisma, Target } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -28,6 +29,9 @@ export class TargetVariablesService {
   }
 
   async set(ctx: ProjectCtx, targetId: string, body: SetVariableBody): Promise<VariableView> {
+    // A target's value overrides the environment's on its host, so the restart secret keeps
+    // the environment's rule here too: secret (never shown back or logged) and long enough.
+    assertValidRestartSecretVariable(body);
     return this.prisma.$transaction(async (tx) => {
       const target = await this.target(tx, ctx, targetId);
       const sealed = new Uint8Array(this.box.seal(body.value));
