@@ -1,13 +1,15 @@
 // What one live-log connection may cost the server, and what it hears after a subscription
 // ends: a bounded number of watched deployments (each one is a Redis connection and a tail on
 // the instance), malformed events of every kind answered without harm, and no status pushes
-// for a subscription the gateway has ended.
+// for a subscription the gateway has ended, even when access ends while a subscribe is checked.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeploymentEvents } from '../src/deployments/deployment-events.js';
 import { LiveGateway, MAX_LIVE_SUBSCRIPTIONS } from '../src/live/live.gateway.js';
 import { LogStoreService } from '../src/live/log-store.service.js';
+import { PrismaService } from '../src/prisma/prisma.service.js';
 import { addMember, createDeployment, createFixture, LiveClient, signedInUser, type Fixture } from './live-helpers.js';
-import { startTestApp, type TestApp } from './test-env.js';
+import { TestClient } from './http-client.js';
+import { startTestApp, TEST_ADMIN, type TestApp } from './test-env.js';
 
 let t: TestApp;
 let f: Fixture;
@@ -15,7 +17,8 @@ let memberCookie: string;
 const clients: LiveClient[] = [];
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // No periodic re-check during the tests: only revocation messages end subscriptions.
+  t = await startTestApp({ WHARF_LIVE_RECHECK_SECONDS: '3600' });
   f = await createFixture(t);
   const member = await signedInUser(t);
   await addMember(t, member.userId, f.projectId, 'viewer');
@@ -110,9 +113,13 @@ describe('live gateway bounds', () => {
     const id = await createDeployment(t, f);
     const failing = await connected();
     const watcher = await connected();
-    // The watcher keeps the deployment's tail and status room alive.
+    await t.app
+      .get(PrismaService)
+      .deploymentLog.create({ data: { deploymentId: id, seq: 1, stream: 'system', text: 'stored' } });
+    // The watcher keeps the deployment's tail and status room alive. Once it has line 1 its own
+    // catch-up is over (the line comes with its last page), so the failing reads below are not its.
     expect(await subscribe(watcher, id)).toEqual({ ok: true });
-    await watcher.until(() => watcher.statuses.length === 1);
+    await watcher.until(() => watcher.statuses.length === 1 && watcher.lines.length === 1);
     const store = t.app.get(LogStoreService);
     // Every read fails while the second socket subscribes (the shared tail retries its own).
     const page = vi.spyOn(store, 'page').mockRejectedValue(new Error('connection lost'));
@@ -130,5 +137,44 @@ describe('live gateway bounds', () => {
     // Pushes go out together; give a stray one time to arrive.
     await new Promise((r) => setTimeout(r, 300));
     expect(failing.statuses).toHaveLength(1);
+  });
+
+  it('ends a subscription whose membership is removed while the subscribe is being checked', async () => {
+    const user = await signedInUser(t);
+    await addMember(t, user.userId, f.projectId, 'viewer');
+    const id = await createDeployment(t, f);
+    const c = await connected(user.cookie);
+    const store = t.app.get(LogStoreService);
+    const original = store.readableProject.bind(store);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let checked!: () => void;
+    const wasChecked = new Promise<void>((r) => (checked = r));
+    // The subscribe reads the membership, then waits while the membership is removed.
+    const spy = vi.spyOn(store, 'readableProject').mockImplementationOnce(async (...args) => {
+      const project = await original(...args);
+      checked();
+      await gate;
+      return project;
+    });
+    try {
+      const ack = subscribe(c, id);
+      await wasChecked;
+      const admin = new TestClient(t.url);
+      await admin.login(TEST_ADMIN.email, TEST_ADMIN.password);
+      expect((await admin.delete(`/api/v1/projects/${f.slug}/members/${user.userId}`)).status).toBe(204);
+      // The revocation message reaches the gateway while no subscription is registered yet.
+      await new Promise((r) => setTimeout(r, 300));
+      release();
+      expect(await ack).toEqual({ ok: false, message: 'access to this deployment was revoked' });
+    } finally {
+      spy.mockRestore();
+      release();
+    }
+    expect(c.errors).toEqual([{ deploymentId: id, message: 'access to this deployment was revoked' }]);
+    await t.app.get(DeploymentEvents).statusChanged(id);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.statuses).toEqual([]);
+    expect(c.lines).toEqual([]);
   });
 });

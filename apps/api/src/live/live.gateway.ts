@@ -74,6 +74,12 @@ export class LiveGateway
   private readonly subsBySocket = new Map<string, Map<string, Subscription>>();
   /** Subscribes still being checked, per socket: they count toward MAX_LIVE_SUBSCRIPTIONS. */
   private readonly pendingBySocket = new Map<string, number>();
+  /**
+   * Revocation messages received so far. A subscribe checks access, then registers: a message
+   * that arrives in between finds no subscription to end, so a subscribe that sees this number
+   * change while it checked re-checks its user once it has registered.
+   */
+  private revocations = 0;
   private statusSubscriber: Redis | null = null;
   private recheckTimer: NodeJS.Timeout | null = null;
   private periodicRecheck: Promise<void> | null = null;
@@ -101,7 +107,10 @@ export class LiveGateway
     const revoked = accessRevokedChannel(this.redis.prefix);
     sub.on('message', (ch: string, payload: string) => {
       if (ch === channel) void this.onStatusChanged(payload);
-      else if (ch === revoked) void this.recheck(payload);
+      else if (ch === revoked) {
+        this.revocations++;
+        void this.recheck(payload);
+      }
     });
     // Not awaited: with Redis down the app must still boot; ioredis subscribes on connect.
     sub.subscribe(channel, revoked).catch((err: unknown) => {
@@ -151,6 +160,7 @@ export class LiveGateway
 
   private async checkAndSubscribe(socket: Socket, deploymentId: string, afterSeq: number): Promise<SubscribeAck> {
     const data = liveSocketData(socket);
+    const revocations = this.revocations;
     let allowed: string | null;
     try {
       // The session may have ended since the handshake; check it again.
@@ -192,6 +202,9 @@ export class LiveGateway
     room.subs.add(sub);
     await socket.join(roomName(deploymentId));
 
+    // Access may have been revoked while it was checked (the message found nothing to end yet).
+    if (this.revocations !== revocations) await this.recheck(data.user.id);
+    if (!this.isCurrent(sub)) return { ok: false, message: socket.connected ? REVOKED : SIGNED_OUT };
     void this.sendStatus(deploymentId, socket);
     void this.catchUp(sub, room);
     return { ok: true };
