@@ -20,6 +20,7 @@ import { deferContinueUntilRead } from './security/expect-continue.js';
 import { JsonBodyInterceptor } from './security/json-body.interceptor.js';
 import { originPolicy } from './security/origin-policy.middleware.js';
 import { securityHeaders } from './security/security-headers.middleware.js';
+import { noStoreForApi } from './security/no-store.middleware.js';
 import { defaultWebDist } from './static/paths.js';
 import { WHARF_VERSION } from './version.js';
 
@@ -36,6 +37,7 @@ export async function createHttpApp(
   const origins = acceptedOrigins(config.WHARF_PUBLIC_URL);
   app.disable('x-powered-by');
   app.use(securityHeaders(config.WHARF_PUBLIC_URL, origins));
+  app.use(noStoreForApi());
   // Cross-site refusals happen before routing and before any body is read.
   app.use(originPolicy(origins));
   app.use(cookieParser());

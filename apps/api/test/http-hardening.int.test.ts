@@ -11,7 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonLogger } from '../src/common/json-logger.js';
 import { createHttpApp } from '../src/http-app.js';
 import { defaultWebDist } from '../src/static/paths.js';
-import { createProject, createToken, eventually, startUpload, tarGz, type ProjectFixture } from './fixtures.js';
+import {
+  createProject,
+  createToken,
+  createUser,
+  eventually,
+  startUpload,
+  tarGz,
+  type ProjectFixture,
+} from './fixtures.js';
 import { signedInUser } from './live-helpers.js';
 import { startTestApp, TEST_ADMIN, type TestApp } from './test-env.js';
 
@@ -90,6 +98,34 @@ describe('security headers', () => {
     // The built page has nothing inline that the CSP would block.
     expect(page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(page).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+  });
+
+  it('API answers, the secrets shown once among them, are never kept by a cache; dashboard assets are', async () => {
+    const dist = defaultWebDist();
+    const asset = readdirSync(join(dist, 'assets')).find((f) => f.endsWith('.js'))!;
+    const cookie = (await signedInUser(t, { admin: true })).cookie;
+    const user = await createUser(t);
+    const json = { cookie, 'content-type': 'application/json' };
+    const P = `${t.url}/api/v1/projects/${project.slug}`;
+    const answers: [string, Response][] = [
+      ['new CI token', await fetch(`${P}/tokens`, { method: 'POST', headers: json, body: '{"name":"cache"}' })],
+      ['new webhook token', await fetch(`${P}/webhook/token`, { method: 'POST', headers: json })],
+      [
+        'generated password',
+        await fetch(`${t.url}/api/v1/users/${user.id}/password`, { method: 'POST', headers: json, body: '{}' }),
+      ],
+      ['signed-in read', await fetch(`${t.url}/api/v1/auth/me`, { headers: { cookie } })],
+      ['token read', await fetch(`${P}/artifacts`, { headers: { authorization: `Bearer ${token}` } })],
+      ['refusal', await fetch(`${t.url}/api/v1/auth/me`)],
+      ['not found', await fetch(`${t.url}/api/v1/nope`)],
+      ['health', await fetch(`${t.url}/api/health`)],
+    ];
+    const wrong = answers
+      .filter(([, res]) => res.headers.get('cache-control') !== 'no-store')
+      .map(([what, res]) => `${what} (${res.status}): ${res.headers.get('cache-control')}`);
+    expect(wrong).toEqual([]);
+    expect(answers.slice(0, 3).map(([, res]) => res.status)).toEqual([201, 201, 200]);
+    expect((await fetch(`${t.url}/assets/${asset}`)).headers.get('cache-control')).toMatch(/max-age=[1-9]/);
   });
 
   it('the OpenAPI UI: the same, except that its inline styles are allowed', async () => {
