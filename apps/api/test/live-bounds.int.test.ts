@@ -4,7 +4,7 @@
 // for a subscription the gateway has ended, even when access ends while a subscribe is checked.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeploymentEvents } from '../src/deployments/deployment-events.js';
-import { LiveGateway, MAX_LIVE_SUBSCRIPTIONS } from '../src/live/live.gateway.js';
+import { LiveGateway, MAX_LIVE_SUBSCRIPTIONS, MAX_LIVE_SUBSCRIPTIONS_PER_USER } from '../src/live/live.gateway.js';
 import { LogStoreService } from '../src/live/log-store.service.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
 import { addMember, createDeployment, createFixture, LiveClient, signedInUser, type Fixture } from './live-helpers.js';
@@ -69,6 +69,33 @@ describe('live gateway bounds', () => {
     expect(await subscribe(other, watched)).toEqual({ ok: true });
     c.close();
     await vi.waitFor(() => expect(gateway.stats().subscriptions).toBe(before.subscriptions + 1));
+  });
+
+  it('bounds one user’s subscriptions over all their connections too', async () => {
+    const gateway = t.app.get(LiveGateway);
+    const user = await signedInUser(t);
+    await addMember(t, user.userId, f.projectId, 'viewer');
+    const sockets = Math.ceil(MAX_LIVE_SUBSCRIPTIONS_PER_USER / MAX_LIVE_SUBSCRIPTIONS) + 1;
+    const ids = await Promise.all(
+      Array.from({ length: sockets * MAX_LIVE_SUBSCRIPTIONS }, () => createDeployment(t, f)),
+    );
+    const conns = await Promise.all(Array.from({ length: sockets }, () => connected(user.cookie)));
+    const before = gateway.stats();
+    const acks = await Promise.all(
+      conns.flatMap((c, i) =>
+        ids.slice(i * MAX_LIVE_SUBSCRIPTIONS, (i + 1) * MAX_LIVE_SUBSCRIPTIONS).map((id) => subscribe(c, id)),
+      ),
+    );
+    expect(acks.filter((a) => a.ok)).toHaveLength(MAX_LIVE_SUBSCRIPTIONS_PER_USER);
+    expect(new Set(acks.filter((a) => !a.ok).map((a) => a.message))).toEqual(
+      new Set([`too many live subscriptions for this user (at most ${MAX_LIVE_SUBSCRIPTIONS_PER_USER} at once)`]),
+    );
+    expect(gateway.stats().rooms - before.rooms).toBe(MAX_LIVE_SUBSCRIPTIONS_PER_USER);
+    // Another user is not affected.
+    const other = await connected();
+    expect(await subscribe(other, ids.at(-1)!)).toEqual({ ok: true });
+    for (const c of conns) c.close();
+    await vi.waitFor(() => expect(gateway.stats().rooms).toBe(before.rooms + 1));
   });
 
   it('answers malformed events of every kind with a refusal, keeps the socket and still serves it', async () => {

@@ -62,6 +62,9 @@ const REVOKED = 'access to this deployment was revoked';
  */
 export const MAX_LIVE_SUBSCRIPTIONS = 20;
 const TOO_MANY = `too many live subscriptions on this connection (at most ${MAX_LIVE_SUBSCRIPTIONS})`;
+/** The same over all of one user's connections to an instance (many sockets, 20 each, would add up). */
+export const MAX_LIVE_SUBSCRIPTIONS_PER_USER = 100;
+const TOO_MANY_FOR_USER = `too many live subscriptions for this user (at most ${MAX_LIVE_SUBSCRIPTIONS_PER_USER} at once)`;
 
 @WebSocketGateway({ namespace: LIVE_NAMESPACE, path: '/socket.io', serveClient: false })
 export class LiveGateway
@@ -146,8 +149,11 @@ export class LiveGateway
     const { deploymentId, afterSeq } = parsed.data;
     const current = this.subsBySocket.get(socket.id);
     const pending = this.pendingBySocket.get(socket.id) ?? 0;
-    if (!current?.has(deploymentId) && (current?.size ?? 0) + pending >= MAX_LIVE_SUBSCRIPTIONS)
-      return this.refuse(socket, deploymentId, TOO_MANY);
+    if (!current?.has(deploymentId)) {
+      if ((current?.size ?? 0) + pending >= MAX_LIVE_SUBSCRIPTIONS) return this.refuse(socket, deploymentId, TOO_MANY);
+      if (this.watchedBy(liveSocketData(socket).user.id) >= MAX_LIVE_SUBSCRIPTIONS_PER_USER)
+        return this.refuse(socket, deploymentId, TOO_MANY_FOR_USER);
+    }
     this.pendingBySocket.set(socket.id, pending + 1);
     try {
       return await this.checkAndSubscribe(socket, deploymentId, afterSeq);
@@ -220,6 +226,16 @@ export class LiveGateway
       await socket.leave(roomName(sub.deploymentId));
     }
     return { ok: true };
+  }
+
+  /** Subscriptions of `userId` on this instance, those still being checked included. */
+  private watchedBy(userId: string): number {
+    let n = 0;
+    for (const s of this.nsp?.sockets.values() ?? []) {
+      if (liveSocketData(s).user.id !== userId) continue;
+      n += (this.subsBySocket.get(s.id)?.size ?? 0) + (this.pendingBySocket.get(s.id) ?? 0);
+    }
+    return n;
   }
 
   /** Sockets and tails of this instance, for health and tests. */
