@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeploymentEvents } from '../src/deployments/deployment-events.js';
 import { LiveGateway, MAX_LIVE_SUBSCRIPTIONS, MAX_LIVE_SUBSCRIPTIONS_PER_USER } from '../src/live/live.gateway.js';
 import { LogStoreService } from '../src/live/log-store.service.js';
+import { MAX_LIVE_CONNECTIONS_PER_USER } from '../src/live/socket-auth.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
 import { addMember, createDeployment, createFixture, LiveClient, signedInUser, type Fixture } from './live-helpers.js';
 import { TestClient } from './http-client.js';
@@ -96,6 +97,31 @@ describe('live gateway bounds', () => {
     expect(await subscribe(other, ids.at(-1)!)).toEqual({ ok: true });
     for (const c of conns) c.close();
     await vi.waitFor(() => expect(gateway.stats().rooms).toBe(before.rooms + 1));
+  });
+
+  it('bounds one user’s live connections, also when they all connect at once, and frees them on close', async () => {
+    const user = await signedInUser(t);
+    const attempts = Array.from({ length: MAX_LIVE_CONNECTIONS_PER_USER + 10 }, () => {
+      const c = new LiveClient(t.url, user.cookie);
+      clients.push(c);
+      return c;
+    });
+    const results = await Promise.allSettled(attempts.map((c) => c.connected()));
+    const open = attempts.filter((_, i) => results[i]!.status === 'fulfilled');
+    expect(open).toHaveLength(MAX_LIVE_CONNECTIONS_PER_USER);
+    const refusals = results.flatMap((r) => (r.status === 'rejected' ? [String((r.reason as Error).message)] : []));
+    expect(new Set(refusals)).toEqual(
+      new Set([`too many live connections for this user (at most ${MAX_LIVE_CONNECTIONS_PER_USER})`]),
+    );
+    // Another user is not affected; a closed connection makes room for a new one.
+    await connected();
+    for (const c of open.slice(0, 2)) c.close();
+    await vi.waitFor(async () => {
+      const again = new LiveClient(t.url, user.cookie);
+      clients.push(again);
+      await again.connected();
+    });
+    for (const c of open) c.close();
   });
 
   it('answers malformed events of every kind with a refusal, keeps the socket and still serves it', async () => {
