@@ -4,7 +4,8 @@
 // too; a route may still set its own Cache-Control. The dashboard's files keep theirs.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
-const API_PATH = /^\/(api\/v1|api\/health)(\/|$)/;
+// Case-insensitive, as Express matches routes (a POST to /API/V1/... reaches its handler).
+const API_PATH = /^\/(api\/v1|api\/health)(\/|$)/i;
 
 export function noStoreForApi(): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
