@@ -1,11 +1,14 @@
-// What one live-log connection may cost the server, and what it hears after a subscription
-// ends: a bounded number of watched deployments (each one is a Redis connection and a tail on
-// the instance), malformed events of every kind answered without harm, and no status pushes
-// for a subscription the gateway has ended, even when access ends while a subscribe is checked.
+// What the live channel may cost the server and what it tells a client beyond the happy path:
+// bounded connections per user and watched deployments per connection and per user (each
+// watched deployment is a Redis connection and a tail on the instance), malformed events of
+// every kind answered without harm, no status pushes for a subscription the gateway has ended
+// (even when access ends while a subscribe is checked), and engine.io's own HTTP answers with
+// the headers every other answer has.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeploymentEvents } from '../src/deployments/deployment-events.js';
 import { LiveGateway, MAX_LIVE_SUBSCRIPTIONS, MAX_LIVE_SUBSCRIPTIONS_PER_USER } from '../src/live/live.gateway.js';
 import { LogStoreService } from '../src/live/log-store.service.js';
+import { ENGINE_HEADERS } from '../src/live/live-io.adapter.js';
 import { MAX_LIVE_CONNECTIONS_PER_USER } from '../src/live/socket-auth.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
 import { addMember, createDeployment, createFixture, LiveClient, signedInUser, type Fixture } from './live-helpers.js';
@@ -229,5 +232,34 @@ describe('live gateway bounds', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(c.statuses).toEqual([]);
     expect(c.lines).toEqual([]);
+  });
+
+  it('gives engine.io’s own HTTP answers (polling data, refusals) the no-sniff, no-frame, no-embed headers', async () => {
+    const { cookie } = await signedInUser(t);
+    const poll = `${t.url}/socket.io/?EIO=4&transport=polling`;
+    const open = await fetch(poll, { headers: { cookie } });
+    const sid = (JSON.parse((await open.text()).slice(1)) as { sid: string }).sid;
+    const answers: [string, Response][] = [
+      ['handshake', open],
+      ['data', await fetch(`${poll}&sid=${sid}`, { method: 'POST', headers: { cookie }, body: '40/live,' })],
+      ['foreign origin', await fetch(poll, { headers: { cookie, origin: 'https://evil.example' } })],
+      ['unknown session', await fetch(`${poll}&sid=${encodeURIComponent('<script>')}`, { headers: { cookie } })],
+      ['bad transport', await fetch(`${t.url}/socket.io/?EIO=4&transport=nope`)],
+    ];
+    expect(answers.map(([what, r]) => `${what} ${r.status}`)).toEqual([
+      'handshake 200',
+      'data 200',
+      'foreign origin 403',
+      'unknown session 400',
+      'bad transport 400',
+    ]);
+    for (const [what, res] of answers) {
+      const got = Object.fromEntries(Object.keys(ENGINE_HEADERS).map((h) => [h, res.headers.get(h)]));
+      expect(got, what).toEqual(ENGINE_HEADERS);
+    }
+    // Not on other paths: the dashboard and the API keep their own policy.
+    expect((await fetch(`${t.url}/api/health`)).headers.get('content-security-policy')).not.toBe(
+      ENGINE_HEADERS['content-security-policy'],
+    );
   });
 });
