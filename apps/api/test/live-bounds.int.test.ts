@@ -234,6 +234,28 @@ describe('live gateway bounds', () => {
     expect(c.lines).toEqual([]);
   });
 
+  it('ends a subscription the socket holds when a new subscribe to the same deployment is refused', async () => {
+    const user = await signedInUser(t);
+    await addMember(t, user.userId, f.projectId, 'viewer');
+    const id = await createDeployment(t, f);
+    const c = await connected(user.cookie);
+    expect(await subscribe(c, id)).toEqual({ ok: true });
+    await c.until(() => c.statuses.length === 1);
+    const gateway = t.app.get(LiveGateway);
+    const before = gateway.stats().subscriptions;
+    // Removed without a revocation message (and no periodic re-check in this app).
+    await t.app.get(PrismaService).membership.deleteMany({ where: { userId: user.userId, projectId: f.projectId } });
+    expect(await subscribe(c, id)).toEqual({ ok: false, message: 'deployment not found' });
+    expect(gateway.stats().subscriptions).toBe(before - 1);
+    await t.app
+      .get(PrismaService)
+      .deploymentLog.create({ data: { deploymentId: id, seq: 1, stream: 'system', text: 'after the refusal' } });
+    await t.app.get(DeploymentEvents).statusChanged(id);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.statuses).toHaveLength(1);
+    expect(c.lines).toEqual([]);
+  });
+
   it('gives engine.io’s own HTTP answers (polling data, refusals) the no-sniff, no-frame, no-embed headers', async () => {
     const { cookie } = await signedInUser(t);
     const poll = `${t.url}/socket.io/?EIO=4&transport=polling`;

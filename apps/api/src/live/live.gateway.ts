@@ -182,7 +182,12 @@ export class LiveGateway
       this.logger.event('warn', 'live subscribe failed', { deploymentId, error: String(err) }, 'LiveGateway');
       return this.refuse(socket, deploymentId, 'could not subscribe; try again');
     }
-    if (!allowed) return this.refuse(socket, deploymentId, REFUSED);
+    if (!allowed) {
+      // A subscription this socket already holds for it ends too: access is gone now.
+      const previous = this.subsBySocket.get(socket.id)?.get(deploymentId);
+      if (previous) this.endQuietly(previous);
+      return this.refuse(socket, deploymentId, REFUSED);
+    }
     if (!socket.connected) return { ok: false, message: 'disconnected' };
 
     let subs = this.subsBySocket.get(socket.id);
@@ -289,11 +294,15 @@ export class LiveGateway
   }
 
   private endSubscription(sub: Subscription, message: string): void {
+    this.endQuietly(sub);
+    this.refuse(sub.socket, sub.deploymentId, message);
+  }
+
+  private endQuietly(sub: Subscription): void {
     this.subsBySocket.get(sub.socket.id)?.delete(sub.deploymentId);
     this.removeSub(sub);
     // Status pushes go to the room: leave it too.
     void sub.socket.leave(roomName(sub.deploymentId));
-    this.refuse(sub.socket, sub.deploymentId, message);
   }
 
   private refuse(socket: Socket, deploymentId: string | undefined, message: string): SubscribeAck {
