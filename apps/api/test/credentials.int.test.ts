@@ -16,7 +16,7 @@ import { startTestApp, TEST_ADMIN, type TestApp } from './test-env.js';
 const run = promisify(execFile);
 const P = '/api/v1/projects';
 const PASSWORD = 'member-password-123';
-const VIEW_KEYS = ['createdAt', 'fingerprint', 'id', 'kind', 'name', 'rotatedAt'];
+const VIEW_KEYS = ['allowedOrigins', 'createdAt', 'fingerprint', 'id', 'kind', 'name', 'rotatedAt'];
 
 let t: TestApp;
 let admin: TestClient;
@@ -95,6 +95,7 @@ describe('credentials', () => {
     expect(await t.app.get(CredentialsService).openCredential(projectId, res.body.id)).toEqual({
       kind: 'ssh_key',
       value: key,
+      allowedOrigins: [],
     });
   });
 
@@ -113,6 +114,7 @@ describe('credentials', () => {
       kind: 'ssh_key',
       value: key,
       passphrase: 'pass phrase 42',
+      allowedOrigins: [],
     });
   });
 
@@ -185,6 +187,72 @@ describe('credentials', () => {
     expectNoSecrets('refusal', JSON.stringify(rotated.body));
   });
 
+  it('a token lists the origins it may be sent to, normalised; changed only with the value, audited', async () => {
+    const value = 'consul-acl-SECRET-0123456789abcdef';
+    remember(value);
+    const created = await admin.post(`${P}/creds/credentials`, {
+      name: 'consul-acl',
+      kind: 'token',
+      value,
+      allowedOrigins: ['https://Consul.Internal:443/', 'http://127.0.0.1:8500'],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.allowedOrigins).toEqual(['https://consul.internal', 'http://127.0.0.1:8500']);
+    expect((await t.app.get(CredentialsService).openCredential(projectId, created.body.id)).allowedOrigins).toEqual([
+      'https://consul.internal',
+      'http://127.0.0.1:8500',
+    ]);
+
+    // Not an origin: a path, user info, a query, another scheme, not a URL. Each names its line.
+    for (const bad of [
+      'https://c.internal/v1',
+      'https://u:p@c.internal',
+      'https://c.internal?x=1',
+      'ftp://c',
+      'c:8500',
+    ]) {
+      const res = await admin.post(`${P}/creds/credentials`, {
+        name: 'bad-origin',
+        kind: 'token',
+        value,
+        allowedOrigins: ['http://127.0.0.1:8500', bad],
+      });
+      expect(res.status, bad).toBe(400);
+      expect(res.body.issues.map((i: { path: string }) => i.path)).toEqual(['allowedOrigins.1']);
+      expectNoSecrets('refusal', JSON.stringify(res.body));
+    }
+    // SSH keys and kubeconfigs carry their own binding and take none.
+    const key = await sshKeygen();
+    const sshWithOrigins = await admin.post(`${P}/creds/credentials`, {
+      name: 'ssh-origins',
+      kind: 'ssh_key',
+      value: key.key,
+      allowedOrigins: ['https://c.internal'],
+    });
+    expect(sshWithOrigins.status).toBe(400);
+    expect(sshWithOrigins.body.issues).toEqual([
+      { path: 'allowedOrigins', message: 'only token credentials take allowed origins' },
+    ]);
+
+    // A rotation without a list keeps it; with one, replaces it; the audit event says both.
+    const kept = await admin.put(`${P}/creds/credentials/${created.body.id}/secret`, { value });
+    expect(kept.body.allowedOrigins).toEqual(['https://consul.internal', 'http://127.0.0.1:8500']);
+    const moved = await admin.put(`${P}/creds/credentials/${created.body.id}/secret`, {
+      value,
+      allowedOrigins: ['https://consul-b.internal:8501'],
+    });
+    expect(moved.body.allowedOrigins).toEqual(['https://consul-b.internal:8501']);
+    const audit = await admin.get(`${P}/creds/audit?action=credential.rotated`);
+    expect(audit.body.items[0]).toMatchObject({
+      subjectId: created.body.id,
+      data: {
+        allowedOrigins: ['https://consul-b.internal:8501'],
+        previousAllowedOrigins: ['https://consul.internal', 'http://127.0.0.1:8500'],
+      },
+    });
+    expectNoSecrets('responses', JSON.stringify([created.body, kept.body, moved.body, audit.body]));
+  });
+
   it('rotates the secret in place: same id, new fingerprint, rotatedAt set, audited', async () => {
     const first = await sshKeygen();
     const created = (
@@ -210,6 +278,7 @@ describe('credentials', () => {
       kind: 'ssh_key',
       value: second.key,
       passphrase: 'new passphrase',
+      allowedOrigins: [],
     });
 
     const audit = await admin.get(`${P}/creds/audit?action=credential.rotated`);

@@ -3,10 +3,12 @@
 // fresh process whenever one exits), plus the SSH variant on real sshd + pm2 hosts. Releases
 // come from the API and from a GitLab webhook; refusals happen at the API before any row exists.
 import { readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { freePort, type TestHost } from '@wharf/test-hosts';
 import { startConsulSim, type ConsulSim } from '@wharf/test-hosts/consul-sim';
-import type { DeploymentView, RestartInstanceView } from '@wharf/shared';
+import type { CredentialView, DeploymentView, RestartInstanceView } from '@wharf/shared';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningWorker } from '../src/worker-app.js';
@@ -306,6 +308,59 @@ describe('rolling restart through Consul', { timeout: 120_000 }, () => {
       expect(log).not.toMatch(new RegExp(`\\[${ks.services[1]!.id}\\] POST`));
     } finally {
       await setTargetConfig();
+      await ks.waitAllPassing();
+    }
+  });
+
+  it('sends a token credential only to the origins it lists: a target pointed elsewhere is refused and that address hears nothing', async () => {
+    // A server a maintainer controls: it records every request (and any token in it).
+    const heard: string[] = [];
+    const rogue = createServer((req, res) => {
+      heard.push(`${req.method} ${req.url} token=${String(req.headers['x-consul-token'])}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+    });
+    await new Promise<void>((r) => rogue.listen(0, '127.0.0.1', r));
+    const rogueUrl = `http://127.0.0.1:${(rogue.address() as AddressInfo).port}`;
+    const token = 'acl-token-only-the-admin-knows';
+    const simOrigins = sim.agents.map((a) => new URL(a.url).origin);
+    const credUrl = `/api/v1/projects/${p.slug}/credentials`;
+    const cred = ok(
+      await p.admin.post(credUrl, { name: 'consul-acl', kind: 'token', value: token, allowedOrigins: simOrigins }),
+    ) as CredentialView;
+    expect(cred.allowedOrigins).toEqual(simOrigins);
+    const targetUrl = `/api/v1/projects/${p.slug}/targets/${targetId}`;
+    const projectId = ok(await p.admin.get(`/api/v1/projects/${p.slug}`)).id as string;
+    const { client: maintainer } = await memberClient(t, projectId, 'maintainer');
+    try {
+      // Where the credential may go, it is used (the restart runs as before).
+      ok(await p.admin.patch(targetUrl, { credentialId: cred.id }));
+      const allowed = await finished((await release()).id);
+      expect(allowed.state).toBe('succeeded');
+      await ks.waitAllPassing();
+
+      // A maintainer (who cannot read the token) points the target at their own server.
+      const before = await starts();
+      ok(await maintainer.patch(targetUrl, { config: consulConfig({ consulUrl: rogueUrl }) }));
+      const d = await finished((await release()).id);
+      expect(d.state).toBe('failed');
+      expect(d.targets[0]!.error).toBe(
+        `orders-consul's token credential may be sent only to ${simOrigins.join(', ')}, not to ${rogueUrl}; rotate the credential (re-enter the token) with that address under "May be sent to"`,
+      );
+      // An agent beside an allowed address is refused the same way.
+      ok(await maintainer.patch(targetUrl, { config: consulConfig({ agents: [rogueUrl] }) }));
+      const viaAgent = await finished((await release()).id);
+      expect(viaAgent.state).toBe('failed');
+      expect(viaAgent.targets[0]!.error).toContain(`not to ${rogueUrl};`);
+      expect(heard).toEqual([]);
+      expect(await starts()).toEqual(before);
+
+      // Rotating the value without a list keeps the list; changing the list needs the value.
+      const rotated = ok(await maintainer.put(`${credUrl}/${cred.id}/secret`, { value: token })) as CredentialView;
+      expect(rotated.allowedOrigins).toEqual(simOrigins);
+    } finally {
+      ok(await p.admin.patch(targetUrl, { credentialId: null, config: consulConfig() }));
+      ok(await p.admin.delete(`${credUrl}/${cred.id}`));
+      await new Promise((r) => rogue.close(r));
       await ks.waitAllPassing();
     }
   });

@@ -91,6 +91,29 @@ export const credentialNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'name must be 1-63 letters, digits, ".", "_" or "-"');
 
+export const CREDENTIAL_ALLOWED_ORIGINS_MAX = 16;
+
+/** An http(s) origin, `scheme://host[:port]`, as URL.origin spells it (lower-case host, no default port). */
+export const credentialOriginSchema = z
+  .string()
+  .max(2048)
+  .refine(
+    (v) => parseOrigin(v) !== null,
+    'must be an origin such as https://consul.internal:8501 (no path, user or query)',
+  )
+  .transform((v) => parseOrigin(v)!);
+
+function parseOrigin(v: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return null;
+  }
+  const bare = (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash && !u.username && !u.password;
+  return bare && (u.protocol === 'http:' || u.protocol === 'https:') ? u.origin : null;
+}
+
 export const createCredentialSchema = z.object({
   name: credentialNameSchema,
   kind: credentialKindSchema,
@@ -98,10 +121,22 @@ export const createCredentialSchema = z.object({
   value: safeText(64 * 1024).min(1, 'value is required'),
   /** Optional passphrase for an encrypted private key. Write-only. */
   passphrase: safeText(1024).optional(),
+  /**
+   * Token credentials: where the token may be sent (a Consul target's addresses must all be
+   * here). Changed only together with the value, so whoever points a target elsewhere without
+   * knowing the token cannot have it sent there. SSH keys and kubeconfigs carry their own
+   * binding (a pinned host key, the kubeconfig's server) and take none.
+   */
+  allowedOrigins: z.array(credentialOriginSchema).max(CREDENTIAL_ALLOWED_ORIGINS_MAX).optional(),
 });
 export type CreateCredentialBody = z.infer<typeof createCredentialSchema>;
 
-export const rotateCredentialSchema = createCredentialSchema.pick({ value: true, passphrase: true });
+/** Replaces the secret; `allowedOrigins` left out keeps the credential's current ones. */
+export const rotateCredentialSchema = createCredentialSchema.pick({
+  value: true,
+  passphrase: true,
+  allowedOrigins: true,
+});
 export type RotateCredentialBody = z.infer<typeof rotateCredentialSchema>;
 
 // --- API tokens -------------------------------------------------------------

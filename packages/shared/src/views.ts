@@ -76,6 +76,8 @@ export interface CredentialView {
   name: string;
   kind: CredentialKind;
   fingerprint: string;
+  /** Token credentials: the origins the token may be sent to (empty: nowhere yet). */
+  allowedOrigins: string[];
   createdAt: string;
   rotatedAt: string | null;
 }

@@ -17,6 +17,8 @@ export interface OpenedCredential {
   kind: CredentialKind;
   value: string;
   passphrase?: string;
+  /** Token credentials: the only origins the value may be sent to. */
+  allowedOrigins: string[];
 }
 
 /** What is sealed: the secret and its passphrase travel together. */
@@ -25,7 +27,15 @@ interface SealedPayload {
   passphrase?: string;
 }
 
-const VIEW_FIELDS = { id: true, name: true, kind: true, fingerprint: true, createdAt: true, rotatedAt: true } as const;
+const VIEW_FIELDS = {
+  id: true,
+  name: true,
+  kind: true,
+  fingerprint: true,
+  allowedOrigins: true,
+  createdAt: true,
+  rotatedAt: true,
+} as const;
 
 @Injectable()
 export class CredentialsService {
@@ -45,6 +55,7 @@ export class CredentialsService {
   }
 
   async create(ctx: ProjectCtx, body: CreateCredentialBody): Promise<CredentialView> {
+    refuseOriginsUnlessToken(body.kind, body.allowedOrigins);
     const fingerprint = await fingerprintOrBadRequest(body.kind, body.value, body.passphrase);
     const secret = this.seal(body);
     try {
@@ -56,6 +67,7 @@ export class CredentialsService {
             kind: body.kind,
             secret,
             fingerprint,
+            allowedOrigins: body.allowedOrigins ?? [],
             createdById: ctx.actor.type === 'user' ? ctx.actor.id : null,
           },
           select: VIEW_FIELDS,
@@ -67,7 +79,7 @@ export class CredentialsService {
             subjectType: 'credential',
             subjectId: c.id,
             projectId: ctx.project.id,
-            data: { name: c.name, kind: c.kind, fingerprint },
+            data: { name: c.name, kind: c.kind, fingerprint, allowedOrigins: c.allowedOrigins },
           },
           tx,
         );
@@ -83,13 +95,19 @@ export class CredentialsService {
   /** Replaces the secret (same kind), keeping the id so targets using it pick it up. */
   async rotate(ctx: ProjectCtx, credentialId: string, body: RotateCredentialBody): Promise<CredentialView> {
     const { kind } = await this.find(this.prisma, ctx.project.id, credentialId);
+    refuseOriginsUnlessToken(kind, body.allowedOrigins);
     // Parsing an encrypted key can take seconds: do it before opening the transaction.
     const fingerprint = await fingerprintOrBadRequest(kind, body.value, body.passphrase);
     return this.prisma.$transaction(async (tx) => {
       const before = await this.find(tx, ctx.project.id, credentialId);
       const c = await tx.credential.update({
         where: { id: before.id },
-        data: { secret: this.seal(body), fingerprint, rotatedAt: new Date() },
+        data: {
+          secret: this.seal(body),
+          fingerprint,
+          rotatedAt: new Date(),
+          ...(body.allowedOrigins ? { allowedOrigins: body.allowedOrigins } : {}),
+        },
         select: VIEW_FIELDS,
       });
       await this.audit.record(
@@ -99,7 +117,14 @@ export class CredentialsService {
           subjectType: 'credential',
           subjectId: c.id,
           projectId: ctx.project.id,
-          data: { name: c.name, kind: c.kind, fingerprint, previousFingerprint: before.fingerprint },
+          data: {
+            name: c.name,
+            kind: c.kind,
+            fingerprint,
+            previousFingerprint: before.fingerprint,
+            allowedOrigins: c.allowedOrigins,
+            previousAllowedOrigins: before.allowedOrigins,
+          },
         },
         tx,
       );
@@ -153,14 +178,19 @@ export class CredentialsService {
   async openCredential(projectId: string, credentialId: string): Promise<OpenedCredential> {
     const c = await this.prisma.credential.findFirst({
       where: { id: credentialId, projectId },
-      select: { kind: true, secret: true },
+      select: { kind: true, secret: true, allowedOrigins: true },
     });
     if (!c) throw new NotFoundException(`credential ${credentialId} not found`);
     const payload = JSON.parse(this.box.open(c.secret)) as SealedPayload;
-    return { kind: c.kind, value: payload.value, ...(payload.passphrase ? { passphrase: payload.passphrase } : {}) };
+    return {
+      kind: c.kind,
+      value: payload.value,
+      ...(payload.passphrase ? { passphrase: payload.passphrase } : {}),
+      allowedOrigins: c.allowedOrigins,
+    };
   }
 
-  private seal(body: RotateCredentialBody): Uint8Array<ArrayBuffer> {
+  private seal(body: Pick<RotateCredentialBody, 'value' | 'passphrase'>): Uint8Array<ArrayBuffer> {
     const payload: SealedPayload = { value: body.value, ...(body.passphrase ? { passphrase: body.passphrase } : {}) };
     return new Uint8Array(this.box.seal(JSON.stringify(payload)));
   }
@@ -184,4 +214,13 @@ async function fingerprintOrBadRequest(kind: CredentialKind, value: string, pass
     }
     throw err;
   }
+}
+
+/** SSH keys and kubeconfigs are bound by a pinned host key and their server: no origins. */
+function refuseOriginsUnlessToken(kind: CredentialKind, origins: string[] | undefined): void {
+  if (kind !== 'token' && origins && origins.length > 0)
+    throw new BadRequestException({
+      message: `allowedOrigins is for token credentials; a ${kind} credential is bound by its own contents`,
+      issues: [{ path: 'allowedOrigins', message: 'only token credentials take allowed origins' }],
+    });
 }

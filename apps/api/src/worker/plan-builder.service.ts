@@ -36,7 +36,12 @@ import {
   strategyFor,
   type ReleaseStrategy,
 } from './release-strategy.js';
-import { composeRollingRestartPlan, type ConsulTargetSource } from './rolling-restart-plan-compose.js';
+import {
+  composeRollingRestartPlan,
+  consulAddressesNotAllowed,
+  type ConsulTargetSource,
+  tokenNotAllowedReason,
+} from './rolling-restart-plan-compose.js';
 
 export interface BuiltPlan {
   strategy: ReleaseStrategy;
@@ -295,6 +300,11 @@ export class PlanBuilder {
         continue;
       }
       const cred = t.credentialId ? await this.openCredential(d, t.credentialId) : null;
+      const notAllowed = cred ? consulAddressesNotAllowed(cfg.data, cred.allowedOrigins) : [];
+      if (notAllowed.length > 0) {
+        refused.push({ targetId: t.id, reason: tokenNotAllowedReason(t.name, notAllowed, cred!.allowedOrigins) });
+        continue;
+      }
       sources.push({ id: t.id, name: t.name, config: cfg.data, aclToken: cred?.value ?? null });
     }
     const { plan, secrets } = composeRollingRestartPlan({

@@ -3,7 +3,7 @@
 import { validateRollingRestartPlan } from '@wharf/executors';
 import { createTargetSchema, type ConsulTargetConfig } from '@wharf/shared';
 import { describe, expect, it } from 'vitest';
-import { composeRollingRestartPlan } from './rolling-restart-plan-compose.js';
+import { composeRollingRestartPlan, consulAddressesNotAllowed } from './rolling-restart-plan-compose.js';
 
 function configVia(config: Record<string, unknown>): ConsulTargetConfig {
   const r = createTargetSchema.parse({ kind: 'consul', name: 'svc', config });
@@ -46,5 +46,34 @@ describe('composeRollingRestartPlan', () => {
         expect(secrets).toEqual(aclToken ? ['r'.repeat(16), aclToken] : ['r'.repeat(16)]);
       }
     }
+  });
+});
+
+describe('consulAddressesNotAllowed', () => {
+  const allowed = ['https://consul.internal:8501', 'http://127.0.0.1:8500'];
+
+  it('compares origins: case, a default port and a path do not matter', () => {
+    const cfg = configVia({
+      ...base,
+      consulUrl: 'https://CONSUL.internal:8501/',
+      agents: ['http://127.0.0.1:8500/v1'],
+    });
+    expect(consulAddressesNotAllowed(cfg, allowed)).toEqual([]);
+    const defaultPort = configVia({ ...base, consulUrl: 'https://consul.internal:443' });
+    expect(consulAddressesNotAllowed(defaultPort, ['https://consul.internal'])).toEqual([]);
+  });
+
+  it('names every address not listed: another port, scheme or host, and any agent', () => {
+    const cfg = configVia({
+      ...base,
+      consulUrl: 'http://consul.internal:8501',
+      agents: ['https://consul.internal:8502', 'http://127.0.0.1:8500', 'http://127.0.0.2:8500'],
+    });
+    expect(consulAddressesNotAllowed(cfg, allowed)).toEqual([
+      'http://consul.internal:8501',
+      'https://consul.internal:8502',
+      'http://127.0.0.2:8500',
+    ]);
+    expect(consulAddressesNotAllowed(configVia(base), [])).toEqual([base.consulUrl]);
   });
 });

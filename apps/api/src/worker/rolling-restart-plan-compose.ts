@@ -34,3 +34,26 @@ export function composeRollingRestartPlan(src: RollingRestartSources): { plan: R
     secrets,
   };
 }
+
+/**
+ * The Consul addresses of a target (its URL and its agents) its token credential may not be
+ * sent to: a maintainer can point a target anywhere, but only someone who knows the token can
+ * change where it may go (the credential's allowed origins change only with its value).
+ */
+export function consulAddressesNotAllowed(config: ConsulTargetConfig, allowedOrigins: string[]): string[] {
+  const allowed = new Set(allowedOrigins.map(originOf));
+  return [config.consulUrl, ...config.agents].filter((url) => !allowed.has(originOf(url)));
+}
+
+export function tokenNotAllowedReason(target: string, addresses: string[], allowedOrigins: string[]): string {
+  const where = allowedOrigins.length > 0 ? `only to ${allowedOrigins.join(', ')}` : 'nowhere yet';
+  return `${target}'s token credential may be sent ${where}, not to ${addresses.map(originOf).join(', ')}; rotate the credential (re-enter the token) with that address under "May be sent to"`;
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}

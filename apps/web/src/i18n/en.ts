@@ -213,6 +213,11 @@ export const en = {
   'credentials.valueHint': 'Stored encrypted. It cannot be read back — not by you, not by anyone.',
   'credentials.passphrase': 'Passphrase',
   'credentials.passphraseHint': 'Only if the private key is encrypted.',
+  'credentials.allowedOrigins': 'May be sent to',
+  'credentials.allowedOriginsHint':
+    'Token credentials only: one origin per line (e.g. https://consul.internal:8501). A Consul target uses the token only if its address and every agent are listed here; changing the list needs the token itself.',
+  'credentials.sentTo': 'sent only to {origins}',
+  'credentials.sentNowhere': 'sent nowhere yet: rotate it to list where it may go',
   'credentials.fingerprint': 'Fingerprint',
   'credentials.rotated': 'Rotated',
   'credentials.rotate': 'Rotate',

@@ -209,6 +209,11 @@ export const zhCN: Record<keyof typeof en, string> = {
   'credentials.valueHint': '加密存储，保存后无法再读取——你不行，任何人都不行。',
   'credentials.passphrase': '私钥口令',
   'credentials.passphraseHint': '仅当私钥已加密时填写。',
+  'credentials.allowedOrigins': '允许发送到',
+  'credentials.allowedOriginsHint':
+    '仅用于令牌类凭据：每行一个源地址（如 https://consul.internal:8501）。只有当 Consul 目标的地址及其所有 agent 都在此列出时，才会使用该令牌；修改此列表需要重新输入令牌本身。',
+  'credentials.sentTo': '仅发送到 {origins}',
+  'credentials.sentNowhere': '尚未允许发送到任何地址：请轮换该凭据并列出允许的地址',
   'credentials.fingerprint': '指纹',
   'credentials.rotated': '轮换时间',
   'credentials.rotate': '轮换',

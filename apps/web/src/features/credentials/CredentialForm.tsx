@@ -41,6 +41,7 @@ export function CredentialForm({
   const [kind, setKind] = useState<CredentialKind>(credential?.kind ?? 'ssh_key');
   const [value, setValue] = useState('');
   const [passphrase, setPassphrase] = useState('');
+  const [origins, setOrigins] = useState((credential?.allowedOrigins ?? []).join('\n'));
   const idp = credential ? `cred-rotate-${credential.id}` : 'cred-new';
 
   const done = () => {
@@ -51,7 +52,11 @@ export function CredentialForm({
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const secret = { value, passphrase: kind === 'ssh_key' && passphrase !== '' ? passphrase : undefined };
+    const secret = {
+      value,
+      passphrase: kind === 'ssh_key' && passphrase !== '' ? passphrase : undefined,
+      allowedOrigins: kind === 'token' ? originLines(origins) : undefined,
+    };
     if (credential) {
       const body = form.validate(rotateCredentialSchema, secret);
       if (body) rotate.mutate({ id: credential.id, body }, { onSuccess: done });
@@ -132,7 +137,27 @@ export function CredentialForm({
           testId="credential-passphrase"
         />
       )}
-      <ErrorNotice error={mutation.error} fields={['name', 'kind', 'value', 'passphrase']} testId="form-error" />
+      {kind === 'token' && (
+        <TextField
+          id={`${idp}-origins`}
+          name="allowedOrigins"
+          label={t('credentials.allowedOrigins')}
+          value={origins}
+          onChange={setOrigins}
+          error={originsError(form.error)}
+          hint={t('credentials.allowedOriginsHint')}
+          placeholder="https://consul.internal:8501"
+          multiline
+          rows={3}
+          mono
+          testId="credential-origins"
+        />
+      )}
+      <ErrorNotice
+        error={mutation.error}
+        fields={['name', 'kind', 'value', 'passphrase', 'allowedOrigins']}
+        testId="form-error"
+      />
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={mutation.isPending} data-testid="credential-submit">
           {mutation.isPending ? t('common.saving') : credential ? t('credentials.rotate') : t('common.create')}
@@ -143,4 +168,19 @@ export function CredentialForm({
       </div>
     </form>
   );
+}
+
+/** One origin per line; blank lines ignored. */
+function originLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+/** The first error on the list or on one of its lines (`allowedOrigins.2`). */
+function originsError(error: (path: string) => string | undefined): string | undefined {
+  if (error('allowedOrigins')) return error('allowedOrigins');
+  for (let i = 0; i < 16; i++) if (error(`allowedOrigins.${i}`)) return error(`allowedOrigins.${i}`);
+  return undefined;
 }

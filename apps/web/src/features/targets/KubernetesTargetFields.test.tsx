@@ -13,6 +13,7 @@ const credential = (id: string, name: string, kind: CredentialView['kind']): Cre
   name,
   kind,
   fingerprint: 'SHA256:x',
+  allowedOrigins: [],
   createdAt: '2025-01-01T00:00:00.000Z',
   rotatedAt: null,
 });

@@ -74,6 +74,13 @@ export function CredentialsTab() {
                     </td>
                     <td className="mono small truncate" title={c.fingerprint} data-testid="credential-fingerprint">
                       {c.fingerprint}
+                      {c.kind === 'token' && (
+                        <div className="muted" data-testid="credential-origins">
+                          {c.allowedOrigins.length > 0
+                            ? t('credentials.sentTo', { origins: c.allowedOrigins.join(', ') })
+                            : t('credentials.sentNowhere')}
+                        </div>
+                      )}
                     </td>
                     <td>
                       <TimeAgo iso={c.createdAt} />

@@ -170,6 +170,7 @@ describe('targets tab', () => {
             name: 'kube',
             kind: 'kubeconfig',
             fingerprint: 'SHA256:x',
+            allowedOrigins: [],
             createdAt: '2025-01-01T00:00:00Z',
             rotatedAt: null,
           },
@@ -294,5 +295,51 @@ describe('language', () => {
     expect(screen.getByTestId('projects-empty')).toHaveTextContent('还没有项目');
     expect(localStorage.getItem('wharf.locale')).toBe('zh-CN');
     expect(document.documentElement.lang).toBe('zh-CN');
+  });
+});
+
+describe('credentials tab', () => {
+  const tokenView = {
+    id: '0b6f3c9e-2d4a-4f1b-8e7c-5a9d1c3b7e20',
+    name: 'consul-acl',
+    kind: 'token' as const,
+    fingerprint: 'sha256:0123456789abcdef',
+    allowedOrigins: ['http://consul-a.local:8500'],
+    createdAt: '2025-01-01T00:00:00Z',
+    rotatedAt: null,
+  };
+
+  it('a token lists where it may be sent: one origin per line, checked before sending, shown in the list', async () => {
+    const { calls } = asMaintainer({
+      'GET /api/v1/projects/shop/credentials': () => json([tokenView]),
+      'POST /api/v1/projects/shop/credentials': ({ body }) => json({ ...tokenView, ...(body as object) }, 201),
+    });
+    renderApp('/projects/shop/credentials');
+    expect(await screen.findByTestId('credential-origins')).toHaveTextContent(
+      'sent only to http://consul-a.local:8500',
+    );
+
+    await userEvent.click(screen.getByTestId('credential-create-button'));
+    // Only token credentials take origins.
+    expect(screen.queryByLabelText('May be sent to')).not.toBeInTheDocument();
+    await userEvent.selectOptions(screen.getByTestId('credential-kind'), 'token');
+    await userEvent.type(screen.getByTestId('credential-name'), 'consul-b');
+    await userEvent.type(screen.getByTestId('credential-value'), 'acl-token');
+    const origins = screen.getByLabelText('May be sent to');
+    await userEvent.type(origins, 'http://consul-b.local:8500{enter}{enter}https://consul-c.local/v1');
+    await userEvent.click(screen.getByTestId('credential-submit'));
+    expect(await screen.findByTestId('field-error-allowedOrigins')).toHaveTextContent('must be an origin');
+    expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
+
+    await userEvent.clear(origins);
+    await userEvent.type(origins, ' http://consul-b.local:8500 {enter}{enter}https://Consul-C.local:443');
+    await userEvent.click(screen.getByTestId('credential-submit'));
+    await waitFor(() => expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1));
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
+      name: 'consul-b',
+      kind: 'token',
+      value: 'acl-token',
+      allowedOrigins: ['http://consul-b.local:8500', 'https://consul-c.local'],
+    });
   });
 });
