@@ -10,8 +10,11 @@ function int(name, raw, fallback, min, max) {
   return Number(raw);
 }
 
+/** Every viewer signs in as the bench's admin, and the API holds one user to 50 live connections. */
+const MAX_CLIENTS = 50;
+
 export function loadConfig(env = process.env) {
-  const clients = int('BENCH_CLIENTS', env.BENCH_CLIENTS, 20, 1, 500);
+  const clients = int('BENCH_CLIENTS', env.BENCH_CLIENTS, 20, 1, MAX_CLIENTS);
   const address = env.BENCH_HOST_ADDRESS || '127.0.0.80';
   if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address)) throw new Error('BENCH_HOST_ADDRESS must be in 127.0.0.0/8');
   return {
