@@ -1,5 +1,6 @@
 // Request bodies and query strings of the REST API (/api/v1), shared by api, web and cli.
 import { z } from 'zod';
+import { httpOrigin } from './http-origin.js';
 import { timeIdCursorSchema } from './cursors.js';
 import { projectRoleSchema } from './roles.js';
 import { apiTokenEnvironmentIdsSchema, apiTokenScopesSchema, DEFAULT_API_TOKEN_SCOPES } from './tokens.js';
@@ -97,22 +98,17 @@ export const CREDENTIAL_ALLOWED_ORIGINS_MAX = 16;
 export const credentialOriginSchema = z
   .string()
   .max(2048)
-  .refine(
-    (v) => parseOrigin(v) !== null,
-    'must be an origin such as https://consul.internal:8501 (no path, user or query)',
-  )
-  .transform((v) => parseOrigin(v)!);
-
-function parseOrigin(v: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    return null;
-  }
-  const bare = (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash && !u.username && !u.password;
-  return bare && (u.protocol === 'http:' || u.protocol === 'https:') ? u.origin : null;
-}
+  .transform((v, ctx) => {
+    const origin = httpOrigin(v);
+    if (origin === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be an origin such as https://consul.internal:8501 (no path, user or query)',
+      });
+      return z.NEVER;
+    }
+    return origin;
+  });
 
 export const createCredentialSchema = z.object({
   name: credentialNameSchema,

@@ -1,4 +1,5 @@
 export * from './validators.js';
+export * from './http-origin.js';
 export * from './cursors.js';
 export * from './roles.js';
 export * from './targets.js';

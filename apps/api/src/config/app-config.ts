@@ -1,6 +1,7 @@
 // The one place that reads the process environment. Parsed once at boot; a bad value
 // stops the process with a message naming the variable.
 import { isIP } from 'node:net';
+import { httpOrigin } from '@wharf/shared';
 import { z } from 'zod';
 
 const bool = z
@@ -182,19 +183,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** Settings whose default depends on other settings. */
 function withDerivedDefaults(env: z.infer<typeof envSchema>) {
   return { ...env, WHARF_PUBLIC_URL: env.WHARF_PUBLIC_URL ?? defaultPublicUrl(env.WHARF_HOST, env.WHARF_PORT) };
-}
-
-/** `scheme://host[:port]` when `value` is an http(s) URL with nothing after the host but "/". */
-function httpOrigin(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) return null;
-  return url.origin;
 }
 
 function defaultPublicUrl(host: string, port: number): string {

@@ -1,4 +1,5 @@
 import {
+  CREDENTIAL_ALLOWED_ORIGINS_MAX,
   CREDENTIAL_KINDS,
   createCredentialSchema,
   credentialKindSchema,
@@ -181,6 +182,7 @@ function originLines(text: string): string[] {
 /** The first error on the list or on one of its lines (`allowedOrigins.2`). */
 function originsError(error: (path: string) => string | undefined): string | undefined {
   if (error('allowedOrigins')) return error('allowedOrigins');
-  for (let i = 0; i < 16; i++) if (error(`allowedOrigins.${i}`)) return error(`allowedOrigins.${i}`);
+  for (let i = 0; i < CREDENTIAL_ALLOWED_ORIGINS_MAX; i++)
+    if (error(`allowedOrigins.${i}`)) return error(`allowedOrigins.${i}`);
   return undefined;
 }
